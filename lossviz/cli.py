@@ -1,0 +1,205 @@
+"""The ``lossviz`` command.
+
+``lossviz [SCENE]`` opens the app; ``fit``, ``surface`` and ``presets`` are headless and
+never import Qt. Bad input exits 2 with one ``lossviz: error: …`` line and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+from lossviz import __version__
+from lossviz.core.errors import LossvizError
+
+SUBCOMMANDS = ("fit", "surface", "presets")
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one ``lossviz: error:`` line."""
+
+    def error(self, message):
+        raise LossvizError(f"{message} (see '{self.prog} --help')")
+
+
+def _int_in(low, high):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from lossviz.core.scene import MAX_RESOLUTION, MAX_STEPS
+
+    parser = _Parser(prog="lossviz", description=__doc__.splitlines()[0] + " See 'lossviz presets'.")
+    parser.add_argument("--version", action="version", version=f"lossviz {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    fit = commands.add_parser("fit", help="run the scene's optimizer and print or write the trajectory")
+    fit.add_argument("scene", metavar="SCENE", help="a scene file or a preset name")
+    fit.add_argument("--steps", type=_int_in(0, MAX_STEPS), help="number of updates (default: the scene's)")
+    fit.add_argument("--format", choices=("json", "csv"), help="output format (default: from -o's extension, else json)")
+    fit.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout (.json or .csv)")
+
+    surface = commands.add_parser("surface", help="compute the scene's loss surface")
+    surface.add_argument("scene", metavar="SCENE", help="a scene file or a preset name")
+    surface.add_argument("--resolution", type=_int_in(2, MAX_RESOLUTION), help="grid points per axis (default: the scene's)")
+    surface.add_argument("-o", "--output", metavar="FILE", help="write .npz, .json or .csv (default: JSON on stdout)")
+
+    commands.add_parser("presets", help="list the bundled scenes")
+    return parser
+
+
+def _output_format(path: str | None, requested: str | None, allowed: tuple[str, ...]) -> str:
+    if path is None:
+        return requested or "json"
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in allowed:
+        if requested and requested != suffix:
+            raise LossvizError(f"--format {requested} does not match the file name {path!r}")
+        return suffix
+    if requested:
+        return requested
+    raise LossvizError(f"{path}: cannot tell the format from the file name (use {', '.join('.' + a for a in allowed)})")
+
+
+def _check_writable(path: str) -> None:
+    """Fail before any work if ``path`` cannot be written."""
+    target = Path(path)
+    if target.is_dir():
+        raise LossvizError(f"{path}: is a folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise LossvizError(f"{path}: cannot write: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise LossvizError(f"{path}: cannot write: permission denied")
+
+
+def _emit(text: str | bytes, path: str | None) -> None:
+    from lossviz.core.scene import write_text_atomic
+
+    if path is None:
+        sys.stdout.write(text if isinstance(text, str) else text.decode())
+        sys.stdout.flush()
+    else:
+        write_text_atomic(path, text)
+
+
+def trajectory_json(result, shape) -> str:
+    W = result.thetas[:, :, :-1].tolist()
+    b = result.thetas[:, :, -1].tolist()
+    entries = [{"step": k, "loss": loss, "W": w, "b": bb, "grad_norm": g}
+               for k, (loss, w, bb, g) in enumerate(zip(result.losses.tolist(), W, b, result.grad_norms.tolist()))]
+    return json.dumps({"status": result.status, "trajectory": entries}) + "\n"
+
+
+def trajectory_csv(result, shape) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["step", "loss", *shape.param_names(), "grad_norm"])
+    flat = result.thetas[:, :, :-1].reshape(len(result.thetas), -1)
+    for k, (loss, w, b, g) in enumerate(zip(result.losses.tolist(), flat.tolist(),
+                                            result.thetas[:, :, -1].tolist(), result.grad_norms.tolist())):
+        writer.writerow([k, loss, *w, *b, g])
+    return buffer.getvalue()
+
+
+def _command_fit(args) -> None:
+    from lossviz.core.experiment import fit_scene
+    from lossviz.core.presets import resolve_scene
+
+    fmt = _output_format(args.output, args.format, ("json", "csv"))
+    if args.output:
+        _check_writable(args.output)
+    scene = resolve_scene(args.scene)
+    result = fit_scene(scene, args.steps)
+    render = trajectory_csv if fmt == "csv" else trajectory_json
+    _emit(render(result, scene.shape), args.output)
+
+
+def _command_surface(args) -> None:
+    import numpy as np
+
+    from lossviz.core.experiment import fit_scene, surface_spec
+    from lossviz.core.presets import resolve_scene
+    from lossviz.core.surface import loss_surface
+
+    fmt = _output_format(args.output, None, ("npz", "json", "csv"))
+    if args.output:
+        _check_writable(args.output)
+    scene = resolve_scene(args.scene)
+    objective = scene.objective()
+    path = None
+    if scene.surface.x_range is None or scene.surface.y_range is None:
+        path = fit_scene(scene).thetas
+    spec = surface_spec(scene, objective, path, args.resolution)
+    surface = loss_surface(objective, spec)
+    if fmt == "npz":
+        buffer = io.BytesIO()
+        np.savez(buffer, x=surface.x, y=surface.y, loss=surface.loss,
+                 x_param=np.array(surface.x_param), y_param=np.array(surface.y_param))
+        text = buffer.getvalue()
+    elif fmt == "json":
+        text = json.dumps({"x_param": surface.x_param, "y_param": surface.y_param, "x": surface.x.tolist(),
+                           "y": surface.y.tolist(), "loss": surface.loss.tolist()}) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([surface.x_param, surface.y_param, "loss"])
+        xs, ys = surface.x.tolist(), surface.y.tolist()
+        for i, row in enumerate(surface.loss.tolist()):
+            writer.writerows([x, ys[i], value] for x, value in zip(xs, row))
+        text = buffer.getvalue()
+    _emit(text, args.output)
+
+
+def _command_presets(args) -> None:
+    from lossviz.core.presets import preset_names, preset_title
+
+    names = preset_names()
+    width = max(map(len, names))
+    for name in names:
+        print(f"{name:<{width}}  {preset_title(name)}")
+
+
+def _open_app(argv: list[str]) -> int:
+    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,presets} ...",
+                     description="Open the lossviz app on SCENE (a scene file or preset name), "
+                                 "or on the default scene.")
+    parser.add_argument("scene", nargs="?", metavar="SCENE")
+    args = parser.parse_args(argv)
+    from lossviz.gui.app import run_app
+
+    return run_app(args.scene)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+            return _open_app(argv)
+        args = build_parser().parse_args(argv)
+        {"fit": _command_fit, "surface": _command_surface, "presets": _command_presets}[args.command](args)
+        return 0
+    except LossvizError as error:
+        print(f"lossviz: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into head): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130

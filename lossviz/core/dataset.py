@@ -1,0 +1,118 @@
+"""Datasets D = {(x_i, y_i)}: validated, immutable numpy arrays."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lossviz.core.errors import LossvizError
+
+TASKS = ("regression", "binary", "multiclass")
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """X: (N, d) float64, y: (N,) float64 (regression) or int64 (labels); both read-only."""
+
+    X: np.ndarray
+    y: np.ndarray
+
+    def __post_init__(self):
+        for array in (self.X, self.y):
+            array.setflags(write=False)
+
+    @property
+    def size(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def dims(self) -> int:
+        return self.X.shape[1]
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, Dataset)
+            and self.X.shape == other.X.shape
+            and np.array_equal(self.X, other.X)
+            and np.array_equal(self.y, other.y)
+        )
+
+
+def _number(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LossvizError(f"{where}: expected a number, got {_show(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise LossvizError(f"{where}: {value!r} is not a finite number")
+    return number
+
+
+def _show(value) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, list):
+        text = "a list"
+    elif isinstance(value, dict):
+        text = "an object"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None = None,
+                 where: str = "data") -> Dataset:
+    """Validate rows ``x`` (N lists of d numbers) and labels ``y`` (N) for ``task``.
+
+    Raises LossvizError naming the row and value that is wrong.
+    """
+    if task not in TASKS:
+        raise LossvizError(f"task: unknown task {_show(task)} (choose {', '.join(TASKS)})")
+    if not isinstance(x, (list, tuple, np.ndarray)):
+        raise LossvizError(f"{where}.x: expected a list of rows, got {_show(x)}")
+    if not isinstance(y, (list, tuple, np.ndarray)):
+        raise LossvizError(f"{where}.y: expected a list of labels, got {_show(y)}")
+    if isinstance(y, np.ndarray):
+        y = y.tolist()
+    if len(x) != len(y):
+        raise LossvizError(f"{where}: x has {len(x)} rows but y has {len(y)} values")
+    if isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype.kind in "fiu":
+        rows = np.array(x, dtype=np.float64)
+        bad = np.argwhere(~np.isfinite(rows))
+        if bad.size:
+            i, j = bad[0]
+            raise LossvizError(f"{where}.x[{i}][{j}]: {rows[i, j]!r} is not a finite number")
+    else:
+        width = dims if dims is not None else (len(x[0]) if len(x) and isinstance(x[0], (list, tuple, np.ndarray)) else None)
+        rows = np.empty((len(x), width or 0), dtype=np.float64)
+        for i, row in enumerate(x):
+            if not isinstance(row, (list, tuple, np.ndarray)):
+                raise LossvizError(f"{where}.x[{i}]: expected a row of numbers, got {_show(row)}")
+            if len(row) != width:
+                raise LossvizError(f"{where}.x[{i}]: row has {len(row)} numbers, expected {width}")
+            for j, value in enumerate(row):
+                rows[i, j] = _number(value, f"{where}.x[{i}][{j}]")
+    if len(x) and rows.shape[1] not in (1, 2):
+        raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers; lossviz shows 1 or 2 input dimensions")
+    if dims is not None and len(x) and rows.shape[1] != dims:
+        raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers but dims is {dims}")
+    if not len(x):
+        rows = np.empty((0, dims or 1), dtype=np.float64)
+
+    if task == "regression":
+        labels = np.array([_number(v, f"{where}.y[{i}]") for i, v in enumerate(y)], dtype=np.float64)
+    else:
+        top = 2 if task == "binary" else classes
+        labels = np.empty(len(y), dtype=np.int64)
+        for i, value in enumerate(y):
+            if isinstance(value, (np.integer, np.floating)):
+                value = value.item()
+            label = _number(value, f"{where}.y[{i}]")
+            if label != int(label) or label < 0 or (top is not None and label >= top):
+                allowed = "0 or 1" if task == "binary" else (
+                    f"an integer 0..{top - 1}" if top is not None else "an integer >= 0")
+                raise LossvizError(f"{where}.y[{i}]: label {_show(value)} is not {allowed}")
+            labels[i] = int(label)
+    return Dataset(rows, labels)

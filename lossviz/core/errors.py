@@ -1,0 +1,5 @@
+"""The one exception type for bad user input."""
+
+
+class LossvizError(Exception):
+    """Input the user can fix: shown as one line (CLI) or one dialog (app), never a traceback."""

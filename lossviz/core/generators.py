@@ -1,0 +1,59 @@
+"""Synthetic datasets for the lecture's cases; every generator is seeded and takes a noise amount."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def linear_1d(n=30, noise=0.5, seed=0, slope=1.5, intercept=0.5):
+    """y = slope·x + intercept + noise, x in [-2, 2]."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2, 2, n)
+    return x[:, None], slope * x + intercept + noise * rng.normal(size=n)
+
+
+def linear_outliers(n=30, noise=0.3, seed=0, outliers=4):
+    """A clean line plus a few points far below it: L2 bends towards them, L1 and Huber do not."""
+    X, y = linear_1d(n, noise, seed, slope=1.0, intercept=0.0)
+    rng = np.random.default_rng(seed + 1)
+    idx = rng.choice(n, outliers, replace=False)
+    X[idx, 0] = rng.uniform(1.0, 2.0, outliers)
+    y[idx] = -3.0 - rng.uniform(0, 1, outliers)
+    return X, y
+
+
+def binary_1d(n=40, noise=0.6, seed=0):
+    """Two overlapping 1-D groups around -1 (label 0) and +1 (label 1)."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    x = np.where(y == 1, 1.0, -1.0) + (0.3 + noise) * rng.normal(size=n)
+    return x[:, None], y
+
+
+def blobs(n=60, noise=0.6, seed=0, classes=2):
+    """``classes`` Gaussian blobs on a circle of radius 1.8 (2-D)."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % classes
+    angle = 2 * np.pi * y / classes + (np.pi / 4 if classes == 2 else np.pi / 2)
+    centers = 1.6 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    return centers + (0.2 + noise) * rng.normal(size=(n, 2)), y
+
+
+def xor(n=60, noise=0.3, seed=0):
+    """Four clusters at (±1, ±1), label 1 where the signs differ: no line separates them."""
+    rng = np.random.default_rng(seed)
+    corner = rng.integers(0, 4, n)
+    signs = np.stack([np.where(corner & 1, 1.0, -1.0), np.where(corner & 2, 1.0, -1.0)], axis=1)
+    y = (signs[:, 0] != signs[:, 1]).astype(np.int64)
+    return signs + (0.1 + noise) * rng.normal(size=(n, 2)), y
+
+
+# name -> (task, generator, its keyword defaults) for the app's "Generate data" menu
+GENERATORS = {
+    "line": ("regression", linear_1d),
+    "line with outliers": ("regression", linear_outliers),
+    "1-D two groups": ("binary", binary_1d),
+    "2-D blobs": ("binary", blobs),
+    "3 blobs": ("multiclass", lambda n=90, noise=0.6, seed=0: blobs(n, noise, seed, classes=3)),
+    "XOR": ("binary", xor),
+}

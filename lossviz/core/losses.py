@@ -1,0 +1,182 @@
+"""Per-sample losses l(θ|x, y) as functions of the logits z, their mean L and dL/dz.
+
+Every loss works on logits ``z`` of shape (..., N, k): leading axes batch many θ at
+once (loss surfaces). ``encode`` turns labels y (N,) into the target the loss wants,
+once per dataset.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz.core.errors import LossvizError
+
+
+def _softplus(u: np.ndarray) -> np.ndarray:
+    """log(1 + e^u) without overflow or loss of precision for any finite u."""
+    out = np.abs(u)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.log1p(out, out=out)
+    out += np.maximum(u, 0.0)
+    return out
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+class Loss:
+    """One loss: ``per_sample`` (..., N), and ``value_and_grad`` for a single θ."""
+
+    name = ""
+    task = ""
+    title = ""
+    formula = ""  # l(θ|x, y) in the lecture's notation, ŷ being the model output
+
+    def encode(self, y: np.ndarray, outputs: int) -> np.ndarray:
+        return np.asarray(y, dtype=np.float64).reshape(-1, 1)
+
+    def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """l for every sample: z (..., N, k) -> (..., N)."""
+        raise NotImplementedError
+
+    def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""
+        raise NotImplementedError
+
+
+class L2(Loss):
+    name, task, title = "l2", "regression", "L2 (squared error)"
+    formula = "l(θ|x, y) = ½ (ŷ − y)²"
+
+    def per_sample(self, z, target):
+        r = z[..., 0] - target[:, 0]
+        return 0.5 * r * r
+
+    def value_and_grad(self, z, target):
+        r = z - target
+        n = len(r)
+        return 0.5 * float(np.vdot(r, r)) / n, r / n
+
+
+class L1(Loss):
+    name, task, title = "l1", "regression", "L1 (absolute error)"
+    formula = "l(θ|x, y) = |ŷ − y|"
+
+    def per_sample(self, z, target):
+        return np.abs(z[..., 0] - target[:, 0])
+
+    def value_and_grad(self, z, target):
+        r = z - target
+        n = len(r)
+        return float(np.abs(r).sum()) / n, np.sign(r) / n
+
+
+class Huber(Loss):
+    name, task, title = "huber", "regression", "Huber (δ = 1)"
+    formula = "l(θ|x, y) = ½ r² if |r| ≤ 1 else |r| − ½,  r = ŷ − y"
+
+    def per_sample(self, z, target):
+        a = np.abs(z[..., 0] - target[:, 0])
+        return np.where(a <= 1.0, 0.5 * a * a, a - 0.5)
+
+    def value_and_grad(self, z, target):
+        r = z - target
+        n = len(r)
+        a = np.abs(r)
+        value = np.where(a <= 1.0, 0.5 * a * a, a - 0.5).sum()
+        return float(value) / n, np.clip(r, -1.0, 1.0) / n
+
+
+class BinaryCrossEntropy(Loss):
+    """−y log σ(z) − (1 − y) log(1 − σ(z)) = softplus(s z) with s = 1 − 2y."""
+
+    name, task, title = "bce", "binary", "binary cross-entropy"
+    formula = "l(θ|x, y) = −y log ŷ − (1 − y) log(1 − ŷ)"
+
+    def encode(self, y, outputs):
+        return 1.0 - 2.0 * np.asarray(y, dtype=np.float64).reshape(-1, 1)
+
+    def per_sample(self, z, target):
+        return _softplus(z[..., 0] * target[:, 0])
+
+    def value_and_grad(self, z, target):
+        u = z * target
+        n = len(u)
+        e = np.abs(u)
+        np.negative(e, out=e)
+        np.exp(e, out=e)  # e = exp(-|u|) in (0, 1]
+        value = np.log1p(e).sum() + np.maximum(u, 0.0).sum()
+        # dl/dz = s σ(u), σ(u) = 1/(1+e) for u >= 0 and e/(1+e) otherwise
+        numerator = np.where(u >= 0.0, 1.0, e)
+        e += 1.0
+        numerator /= e
+        numerator *= target
+        numerator /= n
+        return float(value) / n, numerator
+
+
+class BinarySquaredError(Loss):
+    name, task, title = "mse", "binary", "squared error on σ (MSE)"
+    formula = "l(θ|x, y) = ½ (ŷ − y)²"
+
+    def per_sample(self, z, target):
+        y = (1.0 - target[:, 0]) / 2.0
+        r = _sigmoid(z[..., 0]) - y
+        return 0.5 * r * r
+
+    def value_and_grad(self, z, target):
+        y = (1.0 - target) / 2.0
+        p = _sigmoid(z)
+        r = p - y
+        n = len(r)
+        return 0.5 * float(np.vdot(r, r)) / n, r * p * _sigmoid(-z) / n
+
+
+class CrossEntropy(Loss):
+    """−log softmax(z)_y via log-sum-exp."""
+
+    name, task, title = "ce", "multiclass", "cross-entropy"
+    formula = "l(θ|x, y) = −log ŷ_y"
+
+    def encode(self, y, outputs):
+        y = np.asarray(y, dtype=np.int64)
+        onehot = np.zeros((len(y), outputs))
+        onehot[np.arange(len(y)), y] = 1.0
+        return onehot
+
+    @staticmethod
+    def _logsumexp(z):
+        top = z.max(axis=-1, keepdims=True)
+        return np.log(np.exp(z - top).sum(axis=-1)) + top[..., 0]
+
+    def per_sample(self, z, target):
+        return self._logsumexp(z) - (z * target).sum(axis=-1)
+
+    def value_and_grad(self, z, target):
+        n = len(z)
+        shifted = z - z.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        value = (np.log(total[:, 0]) - (shifted * target).sum(axis=1)).sum()
+        return float(value) / n, (e / total - target) / n
+
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
+    L2(), L1(), Huber(), BinaryCrossEntropy(), BinarySquaredError(), CrossEntropy())}
+TASK_LOSSES = {
+    "regression": ("l2", "l1", "huber"),
+    "binary": ("bce", "mse"),
+    "multiclass": ("ce",),
+}
+DEFAULT_LOSS = {task: names[0] for task, names in TASK_LOSSES.items()}
+
+
+def get_loss(name: str, task: str) -> Loss:
+    """The loss called ``name``, checked to fit ``task``."""
+    allowed = TASK_LOSSES[task]
+    if name not in allowed:
+        raise LossvizError(f"loss: {name!r} is not a {task} loss (choose {', '.join(allowed)})")
+    return LOSSES[name]

@@ -1,0 +1,41 @@
+"""The training objective L(θ|D) = mean_i l(θ|x_i, y_i) for one dataset, model and loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.losses import Loss
+from lossviz.core.model import ModelShape, augment
+
+
+class Objective:
+    """L(θ|D) and ∇L for θ as a (k, d+1) array; precomputes Xa = [X | 1] and the target."""
+
+    def __init__(self, shape: ModelShape, loss: Loss, data: Dataset):
+        self.shape = shape
+        self.loss = loss
+        self.data = data
+        self.Xa = augment(data.X)
+        self.target = loss.encode(data.y, shape.outputs)
+
+    @property
+    def size(self) -> int:
+        return self.Xa.shape[0]
+
+    def logits(self, theta: np.ndarray) -> np.ndarray:
+        return self.Xa @ theta.T
+
+    def value(self, theta: np.ndarray) -> float:
+        """L(θ|D)."""
+        return float(self.loss.per_sample(self.logits(theta), self.target).mean())
+
+    def per_sample(self, theta: np.ndarray) -> np.ndarray:
+        """l(θ|x_i, y_i) for every sample, (N,)."""
+        return self.loss.per_sample(self.logits(theta), self.target)
+
+    def value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """L and ∇_θ L (k, d+1) over all samples, or over the minibatch ``rows``."""
+        Xa, target = (self.Xa, self.target) if rows is None else (self.Xa[rows], self.target[rows])
+        value, dz = self.loss.value_and_grad(Xa @ theta.T, target)
+        return value, dz.T @ Xa

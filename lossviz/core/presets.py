@@ -1,0 +1,45 @@
+"""The bundled scenes in ``resources/scenes`` (shipped as ``lossviz.resources``)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from lossviz.core.errors import LossvizError
+from lossviz.core.scene import Scene, parse_scene_text, read_scene
+
+DEFAULT_PRESET = "binary-2d-blobs"
+
+
+def _folder():
+    return resources.files("lossviz.resources") / "scenes"
+
+
+def preset_names() -> list[str]:
+    """Names of the bundled scenes, sorted."""
+    return sorted(entry.name[:-5] for entry in _folder().iterdir() if entry.name.endswith(".json"))
+
+
+def preset_text(name: str) -> str:
+    return (_folder() / f"{name}.json").read_text(encoding="utf-8")
+
+
+def preset_title(name: str) -> str:
+    """The one-line description stored under the scene's ``"title"`` key."""
+    return json.loads(preset_text(name)).get("title", "")
+
+
+def load_preset(name: str) -> Scene:
+    return parse_scene_text(preset_text(name), f"preset {name}")
+
+
+def resolve_scene(argument: str) -> Scene:
+    """A scene from a file path, or else from a preset of that name."""
+    path = Path(argument)
+    if path.exists():
+        return read_scene(path)
+    if argument in preset_names():
+        return load_preset(argument)
+    raise LossvizError(f"{argument}: no such file, and no preset of that name "
+                       f"(presets: {', '.join(preset_names())})")

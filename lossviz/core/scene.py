@@ -1,0 +1,407 @@
+"""Scene files, format version 1: a dataset, a model, a loss, an optimizer and a surface view.
+
+``read_scene`` validates everything and raises LossvizError naming the file, the key and
+the row; ``write_scene`` writes atomically; unknown keys survive a round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from lossviz.core.dataset import TASKS, Dataset, _show, make_dataset
+from lossviz.core.errors import LossvizError
+from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES, get_loss
+from lossviz.core.model import ModelShape, join, split
+from lossviz.core.objective import Objective
+from lossviz.core.optimizers import OPTIMIZERS, OptimizerConfig
+
+SCENE_VERSION = 1
+KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
+              "steps", "tol", "seed", "surface")
+MAX_STEPS = 1_000_000
+MAX_CLASSES = 10  # the digit keys choose a label
+MAX_RESOLUTION = 2048
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SurfaceConfig:
+    """The surface view of a scene; None means "choose automatically"."""
+
+    x: str | None = None
+    y: str | None = None
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+    resolution: int = 128
+    center: np.ndarray | None = None  # (k, d+1) theta
+
+    def __eq__(self, other):
+        if not isinstance(other, SurfaceConfig):
+            return NotImplemented
+        same_center = (self.center is None and other.center is None) or (
+            self.center is not None and other.center is not None and np.array_equal(self.center, other.center))
+        return (self.x, self.y, self.x_range, self.y_range, self.resolution) == (
+            other.x, other.y, other.x_range, other.y_range, other.resolution) and same_center
+
+
+@dataclass(frozen=True, eq=False)
+class Scene:
+    """One document: data, model shape, loss, start θ (``init``, (k, d+1)), optimizer, run length, view."""
+
+    task: str
+    dims: int
+    loss: str
+    data: Dataset
+    init: np.ndarray
+    classes: int = 2
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    steps: int = 100
+    tol: float = 0.0
+    seed: int = 0
+    surface: SurfaceConfig = field(default_factory=SurfaceConfig)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def shape(self) -> ModelShape:
+        return ModelShape(self.task, self.dims, self.classes)
+
+    @property
+    def surface_axes(self) -> tuple[str, str]:
+        """The two surface parameters, defaults filled in."""
+        x = self.surface.x or "W[0,0]"
+        y = self.surface.y or ("b[0]" if self.dims == 1 else "W[0,1]")
+        return x, y
+
+    @property
+    def surface_center(self) -> np.ndarray:
+        return self.init if self.surface.center is None else self.surface.center
+
+    def objective(self) -> Objective:
+        """L(θ|D) for this scene; refuses an empty dataset."""
+        if self.data.size == 0:
+            raise LossvizError("the scene has no data points: add some before fitting")
+        return Objective(self.shape, get_loss(self.loss, self.task), self.data)
+
+    def replace(self, **changes) -> "Scene":
+        return replace(self, **changes)
+
+    def __eq__(self, other):
+        if not isinstance(other, Scene):
+            return NotImplemented
+        return scene_to_dict(self) == scene_to_dict(other)
+
+
+# ---------------------------------------------------------------- validation helpers
+
+def _int(value, where, minimum=None, maximum=None) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LossvizError(f"{where}: expected an integer, got {_show(value)}")
+    if minimum is not None and value < minimum:
+        raise LossvizError(f"{where}: must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise LossvizError(f"{where}: must be <= {maximum}, got {value}")
+    return value
+
+
+def _float(value, where) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LossvizError(f"{where}: expected a number, got {_show(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise LossvizError(f"{where}: {value!r} is not a finite number")
+    return number
+
+
+def _object(value, where) -> dict:
+    if not isinstance(value, dict):
+        raise LossvizError(f"{where}: expected an object, got {_show(value)}")
+    return value
+
+
+def _known(obj: dict, keys, where):
+    for key in obj:
+        if key not in keys:
+            raise LossvizError(f"{where}: unknown key {key!r} (expected {', '.join(keys)})")
+
+
+def _vector(value, length, where) -> np.ndarray:
+    if not isinstance(value, list):
+        raise LossvizError(f"{where}: expected a list of {length} numbers, got {_show(value)}")
+    if len(value) != length:
+        raise LossvizError(f"{where}: expected {length} numbers, got {len(value)}")
+    return np.array([_float(v, f"{where}[{i}]") for i, v in enumerate(value)], dtype=np.float64)
+
+
+def _theta(value, shape: ModelShape, where) -> np.ndarray:
+    obj = _object(value, where)
+    _known(obj, ("W", "b"), where)
+    k, d = shape.outputs, shape.dims
+    W = obj.get("W", [[0.0] * d for _ in range(k)])
+    if not isinstance(W, list) or len(W) != k:
+        got = f"{len(W)} row(s)" if isinstance(W, list) else _show(W)
+        raise LossvizError(f"{where}.W: expected a {k}×{d} matrix ({k} row(s) of {d}), got {got}")
+    rows = [_vector(row, d, f"{where}.W[{i}]") for i, row in enumerate(W)]
+    b = _vector(obj.get("b", [0.0] * k), k, f"{where}.b")
+    return join(np.array(rows).reshape(k, d), b)
+
+
+def _range(value, where) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise LossvizError(f"{where}: expected [lo, hi], got {_show(value)}")
+    lo, hi = _float(value[0], f"{where}[0]"), _float(value[1], f"{where}[1]")
+    if not lo < hi:
+        raise LossvizError(f"{where}: lo must be below hi, got [{lo}, {hi}]")
+    return lo, hi
+
+
+# ---------------------------------------------------------------- dict <-> Scene
+
+def scene_from_dict(obj, source: str = "scene") -> Scene:
+    """Validate a parsed scene document; errors read ``<source>: <key>: <problem>``."""
+    try:
+        return _parse(obj)
+    except LossvizError as error:
+        raise LossvizError(f"{source}: {error}") from None
+
+
+def _parse(obj) -> Scene:
+    obj = _object(obj, "top level")
+    if "lossviz" not in obj:
+        raise LossvizError('missing "lossviz": 1 (is this a lossviz scene file?)')
+    version = obj["lossviz"]
+    if isinstance(version, bool) or version != SCENE_VERSION:
+        raise LossvizError(f"lossviz: scene format version {_show(version)} is not supported "
+                           f"(this lossviz reads version {SCENE_VERSION})")
+    if "task" not in obj:
+        raise LossvizError('missing "task" (one of ' + ", ".join(TASKS) + ")")
+    task = obj["task"]
+    if task not in TASKS:
+        raise LossvizError(f"task: unknown task {_show(task)} (choose {', '.join(TASKS)})")
+    if "data" not in obj:
+        raise LossvizError('missing "data" ({"x": [...], "y": [...]})')
+    data = _object(obj["data"], "data")
+    _known(data, ("x", "y"), "data")
+    for key in ("x", "y"):
+        if key not in data:
+            raise LossvizError(f'data: missing "{key}"')
+    x_rows, labels = data["x"], data["y"]
+    if not isinstance(x_rows, list):
+        raise LossvizError(f"data.x: expected a list of rows, got {_show(x_rows)}")
+    if not isinstance(labels, list):
+        raise LossvizError(f"data.y: expected a list of labels, got {_show(labels)}")
+
+    dims = obj.get("dims")
+    if dims is not None:
+        dims = _int(dims, "dims")
+        if dims not in (1, 2):
+            raise LossvizError(f"dims: must be 1 or 2, got {dims}")
+    if dims is None:
+        if x_rows and isinstance(x_rows[0], list) and len(x_rows[0]) in (1, 2):
+            dims = len(x_rows[0])
+        else:
+            dims = 1 if task == "regression" else 2
+
+    classes = obj.get("classes")
+    if classes is not None:
+        if task != "multiclass":
+            raise LossvizError(f"classes: only a multiclass scene has classes (this is {task})")
+        classes = _int(classes, "classes", 2, MAX_CLASSES)
+    dataset = make_dataset(x_rows, labels, task, dims, classes if task == "multiclass" else None)
+    if task == "multiclass" and classes is None:
+        classes = max(int(dataset.y.max()) + 1, 2) if dataset.size else 3
+        if classes > MAX_CLASSES:
+            raise LossvizError(f"data.y: labels go up to {classes - 1}; lossviz shows at most {MAX_CLASSES} classes")
+    if task == "binary":
+        classes = 2
+    if task == "regression":
+        classes = 1
+    shape = ModelShape(task, dims, classes)
+
+    loss = obj.get("loss", DEFAULT_LOSS[task])
+    if not isinstance(loss, str):
+        raise LossvizError(f"loss: expected a name, got {_show(loss)}")
+    get_loss(loss, task)
+
+    init = _theta(obj["init"], shape, "init") if "init" in obj else shape.zeros()
+
+    opt = _object(obj.get("optimizer", {}), "optimizer")
+    _known(opt, ("name", "lr", "momentum", "batch_size"), "optimizer")
+    name = opt.get("name", "gd")
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        raise LossvizError(f"optimizer.name: unknown optimizer {_show(name)} (choose {', '.join(OPTIMIZERS)})")
+    lr = _float(opt.get("lr", 0.1), "optimizer.lr")
+    momentum = opt.get("momentum")
+    momentum = None if momentum is None else _float(momentum, "optimizer.momentum")
+    batch = opt.get("batch_size")
+    batch = None if batch is None else _int(batch, "optimizer.batch_size", 1)
+    optimizer = OptimizerConfig(name, lr, momentum, batch)
+
+    steps = _int(obj.get("steps", 100), "steps", 0, MAX_STEPS)
+    tol = _float(obj.get("tol", 0), "tol")
+    if tol < 0:
+        raise LossvizError(f"tol: must be >= 0, got {tol}")
+    seed = _int(obj.get("seed", 0), "seed", 0, 2**63 - 1)
+
+    surf = _object(obj.get("surface", {}), "surface")
+    _known(surf, ("x", "y", "x_range", "y_range", "resolution", "center"), "surface")
+    axes = []
+    for key in ("x", "y"):
+        value = surf.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise LossvizError(f"surface.{key}: expected a parameter name like \"W[0,0]\" or \"b[0]\", got {_show(value)}")
+            try:
+                shape.param_index(value)
+            except LossvizError as error:
+                raise LossvizError(f"surface.{key}: {error}") from None
+        axes.append(value)
+    surface = SurfaceConfig(
+        x=axes[0], y=axes[1],
+        x_range=_range(surf["x_range"], "surface.x_range") if surf.get("x_range") is not None else None,
+        y_range=_range(surf["y_range"], "surface.y_range") if surf.get("y_range") is not None else None,
+        resolution=_int(surf.get("resolution", 128), "surface.resolution", 2, MAX_RESOLUTION),
+        center=_theta(surf["center"], shape, "surface.center") if surf.get("center") is not None else None,
+    )
+    extra = {key: value for key, value in obj.items() if key not in KNOWN_KEYS}
+    scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
+                  optimizer=optimizer, steps=steps, tol=tol, seed=seed, surface=surface, extra=extra)
+    x_axis, y_axis = scene.surface_axes
+    if shape.param_index(x_axis) == shape.param_index(y_axis):
+        raise LossvizError(f"surface: x and y are both {x_axis}; choose two different parameters")
+    return scene
+
+
+def theta_to_dict(theta: np.ndarray) -> dict:
+    W, b = split(theta)
+    return {"W": W.tolist(), "b": b.tolist()}
+
+
+def scene_to_dict(scene: Scene) -> dict:
+    """The JSON document for ``scene`` (format version 1), defaults written out."""
+    data_x = scene.data.X.tolist()
+    data_y = scene.data.y.tolist()
+    doc = {"lossviz": SCENE_VERSION, "task": scene.task, "dims": scene.dims}
+    if scene.task == "multiclass":
+        doc["classes"] = scene.classes
+    doc["loss"] = scene.loss
+    opt = {"name": scene.optimizer.name, "lr": scene.optimizer.lr}
+    if scene.optimizer.momentum is not None:
+        opt["momentum"] = scene.optimizer.momentum
+    opt["batch_size"] = scene.optimizer.batch_size
+    doc.update(init=theta_to_dict(scene.init), optimizer=opt, steps=scene.steps, tol=scene.tol,
+               seed=scene.seed)
+    surf = {}
+    x_axis, y_axis = scene.surface_axes
+    surf["x"], surf["y"] = x_axis, y_axis
+    if scene.surface.x_range is not None:
+        surf["x_range"] = list(scene.surface.x_range)
+    if scene.surface.y_range is not None:
+        surf["y_range"] = list(scene.surface.y_range)
+    surf["resolution"] = scene.surface.resolution
+    if scene.surface.center is not None:
+        surf["center"] = theta_to_dict(scene.surface.center)
+    doc["surface"] = surf
+    doc["data"] = {"x": data_x, "y": data_y}
+    for key, value in scene.extra.items():
+        doc[key] = value
+    return doc
+
+
+def _reject_constant(name):
+    raise LossvizError(f"{name} is not allowed in a scene file (numbers must be finite)")
+
+
+def parse_scene_text(text: str, source: str = "scene") -> Scene:
+    """Parse and validate the JSON text of a scene."""
+    if not text.strip():
+        raise LossvizError(f"{source}: the file is empty")
+    try:
+        obj = json.loads(text, parse_constant=_reject_constant)
+    except LossvizError as error:
+        raise LossvizError(f"{source}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise LossvizError(f"{source}: not valid JSON ({error.msg} at line {error.lineno}, "
+                           f"column {error.colno})") from None
+    except RecursionError:
+        raise LossvizError(f"{source}: not a scene: JSON nested too deeply") from None
+    except ValueError as error:  # e.g. integers with too many digits
+        raise LossvizError(f"{source}: not valid JSON ({error})") from None
+    try:
+        return scene_from_dict(obj, source)
+    except RecursionError:
+        raise LossvizError(f"{source}: not a scene: JSON nested too deeply") from None
+
+
+def read_scene(path) -> Scene:
+    """Read and validate a scene file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise LossvizError(f"{source}: is a folder, not a scene file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise LossvizError(f"{source}: file is too large for a scene ({path.stat().st_size} bytes)")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LossvizError(f"{source}: cannot read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LossvizError(f"{source}: not a scene file (not UTF-8 text; binary data?)") from None
+    if "\x00" in text:
+        raise LossvizError(f"{source}: not a scene file (contains binary data)")
+    return parse_scene_text(text, source)
+
+
+def _json_lines(value, indent: int) -> str:
+    """JSON with objects broken over lines and lists of plain values kept on one line,
+    except lists of lists (data rows), which get a line per row."""
+    pad = "  " * (indent + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{pad}{json.dumps(key)}: {_json_lines(item, indent + 1)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
+    if isinstance(value, list) and value and all(isinstance(item, list) for item in value) \
+            and not all(len(item) <= 3 for item in value[:1]) or (
+            isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)):
+        return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
+    return json.dumps(value, allow_nan=False, ensure_ascii=False)
+
+
+def scene_to_text(scene: Scene) -> str:
+    """The scene as readable JSON: one data row per line, short lists inline."""
+    return _json_lines(scene_to_dict(scene), 0) + "\n"
+
+
+def write_text_atomic(path, text: str | bytes) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half-written."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    mode = "wb" if isinstance(text, bytes) else "w"
+    try:
+        with open(tmp, mode, **({} if isinstance(text, bytes) else {"encoding": "utf-8"})) as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as error:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise LossvizError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def write_scene(scene: Scene, path) -> None:
+    """Write ``scene`` to ``path`` atomically (format version 1)."""
+    write_text_atomic(path, scene_to_text(scene))

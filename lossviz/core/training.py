@@ -1,0 +1,101 @@
+"""Gradient descent on L(θ|D): one update at a time (``Trainer``) or a whole run (``fit``)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lossviz.core.objective import Objective
+from lossviz.core.optimizers import OptimizerConfig, make_optimizer
+
+
+class Trainer:
+    """θ, L(θ|D), ∇L(θ|D) and the optimizer state after ``steps`` updates.
+
+    Full-batch by default; with ``config.batch_size`` each update uses the next minibatch
+    of a permutation drawn from ``seed`` and redrawn every epoch. ``loss``, ``grad`` and
+    ``grad_norm`` are always over the whole dataset.
+    """
+
+    def __init__(self, objective: Objective, theta0: np.ndarray, config: OptimizerConfig, seed: int = 0):
+        self.objective = objective
+        self.config = config
+        self.optimizer = make_optimizer(config)
+        self.theta = np.array(theta0, dtype=np.float64)
+        self.steps = 0
+        self.rng = np.random.default_rng(seed)
+        self.order = np.empty(0, dtype=np.int64)
+        self.cursor = 0
+        self.loss, self.grad = objective.value_and_grad(self.theta)
+        self.grad_norm = math.sqrt(float(np.vdot(self.grad, self.grad)))
+
+    @property
+    def finite(self) -> bool:
+        return math.isfinite(self.loss) and math.isfinite(self.grad_norm) and bool(np.isfinite(self.theta).all())
+
+    def _next_batch(self) -> np.ndarray:
+        size = self.config.batch_size
+        if self.cursor >= len(self.order):
+            self.order = self.rng.permutation(self.objective.size)
+            self.cursor = 0
+        rows = self.order[self.cursor:self.cursor + size]
+        self.cursor += size
+        return rows
+
+    def step(self) -> bool:
+        """Make one update. Returns False, and keeps θ, if it would make L, ∇L or θ non-finite."""
+        if self.config.batch_size is None or self.config.batch_size >= self.objective.size:
+            update_grad = self.grad
+        else:
+            update_grad = self.objective.value_and_grad(self.theta, self._next_batch())[1]
+        theta = self.theta.copy()
+        self.optimizer.step(theta, update_grad)
+        loss, grad = self.objective.value_and_grad(theta)
+        grad_norm = math.sqrt(float(np.vdot(grad, grad)))
+        if not (math.isfinite(loss) and math.isfinite(grad_norm) and np.isfinite(theta).all()):
+            return False
+        self.theta, self.loss, self.grad, self.grad_norm = theta, loss, grad, grad_norm
+        self.steps += 1
+        return True
+
+
+@dataclass
+class FitResult:
+    """Entry k: θ after k updates (thetas[k], (k_out, d+1)), L(θ|D) and ‖∇L(θ|D)‖ there."""
+
+    status: str  # "max_steps" | "converged" | "diverged"
+    thetas: np.ndarray  # (n+1, k, d+1)
+    losses: np.ndarray  # (n+1,)
+    grad_norms: np.ndarray  # (n+1,)
+
+    @property
+    def steps(self) -> int:
+        return len(self.losses) - 1
+
+
+def fit(objective: Objective, theta0: np.ndarray, config: OptimizerConfig, steps: int,
+        tol: float = 0.0, seed: int = 0) -> FitResult:
+    """Run up to ``steps`` updates; stop early once ‖∇L‖ <= tol (tol > 0) or on divergence."""
+    trainer = Trainer(objective, theta0, config, seed)
+    thetas = np.empty((steps + 1,) + trainer.theta.shape)
+    losses = np.empty(steps + 1)
+    grad_norms = np.empty(steps + 1)
+    status = "max_steps"
+    count = 0
+    if not trainer.finite:
+        status = "diverged"
+    else:
+        while True:
+            thetas[count], losses[count], grad_norms[count] = trainer.theta, trainer.loss, trainer.grad_norm
+            count += 1
+            if tol > 0 and trainer.grad_norm <= tol:
+                status = "converged"
+                break
+            if count > steps:
+                break
+            if not trainer.step():
+                status = "diverged"
+                break
+    return FitResult(status, thetas[:count], losses[:count], grad_norms[:count])
