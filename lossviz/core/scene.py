@@ -371,11 +371,8 @@ def _json_lines(value, indent: int) -> str:
     if isinstance(value, dict) and value:
         items = [f"{pad}{json.dumps(key)}: {_json_lines(item, indent + 1)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
-    if isinstance(value, list) and value and all(isinstance(item, list) for item in value) \
-            and not all(len(item) <= 3 for item in value[:1]) or (
-            isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)):
-        return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
-    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+    rows = isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)
+    if rows or (isinstance(value, list) and any(isinstance(item, dict) for item in value)):
         return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
     return json.dumps(value, allow_nan=False, ensure_ascii=False)
 
