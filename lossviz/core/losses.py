@@ -123,14 +123,12 @@ class BinarySquaredError(Loss):
     formula = "l(θ|x, y) = ½ (ŷ − y)²"
 
     def per_sample(self, z, target):
-        y = (1.0 - target[:, 0]) / 2.0
-        r = _sigmoid(z[..., 0]) - y
+        r = _sigmoid(z[..., 0]) - target[:, 0]
         return 0.5 * r * r
 
     def value_and_grad(self, z, target):
-        y = (1.0 - target) / 2.0
         p = _sigmoid(z)
-        r = p - y
+        r = p - target
         n = len(r)
         return 0.5 * float(np.vdot(r, r)) / n, r * p * _sigmoid(-z) / n
 

@@ -1,0 +1,71 @@
+"""Scene files: defaults, round trips, presets."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lossviz.core.errors import LossvizError
+from lossviz.core.presets import load_preset, preset_names
+from lossviz.core.scene import parse_scene_text, read_scene, scene_to_dict, write_scene
+
+
+def parse(doc):
+    return parse_scene_text(json.dumps(doc))
+
+
+def test_defaults():
+    scene = parse({"lossviz": 1, "task": "binary", "data": {"x": [[0, 1], [1, 0]], "y": [0, 1]}})
+    assert (scene.dims, scene.loss, scene.steps, scene.tol, scene.seed) == (2, "bce", 100, 0.0, 0)
+    assert (scene.optimizer.name, scene.optimizer.lr, scene.optimizer.batch_size) == ("gd", 0.1, None)
+    np.testing.assert_array_equal(scene.init, np.zeros((1, 3)))
+    assert scene.surface_axes == ("W[0,0]", "W[0,1]")
+    assert scene.surface.resolution == 128
+
+
+@pytest.mark.parametrize("task,dims,axes", [("regression", 1, ("W[0,0]", "b[0]")), ("binary", 2, ("W[0,0]", "W[0,1]")),
+                                            ("multiclass", 2, ("W[0,0]", "W[0,1]"))])
+def test_empty_dataset_is_a_valid_document(task, dims, axes):
+    scene = parse({"lossviz": 1, "task": task, "data": {"x": [], "y": []}})
+    assert scene.dims == dims and scene.data.size == 0 and scene.surface_axes == axes
+    assert scene.classes == {"regression": 1, "binary": 2, "multiclass": 3}[task]
+    with pytest.raises(LossvizError, match="no data"):
+        scene.objective()
+
+
+def test_multiclass_classes_default_and_explicit():
+    doc = {"lossviz": 1, "task": "multiclass", "data": {"x": [[0, 0], [1, 1]], "y": [0, 3]}}
+    assert parse(doc).classes == 4
+    assert parse({**doc, "classes": 6}).init.shape == (6, 3)
+    with pytest.raises(LossvizError, match=r"data.y\[1\]"):
+        parse({**doc, "classes": 3})
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_presets_round_trip_through_files(name, tmp_path):
+    scene = load_preset(name)
+    write_scene(scene, tmp_path / "s.json")
+    again = read_scene(tmp_path / "s.json")
+    assert again == scene
+    assert again.extra == scene.extra and "title" in again.extra
+    assert scene_to_dict(again) == scene_to_dict(scene)
+
+
+def test_unknown_keys_survive_and_nothing_is_half_written(tmp_path):
+    doc = {"lossviz": 1, "task": "regression", "data": {"x": [[1.0]], "y": [2.0]},
+           "view": {"theme": "light", "zoom": [1, 2]}, "surface": {"center": {"W": [[1.0]], "b": [0.5]}}}
+    scene = parse(doc)
+    path = tmp_path / "s.json"
+    write_scene(scene, path)
+    assert json.loads(path.read_text())["view"] == doc["view"]
+    assert read_scene(path).surface.center.tolist() == [[1.0, 0.5]]
+    with pytest.raises(LossvizError, match="cannot write"):
+        write_scene(scene, tmp_path / "missing" / "s.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_bundled_scenes_cover_the_lecture():
+    names = set(preset_names())
+    assert {"linear-regression", "regression-outliers", "binary-1d", "binary-2d-blobs", "multiclass-3", "xor"} <= names
+    tasks = {load_preset(n).task for n in names}
+    assert tasks == {"regression", "binary", "multiclass"}
