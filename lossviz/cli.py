@@ -77,6 +77,8 @@ def _output_format(path: str | None, requested: str | None, allowed: tuple[str, 
 
 def _check_writable(path: str) -> None:
     """Fail before any work if ``path`` cannot be written."""
+    if not path:
+        raise LossvizError("-o/--output: expected a file name, got an empty string")
     target = Path(path)
     if target.is_dir():
         raise LossvizError(f"{path}: is a folder")
@@ -85,6 +87,13 @@ def _check_writable(path: str) -> None:
         raise LossvizError(f"{path}: cannot write: folder {str(folder)!r} does not exist")
     if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
         raise LossvizError(f"{path}: cannot write: permission denied")
+
+
+def _nonempty(scene, name: str):
+    """``scene``, or an error naming the file if it has no data to fit."""
+    if scene.data.size == 0:
+        raise LossvizError(f"{name}: data: the scene has no data points; add some before fitting")
+    return scene
 
 
 def _emit(text: str | bytes, path: str | None) -> None:
@@ -120,10 +129,10 @@ def _command_fit(args) -> None:
     from lossviz.core.experiment import fit_scene
     from lossviz.core.presets import resolve_scene
 
-    fmt = _output_format(args.output, args.format, ("json", "csv"))
-    if args.output:
+    if args.output is not None:
         _check_writable(args.output)
-    scene = resolve_scene(args.scene)
+    fmt = _output_format(args.output, args.format, ("json", "csv"))
+    scene = _nonempty(resolve_scene(args.scene), args.scene)
     result = fit_scene(scene, args.steps)
     render = trajectory_csv if fmt == "csv" else trajectory_json
     _emit(render(result, scene.shape), args.output)
@@ -136,10 +145,10 @@ def _command_surface(args) -> None:
     from lossviz.core.presets import resolve_scene
     from lossviz.core.surface import loss_surface
 
-    fmt = _output_format(args.output, None, ("npz", "json", "csv"))
-    if args.output:
+    if args.output is not None:
         _check_writable(args.output)
-    scene = resolve_scene(args.scene)
+    fmt = _output_format(args.output, None, ("npz", "json", "csv"))
+    scene = _nonempty(resolve_scene(args.scene), args.scene)
     objective = scene.objective()
     path = None
     if scene.surface.x_range is None or scene.surface.y_range is None:

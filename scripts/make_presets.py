@@ -23,23 +23,20 @@ def scene(name, title, task, X, y, loss, dims, classes=2, optimizer=OptimizerCon
 
 scene("linear-regression", "1-D linear regression, ŷ = Wx + b with the L2 loss", "regression",
       *generators.linear_1d(30, 0.5, 1), "l2", 1, init=[[-1.5, 2.5]], steps=60,
-      surface=SurfaceConfig(x_range=(-2.0, 3.0), y_range=(-1.5, 3.0)),
       notes="The L2 surface is a bowl: gradient descent rolls to the least-squares line.")
 scene("regression-outliers", "Regression with outliers: compare L2, L1 and Huber", "regression",
       *generators.linear_outliers(30, 0.3, 2), "l2", 1, steps=200,
-      surface=SurfaceConfig(x_range=(-1.5, 2.5), y_range=(-2.0, 1.5)),
       notes="Switch the loss to l1 or huber: the outliers stop dragging the line.")
 scene("binary-1d", "1-D binary classification, ŷ = σ(Wx + b) with BCE", "binary",
       *generators.binary_1d(40, 0.5, 3), "bce", 1, optimizer=OptimizerConfig("gd", 0.5), steps=150,
-      init=[[-2.0, 1.5]], surface=SurfaceConfig(x_range=(-3.0, 5.0), y_range=(-3.0, 3.0)))
+      init=[[-2.0, 1.5]])
 scene("binary-2d-blobs", "2-D binary classification: two blobs, sigmoid + BCE", "binary",
       *generators.blobs(60, 0.5, 4), "bce", 2, optimizer=OptimizerConfig("gd", 0.5), steps=150,
-      init=[[-2.0, 3.0, 0.0]], surface=SurfaceConfig(x_range=(-3.0, 5.0), y_range=(-3.0, 5.0)))
+      init=[[-2.0, 3.0, 0.0]])
 scene("multiclass-3", "3-class classification: softmax + cross-entropy", "multiclass",
       *generators.blobs(90, 0.5, 5, classes=3), "ce", 2, classes=3,
-      optimizer=OptimizerConfig("gd", 0.5), steps=150,
-      surface=SurfaceConfig(x_range=(-4.0, 4.0), y_range=(-4.0, 4.0)))
+      optimizer=OptimizerConfig("gd", 0.5), steps=150)
 scene("xor", "XOR: what a linear model cannot do", "binary",
       *generators.xor(60, 0.25, 6), "bce", 2, optimizer=OptimizerConfig("gd", 0.5), steps=150,
-      init=[[1.5, 1.5, 0.0]], surface=SurfaceConfig(x_range=(-2.0, 2.0), y_range=(-2.0, 2.0)),
+      init=[[1.5, 1.5, 0.0]],
       notes="Every linear boundary misclassifies about half the points; the best θ is near 0.")

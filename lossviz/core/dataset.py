@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -43,14 +44,17 @@ class Dataset:
 def _number(value, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise LossvizError(f"{where}: expected a number, got {_show(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
     if not math.isfinite(number):
-        raise LossvizError(f"{where}: {value!r} is not a finite number")
+        raise LossvizError(f"{where}: {_show(value)} is not a finite number")
     return number
 
 
 def _show(value) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    text = repr(value) if not isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if value is None:
         text = "null"
     elif isinstance(value, bool):
@@ -110,6 +114,8 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
             if isinstance(value, (np.integer, np.floating)):
                 value = value.item()
             label = _number(value, f"{where}.y[{i}]")
+            if top is None and label >= 2**31:
+                raise LossvizError(f"{where}.y[{i}]: label {_show(value)} is too large for a class label")
             if label != int(label) or label < 0 or (top is not None and label >= top):
                 allowed = "0 or 1" if task == "binary" else (
                     f"an integer 0..{top - 1}" if top is not None else "an integer >= 0")

@@ -34,7 +34,8 @@ def blobs(n=60, noise=0.6, seed=0, classes=2):
     """``classes`` Gaussian blobs on a circle of radius 1.8 (2-D)."""
     rng = np.random.default_rng(seed)
     y = np.arange(n) % classes
-    angle = 2 * np.pi * y / classes + (np.pi / 4 if classes == 2 else np.pi / 2)
+    # two classes: label 0 lower left, label 1 upper right, so that the best W points up and right
+    angle = 2 * np.pi * y / classes + (5 * np.pi / 4 if classes == 2 else np.pi / 2)
     centers = 1.6 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
     return centers + (0.2 + noise) * rng.normal(size=(n, 2)), y
 

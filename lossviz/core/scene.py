@@ -105,9 +105,9 @@ def _int(value, where, minimum=None, maximum=None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise LossvizError(f"{where}: expected an integer, got {_show(value)}")
     if minimum is not None and value < minimum:
-        raise LossvizError(f"{where}: must be >= {minimum}, got {value}")
+        raise LossvizError(f"{where}: must be >= {minimum}, got {_show(value)}")
     if maximum is not None and value > maximum:
-        raise LossvizError(f"{where}: must be <= {maximum}, got {value}")
+        raise LossvizError(f"{where}: must be <= {maximum}, got {_show(value)}")
     return value
 
 
@@ -119,7 +119,7 @@ def _float(value, where) -> float:
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise LossvizError(f"{where}: {value!r} is not a finite number")
+        raise LossvizError(f"{where}: {_show(value)} is not a finite number")
     return number
 
 
@@ -132,7 +132,7 @@ def _object(value, where) -> dict:
 def _known(obj: dict, keys, where):
     for key in obj:
         if key not in keys:
-            raise LossvizError(f"{where}: unknown key {key!r} (expected {', '.join(keys)})")
+            raise LossvizError(f"{where}: unknown key {_show(key)} (expected {', '.join(keys)})")
 
 
 def _vector(value, length, where) -> np.ndarray:
@@ -162,6 +162,8 @@ def _range(value, where) -> tuple[float, float]:
     lo, hi = _float(value[0], f"{where}[0]"), _float(value[1], f"{where}[1]")
     if not lo < hi:
         raise LossvizError(f"{where}: lo must be below hi, got [{lo}, {hi}]")
+    if not math.isfinite(hi - lo):
+        raise LossvizError(f"{where}: range [{lo}, {hi}] is too wide")
     return lo, hi
 
 
@@ -205,7 +207,7 @@ def _parse(obj) -> Scene:
     if dims is not None:
         dims = _int(dims, "dims")
         if dims not in (1, 2):
-            raise LossvizError(f"dims: must be 1 or 2, got {dims}")
+            raise LossvizError(f"dims: must be 1 or 2, got {_show(dims)}")
     if dims is None:
         if x_rows and isinstance(x_rows[0], list) and len(x_rows[0]) in (1, 2):
             dims = len(x_rows[0])
@@ -221,7 +223,8 @@ def _parse(obj) -> Scene:
     if task == "multiclass" and classes is None:
         classes = max(int(dataset.y.max()) + 1, 2) if dataset.size else 3
         if classes > MAX_CLASSES:
-            raise LossvizError(f"data.y: labels go up to {classes - 1}; lossviz shows at most {MAX_CLASSES} classes")
+            raise LossvizError(f"data.y[{int(dataset.y.argmax())}]: labels go up to {classes - 1}; "
+                               f"lossviz shows at most {MAX_CLASSES} classes")
     if task == "binary":
         classes = 2
     if task == "regression":
@@ -322,14 +325,46 @@ def _reject_constant(name):
     raise LossvizError(f"{name} is not allowed in a scene file (numbers must be finite)")
 
 
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise LossvizError(f"{text} is too large for a number (numbers must be finite)")
+    return value
+
+
+def _non_finite_key(text: str) -> str | None:
+    """Where the first NaN, Infinity or overflowing number in the JSON ``text`` is, e.g. ``data.x[3][0]``."""
+    try:
+        stack = [("", json.loads(text))]
+    except (ValueError, RecursionError):
+        return None
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where or "top level"
+        if isinstance(value, dict):
+            items = [(f"{where}.{_key_text(key)}" if where else _key_text(key), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            items = [(f"{where}[{i}]", item) for i, item in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(items))
+    return None
+
+
+def _key_text(key: str) -> str:
+    return key if key.isidentifier() else _show(key)
+
+
 def parse_scene_text(text: str, source: str = "scene") -> Scene:
     """Parse and validate the JSON text of a scene."""
     if not text.strip():
         raise LossvizError(f"{source}: the file is empty")
     try:
-        obj = json.loads(text, parse_constant=_reject_constant)
+        obj = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except LossvizError as error:
-        raise LossvizError(f"{source}: {error}") from None
+        where = _non_finite_key(text)
+        raise LossvizError(f"{source}: {where}: {error}" if where else f"{source}: {error}") from None
     except json.JSONDecodeError as error:
         raise LossvizError(f"{source}: not valid JSON ({error.msg} at line {error.lineno}, "
                            f"column {error.colno})") from None
@@ -374,7 +409,12 @@ def _json_lines(value, indent: int) -> str:
     rows = isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)
     if rows or (isinstance(value, list) and any(isinstance(item, dict) for item in value)):
         return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
-    return json.dumps(value, allow_nan=False, ensure_ascii=False)
+    text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") read from a file: keep it escaped
+        text = json.dumps(value, allow_nan=False)
+    return text
 
 
 def scene_to_text(scene: Scene) -> str:

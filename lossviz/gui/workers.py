@@ -1,0 +1,284 @@
+"""Background workers: gradient descent and loss surfaces off the GUI thread.
+
+Both receive immutable snapshots (copied arrays, config, θ) tagged with a generation and
+send results back by signals; the window drops results whose generation is stale.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.losses import get_loss
+from lossviz.core.model import ModelShape
+from lossviz.core.objective import Objective
+from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.surface import SurfaceSpec, auto_range, landmarks, loss_surface
+from lossviz.core.training import Trainer, fit
+
+EMIT_INTERVAL = 0.025  # seconds between progress signals (~40 per second)
+WORK_SLICE = 0.010  # seconds of steps per timer tick, so that commands are served promptly
+MAX_POINTS_PER_EMIT = 64
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What L(θ|D) is: the model shape, the loss and a private copy of the data."""
+
+    shape: ModelShape
+    loss: str
+    X: np.ndarray
+    y: np.ndarray
+
+    @classmethod
+    def snapshot(cls, shape: ModelShape, loss: str, data: Dataset) -> "Problem":
+        return cls(shape, loss, data.X.copy(), data.y.copy())
+
+    def objective(self) -> Objective:
+        return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X.copy(), self.y.copy()))
+
+
+@dataclass(frozen=True)
+class TrainingRequest:
+    """Start over from ``theta`` (reset=True), or keep θ and optimizer state on new data."""
+
+    generation: int
+    problem: Problem
+    theta: np.ndarray
+    optimizer: OptimizerConfig
+    seed: int
+    reset: bool = True
+
+
+@dataclass(frozen=True)
+class Progress:
+    """New trajectory entries since the last report (decimated) and the current state."""
+
+    generation: int
+    steps: np.ndarray  # (m,) step numbers of the entries below
+    losses: np.ndarray  # (m,)
+    thetas: np.ndarray  # (m, k, d+1)
+    theta: np.ndarray  # current θ
+    step: int
+    loss: float
+    grad_norm: float
+    running: bool
+    diverged: bool = False
+
+
+def decimate(count: int, limit: int) -> np.ndarray:
+    """Indices of at most ``limit`` of ``count`` entries, evenly spread, always keeping the last."""
+    if count <= limit:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
+
+
+class TrainingWorker(QObject):
+    """Runs a Trainer in its own thread; ``speed`` is updates per second (0: as fast as it can)."""
+
+    progress = Signal(object)
+
+    def __init__(self):
+        super().__init__()
+        self.trainer: Trainer | None = None
+        self.generation = -1
+        self.running = False
+        self.speed = 30.0
+        self.timer: QTimer | None = None
+        self._buffer: list[tuple[int, float, np.ndarray]] = []
+        self._last_emit = 0.0
+        self._last_tick = 0.0
+        self._owed = 0.0
+
+    @Slot()
+    def initialize(self):
+        self.timer = QTimer(self)
+        self.timer.setInterval(15)
+        self.timer.timeout.connect(self._tick)
+
+    @Slot(object)
+    def configure(self, request: TrainingRequest):
+        self.generation = request.generation
+        objective = request.problem.objective()
+        if request.reset or self.trainer is None or self.trainer.theta.shape != request.theta.shape:
+            self.trainer = Trainer(objective, request.theta, request.optimizer, request.seed)
+            self._buffer = [(0, self.trainer.loss, self.trainer.theta.copy())]
+        else:  # the data changed under a running descent: keep θ and the optimizer's state
+            trainer = self.trainer
+            trainer.objective = objective
+            trainer.order, trainer.cursor = np.empty(0, dtype=np.int64), 0
+            trainer.loss, trainer.grad = objective.value_and_grad(trainer.theta)
+            trainer.grad_norm = float(np.sqrt(np.vdot(trainer.grad, trainer.grad)))
+            self._buffer = [(trainer.steps, trainer.loss, trainer.theta.copy())]
+        self._emit(diverged=False)
+
+    @Slot(bool)
+    def set_running(self, running: bool):
+        self.running = running and self.trainer is not None
+        self._owed = 0.0
+        self._last_tick = time.perf_counter()
+        if self.timer is not None:
+            self.timer.start() if self.running else self.timer.stop()
+        self._emit()
+
+    @Slot(float)
+    def set_speed(self, steps_per_second: float):
+        self.speed = steps_per_second
+
+    @Slot()
+    def step_once(self):
+        if self.trainer is None:
+            return
+        self._advance(1)
+        self._emit()
+
+    @Slot()
+    def stop(self):
+        """Stop and drop the timer, in this worker's own thread (Qt timers are per thread)."""
+        self.running = False
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer.setParent(None)
+            self.timer = None
+
+    def _advance(self, count: int, deadline: float | None = None) -> bool:
+        """Make up to ``count`` updates (until ``deadline``); False once the run diverged."""
+        trainer = self.trainer
+        for _ in range(count):
+            if not trainer.step():
+                self.running = False
+                if self.timer is not None:
+                    self.timer.stop()
+                self._emit(diverged=True)
+                return False
+            self._buffer.append((trainer.steps, trainer.loss, trainer.theta.copy()))
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+        return True
+
+    @Slot()
+    def _tick(self):
+        if not self.running or self.trainer is None:
+            return
+        now = time.perf_counter()
+        if self.speed > 0:
+            self._owed += self.speed * (now - self._last_tick)
+            count = int(self._owed)
+            self._owed -= count
+        else:
+            count = 1 << 30
+        self._last_tick = now
+        if count and not self._advance(count, deadline=now + WORK_SLICE):
+            return
+        if time.perf_counter() - self._last_emit >= EMIT_INTERVAL:
+            self._emit()
+
+    def _emit(self, diverged: bool = False):
+        trainer = self.trainer
+        if trainer is None:
+            return
+        keep = decimate(len(self._buffer), MAX_POINTS_PER_EMIT)
+        entries = [self._buffer[i] for i in keep]
+        self._buffer = []
+        steps = np.array([e[0] for e in entries], dtype=np.int64)
+        losses = np.array([e[1] for e in entries], dtype=np.float64)
+        thetas = np.array([e[2] for e in entries]) if entries else np.empty((0,) + trainer.theta.shape)
+        self.progress.emit(Progress(self.generation, steps, losses, thetas, trainer.theta.copy(), trainer.steps,
+                                    trainer.loss, trainer.grad_norm, self.running, diverged))
+        self._last_emit = time.perf_counter()
+        # let the GUI thread take the GIL right away
+        time.sleep(0)
+
+
+@dataclass(frozen=True)
+class SurfaceRequest:
+    """A surface to compute; ranges None means frame the start, a preview path and the minimum."""
+
+    generation: int
+    problem: Problem
+    x_param: str
+    y_param: str
+    x_range: tuple[float, float] | None
+    y_range: tuple[float, float] | None
+    resolution: int
+    center: np.ndarray
+    start: np.ndarray
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    preview_steps: int = 100
+    coarse: bool = False
+    path: np.ndarray | None = None  # θ's visited so far, to keep in the frame
+
+
+@dataclass(frozen=True)
+class SurfaceResult:
+    generation: int
+    request: SurfaceRequest
+    spec: SurfaceSpec
+    surface: object  # lossviz.core.surface.Surface
+    seconds: float
+
+
+class SurfaceWorker(QObject):
+    """Computes surfaces one at a time, always the latest request (older pending ones are skipped)."""
+
+    ready = Signal(object)
+
+    def __init__(self):
+        super().__init__()
+        self.pending: SurfaceRequest | None = None
+
+    @Slot(object)
+    def request(self, request: SurfaceRequest):
+        self.pending = request
+        QTimer.singleShot(0, self._process)
+
+    @Slot()
+    def _process(self):
+        request, self.pending = self.pending, None
+        if request is None:
+            return
+        started = time.perf_counter()
+        objective = request.problem.objective()
+        x_range, y_range = request.x_range, request.y_range
+        if x_range is None or y_range is None:
+            shape = request.problem.shape
+            path = fit(objective, request.start, request.optimizer, request.preview_steps).thetas
+            if request.path is not None and len(request.path):
+                path = np.concatenate([path, request.path])
+            points = landmarks(objective, request.start, path)
+            ix, iy = shape.param_index(request.x_param), shape.param_index(request.y_param)
+            x_range = x_range or auto_range(points[:, ix[0], ix[1]])
+            y_range = y_range or auto_range(points[:, iy[0], iy[1]])
+        spec = SurfaceSpec(request.x_param, request.y_param, x_range, y_range, request.resolution,
+                           request.center.copy())
+        surface = loss_surface(objective, spec)
+        self.ready.emit(SurfaceResult(request.generation, request, spec, surface, time.perf_counter() - started))
+        time.sleep(0)
+
+
+class WorkerThread:
+    """A worker QObject living in its own QThread; ``stop`` ends it cleanly."""
+
+    def __init__(self, worker: QObject, name: str):
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName(name)
+        worker.moveToThread(self.thread)
+        if hasattr(worker, "initialize"):
+            self.thread.started.connect(worker.initialize)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Let the worker stop its own timers, then end the thread and wait for it."""
+        if not self.thread.isRunning():
+            return
+        if hasattr(self.worker, "running"):
+            self.worker.running = False
+        if hasattr(self.worker, "stop"):
+            QMetaObject.invokeMethod(self.worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
+        self.thread.quit()
+        self.thread.wait()

@@ -1,0 +1,50 @@
+"""Screenshots of the window on every bundled scene after training (offscreen).
+
+    python scripts/screenshots.py OUTDIR [--size 1400x860]
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6 import QtCore, QtWidgets  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+
+from lossviz.core.presets import load_preset, preset_names  # noqa: E402
+from lossviz.gui import MainWindow  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("outdir")
+    parser.add_argument("--size", default="1400x860")
+    parser.add_argument("--only", nargs="*")
+    args = parser.parse_args()
+    width, height = map(int, args.size.split("x"))
+    out = Path(args.outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    settings = QtCore.QSettings(str(out / ".settings.ini"), QtCore.QSettings.Format.IniFormat)
+    for name in args.only or preset_names():
+        scene = load_preset(name)
+        window = MainWindow(scene, settings=settings, recovery_dir=out / ".recovery")
+        window.resize(width, height)
+        window.show()
+        for _ in range(scene.steps):  # exactly the scene's steps, through the worker
+            window.stepRequested.emit()
+        deadline = QtCore.QDeadlineTimer(20000)
+        while window.step < scene.steps and not deadline.hasExpired():
+            QTest.qWait(20)
+        QTest.qWait(500)
+        window.grab().save(str(out / f"{name}.png"))
+        window.document._mark_clean()
+        window.close()
+        print(name, window.step)
+    (out / ".settings.ini").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
