@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import math
 import os
 import shutil
 import statistics
@@ -28,11 +27,15 @@ TARGET = 0.25
 # The torch contender: a standalone script, as a user would write it without lossviz.
 TORCH_SCRIPT = r'''
 import json
+import math
 import sys
 
 import torch
 
-scene_path, steps, out_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+scene_path, steps, out_path, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+if threads > 0:
+    # tiny tensors: one intra-op thread is torch's fastest and steadiest setting here
+    torch.set_num_threads(threads)
 with open(scene_path, encoding="utf-8") as handle:
     scene = json.load(handle)
 X = torch.tensor(scene["data"]["x"], dtype=torch.float64)
@@ -43,32 +46,21 @@ optimizer = torch.optim.Adam([W, b], lr=scene["optimizer"]["lr"])
 criterion = torch.nn.BCEWithLogitsLoss()
 
 # entry k: parameters after k updates, the loss and the gradient norm there
-losses = torch.empty(steps + 1, dtype=torch.float64)
-Ws = torch.empty((steps + 1,) + tuple(W.shape), dtype=torch.float64)
-bs = torch.empty((steps + 1,) + tuple(b.shape), dtype=torch.float64)
-grad_norms = torch.empty(steps + 1, dtype=torch.float64)
+entries = []
 status = "max_steps"
-count = 0
 for k in range(steps + 1):
     optimizer.zero_grad()
     loss = criterion(X @ W.T + b, y)
     loss.backward()
-    with torch.no_grad():
-        grad_norm = torch.sqrt(W.grad.square().sum() + b.grad.square().sum())
-        if not (torch.isfinite(loss) and torch.isfinite(grad_norm)):
-            status = "diverged"
-            break
-        losses[k] = loss
-        Ws[k] = W
-        bs[k] = b
-        grad_norms[k] = grad_norm
-    count += 1
+    value = loss.item()
+    grad_norm = math.sqrt((W.grad.square().sum() + b.grad.square().sum()).item())
+    if not (math.isfinite(value) and math.isfinite(grad_norm)):
+        status = "diverged"
+        break
+    entries.append({"step": k, "loss": value, "W": W.tolist(), "b": b.tolist(), "grad_norm": grad_norm})
     if k < steps:
         optimizer.step()
 
-entries = [{"step": k, "loss": l, "W": w, "b": bb, "grad_norm": g}
-           for k, (l, w, bb, g) in enumerate(zip(losses[:count].tolist(), Ws[:count].tolist(),
-                                                 bs[:count].tolist(), grad_norms[:count].tolist()))]
 with open(out_path, "w", encoding="utf-8") as handle:
     handle.write(json.dumps({"status": status, "trajectory": entries}) + "\n")
 '''
@@ -95,6 +87,31 @@ def lossviz_command() -> list[str]:
     return [sys.executable, "-m", "lossviz"]
 
 
+def cpu_snapshot() -> tuple[float, float, float] | None:
+    """(wall time, CPU seconds busy machine-wide, CPU seconds of this process and its children),
+    from /proc/stat and getrusage; None where /proc/stat is missing (not Linux)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = [int(v) for v in handle.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    import resource
+
+    busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle, iowait
+    ours = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+    return time.perf_counter(), busy, ours
+
+
+def other_load(before, after) -> str:
+    """How many CPUs other processes kept busy between two snapshots, on average."""
+    if before is None or after is None:
+        return "unknown (no /proc/stat)"
+    wall = after[0] - before[0]
+    others = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+    return f"{others / wall:.2f} of {os.cpu_count()} CPUs busy with other processes during the timed runs"
+
+
 def run(command: list[str], cwd: str) -> float:
     start = time.perf_counter()
     completed = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -119,12 +136,16 @@ def compare(lossviz_path: Path, torch_path: Path) -> tuple[bool, str]:
     rel = abs(la - lb) / max(abs(lb), 1e-300)
     max_rel = max(abs(ea["loss"] - eb["loss"]) / max(abs(eb["loss"]), 1e-300) for ea, eb in zip(ta, tb))
     flat = lambda e: [*(v for row in e["W"] for v in row), *e["b"]]  # noqa: E731
-    max_theta = max(abs(p - q) for ea, eb in zip(ta, tb) for p, q in zip(flat(ea), flat(eb)))
+    theta_diffs = [max(abs(p - q) for p, q in zip(flat(ea), flat(eb))) for ea, eb in zip(ta, tb)]
+    max_theta = max(theta_diffs)
+    split = next((k for k, d in enumerate(theta_diffs) if d > 1e-9), None)
     ok = rel <= 1e-9 and ta[-1]["step"] == tb[-1]["step"]
     detail = (f"final loss lossviz {la!r}, torch {lb!r}, relative difference {rel:.2e} "
               f"(tolerance 1e-9): {'AGREE' if ok else 'DISAGREE'}; status {a['status']}, "
               f"{len(ta)} entries; max relative loss difference over all steps {max_rel:.2e}, "
-              f"max |theta difference| {max_theta:.2e}, final W {ta[-1]['W']} b {ta[-1]['b']}")
+              f"max |theta difference| {max_theta:.2e} (first > 1e-9 at step {split}, where lossviz's "
+              f"grad norm is {ta[split]['grad_norm'] if split is not None else float('nan'):.1e}), "
+              f"final W {ta[-1]['W']} b {ta[-1]['b']}")
     return ok, detail
 
 
@@ -133,6 +154,10 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=20000)
     parser.add_argument("--points", type=int, default=1000)
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="torch.set_num_threads for the torch contender (0: torch's default). "
+                             "Default 1: on a 2-CPU VM torch's default thread pool made each step up to "
+                             "~50x slower and erratic, which would flatter lossviz")
     args = parser.parse_args()
 
     if importlib.util.find_spec("torch") is None:
@@ -149,27 +174,32 @@ def main() -> int:
         contenders = {
             "lossviz": [*lossviz_command(), "fit", str(scene_path), "--steps", str(args.steps),
                         "-o", str(lossviz_out)],
-            "torch": [sys.executable, str(torch_script), str(scene_path), str(args.steps), str(torch_out)],
+            "torch": [sys.executable, str(torch_script), str(scene_path), str(args.steps), str(torch_out),
+                      str(args.torch_threads)],
         }
         print(f"scene: {args.points} 2-D points, binary, bce, adam lr 0.01; {args.steps} steps; "
-              f"{args.repeats} alternating repeats; {os.cpu_count()} CPUs")
+              f"{args.repeats} alternating repeats; {os.cpu_count()} CPUs; "
+              f"torch threads {args.torch_threads or 'default'}")
         for name, command in contenders.items():
             print(f"  {name}: {' '.join(command)}")
         # one untimed warm-up each (page cache, .pyc files), then alternate
         for command in contenders.values():
             run(command, workdir)
         times = {name: [] for name in contenders}
+        snapshot = cpu_snapshot()
         for repeat in range(args.repeats):
             order = list(contenders) if repeat % 2 == 0 else list(reversed(contenders))
             for name in order:
                 times[name].append(run(contenders[name], workdir))
             print(f"  repeat {repeat + 1}: " + ", ".join(f"{n} {times[n][-1]:.3f} s" for n in contenders))
 
+        print(f"  machine: {other_load(snapshot, cpu_snapshot())}")
         ok, detail = compare(lossviz_out, torch_out)
         print(f"trajectories: {detail}")
         medians = {name: statistics.median(values) for name, values in times.items()}
         ratio = medians["lossviz"] / medians["torch"]
         verdict = "met" if ratio <= TARGET else "MISSED"
+        print("summary:")
         print(f"fit {args.steps} adam steps: lossviz {medians['lossviz']:.3g} s, torch {medians['torch']:.3g} s, "
               f"ratio {ratio:.3g} (target <= {TARGET}) [{verdict}]")
         print(f"fit trajectories agree (final loss within 1e-9 relative): {'yes' if ok else 'NO'}")

@@ -1,5 +1,55 @@
-"""Test setup: Qt runs offscreen; this must happen before anything imports Qt."""
+"""Test setup: Qt runs offscreen (set before anything imports Qt); GUI fixtures."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def dialog_log(monkeypatch):
+    """Modal dialogs never block a test: errors are recorded, questions answered from ``answers``."""
+    from lossviz.gui import dialogs
+
+    log = {"errors": [], "texts": [], "answers": {"save_changes": "discard", "restore": True}}
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: log["errors"].append((title, text)))
+    monkeypatch.setattr(dialogs, "show_text", lambda parent, title, html: log["texts"].append((title, html)))
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: log["answers"]["save_changes"])
+    monkeypatch.setattr(dialogs, "ask_restore", lambda parent, when: log["answers"]["restore"])
+    monkeypatch.setattr(dialogs, "open_path", lambda *a, **k: log["answers"].get("open_path", ""))
+    monkeypatch.setattr(dialogs, "save_path", lambda *a, **k: log["answers"].get("save_path", ""))
+    return log
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, dialog_log):
+    """Build MainWindows with private settings and recovery folder; each is shut down after the test
+    and the test fails if a worker thread is still running."""
+    import pyqtgraph as pg
+    from PySide6 import QtCore
+
+    from lossviz.gui import MainWindow
+
+    pg.setConfigOption("mouseRateLimit", -1)  # synthetic mouse moves come faster than 100 Hz
+    windows = []
+
+    def make(scene=None, show=True, recovery_dir=None):
+        settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+        window = MainWindow(scene, settings=settings, recovery_dir=recovery_dir or tmp_path / "recovery")
+        if show:
+            window.resize(1300, 820)
+            window.show()
+            qtbot.waitExposed(window)
+            window.activateWindow()
+            qtbot.waitUntil(window.isActiveWindow)  # window shortcuts need an active window
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+        assert not window.training.thread.isRunning()
+        assert not window.surfaces.thread.isRunning()
+        window.close()
+        window.deleteLater()

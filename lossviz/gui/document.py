@@ -53,7 +53,10 @@ class Document(QObject):
         self.path: Path | None = None
         self.undo_stack = QUndoStack(self)
         self._settings_dirty = False
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modifiedChanged.emit(self.modified))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.modifiedChanged.emit(self.modified)
 
     @property
     def modified(self) -> bool:

@@ -145,7 +145,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.changed.connect(self._on_document_changed)
         self.document.modifiedChanged.connect(self._update_title)
         self.document.pathChanged.connect(self._update_title)
-        self.document.undo_stack.indexChanged.connect(lambda _: self._schedule_autosave())
+        self.document.undo_stack.indexChanged.connect(self._schedule_autosave)
 
         geometry = self.settings.value("geometry")
         if geometry is not None:
@@ -309,6 +309,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_document_changed(self, kind: str):
         scene = self.scene
         self.objective = scene.objective() if scene.data.size else None
+        if kind != DATA:
+            self.theta = scene.init.copy()
         if kind == SCENE:
             self.reframe = True
             self.surface_ranges = None
@@ -936,7 +938,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.recent_menu.setEnabled(bool(self._recent()))
 
     # ------------------------------------------------------------------ crash recovery
-    def _schedule_autosave(self):
+    def _schedule_autosave(self, *_):
         if self.document.modified and not self._closing:
             self.autosave_timer.start()
 

@@ -1,0 +1,31 @@
+"""Drive the window with real mouse events at data coordinates."""
+
+from PySide6 import QtCore
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+
+def to_viewport(widget, x, y) -> QtCore.QPoint:
+    """Data coordinates of a PlotWidget -> its viewport's pixel position."""
+    viewbox = widget.getPlotItem().getViewBox()
+    return widget.mapFromScene(viewbox.mapViewToScene(QtCore.QPointF(x, y)))
+
+
+def click(widget, x, y, button=Qt.MouseButton.LeftButton):
+    QTest.mouseClick(widget.viewport(), button, Qt.KeyboardModifier.NoModifier, to_viewport(widget, x, y))
+
+
+def drag(widget, start, end, steps=8):
+    viewport = widget.viewport()
+    p0 = to_viewport(widget, *start)
+    p1 = to_viewport(widget, *end)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, p0)
+    for i in range(1, steps + 1):
+        t = i / steps
+        QTest.mouseMove(viewport, QtCore.QPoint(round(p0.x() + t * (p1.x() - p0.x())),
+                                                round(p0.y() + t * (p1.y() - p0.y()))))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, p1)
+
+
+def move(widget, x, y):
+    QTest.mouseMove(widget.viewport(), to_viewport(widget, x, y))
