@@ -96,6 +96,16 @@ def _nonempty(scene, name: str):
     return scene
 
 
+def _fit(scene, name: str, steps=None):
+    """The scene's fit; its errors name the scene file."""
+    from lossviz.core.experiment import fit_scene
+
+    try:
+        return fit_scene(scene, steps)
+    except LossvizError as error:
+        raise LossvizError(f"{name}: {error}") from None
+
+
 def _emit(text: str | bytes, path: str | None) -> None:
     from lossviz.core.scene import write_text_atomic
 
@@ -126,14 +136,13 @@ def trajectory_csv(result, shape) -> str:
 
 
 def _command_fit(args) -> None:
-    from lossviz.core.experiment import fit_scene
     from lossviz.core.presets import resolve_scene
 
     if args.output is not None:
         _check_writable(args.output)
     fmt = _output_format(args.output, args.format, ("json", "csv"))
     scene = _nonempty(resolve_scene(args.scene), args.scene)
-    result = fit_scene(scene, args.steps)
+    result = _fit(scene, args.scene, args.steps)
     render = trajectory_csv if fmt == "csv" else trajectory_json
     _emit(render(result, scene.shape), args.output)
 
@@ -141,7 +150,7 @@ def _command_fit(args) -> None:
 def _command_surface(args) -> None:
     import numpy as np
 
-    from lossviz.core.experiment import fit_scene, surface_spec
+    from lossviz.core.experiment import surface_spec
     from lossviz.core.presets import resolve_scene
     from lossviz.core.surface import loss_surface
 
@@ -152,17 +161,19 @@ def _command_surface(args) -> None:
     objective = scene.objective()
     path = None
     if scene.surface.x_range is None or scene.surface.y_range is None:
-        path = fit_scene(scene).thetas
+        path = _fit(scene, args.scene).thetas
     spec = surface_spec(scene, objective, path, args.resolution)
-    surface = loss_surface(objective, spec)
+    with np.errstate(all="ignore"):  # an overflowing loss shows as inf (null in JSON), not as warnings
+        surface = loss_surface(objective, spec)
     if fmt == "npz":
         buffer = io.BytesIO()
         np.savez(buffer, x=surface.x, y=surface.y, loss=surface.loss,
                  x_param=np.array(surface.x_param), y_param=np.array(surface.y_param))
         text = buffer.getvalue()
     elif fmt == "json":
+        loss = [[value if np.isfinite(value) else None for value in row] for row in surface.loss.tolist()]
         text = json.dumps({"x_param": surface.x_param, "y_param": surface.y_param, "x": surface.x.tolist(),
-                           "y": surface.y.tolist(), "loss": surface.loss.tolist()}) + "\n"
+                           "y": surface.y.tolist(), "loss": loss}) + "\n"
     else:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

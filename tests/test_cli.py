@@ -224,6 +224,7 @@ CASES = [
     case("lr-minus-infinity", text(doc(optimizer={"lr": "@X@"}), X="-Infinity"), SCENE, "optimizer.lr", "-Infinity"),
     case("lr-1e999", text(doc(optimizer={"lr": "@X@"}), X="1e999"), SCENE, "optimizer.lr", "1e999"),
     case("lr-huge-integer", text(doc(optimizer={"lr": "@X@"}), X="1" + "0" * 400), SCENE, "optimizer.lr", "finite"),
+    case("start-loss-not-finite", doc(init={"W": [[1e300]], "b": [0.0]}), SCENE, "init", "not finite"),
     case("momentum-1", doc(optimizer={"name": "momentum", "momentum": 1}), SCENE, "optimizer.momentum", "[0, 1)"),
     case("momentum-1.5", doc(optimizer={"name": "rmsprop", "momentum": 1.5}), SCENE, "optimizer.momentum", "[0, 1)"),
     case("momentum-negative", doc(optimizer={"name": "momentum", "momentum": -0.1}), SCENE, "optimizer.momentum", "[0, 1)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
 from lossviz.core.scene import Scene
 from lossviz.core.surface import SurfaceSpec, auto_range, landmarks
@@ -11,8 +12,11 @@ from lossviz.core.training import FitResult, fit
 def fit_scene(scene: Scene, steps: int | None = None) -> FitResult:
     """Run the scene's optimizer from its init for ``steps`` (default: the scene's)."""
     objective = scene.objective()
-    return fit(objective, scene.init, scene.optimizer, scene.steps if steps is None else steps,
-               tol=scene.tol, seed=scene.seed)
+    result = fit(objective, scene.init, scene.optimizer, scene.steps if steps is None else steps,
+                 tol=scene.tol, seed=scene.seed)
+    if result.steps < 0:
+        raise LossvizError("init: the loss or its gradient is not finite at the start θ; choose a smaller init")
+    return result
 
 
 def surface_spec(scene: Scene, objective: Objective, path=None, resolution: int | None = None) -> SurfaceSpec:
