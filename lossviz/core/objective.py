@@ -27,8 +27,8 @@ class Objective:
         return self.Xa @ theta.T
 
     def value(self, theta: np.ndarray) -> float:
-        """L(θ|D)."""
-        return float(self.loss.per_sample(self.logits(theta), self.target).mean())
+        """L(θ|D), bit for bit the value that training reports."""
+        return self.loss.value_and_grad(self.logits(theta), self.target)[0]
 
     def per_sample(self, theta: np.ndarray) -> np.ndarray:
         """l(θ|x_i, y_i) for every sample, (N,)."""

@@ -18,6 +18,7 @@ from lossviz.gui.theme import Theme
 
 SHADING_RESOLUTION = 120
 CONTOUR_LEVELS = 10
+DRAW_LIMIT = 1e9  # coordinates beyond this are clipped before drawing
 
 
 def _pen(color, width, style=QtCore.Qt.PenStyle.SolidLine, alpha=255):
@@ -331,7 +332,8 @@ class SurfacePlot:
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if hi <= lo:
             hi = lo + 1e-9
-        image = np.ascontiguousarray(np.nan_to_num(values, nan=hi, posinf=hi), dtype=np.float32)
+        # float32 for pyqtgraph; clip first so that an overflowing loss stays the top colour
+        image = np.ascontiguousarray(np.clip(np.nan_to_num(values, nan=hi, posinf=hi), -3e38, 3e38), dtype=np.float32)
         self.image.setImage(image, levels=(lo, hi), lut=self.lut, autoLevels=False)
         x, y = surface.x, surface.y
         dx = (x[-1] - x[0]) / (len(x) - 1)
@@ -355,6 +357,7 @@ class SurfacePlot:
 
     def set_path(self, path: np.ndarray, start, current) -> None:
         """path (M, 2) in the plotted parameters; start and current θ as (2,) or None."""
+        path = np.clip(path, -DRAW_LIMIT, DRAW_LIMIT)  # a diverging path must not overflow Qt's geometry
         self.trajectory.setData(path[:, 0], path[:, 1]) if len(path) else self.trajectory.setData([], [])
         size = 13 * self.theme.scale
         if start is not None:

@@ -119,6 +119,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.surface_generation = 0  # meaning of the surface (task, loss, axes, data)
         self.surface_sequence = 0
         self.shown_surface_sequence = -1
+        self.received_surface_sequence = 0
         self.surface_ranges = None  # (x_range, y_range) framed automatically, kept until re-framed
         self.reframe = True
         self.theta = self.document.scene.init.copy()
@@ -517,6 +518,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         (x0, x1), (y0, y1) = self.surface_ranges
         x, y = self._axis_values(self.theta[None])[0]
+        if max(abs(x), abs(y)) > 1e6:
+            return False  # diverging: a frame around it would show nothing useful
         return not (x0 <= x <= x1 and y0 <= y <= y1)
 
     def set_running(self, running: bool):
@@ -616,8 +619,13 @@ class MainWindow(QtWidgets.QMainWindow):
             center=self.theta.copy(), start=scene.init.copy(), optimizer=scene.optimizer,
             preview_steps=scene.steps, coarse=coarse, path=self.history_thetas[::max(1, len(self.history_thetas) // 200)].copy()))
 
+    def surface_idle(self) -> bool:
+        """True once the newest surface requested has come back (for tests and scripts)."""
+        return self.received_surface_sequence >= self.surface_sequence
+
     def _on_surface(self, result):
         generation, sequence = divmod(result.generation, 1_000_000)
+        self.received_surface_sequence = max(self.received_surface_sequence, sequence)
         if generation != self.surface_generation and result.request.x_range is None:
             return  # framed for data or settings that are gone
         if sequence <= self.shown_surface_sequence or self._closing:

@@ -1,6 +1,6 @@
 """Drive the window with real mouse events at data coordinates."""
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -28,4 +28,9 @@ def drag(widget, start, end, steps=8):
 
 
 def move(widget, x, y):
-    QTest.mouseMove(widget.viewport(), to_viewport(widget, x, y))
+    """A hover (no button) over data coordinates (x, y), delivered to the viewport as a real QMouseEvent."""
+    viewport = widget.viewport()
+    local = QtCore.QPointF(to_viewport(widget, x, y))
+    event = QtGui.QMouseEvent(QtCore.QEvent.Type.MouseMove, local, QtCore.QPointF(viewport.mapToGlobal(local)),
+                              Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QtWidgets.QApplication.sendEvent(viewport, event)

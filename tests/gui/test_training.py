@@ -1,0 +1,159 @@
+"""Gradient descent in the window: run, step, reset, edits while running, divergence, closing."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.presets import load_preset
+
+from .helpers import click, move
+
+
+def loss_curve(window):
+    _, losses = window.loss_plot.curve.getData()
+    return np.asarray(losses if losses is not None else [])
+
+
+def test_run_makes_the_loss_curve_fall(make_window, qtbot):
+    window = make_window(load_preset("binary-2d-blobs"))
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    assert window.controls.run.isChecked()
+    qtbot.waitUntil(lambda: window.step >= 40, timeout=10000)
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    losses = loss_curve(window)
+    assert len(losses) >= 2 and losses[-1] < 0.5 * losses[0]
+    assert window.loss == window.objective.value(window.theta)
+    assert "step" in window.step_label.text() and "L(θ|D)" in window.loss_label.text()
+    # the trajectory is drawn on the surface and ends at the current θ
+    xs, ys = window.surface_plot.trajectory.getData()
+    assert len(xs) >= 2
+    current = window._axis_values(window.theta[None])[0]
+    np.testing.assert_allclose([xs[-1], ys[-1]], current)
+
+
+def test_step_and_reset(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    start = window.scene.init.copy()
+    for _ in range(3):
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.step == 3)
+    assert not np.array_equal(window.theta, start)
+    QTest.mouseClick(window.controls.reset, Qt.MouseButton.LeftButton)
+    assert window.step == 0
+    np.testing.assert_array_equal(window.theta, start)
+    assert len(loss_curve(window)) <= 1
+
+
+def test_keyboard_runs_steps_and_resets(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    window.data_view.setFocus()
+    QTest.keyClick(window.data_view, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.step == 1)
+    QTest.keyClick(window.data_view, Qt.Key.Key_Space)
+    assert window.controls.run.isChecked()
+    qtbot.waitUntil(lambda: window.step > 3, timeout=5000)
+    QTest.keyClick(window.data_view, Qt.Key.Key_Space)
+    assert not window.controls.run.isChecked()
+    QTest.keyClick(window.data_view, Qt.Key.Key_R)
+    assert window.step == 0
+
+
+def test_editing_the_data_while_training_keeps_going_on_the_new_data(make_window, qtbot):
+    window = make_window(load_preset("binary-2d-blobs"))
+    window.controls.run.setChecked(True)
+    qtbot.waitUntil(lambda: window.step >= 10, timeout=10000)
+    size = window.scene.data.size
+    click(window.data_view, -2.9, 2.9)
+    step_at_edit = window.step
+    assert window.scene.data.size == size + 1
+    qtbot.waitUntil(lambda: window.step >= step_at_edit + 10, timeout=10000)
+    window.controls.run.setChecked(False)
+    # the worker reports θ for the new data: the status loss is L on the edited dataset
+    assert window.objective.data.size == size + 1
+    assert window.loss == window.objective.value(window.theta)
+    assert window.history_steps[0] == 0 and window.history_steps[-1] == window.step  # one continuous path
+
+
+def test_surface_follows_an_edit(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    qtbot.waitUntil(lambda: window.surface_plot.surface is not None, timeout=10000)
+    before = window.surface_plot.surface.loss.copy()
+    click(window.data_view, 0.0, 4.5)
+    qtbot.waitUntil(lambda: not np.array_equal(window.surface_plot.surface.loss, before), timeout=10000)
+
+
+def test_a_huge_learning_rate_diverges_and_pauses_at_a_finite_theta(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    rate = window.controls.learning_rate
+    rate.setFocus()
+    rate.selectAll()
+    QTest.keyClicks(rate, "90")
+    QTest.keyClick(rate, Qt.Key.Key_Return)
+    assert window.scene.optimizer.lr == 90
+    window.controls.run.setChecked(True)
+    qtbot.waitUntil(lambda: not window.controls.run.isChecked(), timeout=10000)
+    assert "Diverged" in window.statusBar().currentMessage()
+    assert np.isfinite(window.theta).all() and np.isfinite(window.loss)
+    assert window.controls.run.text() == "Run"
+
+
+def test_learning_rate_box_takes_typed_small_values(make_window):
+    window = make_window(load_preset("linear-regression"))
+    rate = window.controls.learning_rate
+    rate.setFocus()
+    rate.selectAll()
+    QTest.keyClicks(rate, "0.001")
+    QTest.keyClick(rate, Qt.Key.Key_Return)
+    assert window.scene.optimizer.lr == 0.001
+    assert rate.text() == "0.001"
+
+
+def test_hovering_the_surface_draws_a_ghost_model_and_clicking_sets_the_start(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    qtbot.waitUntil(window.surface_idle, timeout=10000)
+    surface = window.surface_plot.surface
+    x, y = surface.x[len(surface.x) // 3], surface.y[len(surface.y) // 4]
+    move(window.surface_view, x, y)
+    ghost_x, ghost_y = window.data_plot.ghost.getData()
+    assert ghost_x is not None and len(ghost_x) == 2
+    np.testing.assert_allclose(ghost_y, x * ghost_x + y, atol=0.05)  # ŷ = Wx + b with W=x, b=y
+    click(window.surface_view, x, y)
+    np.testing.assert_allclose(window.scene.init[0], [x, y], atol=0.05)
+    assert window.step == 0
+
+
+def test_closing_while_training_stops_the_workers(make_window, qtbot):
+    window = make_window(load_preset("multiclass-3"))
+    window.controls.speed.setCurrentIndex(window.controls.speed.count() - 1)
+    window._speed_changed()
+    window.controls.run.setChecked(True)
+    qtbot.waitUntil(lambda: window.step >= 50, timeout=10000)
+    window.document._mark_clean()
+    assert window.close()
+    assert not window.training.thread.isRunning() and not window.surfaces.thread.isRunning()
+
+
+def test_closing_the_app_while_running_exits_cleanly(tmp_path):
+    script = textwrap.dedent(f"""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6 import QtCore, QtWidgets
+        app = QtWidgets.QApplication([])
+        from lossviz.gui import MainWindow
+        settings = QtCore.QSettings({str(tmp_path / 's.ini')!r}, QtCore.QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings, recovery_dir={str(tmp_path)!r})
+        window.show()
+        window.controls.speed.setCurrentIndex(window.controls.speed.count() - 1)
+        window._speed_changed()
+        window.controls.run.setChecked(True)
+        QtCore.QTimer.singleShot(1500, window.close)
+        sys.exit(app.exec())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    noise = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert noise == []
