@@ -134,7 +134,11 @@ class BinarySquaredError(Loss):
 
 
 class CrossEntropy(Loss):
-    """−log softmax(z)_y via log-sum-exp."""
+    """−log softmax(z)_y = (m − z_y) + log1p(Σ_{k≠k*} e^{z_k − m}), m = z_{k*} the largest logit.
+
+    Leaving the largest term out of the sum keeps tiny losses (a confident, correct
+    prediction) exact, where log(1 + s) would round them to 0.
+    """
 
     name, task, title = "ce", "multiclass", "cross-entropy"
     formula = "l(θ|x, y) = −log ŷ_y"
@@ -146,20 +150,24 @@ class CrossEntropy(Loss):
         return onehot
 
     @staticmethod
-    def _logsumexp(z):
-        top = z.max(axis=-1, keepdims=True)
-        return np.log(np.exp(z - top).sum(axis=-1)) + top[..., 0]
+    def _parts(z):
+        """m (..., 1), e = e^{z − m} (..., k) and s = Σ_{k≠k*} e (...,)."""
+        top = z.argmax(axis=-1)[..., None]
+        m = np.take_along_axis(z, top, axis=-1)
+        e = np.exp(z - m)
+        others = e.copy()
+        np.put_along_axis(others, top, 0.0, axis=-1)
+        return m, e, others.sum(axis=-1)
 
     def per_sample(self, z, target):
-        return self._logsumexp(z) - (z * target).sum(axis=-1)
+        m, _, s = self._parts(z)
+        return (m[..., 0] - (z * target).sum(axis=-1)) + np.log1p(s)
 
     def value_and_grad(self, z, target):
         n = len(z)
-        shifted = z - z.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        value = (np.log(total[:, 0]) - (shifted * target).sum(axis=1)).sum()
-        return float(value) / n, (e / total - target) / n
+        m, e, s = self._parts(z)
+        value = ((m[:, 0] - (z * target).sum(axis=1)) + np.log1p(s)).sum()
+        return float(value) / n, (e / (1.0 + s)[:, None] - target) / n
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (

@@ -1,11 +1,16 @@
-"""Loss surfaces: L(θ|D) on a grid over two parameters, the others held at a center θ."""
+"""Loss surfaces: L(θ|D) on a grid over two parameters, the others held at a center θ.
+
+On the grid the logits split as z = z0 + x_c·a + y_r·b (a, b the parameters' data columns), so BCE's
+softplus(s·z) = log1p(e^{s·(z0 + x_c·a)} · e^{s·y_r·b}) (CE's log1p(Σ_k e^{z_k − z_y}) likewise) needs
+exps over R×N values only, not R²×N; rows where a factor could over/underflow use the stable path.
+"""
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
+from functools import partial
 
 import numpy as np
 
@@ -14,6 +19,10 @@ from lossviz.core.objective import Objective
 
 # logits held in memory at once per worker thread (float64 elements): 2**21 = 16 MiB
 CHUNK_ELEMENTS = 1 << 21
+# per-sample losses held at once in the exp-factor path (512 KiB, to stay in cache)
+BLOCK_ELEMENTS = 1 << 16
+# |exponents| below which e^t, and products of two such factors staying within it, are normal floats
+EXP_LIMIT = 700.0
 
 
 @dataclass(frozen=True)
@@ -90,22 +99,105 @@ def _l2_surface(objective, shape, spec) -> np.ndarray:
     return np.maximum(loss, stats.loss_star)
 
 
-def _grid_rows(objective, shape, spec, rows: slice) -> np.ndarray:
-    """Loss on grid rows ``rows`` (y values) and every column: (len(rows), R)."""
+def _separable_logits(objective, shape, spec) -> tuple[np.ndarray, np.ndarray]:
+    """A (R, N, k) and B (R, N): the logits at grid point (row r, column c) are A[c] with B[r] added
+    to output oy, the y parameter's row of θ (summed in the same order as z0 + x·a + y·b)."""
     ox, jx = shape.param_index(spec.x_param)
     oy, jy = shape.param_index(spec.y_param)
-    center = spec.center
-    z0 = objective.Xa @ center.T  # (N, k)
-    xs = spec.x - center[ox, jx]
-    ys = spec.y[rows] - center[oy, jy]
-    k = shape.outputs
-    # z[r, c] = z0 + ys[r] * Xa[:, jy] e_oy + xs[c] * Xa[:, jx] e_ox, shape (rows, R, N, k)
-    z = np.empty((len(ys), len(xs)) + z0.shape)
-    z[...] = z0
-    z[..., ox] += np.multiply.outer(xs, objective.Xa[:, jx])[None]
-    z[..., oy] += np.multiply.outer(ys, objective.Xa[:, jy])[:, None]
-    per_sample = objective.loss.per_sample(z if k > 1 else z, objective.target)
-    return per_sample.mean(axis=-1)
+    Xa, center = objective.Xa, spec.center
+    A = np.repeat((Xa @ center.T)[None], spec.resolution, axis=0)
+    A[..., ox] += np.multiply.outer(spec.x - center[ox, jx], Xa[:, jx])
+    return A, np.multiply.outer(spec.y - center[oy, jy], Xa[:, jy])
+
+
+def _logits_rows(objective, A, B, oy, rows: slice) -> np.ndarray:
+    """Any loss on grid rows ``rows`` from the logits themselves (rows, R, N, k): (len(rows), R)."""
+    z = np.empty((rows.stop - rows.start,) + A.shape)
+    z[...] = A
+    z[..., oy] += B[rows, None]
+    return objective.loss.per_sample(z, objective.target).mean(axis=-1)
+
+
+def _blocked_means(n_rows: int, R: int, N: int, fill) -> np.ndarray:
+    """(n_rows, R): sample means of the per-sample losses that ``fill(r, cols, part)`` writes into
+    part (len(cols), N), a cache-sized block of grid columns at a time."""
+    step = max(1, BLOCK_ELEMENTS // N)
+    buf = np.empty((min(step, R), N))
+    out = np.empty((n_rows, R))
+    for r in range(n_rows):
+        for start in range(0, R, step):
+            cols = slice(start, min(start + step, R))
+            part = buf[:cols.stop - start]
+            fill(r, cols, part)
+            part.mean(axis=-1, out=out[r, cols])
+    return out
+
+
+def _softplus_rows(U, V, rows: slice) -> np.ndarray:
+    """BCE's stable path: softplus(u) = max(u, 0) + log1p(e^−|u|), u = U[c] + V[r] = s·z, as in losses."""
+    def fill(r, cols, u):
+        np.add(U[cols], V[rows.start + r], out=u)
+        top = np.maximum(u, 0.0)
+        np.abs(u, out=u)
+        np.negative(u, out=u)
+        np.exp(u, out=u)
+        np.log1p(u, out=u)
+        u += top
+    return _blocked_means(rows.stop - rows.start, *U.shape, fill)
+
+
+def _normal_exp(lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Whether e^t is a normal float, far from overflow, for every t in [lo, hi]."""
+    return bool(lo.min() >= -EXP_LIMIT and hi.max() <= EXP_LIMIT)
+
+
+class _Log1pExpSum:
+    """Per-sample losses log1p(Σ_k e^U[k, c] · e^V[k, r]) on the grid, U and V (K, R, N), the
+    factors e^U (times ``keep``) exponentiated once. Rows where a factor or product could leave
+    the normal float range are left to ``stable(rows)``."""
+
+    def __init__(self, U, V, stable, keep=None):
+        self.U_lo, self.U_hi = np.minimum(U.min(axis=1), 0.0), np.maximum(U.max(axis=1), 0.0)
+        self.EU = np.exp(U) if _normal_exp(self.U_lo, self.U_hi) else None
+        if self.EU is not None and keep is not None:
+            self.EU *= keep
+        self.V, self.stable = V, stable
+
+    def __call__(self, rows: slice) -> np.ndarray:
+        v = self.V[:, rows]
+        # bounds of U, V and U + V, per term and sample, over these rows and every column
+        lo = self.U_lo + np.minimum(v.min(axis=1), 0.0)
+        hi = self.U_hi + np.maximum(v.max(axis=1), 0.0)
+        if self.EU is None or not _normal_exp(lo, hi):
+            return self.stable(rows)
+        EU, EV = self.EU, np.exp(v)
+
+        def fill(r, cols, part):
+            np.multiply(EU[0, cols], EV[0, r], out=part)
+            for k in range(1, len(EU)):
+                part += EU[k, cols] * EV[k, r]
+            np.log1p(part, out=part)
+        return _blocked_means(v.shape[1], *EU.shape[1:], fill)
+
+
+def _rows_function(objective, shape, spec):
+    """rows -> the loss on those grid rows and every column, (len(rows), R)."""
+    A, B = _separable_logits(objective, shape, spec)
+    oy = shape.param_index(spec.y_param)[0]
+    generic = partial(_logits_rows, objective, A, B, oy)
+    target, name = objective.target, objective.loss.name
+    if not objective.size:
+        return generic
+    if name == "bce":  # softplus(s·z) = log1p(e^{s·A[c]} · e^{s·B[r]}), s = 1 − 2y
+        s = target[:, 0]
+        U, V = A[..., 0] * s, B * s
+        return _Log1pExpSum(U[None], V[None], partial(_softplus_rows, U, V))
+    if name == "ce":  # −log softmax(z)_y = log1p(Σ_{k≠y} e^{z_k − z_y}), z_k − z_y split likewise
+        y, k = target.argmax(axis=1), np.arange(shape.outputs)[:, None]
+        U = np.ascontiguousarray(np.moveaxis(A - A[:, np.arange(len(y)), y][..., None], -1, 0))  # (K, R, N)
+        V = ((k == oy) * 1.0 - (y == oy))[:, None] * B  # B is added to z_oy only
+        return _Log1pExpSum(U, V, generic, keep=(k != y)[:, None])
+    return generic
 
 
 def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = None) -> Surface:
@@ -115,6 +207,7 @@ def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = 
     if objective.loss.name == "l2":
         loss = _l2_surface(objective, shape, spec)
     else:
+        grid_rows = _rows_function(objective, shape, spec)
         R = spec.resolution
         per_row = R * objective.size * shape.outputs
         rows_per_chunk = max(1, CHUNK_ELEMENTS // max(per_row, 1))
@@ -123,11 +216,10 @@ def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = 
         loss = np.empty((R, R))
         if workers <= 1:
             for rows in chunks:
-                loss[rows] = _grid_rows(objective, shape, spec, rows)
+                loss[rows] = grid_rows(rows)
         else:
             with ThreadPoolExecutor(workers) as pool:
-                for rows, values in zip(chunks, pool.map(
-                        lambda rows: _grid_rows(objective, shape, spec, rows), chunks)):
+                for rows, values in zip(chunks, pool.map(grid_rows, chunks)):
                     loss[rows] = values
     return Surface(spec.x_param, spec.y_param, spec.x, spec.y, loss)
 

@@ -81,3 +81,76 @@ def test_auto_range_frames_points_with_padding():
     lo, hi = auto_range(np.array([0.0, 4.0]))
     assert lo < 0 < 4 < hi and hi - lo == pytest.approx(6.0)
     assert auto_range(np.array([2.0, 2.0])) == (1.0, 3.0)
+
+
+def grid_values(objective, surface, center, loss=None):
+    """loss(θ) (default L(θ|D)) at every grid point of ``surface``, (R, R)."""
+    loss = loss or objective.value
+    ix, iy = objective.shape.param_index(surface.x_param), objective.shape.param_index(surface.y_param)
+    values = np.empty(surface.loss.shape)
+    for i, yv in enumerate(surface.y):
+        for j, xv in enumerate(surface.x):
+            theta = center.copy()
+            theta[ix], theta[iy] = xv, yv
+            values[i, j] = loss(theta)
+    return values
+
+
+@pytest.mark.parametrize("task,name", [("binary", "bce"), ("multiclass", "ce")])
+def test_extreme_ranges_mix_factored_and_stable_chunks(task, name, monkeypatch):
+    """|z| up to ~1e3 (e^z would overflow): grid rows near the center take the exp-factor path, far
+    ones the stable logits path; one grid row per chunk, so both meet in one surface."""
+    from lossviz.core import surface as module
+
+    objective, rng = problem(task, name, 2, n=40, seed=3)
+    objective.Xa[:, :2] *= 3.0
+    monkeypatch.setattr(module, "CHUNK_ELEMENTS", 1)
+    paths = []  # whether each check found the exp factors in range
+    normal_exp = module._normal_exp
+    monkeypatch.setattr(module, "_normal_exp", lambda lo, hi: paths.append(normal_exp(lo, hi)) or paths[-1])
+    center = rng.normal(size=objective.shape.zeros().shape)
+    spec = SurfaceSpec("W[0,0]", "W[0,1]", (-3.0, 3.0), (-300.0, 300.0), 15, center)
+    one, two = loss_surface(objective, spec, workers=1), loss_surface(objective, spec, workers=2)
+    np.testing.assert_array_equal(one.loss, two.loss)
+    assert True in paths and False in paths
+    corner = center.copy()
+    corner[0, :2] = 3.0, 300.0
+    assert np.abs(objective.logits(corner)).max() > 1e3 and np.isfinite(one.loss).all()
+    np.testing.assert_allclose(one.loss, grid_values(objective, one, center), rtol=1e-12)
+
+
+def test_bce_tiny_losses_near_a_separable_fit_keep_full_relative_precision():
+    X = np.array([[-2.0, 0.3], [-1.5, -0.2], [-1.0, 0.1], [1.0, -0.4], [1.5, 0.2], [2.5, 0.0]])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    objective = Objective(ModelShape("binary", 2), get_loss("bce", "binary"), make_dataset(X, y, "binary"))
+    center = np.array([[0.0, 0.0, 0.0]])
+    spec = SurfaceSpec("W[0,0]", "b[0]", (20.0, 40.0), (-1.0, 1.0), 11, center)
+    surface = loss_surface(objective, spec)
+    assert 1e-18 < surface.loss.min() < 1e-12 and surface.loss.max() < 1e-6
+    np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center), rtol=1e-12)
+
+
+def test_ce_tiny_losses_near_a_separable_fit_keep_full_relative_precision():
+    """The surface uses −log softmax(z)_y = log1p(Σ_{k≠y} e^{z_k − z_y}), accurate even for losses far
+    below the rounding error of log Σ_k e^{z_k} − z_y."""
+    means = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+    y = np.array([0, 1, 2, 0, 1, 2, 0])
+    X = means[y] + 0.1 * np.random.default_rng(4).normal(size=(len(y), 2))
+    objective = Objective(ModelShape("multiclass", 2, 3), get_loss("ce", "multiclass"),
+                          make_dataset(X, y, "multiclass", 2, 3))
+    center = 6.0 * np.hstack([means, np.zeros((3, 1))])
+
+    def accurate(theta):
+        z = objective.logits(theta)
+        d = z - z[np.arange(len(y)), y][:, None]
+        d[np.arange(len(y)), y] = -np.inf
+        return float(np.log1p(np.exp(d).sum(axis=1)).mean())
+
+    for x_param, y_param in (("W[1,0]", "b[2]"), ("W[0,0]", "W[0,1]")):
+        ix = objective.shape.param_index(x_param)
+        spec = SurfaceSpec(x_param, y_param, (center[ix] - 1.0, center[ix] + 1.0), (-1.0, 1.0), 9, center)
+        surface = loss_surface(objective, spec)
+        assert 0 < surface.loss.min() < 1e-12
+        np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center, accurate), rtol=1e-12)
+        # L(θ|D) itself (log Σ e^z − z_y) is only accurate to ~1e-16 absolute here
+        np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center), rtol=0, atol=1e-15)
