@@ -13,7 +13,6 @@ def run_app(scene_argument: str | None = None) -> int:
     from lossviz.core.presets import resolve_scene
 
     scene = resolve_scene(scene_argument) if scene_argument else None  # bad input: exit 2 before a window
-    sys.setswitchinterval(0.001)  # the workers' numpy loops must not starve the GUI thread
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     app.setApplicationName("lossviz")
     app.setOrganizationName("lossviz")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -105,6 +106,7 @@ class MainWindow(QtWidgets.QMainWindow):
                  recovery_dir: str | Path | None = None):
         super().__init__()
         configure_pyqtgraph()
+        sys.setswitchinterval(0.001)  # the workers' numpy loops must not starve the GUI thread
         self.setWindowTitle("lossviz")
         self.settings = settings if settings is not None else QtCore.QSettings("lossviz", "lossviz")
         if recovery_dir is None:
@@ -477,6 +479,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_status()
 
     def _on_progress(self, progress):
+        try:
+            self._show_progress(progress)
+        finally:
+            self.training.worker.delivered = True  # ready for the next report
+
+    def _show_progress(self, progress):
         if progress.generation != self.generation or self._closing:
             return  # from before an edit or a restart
         if len(progress.steps):

@@ -93,6 +93,8 @@ class TrainingWorker(QObject):
         self._last_emit = 0.0
         self._last_tick = 0.0
         self._owed = 0.0
+        # set True by the GUI once it has drawn the last report: no queue of stale reports builds up
+        self.delivered = True
 
     @Slot()
     def initialize(self):
@@ -174,13 +176,14 @@ class TrainingWorker(QObject):
         self._last_tick = now
         if count and not self._advance(count, deadline=now + WORK_SLICE):
             return
-        if time.perf_counter() - self._last_emit >= EMIT_INTERVAL:
+        if self.delivered and time.perf_counter() - self._last_emit >= EMIT_INTERVAL:
             self._emit()
 
     def _emit(self, diverged: bool = False):
         trainer = self.trainer
         if trainer is None:
             return
+        self.delivered = False
         keep = decimate(len(self._buffer), MAX_POINTS_PER_EMIT)
         entries = [self._buffer[i] for i in keep]
         self._buffer = []
