@@ -13,7 +13,11 @@ DEFAULT_PRESET = "binary-2d-blobs"
 
 
 def _folder():
-    return resources.files("lossviz.resources") / "scenes"
+    try:
+        return resources.files("lossviz.resources") / "scenes"
+    except ModuleNotFoundError:
+        # running from a source tree on sys.path while the install put lossviz.resources elsewhere
+        return Path(__file__).resolve().parents[2] / "resources" / "scenes"
 
 
 def preset_names() -> list[str]:
