@@ -17,7 +17,7 @@ from pathlib import Path
 from lossviz import __version__
 from lossviz.core.errors import LossvizError
 
-SUBCOMMANDS = ("fit", "surface", "presets")
+SUBCOMMANDS = ("fit", "surface", "presets", "render", "animate")
 EXIT_USAGE = 2
 
 
@@ -59,7 +59,47 @@ def build_parser() -> argparse.ArgumentParser:
     surface.add_argument("-o", "--output", metavar="FILE", help="write .npz, .json or .csv (default: JSON on stdout)")
 
     commands.add_parser("presets", help="list the bundled scenes")
+
+    for name, help_text, suffixes, size in (
+            ("render", "draw the fitted scene to a slide image (.png, .svg, .pdf)", ".png, .svg or .pdf", "1920x1080"),
+            ("animate", "draw the descent as an animation (.gif, .mp4)", ".gif or .mp4", "800x450")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("scene", metavar="SCENE", help="a scene file or a preset name")
+        command.add_argument("-o", "--output", metavar="OUT", required=True, help=f"the file to write ({suffixes})")
+        command.add_argument("--size", type=_size, default=_size(size), metavar="WxH",
+                             help=f"pixel size (default {size})")
+        command.add_argument("--steps", type=_int_in(0, MAX_STEPS), help="number of updates (default: the scene's)")
+        command.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default light)")
+        command.add_argument("--layout", choices=("full", "data", "surface", "curve"), default="full",
+                             help="the whole figure or one view (default full)")
+        if name == "render":
+            command.add_argument("--scale", type=_scale, default=1.0, metavar="S",
+                                 help="multiply the pixel size, fonts and line widths (e.g. 2 for a 2× image)")
+            command.add_argument("--no-formula", dest="formula", action="store_false",
+                                 help="leave out the model and loss formulas")
+        else:
+            command.add_argument("--fps", type=_int_in(1, 60), default=12, help="frames per second (default 12)")
     return parser
+
+
+def _size(text):
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1920x1080, got {text!r}") from None
+    if not (16 <= width <= 8192 and 16 <= height <= 8192):
+        raise argparse.ArgumentTypeError(f"width and height must be between 16 and 8192, got {text!r}")
+    return width, height
+
+
+def _scale(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0.25 <= value <= 8:
+        raise argparse.ArgumentTypeError(f"must be between 0.25 and 8, got {text!r}")
+    return value
 
 
 def _output_format(path: str | None, requested: str | None, allowed: tuple[str, ...]) -> str:
@@ -185,6 +225,55 @@ def _command_surface(args) -> None:
     _emit(text, args.output)
 
 
+def _drawing_scene(args, suffixes):
+    """Checks shared by render and animate: output, scene; then Qt, offscreen when headless."""
+    if args.output is not None:
+        _check_writable(args.output)
+    if Path(args.output).suffix.lower() not in suffixes:
+        raise LossvizError(f"{args.output}: cannot tell the format from the file name (use {', '.join(suffixes)})")
+    from lossviz.core.presets import resolve_scene
+
+    scene = _nonempty(resolve_scene(args.scene), args.scene)
+    from lossviz.core.experiment import scene_runs
+
+    try:
+        scene_runs(scene)
+    except LossvizError as error:
+        raise LossvizError(f"{args.scene}: {error}") from None
+    from lossviz.gui.render import use_offscreen_if_headless
+
+    use_offscreen_if_headless()
+    if args.size[0] * getattr(args, "scale", 1.0) > 16384 or args.size[1] * getattr(args, "scale", 1.0) > 16384:
+        raise LossvizError("--size × --scale is larger than 16384 pixels")
+    return scene
+
+
+def _command_render(args) -> None:
+    scene = _drawing_scene(args, (".png", ".svg", ".pdf"))
+    from lossviz.gui.render import render_scene
+
+    _fit(scene, args.scene, 0)  # a non-finite start is reported with the scene's name
+    render_scene(scene, args.output, args.size, args.scale, args.theme, args.steps, args.layout, args.formula)
+
+
+def _command_animate(args) -> None:
+    scene = _drawing_scene(args, (".gif", ".mp4"))
+    from lossviz.gui.render import animate_scene
+
+    _fit(scene, args.scene, 0)
+    show = sys.stderr.isatty()
+
+    def progress(done, total):
+        if show:
+            filled = round(30 * done / total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    animate_scene(scene, args.output, args.size, args.fps, args.steps, args.theme, args.layout, progress)
+
+
 def _command_presets(args) -> None:
     from lossviz.core.presets import preset_names, preset_title
 
@@ -195,7 +284,7 @@ def _command_presets(args) -> None:
 
 
 def _open_app(argv: list[str]) -> int:
-    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,presets} ...",
+    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,presets,render,animate} ...",
                      description="Open the lossviz app on SCENE (a scene file or preset name), "
                                  "or on the default scene.")
     parser.add_argument("scene", nargs="?", metavar="SCENE")
@@ -211,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
             return _open_app(argv)
         args = build_parser().parse_args(argv)
-        {"fit": _command_fit, "surface": _command_surface, "presets": _command_presets}[args.command](args)
+        {"fit": _command_fit, "surface": _command_surface, "presets": _command_presets,
+         "render": _command_render, "animate": _command_animate}[args.command](args)
         return 0
     except LossvizError as error:
         print(f"lossviz: error: {error}", file=sys.stderr)

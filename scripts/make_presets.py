@@ -10,14 +10,14 @@ from lossviz.core.scene import Scene, SurfaceConfig, write_scene
 
 
 def scene(name, title, task, X, y, loss, dims, classes=2, optimizer=OptimizerConfig("gd", 0.1),
-          steps=100, init=None, surface=SurfaceConfig(), notes=""):
+          steps=100, init=None, surface=SurfaceConfig(), notes="", runs=None):
     X = np.round(X, 3)
     y = np.round(y, 3) if task == "regression" else y
     shape = ModelShape(task, dims, classes)
     theta = shape.zeros() if init is None else np.array(init, dtype=float)
     s = Scene(task=task, dims=dims, loss=loss, data=make_dataset(X, y, task, dims, classes),
               init=theta, classes=classes, optimizer=optimizer, steps=steps, surface=surface,
-              extra={"title": title, **({"notes": notes} if notes else {})})
+              extra={"title": title, **({"notes": notes} if notes else {}), **({"runs": runs} if runs else {})})
     write_scene(s, f"resources/scenes/{name}.json")
 
 
@@ -40,3 +40,10 @@ scene("xor", "XOR: what a linear model cannot do", "binary",
       *generators.xor(60, 0.25, 6), "bce", 2, optimizer=OptimizerConfig("gd", 0.5), steps=150,
       init=[[1.5, 1.5, 0.0]],
       notes="Every linear boundary misclassifies about half the points; the best θ is near 0.")
+scene("optimizer-race", "Optimizer race on two blobs: gradient descent, momentum and Adam", "binary",
+      *generators.blobs(60, 0.5, 4), "bce", 2, optimizer=OptimizerConfig("gd", 0.5), steps=60,
+      init=[[-2.0, 3.0, 0.0]], surface=SurfaceConfig(x_range=(-3.0, 4.0), y_range=(-0.5, 6.5)),
+      runs=[{"label": "gradient descent (lr 0.5)", "optimizer": {"name": "gd", "lr": 0.5}},
+            {"label": "momentum 0.9 (lr 0.1)", "optimizer": {"name": "momentum", "lr": 0.1}},
+            {"label": "Adam (lr 0.1)", "optimizer": {"name": "adam", "lr": 0.1}}],
+      notes="Same start, same data, same surface: which optimizer gets down first?")

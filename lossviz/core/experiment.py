@@ -1,10 +1,19 @@
-"""A scene put to work: its fit, and the surface spec that shows it."""
+"""A scene put to work: its fit (or its race of optimizers), and the surface spec that shows it.
+
+A race is listed under the scene key ``"runs"``: ``[{"label": "adam", "optimizer": {...}}, …]``,
+each run starting from the scene's ``init`` on the same data.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
-from lossviz.core.scene import Scene
+from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.scene import Scene, _float, _int, _known, _object
 from lossviz.core.surface import SurfaceSpec, auto_range, landmarks
 from lossviz.core.training import FitResult, fit
 
@@ -19,7 +28,63 @@ def fit_scene(scene: Scene, steps: int | None = None) -> FitResult:
     return result
 
 
-def surface_spec(scene: Scene, objective: Objective, path=None, resolution: int | None = None) -> SurfaceSpec:
+@dataclass(frozen=True)
+class Run:
+    """One contender of a race: a label and an optimizer."""
+
+    label: str
+    optimizer: OptimizerConfig
+
+
+MAX_RUNS = 8
+
+
+def scene_runs(scene: Scene) -> list[Run]:
+    """The scene's race (its ``"runs"`` key), or its one optimizer; raises LossvizError on a bad list."""
+    runs = scene.extra.get("runs")
+    if runs is None:
+        return [Run(scene.optimizer.name, scene.optimizer)]
+    if not isinstance(runs, list) or not 1 <= len(runs) <= MAX_RUNS:
+        raise LossvizError(f"runs: expected a list of 1 to {MAX_RUNS} runs")
+    parsed = []
+    for i, run in enumerate(runs):
+        where = f"runs[{i}]"
+        run = _object(run, where)
+        _known(run, ("label", "optimizer"), where)
+        opt = _object(run.get("optimizer", {}), f"{where}.optimizer")
+        _known(opt, ("name", "lr", "momentum", "batch_size"), f"{where}.optimizer")
+        momentum = opt.get("momentum")
+        batch = opt.get("batch_size")
+        try:
+            config = OptimizerConfig(
+                opt.get("name", scene.optimizer.name),
+                _float(opt.get("lr", scene.optimizer.lr), f"{where}.optimizer.lr"),
+                None if momentum is None else _float(momentum, f"{where}.optimizer.momentum"),
+                None if batch is None else _int(batch, f"{where}.optimizer.batch_size", 1))
+        except LossvizError as error:
+            raise LossvizError(f"{where}.{error}") from None
+        label = run.get("label", f"{config.name} (lr {config.lr:g})")
+        if not isinstance(label, str):
+            raise LossvizError(f"{where}.label: expected text")
+        parsed.append(Run(label[:40], config))
+    return parsed
+
+
+def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResult]]:
+    """Every run of the scene's race from the same start on the same data."""
+    objective = scene.objective()
+    results = []
+    for run in scene_runs(scene):
+        result = fit(objective, scene.init, run.optimizer, scene.steps if steps is None else steps,
+                     tol=scene.tol, seed=scene.seed)
+        if result.steps < 0:
+            raise LossvizError("init: the loss or its gradient is not finite at the start θ; choose a smaller init")
+        results.append((run, result))
+    return results
+
+
+def surface_spec(scene: Scene, objective: Objective, path=None, resolution: int | None = None,
+                 center: np.ndarray | None = None) -> SurfaceSpec:
     """The scene's surface grid; automatic ranges frame the start, the ``path`` (thetas) and the minimum."""
     x_param, y_param = scene.surface_axes
     shape = scene.shape
@@ -30,5 +95,6 @@ def surface_spec(scene: Scene, objective: Objective, path=None, resolution: int 
         points = landmarks(objective, scene.init, path)
     x_range = config.x_range or auto_range(points[:, x_index[0], x_index[1]])
     y_range = config.y_range or auto_range(points[:, y_index[0], y_index[1]])
-    return SurfaceSpec(x_param, y_param, x_range, y_range, resolution or config.resolution,
-                       scene.surface_center.copy())
+    if center is None:
+        center = scene.surface_center
+    return SurfaceSpec(x_param, y_param, x_range, y_range, resolution or config.resolution, center.copy())

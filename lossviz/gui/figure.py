@@ -323,6 +323,7 @@ class SurfacePlot:
             axis.setTextPen(theme.foreground)
             axis.setPen(_pen(theme.foreground, max(1.0, theme.scale)))
             axis.enableAutoSIPrefix(False)
+            axis.setWidth(int(theme.font * 6))  # room for tick labels and the title at any scale
 
     def set_surface(self, surface: Surface, log: bool = False) -> None:
         """Show a surface; the image data is a fresh float32 array (pyqtgraph keeps a view of it)."""
@@ -341,7 +342,8 @@ class SurfacePlot:
         self.image.setRect(QtCore.QRectF(x[0] - dx / 2, y[0] - dy / 2, dx * len(x), dy * len(y)))
         if self.colorbar is not None:
             self.colorbar.setLevels((lo, hi))
-            self.colorbar.setLabel("right", "log₁₀ L(θ|D)" if log else "L(θ|D)", color=self.theme.foreground)
+            self.colorbar.setLabel("right", "log₁₀ L(θ|D)" if log else "L(θ|D)", color=self.theme.foreground,
+                                   **{"font-size": f"{self.theme.font:.1f}pt"})
         pieces = []
         generator = contourpy.contour_generator(x, y, values)
         for level in surface_levels(values):
@@ -368,6 +370,27 @@ class SurfacePlot:
                                  brush=pg.mkBrush(self.theme.current), pen=pg.mkPen("#000000", width=1.5 * self.theme.scale))
         else:
             self.current.clear()
+
+    def set_race(self, runs, start) -> None:
+        """Several trajectories from one start: runs = [(label, colour, path (M, 2)), …], with a legend."""
+        for item in getattr(self, "race_items", []):
+            self.plot.removeItem(item)
+        self.race_items = []
+        self.trajectory.setData([], [])
+        self.current.clear()
+        legend = self.plot.legend or self.plot.addLegend(offset=(-10, 10), labelTextColor=self.theme.foreground,
+                                                          labelTextSize=f"{self.theme.font:.0f}pt",
+                                                          brush=pg.mkBrush(255, 255, 255, 200))
+        legend.clear()
+        for label, color, path in runs:
+            path = np.clip(path, -DRAW_LIMIT, DRAW_LIMIT)
+            line = pg.PlotDataItem(path[:, 0], path[:, 1], pen=_pen(color, self.theme.line), name=label)
+            end = pg.ScatterPlotItem([path[-1, 0]], [path[-1, 1]], symbol="star", size=19 * self.theme.scale,
+                                     brush=pg.mkBrush(color), pen=pg.mkPen("#000000", width=1.5 * self.theme.scale))
+            for item in (line, end):
+                self.plot.addItem(item)
+                self.race_items.append(item)
+        self.set_path(np.empty((0, 2)), start, None)
 
     def frame_surface(self) -> None:
         if self.surface is not None:
@@ -396,3 +419,15 @@ class LossPlot:
     def set_history(self, steps: np.ndarray, losses: np.ndarray) -> None:
         losses = np.maximum(losses, 1e-300) if self.log else losses
         self.curve.setData(steps, losses)
+
+    def set_race(self, runs) -> None:
+        """runs = [(label, colour, steps, losses), …], one curve each."""
+        for item in getattr(self, "race_items", []):
+            self.plot.removeItem(item)
+        self.race_items = []
+        self.curve.setData([], [])
+        for label, color, steps, losses in runs:
+            losses = np.maximum(losses, 1e-300) if self.log else losses
+            item = pg.PlotDataItem(steps, losses, pen=_pen(color, self.theme.line))
+            self.plot.addItem(item)
+            self.race_items.append(item)
