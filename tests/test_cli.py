@@ -16,17 +16,17 @@ import random
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from lossviz.cli import main
-from lossviz.core.presets import load_preset, preset_names
+from lossviz.core.presets import load_preset, preset_names, preset_path
 from lossviz.core.scene import MAX_RESOLUTION, MAX_STEPS, read_scene, scene_to_dict, write_scene
 
-PRESETS = ["binary-1d", "binary-2d-blobs", "linear-regression", "multiclass-3", "regression-outliers", "xor"]
+PRESETS = ["binary-1d", "binary-2d-blobs", "linear-regression", "multiclass-3", "optimizer-race",
+           "regression-outliers", "xor"]
 SCENE = "scene.json"  # the scene file each error case writes
 OLD = "old.json"  # an existing output file that an error must leave alone
 OLD_TEXT = '{"this": "was here before"}\n'
@@ -60,10 +60,6 @@ def text(document: dict, **literals) -> str:
         assert f'"@{name}@"' in out
         out = out.replace(f'"@{name}@"', literal)
     return out
-
-
-def preset_path(name: str) -> Path:
-    return Path(str(resources.files("lossviz.resources") / "scenes" / f"{name}.json"))
 
 
 def run_main(capsys, *argv) -> tuple[int, str, str]:
@@ -457,7 +453,7 @@ def test_existing_read_only_file_is_refused(tmp_path, monkeypatch, capsys):
 
 # ---------------------------------------------------------------- presets
 
-def test_presets_lists_the_six_bundled_scenes(capsys):
+def test_presets_lists_the_bundled_scenes(capsys):
     code, out, err = run_main(capsys, "presets")
     assert (code, err) == (0, "")
     lines = out.splitlines()
@@ -471,7 +467,7 @@ def test_presets_lists_the_six_bundled_scenes(capsys):
 def test_presets_subprocess_and_broken_pipe(tmp_path):
     proc = run_subprocess(["presets"], tmp_path)
     assert proc.returncode == 0 and proc.stderr == ""
-    assert len(proc.stdout.splitlines()) == 6
+    assert len(proc.stdout.splitlines()) == len(PRESETS)
     # stdout closed early (lossviz fit … | head): exit 0, no traceback
     child = subprocess.Popen([sys.executable, "-m", "lossviz", "fit", "linear-regression", "--steps", "20000"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)

@@ -25,8 +25,13 @@ def preset_names() -> list[str]:
     return sorted(entry.name[:-5] for entry in _folder().iterdir() if entry.name.endswith(".json"))
 
 
+def preset_path(name: str) -> Path:
+    """Where the bundled scene ``name`` lives on disk."""
+    return Path(str(_folder() / f"{name}.json"))
+
+
 def preset_text(name: str) -> str:
-    return (_folder() / f"{name}.json").read_text(encoding="utf-8")
+    return preset_path(name).read_text(encoding="utf-8")
 
 
 def preset_title(name: str) -> str:

@@ -35,8 +35,8 @@ def qt_application():
 
 
 def content_scale(height: int, scale: float) -> float:
-    """Fonts, lines and markers for a figure ``height`` pixels tall at ``scale``: 1.3 at 1080p, 1×."""
-    return scale * max(0.6, 1.3 * height / 1080)
+    """Fonts, lines and markers for a figure ``height`` pixels tall at ``scale``: 1.3 at 1080p, never below 0.9."""
+    return scale * max(0.9, 1.3 * height / 1080)
 
 
 class Figure:
