@@ -69,10 +69,17 @@ class FitResult:
     thetas: np.ndarray  # (n+1, k, d+1)
     losses: np.ndarray  # (n+1,)
     grad_norms: np.ndarray  # (n+1,)
+    step_numbers: np.ndarray | None = None  # when entries are a subset (the app's decimated history)
 
     @property
     def steps(self) -> int:
+        """Index of the last entry (= number of updates for a full run)."""
         return len(self.losses) - 1
+
+    @property
+    def step_axis(self) -> np.ndarray:
+        """The update count of every entry."""
+        return np.arange(len(self.losses)) if self.step_numbers is None else self.step_numbers
 
 
 def fit(objective: Objective, theta0: np.ndarray, config: OptimizerConfig, steps: int,

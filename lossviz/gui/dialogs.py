@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 SCENE_FILTER = "lossviz scenes (*.json);;All files (*)"
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
@@ -40,3 +40,38 @@ def save_path(parent, title: str, suggestion: str = "", file_filter: str = SCENE
 
 def show_text(parent, title: str, html: str) -> None:
     QtWidgets.QMessageBox.information(parent, title, html)
+
+
+IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg);;PDF (*.pdf)"
+ANIMATION_FILTER = "GIF animation (*.gif);;MP4 video (*.mp4)"
+
+
+def ask_export_options(parent):
+    """(layout, scale) for File → Export image, or None if cancelled."""
+    dialog = QtWidgets.QDialog(parent)
+    dialog.setWindowTitle("Export image")
+    form = QtWidgets.QFormLayout(dialog)
+    what = QtWidgets.QComboBox()
+    for text, value in (("whole figure", "full"), ("data and model", "data"), ("loss surface", "surface"),
+                        ("loss curve", "curve")):
+        what.addItem(text, value)
+    scale = QtWidgets.QComboBox()
+    for value in (1, 2, 4):
+        scale.addItem(f"{value}× (1920×1080 × {value})", value)
+    form.addRow("Content", what)
+    form.addRow("Size", scale)
+    buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                         | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        return None
+    return what.currentData(), scale.currentData()
+
+
+def progress_dialog(parent, title: str, total: int):
+    dialog = QtWidgets.QProgressDialog(title, "Cancel", 0, total, parent)
+    dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    return dialog

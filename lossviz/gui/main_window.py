@@ -25,7 +25,7 @@ from lossviz.gui import dialogs
 from lossviz.gui.controls import SPEEDS, ControlPanel
 from lossviz.gui.document import DATA, SCENE, SETTINGS, START, Document
 from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, style_plot
-from lossviz.gui.theme import LIGHT, configure_pyqtgraph
+from lossviz.gui.theme import LIGHT, THEMES, configure_pyqtgraph
 from lossviz.gui.workers import (Problem, SurfaceRequest, SurfaceWorker, TrainingRequest, TrainingWorker,
                                  WorkerThread)
 
@@ -34,6 +34,7 @@ COARSE_RESOLUTION = 40
 AUTOSAVE_DELAY_MS = 3000
 HELD_SURFACE_INTERVAL = 0.1  # s between surface refreshes while θ moves and parameters are held
 MAX_RECENT = 8
+PRESENTATION_SCALE = 1.6
 
 
 class EditableViewBox(pg.ViewBox):
@@ -113,7 +114,8 @@ class MainWindow(QtWidgets.QMainWindow):
             location = QtCore.QStandardPaths.StandardLocation.AppDataLocation
             recovery_dir = QtCore.QStandardPaths.writableLocation(location) or str(Path.home() / ".lossviz")
         self.recovery_path = Path(recovery_dir) / "recovery.json"
-        self.theme = LIGHT
+        self.theme = self.base_theme = LIGHT
+        self.presenting = False
         self.document = Document(scene if scene is not None else load_preset(DEFAULT_PRESET), self)
 
         # run state
@@ -252,6 +254,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(file, "&Save", self.save, keys.Save, "actionSave")
         self._action(file, "Save &As…", self.save_as, keys.SaveAs, "actionSaveAs")
         file.addSeparator()
+        self._action(file, "Export &image…", self.export_image_dialog, "Ctrl+E", "actionExportImage")
+        self._action(file, "&Copy image", self.copy_image, "Ctrl+Shift+C", "actionCopyImage")
+        self._action(file, "Export &animation…", self.export_animation_dialog, name="actionExportAnimation")
+        file.addSeparator()
         self._action(file, "&Import data (CSV)…", self.import_csv, name="actionImportCsv")
         self._action(file, "&Export data (CSV)…", self.export_csv, name="actionExportCsv")
         file.addSeparator()
@@ -279,6 +285,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(view, "Frame &surface", self._reframe_surface, name="actionFrameSurface")
         self.log_loss_action = self._action(view, "&Log scale loss curve", self._log_loss_changed,
                                             name="actionLogLoss", checkable=True)
+        view.addSeparator()
+        self.dark_action = self._action(view, "&Dark theme", lambda dark: self.set_theme("dark" if dark else "light"),
+                                        name="actionDarkTheme", checkable=True)
+        self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, "F11",
+                                                name="actionPresentation", checkable=True)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1", "actionShortcuts")
@@ -384,6 +395,11 @@ class MainWindow(QtWidgets.QMainWindow):
             index = panel.resolution.count() - 1
         panel.resolution.setCurrentIndex(index)
         panel.log_surface.setChecked(bool(self.document.view_option("log_surface", False)))
+        theme_name = self.document.view_option("theme", "light")
+        if theme_name in THEMES and theme_name != self.base_theme.name:
+            self._apply_theme(THEMES[theme_name])
+        with QtCore.QSignalBlocker(self.dark_action):
+            self.dark_action.setChecked(self.base_theme.name == "dark")
         log_loss = bool(self.document.view_option("log_loss", False))
         with QtCore.QSignalBlocker(self.log_loss_action):
             self.log_loss_action.setChecked(log_loss)
@@ -996,6 +1012,128 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.set_settings(extra={**extra, "restored": True})
         self.document.set_settings(extra=extra)
         return True
+
+    # ------------------------------------------------------------------ themes and presentation
+    def set_theme(self, name: str) -> None:
+        """Light or dark, for the window and for exports; kept with the document's view settings."""
+        self.document.set_view_option("theme", name)
+        self._apply_theme(THEMES[name])
+
+    def _apply_theme(self, base) -> None:
+        self.base_theme = base
+        self.theme = base.scaled(PRESENTATION_SCALE) if self.presenting else base
+        for widget in (self.data_view, self.surface_view, self.loss_view):
+            widget.setBackground(self.theme.background)
+        self.data_plot.apply_theme(self.theme)
+        self.surface_plot.apply_theme(self.theme)
+        self.loss_plot.apply_theme(self.theme)
+        x_label, y_label = self.data_plot.labels()
+        style_plot(self.data_view.getPlotItem(), self.theme, "Data and model", x_label, y_label)
+        style_plot(self.surface_view.getPlotItem(), self.theme, "Loss surface L(θ|D)", *self.scene.surface_axes)
+        style_plot(self.loss_view.getPlotItem(), self.theme, "Loss curve", "step", "L(θ|D)")
+        self._update_path()
+        self._update_data_plot()
+
+    def set_presentation(self, on: bool) -> None:
+        """F11: full screen with enlarged fonts, lines and markers (and a larger control panel)."""
+        self.presenting = on
+        with QtCore.QSignalBlocker(self.presentation_action):
+            self.presentation_action.setChecked(on)
+        self.showFullScreen() if on else self.showNormal()
+        self.controls.setStyleSheet("QWidget { font-size: 14pt; }" if on else "")
+        self._apply_theme(self.base_theme)
+
+    # ------------------------------------------------------------------ export
+    def current_run(self):
+        """The trajectory so far as a (Run, FitResult) pair for the render code."""
+        from lossviz.core.experiment import Run
+        from lossviz.core.training import FitResult
+
+        if len(self.history_steps):
+            steps, losses, thetas = self.history_steps, self.history_losses, self.history_thetas
+        else:
+            steps, losses, thetas = np.array([self.step]), np.array([self.loss]), self.theta[None]
+        result = FitResult("max_steps", thetas, losses, np.zeros(len(losses)), step_numbers=steps)
+        return Run(self.scene.optimizer.name, self.scene.optimizer), result
+
+    def figure(self, layout: str = "full", scale: float = 1.0, size=(1920, 1080)):
+        """The current state as an offscreen render Figure (same plot classes as this window)."""
+        from lossviz.gui.render import Figure
+
+        shown = self.surface_plot.surface
+        config = self.scene.surface
+        if shown is not None:  # export what is on screen, not a fresh framing
+            config = SurfaceConfig(x=shown.x_param, y=shown.y_param, x_range=(float(shown.x[0]), float(shown.x[-1])),
+                                   y_range=(float(shown.y[0]), float(shown.y[-1])), resolution=config.resolution)
+        scene = self.scene.replace(surface=config)
+        figure = Figure(scene, self.base_theme, size, scale, layout)
+        runs = [self.current_run()]
+        upto = runs[0][1].steps
+        surface = figure.compute_surface(self.objective, runs, upto) if figure.surface_plot is not None else None
+        figure.draw(self.objective, runs, upto, surface)
+        return figure
+
+    def export_image(self, path, layout: str = "full", scale: float = 1.0) -> None:
+        """Write the current figure (PNG, SVG or PDF by suffix); raises LossvizError."""
+        if self.objective is None:
+            raise LossvizError("there is nothing to draw: add some data points first")
+        figure = self.figure(layout, scale)
+        try:
+            figure.save(path)
+        finally:
+            figure.close()
+
+    def export_image_dialog(self):
+        options = dialogs.ask_export_options(self)
+        if options is None:
+            return
+        path = dialogs.save_path(self, "Export image", "lossviz.png", dialogs.IMAGE_FILTER)
+        if not path:
+            return
+        try:
+            self.export_image(path, *options)
+            self.statusBar().showMessage(f"Exported {path}", 4000)
+        except LossvizError as error:
+            dialogs.show_error(self, "Cannot export the image", str(error))
+
+    def copy_image(self):
+        if self.objective is None:
+            return
+        figure = self.figure()
+        try:
+            QtWidgets.QApplication.clipboard().setImage(figure.image())
+        finally:
+            figure.close()
+        self.statusBar().showMessage("Figure copied to the clipboard", 3000)
+
+    def export_animation(self, path, progress=None, cancelled=None) -> bool:
+        """Animate the current scene from its start θ (GIF or MP4); False if cancelled."""
+        from lossviz.gui.render import animate_scene
+
+        if self.objective is None:
+            raise LossvizError("there is nothing to animate: add some data points first")
+        steps = self.step if self.step > 0 else None
+        return animate_scene(self.scene, path, size=(1280, 720), fps=12, steps=steps,
+                             theme_name=self.base_theme.name, progress=progress, cancelled=cancelled)
+
+    def export_animation_dialog(self):
+        path = dialogs.save_path(self, "Export animation", "lossviz.gif", dialogs.ANIMATION_FILTER)
+        if not path:
+            return
+        box = dialogs.progress_dialog(self, "Drawing the animation…", 1)
+
+        def progress(done, total):
+            box.setMaximum(total)
+            box.setValue(done)
+            QtWidgets.QApplication.processEvents()
+
+        try:
+            finished = self.export_animation(path, progress, box.wasCanceled)
+            self.statusBar().showMessage(f"Exported {path}" if finished else "Export cancelled", 4000)
+        except LossvizError as error:
+            dialogs.show_error(self, "Cannot export the animation", str(error))
+        finally:
+            box.close()
 
     # ------------------------------------------------------------------ help
     def show_shortcuts(self):

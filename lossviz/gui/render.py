@@ -130,12 +130,12 @@ class Figure:
         if self.loss_plot is not None:
             if race:
                 self.loss_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)],
-                                          np.arange(min(upto, r.steps) + 1), r.losses[:min(upto, r.steps) + 1])
+                                          r.step_axis[:min(upto, r.steps) + 1], r.losses[:min(upto, r.steps) + 1])
                                          for i, (run, r) in enumerate(runs)])
-                self.loss_plot.plot.setXRange(0, max(r.steps for _, r in runs), padding=0.02)
+                self.loss_plot.plot.setXRange(0, max(r.step_axis[-1] for _, r in runs), padding=0.02)
             else:
-                self.loss_plot.set_history(np.arange(k + 1), first.losses[:k + 1])
-                self.loss_plot.plot.setXRange(0, first.steps, padding=0.02)
+                self.loss_plot.set_history(first.step_axis[:k + 1], first.losses[:k + 1])
+                self.loss_plot.plot.setXRange(0, max(1, first.step_axis[-1]), padding=0.02)
                 self.loss_plot.plot.setYRange(0, float(np.max(first.losses)), padding=0.05)
         self._label(self.footer, self._annotation(runs, upto, surface), theme.font)
         self.frame()
@@ -150,7 +150,7 @@ class Figure:
             b = ", ".join(f"{v:.3g}" for v in theta[:, -1])
             color = RUN_COLORS[i % len(RUN_COLORS)] if len(runs) > 1 else self.theme.foreground
             name = f"<span style='color:{color}'><b>{run.label}</b></span>: " if len(runs) > 1 else ""
-            parts.append(f"{name}step {k} · L(θ|D) = {result.losses[k]:.4g} · W = [{W}], b = [{b}]")
+            parts.append(f"{name}step {result.step_axis[k]} · L(θ|D) = {result.losses[k]:.4g} · W = [{W}], b = [{b}]")
         held = [n for n in scene.shape.param_names() if n not in scene.surface_axes]
         if held and surface is not None and self.surface_plot is not None:
             shape = scene.shape
