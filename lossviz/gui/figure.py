@@ -376,6 +376,10 @@ class SurfacePlot:
         for item in getattr(self, "race_items", []):
             self.plot.removeItem(item)
         self.race_items = []
+        if not runs:  # back to a single run
+            if self.plot.legend is not None:
+                self.plot.legend.clear()
+            return
         self.trajectory.setData([], [])
         self.current.clear()
         legend = self.plot.legend or self.plot.addLegend(offset=(-10, 10), labelTextColor=self.theme.foreground,

@@ -133,6 +133,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.history_steps = np.empty(0, dtype=np.int64)
         self.history_losses = np.empty(0)
         self.history_thetas = np.empty((0,) + self.theta.shape)
+        self.rival_histories = []  # per rival of a race: (steps, losses, thetas)
         self.current_label = 0
         self.dragging = None  # (index, dataset before the drag)
         self.last_held_request = 0.0
@@ -279,6 +280,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.run_action = self._action(run, "&Run / Pause", lambda: self.controls.run.toggle(), "Space", "actionRun")
         self._action(run, "&Step", self.step_once, "Right", "actionStep")
         self._action(run, "R&eset", self.reset, "R", "actionReset")
+        run.addSeparator()
+        self.race_action = self._action(run, "Optimizer &race (gradient descent, momentum, Adam)", self.set_race,
+                                        name="actionRace", checkable=True)
 
         view = bar.addMenu("&View")
         self._action(view, "&Frame data", self.data_plot.frame_data, "F", "actionFrameData")
@@ -395,6 +399,8 @@ class MainWindow(QtWidgets.QMainWindow):
             index = panel.resolution.count() - 1
         panel.resolution.setCurrentIndex(index)
         panel.log_surface.setChecked(bool(self.document.view_option("log_surface", False)))
+        with QtCore.QSignalBlocker(self.race_action):
+            self.race_action.setChecked("runs" in scene.extra)
         theme_name = self.document.view_option("theme", "light")
         if theme_name in THEMES and theme_name != self.base_theme.name:
             self._apply_theme(THEMES[theme_name])
@@ -470,14 +476,44 @@ class MainWindow(QtWidgets.QMainWindow):
         self.history_steps = np.empty(0, dtype=np.int64)
         self.history_losses = np.empty(0)
         self.history_thetas = np.empty((0,) + self.theta.shape)
+        self.rival_histories = [(self.history_steps, self.history_losses, self.history_thetas)
+                                for _ in self.race()[1:]]
         if self.objective is not None:
             self.loss = self.objective.value(self.theta)
-            self.trainingRequested.emit(TrainingRequest(self.generation, self._problem(), self.theta.copy(),
-                                                        self.scene.optimizer, self.scene.seed, reset=True))
+            self.trainingRequested.emit(self._training_request(reset=True))
             self.runningRequested.emit(self.controls.run.isChecked())
         self._update_path()
         self._update_loss_curve()
         self._update_status()
+
+    def race(self):
+        """The runs of an optimizer race (the scene's "runs" key), or [] for a single run."""
+        from lossviz.core.experiment import scene_runs
+
+        if "runs" not in self.scene.extra:
+            return []
+        try:
+            return scene_runs(self.scene)
+        except LossvizError:
+            return []
+
+    def _training_request(self, reset: bool) -> TrainingRequest:
+        runs = self.race()
+        optimizer = runs[0].optimizer if runs else self.scene.optimizer
+        return TrainingRequest(self.generation, self._problem(), self.theta.copy(), optimizer, self.scene.seed,
+                               reset=reset, rivals=tuple(run.optimizer for run in runs[1:]))
+
+    def set_race(self, on: bool) -> None:
+        """Race gradient descent, momentum and Adam (at the current learning rate) from the same start."""
+        with QtCore.QSignalBlocker(self.race_action):
+            self.race_action.setChecked(on)
+        extra = {k: v for k, v in self.scene.extra.items() if k != "runs"}
+        if on:
+            lr = self.scene.optimizer.lr
+            extra["runs"] = [{"label": f"gradient descent (lr {lr:g})", "optimizer": {"name": "gd", "lr": lr}},
+                             {"label": f"momentum 0.9 (lr {lr / 5:g})", "optimizer": {"name": "momentum", "lr": lr / 5}},
+                             {"label": f"Adam (lr {min(lr, 0.1):g})", "optimizer": {"name": "adam", "lr": min(lr, 0.1)}}]
+        self.document.set_settings(extra=extra)
 
     def _continue_on_new_data(self):
         """The data changed: training goes on from the current θ on the new data."""
@@ -489,8 +525,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._restart()
             return
         self.loss = self.objective.value(self.theta)
-        self.trainingRequested.emit(TrainingRequest(self.generation, self._problem(), self.theta.copy(),
-                                                    self.scene.optimizer, self.scene.seed, reset=False))
+        self.trainingRequested.emit(self._training_request(reset=False))
         self.runningRequested.emit(self.controls.run.isChecked())
         self._update_status()
 
@@ -512,6 +547,14 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.history_steps = self.history_steps[keep]
                 self.history_losses = self.history_losses[keep]
                 self.history_thetas = self.history_thetas[keep]
+        for i, (steps, losses, thetas) in enumerate(progress.rivals[:len(self.rival_histories)]):
+            old_steps, old_losses, old_thetas = self.rival_histories[i]
+            history = (np.concatenate([old_steps, steps]), np.concatenate([old_losses, losses]),
+                       np.concatenate([old_thetas, thetas]))
+            if len(history[0]) > MAX_HISTORY:
+                keep = np.r_[0:len(history[0]) - 1:2, len(history[0]) - 1]
+                history = tuple(part[keep] for part in history)
+            self.rival_histories[i] = history
         moved = not np.array_equal(progress.theta, self.theta)
         self.theta = progress.theta
         self.step, self.loss, self.grad_norm = progress.step, progress.loss, progress.grad_norm
@@ -606,13 +649,33 @@ class MainWindow(QtWidgets.QMainWindow):
         (xi, xj), (yi, yj) = (shape.param_index(a) for a in self.scene.surface_axes)
         return np.column_stack([thetas[:, xi, xj], thetas[:, yi, yj]])
 
+    def _race_histories(self):
+        """(label, colour, steps, losses, thetas) of every run of a race, the main run first."""
+        from lossviz.gui.render import RUN_COLORS
+
+        histories = [(self.history_steps, self.history_losses, self.history_thetas), *self.rival_histories]
+        return [(run.label, RUN_COLORS[i % len(RUN_COLORS)], *history)
+                for i, (run, history) in enumerate(zip(self.race(), histories)) if len(history[0])]
+
     def _update_path(self):
-        path = self._axis_values(self.history_thetas) if len(self.history_thetas) else np.empty((0, 2))
         start = self._axis_values(self.scene.init[None])[0]
+        race = self._race_histories()
+        if race:
+            self.surface_plot.set_race([(label, color, self._axis_values(thetas))
+                                        for label, color, _, _, thetas in race], start)
+            return
+        self.surface_plot.set_race([], None) if getattr(self.surface_plot, "race_items", None) else None
+        path = self._axis_values(self.history_thetas) if len(self.history_thetas) else np.empty((0, 2))
         current = self._axis_values(self.theta[None])[0]
         self.surface_plot.set_path(path, start, current)
 
     def _update_loss_curve(self):
+        race = self._race_histories()
+        if race:
+            self.loss_plot.set_race([(label, color, steps, losses) for label, color, steps, losses, _ in race])
+            return
+        if getattr(self.loss_plot, "race_items", None):
+            self.loss_plot.set_race([])
         self.loss_plot.set_history(self.history_steps, self.history_losses)
 
     def _update_status(self):

@@ -52,6 +52,7 @@ class TrainingRequest:
     optimizer: OptimizerConfig
     seed: int
     reset: bool = True
+    rivals: tuple = ()  # OptimizerConfigs racing the main run from the same start
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Progress:
     grad_norm: float
     running: bool
     diverged: bool = False
+    rivals: tuple = ()  # per rival: (steps, losses, thetas) since the last report, like the main run's
 
 
 def decimate(count: int, limit: int) -> np.ndarray:
@@ -85,6 +87,8 @@ class TrainingWorker(QObject):
     def __init__(self):
         super().__init__()
         self.trainer: Trainer | None = None
+        self.rivals: list[Trainer] = []
+        self._rival_buffers: list[list] = []
         self.generation = -1
         self.running = False
         self.speed = 30.0
@@ -108,14 +112,15 @@ class TrainingWorker(QObject):
         objective = request.problem.objective()
         if request.reset or self.trainer is None or self.trainer.theta.shape != request.theta.shape:
             self.trainer = Trainer(objective, request.theta, request.optimizer, request.seed)
-            self._buffer = [(0, self.trainer.loss, self.trainer.theta.copy())]
-        else:  # the data changed under a running descent: keep θ and the optimizer's state
-            trainer = self.trainer
-            trainer.objective = objective
-            trainer.order, trainer.cursor = np.empty(0, dtype=np.int64), 0
-            trainer.loss, trainer.grad = objective.value_and_grad(trainer.theta)
-            trainer.grad_norm = float(np.sqrt(np.vdot(trainer.grad, trainer.grad)))
-            self._buffer = [(trainer.steps, trainer.loss, trainer.theta.copy())]
+            self.rivals = [Trainer(objective, request.theta, config, request.seed) for config in request.rivals]
+        else:  # the data changed under a running descent: keep θ and the optimizers' state
+            for trainer in [self.trainer, *self.rivals]:
+                trainer.objective = objective
+                trainer.order, trainer.cursor = np.empty(0, dtype=np.int64), 0
+                trainer.loss, trainer.grad = objective.value_and_grad(trainer.theta)
+                trainer.grad_norm = float(np.sqrt(np.vdot(trainer.grad, trainer.grad)))
+        self._buffer = [(self.trainer.steps, self.trainer.loss, self.trainer.theta.copy())]
+        self._rival_buffers = [[(r.steps, r.loss, r.theta.copy())] for r in self.rivals]
         self._emit(diverged=False)
 
     @Slot(bool)
@@ -158,6 +163,9 @@ class TrainingWorker(QObject):
                 self._emit(diverged=True)
                 return False
             self._buffer.append((trainer.steps, trainer.loss, trainer.theta.copy()))
+            for rival, buffer in zip(self.rivals, self._rival_buffers):
+                if rival.steps == trainer.steps - 1 and rival.step():  # a diverged rival stays where it was
+                    buffer.append((rival.steps, rival.loss, rival.theta.copy()))
             if deadline is not None and time.perf_counter() > deadline:
                 break
         return True
@@ -184,17 +192,23 @@ class TrainingWorker(QObject):
         if trainer is None:
             return
         self.delivered = False
-        keep = decimate(len(self._buffer), MAX_POINTS_PER_EMIT)
-        entries = [self._buffer[i] for i in keep]
+        steps, losses, thetas = self._drain(self._buffer, trainer.theta.shape)
         self._buffer = []
-        steps = np.array([e[0] for e in entries], dtype=np.int64)
-        losses = np.array([e[1] for e in entries], dtype=np.float64)
-        thetas = np.array([e[2] for e in entries]) if entries else np.empty((0,) + trainer.theta.shape)
+        rivals = tuple(self._drain(buffer, trainer.theta.shape) for buffer in self._rival_buffers)
+        self._rival_buffers = [[] for _ in self.rivals]
         self.progress.emit(Progress(self.generation, steps, losses, thetas, trainer.theta.copy(), trainer.steps,
-                                    trainer.loss, trainer.grad_norm, self.running, diverged))
+                                    trainer.loss, trainer.grad_norm, self.running, diverged, rivals))
         self._last_emit = time.perf_counter()
         # let the GUI thread take the GIL right away
         time.sleep(0)
+
+
+    @staticmethod
+    def _drain(buffer, shape):
+        """Decimated (steps, losses, thetas) of a buffer of (step, loss, θ) entries."""
+        entries = [buffer[i] for i in decimate(len(buffer), MAX_POINTS_PER_EMIT)]
+        return (np.array([e[0] for e in entries], dtype=np.int64), np.array([e[1] for e in entries], dtype=np.float64),
+                np.array([e[2] for e in entries]) if entries else np.empty((0,) + shape))
 
 
 @dataclass(frozen=True)

@@ -156,3 +156,21 @@ def test_closing_the_app_while_running_exits_cleanly(tmp_path):
     assert result.returncode == 0, result.stderr
     noise = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
     assert noise == []
+
+
+def test_an_optimizer_race_runs_live_with_a_legend(make_window, qtbot):
+    window = make_window(load_preset("optimizer-race"))
+    assert window.race_action.isChecked()
+    window.controls.run.setChecked(True)
+    qtbot.waitUntil(lambda: window.step >= 20, timeout=10000)
+    window.controls.run.setChecked(False)
+    labels = [label.text for _, label in window.surface_plot.plot.legend.items]
+    assert labels == [run.label for run in window.race()]
+    assert len(window.loss_plot.race_items) == 3
+    # every run starts at the same θ and the rivals move too
+    for steps, losses, thetas in window.rival_histories:
+        np.testing.assert_array_equal(thetas[0], window.scene.init)
+        assert steps[-1] >= 10 and losses[-1] < losses[0]
+    window.race_action.trigger()  # back to a single run
+    assert "runs" not in window.scene.extra and window.rival_histories == []
+    assert not window.surface_plot.plot.legend.items
