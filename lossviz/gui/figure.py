@@ -31,6 +31,12 @@ def _pen(color, width, style=QtCore.Qt.PenStyle.SolidLine, alpha=255):
     return pen
 
 
+def _alpha(color: str, alpha: int) -> QtGui.QColor:
+    qcolor = QtGui.QColor(color)
+    qcolor.setAlpha(alpha)
+    return qcolor
+
+
 def style_plot(plot: pg.PlotItem, theme: Theme, title: str = "", x_label: str = "", y_label: str = "") -> None:
     """Fonts, axis colours, grid and labels of one plot, sized by ``theme.scale``."""
     tick_font = QtGui.QFont()
@@ -384,7 +390,7 @@ class SurfacePlot:
         self.current.clear()
         legend = self.plot.legend or self.plot.addLegend(offset=(-10, 10), labelTextColor=self.theme.foreground,
                                                           labelTextSize=f"{self.theme.font:.0f}pt",
-                                                          brush=pg.mkBrush(255, 255, 255, 200))
+                                                          brush=pg.mkBrush(_alpha(self.theme.background, 200)))
         legend.clear()
         for label, color, path in runs:
             path = np.clip(path, -DRAW_LIMIT, DRAW_LIMIT)
