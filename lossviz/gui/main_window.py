@@ -1204,7 +1204,9 @@ class MainWindow(QtWidgets.QMainWindow):
                 ("0–9", "label for new points (data view focused)"), ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
                 ("F", "frame the data"), ("click (data)", "add a point"), ("drag (data)", "move a point"),
                 ("right-click (data)", "delete a point"), ("hover (surface)", "that θ's model, dashed"),
-                ("click (surface)", "start gradient descent there"), ("Ctrl+O / Ctrl+S", "open / save")]
+                ("click (surface)", "start gradient descent there"), ("Ctrl+O / Ctrl+S", "open / save"),
+                ("Ctrl+E", "export image"), ("Ctrl+Shift+C", "copy image"), ("F11", "presentation mode"),
+                ("F1", "this list")]
         html = "<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         dialogs.show_text(self, "Keyboard shortcuts", html)
 
