@@ -16,7 +16,7 @@ import numpy as np
 
 from lossviz.core.dataset import TASKS, Dataset, _show, make_dataset
 from lossviz.core.errors import LossvizError
-from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES, get_loss
+from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OPTIMIZERS, OptimizerConfig

@@ -14,7 +14,6 @@ from functools import partial
 
 import numpy as np
 
-from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 
 # logits held in memory at once per worker thread (float64 elements): 2**21 = 16 MiB

@@ -111,7 +111,7 @@ class DataPlot:
 
     def point_positions(self) -> np.ndarray:
         """Where each sample is drawn, (N, 2) in plot coordinates."""
-        data, shape = self.data, self.shape
+        data = self.data
         if data is None or data.size == 0:
             return np.empty((0, 2))
         if data.dims == 2:
@@ -436,7 +436,7 @@ class LossPlot:
             self.plot.removeItem(item)
         self.race_items = []
         self.curve.setData([], [])
-        for label, color, steps, losses in runs:
+        for _label, color, steps, losses in runs:  # the legend lives on the surface plot
             losses = np.maximum(losses, 1e-300) if self.log else losses
             item = pg.PlotDataItem(steps, losses, pen=_pen(color, self.theme.line))
             self.plot.addItem(item)

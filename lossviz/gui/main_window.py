@@ -17,7 +17,6 @@ from lossviz.core.csvdata import dataset_csv_text, read_dataset_csv
 from lossviz.core.errors import LossvizError
 from lossviz.core.generators import GENERATORS
 from lossviz.core.losses import LOSSES
-from lossviz.core.model import ModelShape
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OptimizerConfig
 from lossviz.core.presets import DEFAULT_PRESET, load_preset
 from lossviz.core.scene import Scene, SurfaceConfig, parse_scene_text, scene_to_text, write_text_atomic
