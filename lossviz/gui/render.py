@@ -106,7 +106,8 @@ class Figure:
         header = f"<b>{title}</b>" if title else ""
         if self.formula:
             loss = LOSSES[scene.loss]
-            card = f"{MODEL_TEXT[scene.task]} &nbsp;·&nbsp; {loss.formula} &nbsp;·&nbsp; L(θ|D) = mean<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)"
+            mean = "L(θ|D) = mean<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)"
+            card = f"{MODEL_TEXT[scene.task]} &nbsp;·&nbsp; {loss.formula} &nbsp;·&nbsp; {mean}"
             header = f"{header}<br>{card}" if header else card
         self._label(self.header, header, theme.font * 1.15)
 
