@@ -248,7 +248,7 @@ class DataPlot:
         self.shading.setRect(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def _draw_ghost(self) -> None:
-        if self.ghost_theta is None or self.shape is None:
+        if self.ghost_theta is None or self.shape is None or self.ghost_theta.shape != self.shape.zeros().shape:
             self.ghost.setData([], [])
             return
         xs, ys = self._model_lines(self.ghost_theta)

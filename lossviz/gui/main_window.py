@@ -328,6 +328,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.objective = scene.objective() if scene.data.size else None
         if kind != DATA:
             self.theta = scene.init.copy()
+            self.data_plot.set_ghost(None)  # a hovered θ of the old shape means nothing now
         if kind == SCENE:
             self.reframe = True
             self.surface_ranges = None
