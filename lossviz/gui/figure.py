@@ -71,8 +71,9 @@ class DataPlot:
         self.model_curve = pg.PlotDataItem()
         self.residuals = pg.PlotDataItem(connect="pairs")
         self.ghost = pg.PlotDataItem(connect="finite")
-        self.scatter = pg.ScatterPlotItem(hoverable=False)
-        for item in (self.shading, self.residuals, self.boundary, self.model_curve, self.ghost, self.scatter):
+        # one scatter per class: a single brush each keeps pyqtgraph on its fast path
+        self.scatters = [pg.ScatterPlotItem(hoverable=False) for _ in range(10)]
+        for item in (self.shading, self.residuals, self.boundary, self.model_curve, self.ghost, *self.scatters):
             plot.addItem(item)
         self.shape: ModelShape | None = None
         self.data: Dataset | None = None
@@ -133,20 +134,22 @@ class DataPlot:
         data, shape, theme = self.data, self.shape, self.theme
         positions = self.point_positions()
         if not len(positions):
-            self.scatter.clear()
+            for scatter in self.scatters:
+                scatter.clear()
             self.residuals.setData([], [])
             return
-        if shape.task == "regression":
-            brushes = [self._brushes[0]] * data.size
-            sizes = np.full(data.size, theme.marker)
+        classes = np.zeros(data.size, dtype=int) if shape.task == "regression" else data.y.astype(int) % 10
+        if shape.task != "regression" and self.per_sample is not None and len(self.per_sample) == data.size:
+            # marker area grows with the sample's loss: L is the mean of these
+            sizes = theme.marker * (0.75 + 0.85 * np.sqrt(np.minimum(self.per_sample, 4.0)))
         else:
-            brushes = [self._brushes[int(label) % 10] for label in data.y]
-            if self.per_sample is not None and len(self.per_sample) == data.size:
-                # marker area grows with the sample's loss: L is the mean of these
-                sizes = theme.marker * (0.75 + 0.85 * np.sqrt(np.minimum(self.per_sample, 4.0)))
+            sizes = np.full(data.size, theme.marker)
+        for label, scatter in enumerate(self.scatters):
+            mine = classes == label
+            if mine.any():
+                scatter.setData(pos=positions[mine], size=sizes[mine], brush=self._brushes[label], pen=self._outline)
             else:
-                sizes = np.full(data.size, theme.marker)
-        self.scatter.setData(pos=positions, size=sizes, brush=brushes, pen=self._outline)
+                scatter.clear()
         if shape.task == "regression" and shape.dims == 1 and self.theta is not None:
             fitted = logits(self.theta, data.X)[:, 0]
             segments = np.empty((2 * data.size, 2))

@@ -31,7 +31,8 @@ from lossviz.gui.workers import (Problem, SurfaceRequest, SurfaceWorker, Trainin
 MAX_HISTORY = 20000  # trajectory entries kept for drawing; halved (every other one) beyond
 COARSE_RESOLUTION = 40
 AUTOSAVE_DELAY_MS = 3000
-HELD_SURFACE_INTERVAL = 0.1  # s between surface refreshes while θ moves and parameters are held
+HELD_SURFACE_INTERVAL = 0.25  # s between surface refreshes while θ moves and parameters are held
+DATA_REDRAW_INTERVAL = 0.08  # s between data-view redraws while running (its shading is the costliest to draw)
 MAX_RECENT = 8
 PRESENTATION_SCALE = 1.6
 
@@ -136,6 +137,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.current_label = 0
         self.dragging = None  # (index, dataset before the drag)
         self.last_held_request = 0.0
+        self.last_data_redraw = 0.0
         self.objective = None
         self._closing = False
 
@@ -567,7 +569,10 @@ class MainWindow(QtWidgets.QMainWindow):
                 "lower the learning rate and press Reset.", 15000)
         self._update_path()
         self._update_loss_curve()
-        self._update_data_plot()
+        now = time.perf_counter()
+        if not progress.running or now - self.last_data_redraw >= DATA_REDRAW_INTERVAL:
+            self.last_data_redraw = now  # the data view is the costliest to draw: at most ~12 times a second
+            self._update_data_plot()
         self._update_status()
         if moved and self._left_the_surface():
             self.reframe = True

@@ -20,8 +20,9 @@ from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.surface import SurfaceSpec, auto_range, landmarks, loss_surface
 from lossviz.core.training import Trainer, fit
 
-EMIT_INTERVAL = 0.025  # seconds between progress signals (~40 per second)
-WORK_SLICE = 0.010  # seconds of steps per timer tick, so that commands are served promptly
+EMIT_INTERVAL = 0.033  # seconds between progress signals (at most ~30 per second)
+WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands are served promptly
+REST_MS = 5  # after each slice the worker waits in Qt's event loop, GIL released, so the GUI can run
 MAX_POINTS_PER_EMIT = 64
 
 
@@ -103,7 +104,8 @@ class TrainingWorker(QObject):
     @Slot()
     def initialize(self):
         self.timer = QTimer(self)
-        self.timer.setInterval(15)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(REST_MS)
         self.timer.timeout.connect(self._tick)
 
     @Slot(object)
@@ -186,6 +188,8 @@ class TrainingWorker(QObject):
             return
         if self.delivered and time.perf_counter() - self._last_emit >= EMIT_INTERVAL:
             self._emit()
+        if self.running and self.timer is not None:
+            self.timer.start()  # rest, then the next slice
 
     def _emit(self, diverged: bool = False):
         trainer = self.trainer
@@ -272,7 +276,8 @@ class SurfaceWorker(QObject):
             y_range = y_range or auto_range(points[:, iy[0], iy[1]])
         spec = SurfaceSpec(request.x_param, request.y_param, x_range, y_range, request.resolution,
                            request.center.copy())
-        surface = loss_surface(objective, spec)
+        # one thread: the other core belongs to the GUI and the training worker
+        surface = loss_surface(objective, spec, workers=1)
         self.ready.emit(SurfaceResult(request.generation, request, spec, surface, time.perf_counter() - started))
         time.sleep(0)
 
