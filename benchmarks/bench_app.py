@@ -128,7 +128,8 @@ app = QtWidgets.QApplication(sys.argv[:1])
 
 class FirstPaint(QtCore.QObject):
     def eventFilter(self, obj, event):
-        if event.type() == QtCore.QEvent.Type.Paint and obj.objectName() == "dataView":
+        if event.type() == QtCore.QEvent.Type.Paint and obj.parent() is not None \
+                and obj.parent().objectName() == "dataView":  # the data view's viewport
             print(time.time() - t0, flush=True)
             os._exit(0)
         return False

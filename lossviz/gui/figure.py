@@ -16,9 +16,10 @@ from lossviz.core.model import ModelShape, logits, sigmoid, softmax
 from lossviz.core.surface import Surface
 from lossviz.gui.theme import Theme
 
-SHADING_RESOLUTION = 120
+SHADING_RESOLUTION = 96
 CONTOUR_LEVELS = 10
 DRAW_LIMIT = 1e9  # coordinates beyond this are clipped before drawing
+MAX_PATH_POINTS = 1500
 
 
 def _pen(color, width, style=QtCore.Qt.PenStyle.SolidLine, alpha=255):
@@ -369,6 +370,8 @@ class SurfacePlot:
     def set_path(self, path: np.ndarray, start, current) -> None:
         """path (M, 2) in the plotted parameters; start and current θ as (2,) or None."""
         path = np.clip(path, -DRAW_LIMIT, DRAW_LIMIT)  # a diverging path must not overflow Qt's geometry
+        if len(path) > MAX_PATH_POINTS:  # drawing cost, not shape: keep evenly spaced points and the end
+            path = path[np.unique(np.linspace(0, len(path) - 1, MAX_PATH_POINTS).round().astype(int))]
         self.trajectory.setData(path[:, 0], path[:, 1]) if len(path) else self.trajectory.setData([], [])
         size = 13 * self.theme.scale
         if start is not None:
@@ -417,6 +420,8 @@ class LossPlot:
     def __init__(self, plot: pg.PlotItem, theme: Theme):
         self.plot = plot
         self.curve = pg.PlotDataItem()
+        self.curve.setDownsampling(auto=True, method="peak")  # thousands of steps, a few hundred pixels
+        self.curve.setClipToView(True)
         plot.addItem(self.curve)
         self.log = False
         self.apply_theme(theme)

@@ -32,7 +32,7 @@ MAX_HISTORY = 20000  # trajectory entries kept for drawing; halved (every other 
 COARSE_RESOLUTION = 40
 AUTOSAVE_DELAY_MS = 3000
 HELD_SURFACE_INTERVAL = 0.25  # s between surface refreshes while θ moves and parameters are held
-DATA_REDRAW_INTERVAL = 0.08  # s between data-view redraws while running (its shading is the costliest to draw)
+DATA_REDRAW_INTERVAL = 0.125  # s between data-view redraws while running (its shading is the costliest to draw)
 MAX_RECENT = 8
 PRESENTATION_SCALE = 1.6
 
