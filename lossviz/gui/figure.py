@@ -38,7 +38,8 @@ def _alpha(color: str, alpha: int) -> QtGui.QColor:
     return qcolor
 
 
-def style_plot(plot: pg.PlotItem, theme: Theme, title: str = "", x_label: str = "", y_label: str = "") -> None:
+def style_plot(plot: pg.PlotItem, theme: Theme, title: str = "", x_label: str = "", y_label: str = "",
+               grid: bool = True) -> None:
     """Fonts, axis colours, grid and labels of one plot, sized by ``theme.scale``."""
     tick_font = QtGui.QFont()
     tick_font.setPointSizeF(theme.font * 0.9)
@@ -50,7 +51,7 @@ def style_plot(plot: pg.PlotItem, theme: Theme, title: str = "", x_label: str = 
         axis.setTickFont(tick_font)
         axis.setStyle(tickLength=int(-5 * theme.scale), tickTextOffset=int(4 * theme.scale))
         axis.enableAutoSIPrefix(False)
-    plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+    plot.showGrid(x=grid, y=grid, alpha=theme.grid_alpha)
     plot.setLabel("bottom", x_label, **label_style)
     plot.setLabel("left", y_label, **label_style)
     set_title(plot, theme, title)
@@ -295,6 +296,12 @@ def surface_image_values(loss: np.ndarray, log: bool) -> np.ndarray:
     return np.log10(np.maximum(loss, 1e-12)) if log else loss
 
 
+def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str) -> None:
+    """The surface plot's title and axes; no grid (the heatmap and contours carry the scale, and a
+    grid over the image costs a repaint of every line whenever θ moves)."""
+    style_plot(plot, theme, "Loss surface L(θ|D)", x_param, y_param, grid=False)
+
+
 class SurfacePlot:
     """L over two parameters: heatmap, colour bar, contours, trajectory, start and current θ."""
 
@@ -339,12 +346,17 @@ class SurfacePlot:
         """Show a surface; the image data is a fresh float32 array (pyqtgraph keeps a view of it)."""
         self.surface, self.log = surface, log
         values = surface_image_values(surface.loss, log)
-        finite = values[np.isfinite(values)]
+        # pyqtgraph wants float32: losses beyond its range (around a diverged θ) are shown in units of
+        # 10^k, and the colour bar says so; the levels come from the float32 image that is drawn
+        finite_values = np.abs(values[np.isfinite(values)])
+        top = float(finite_values.max()) if finite_values.size else 0.0
+        exponent = int(np.floor(np.log10(top))) if top > 1e30 else 0
+        image = np.ascontiguousarray(np.clip(values / 10.0 ** exponent, -3e38, 3e38), dtype=np.float32)
+        finite = image[np.isfinite(image)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if hi <= lo:
-            hi = lo + 1e-9
-        # float32 for pyqtgraph; clip first so that an overflowing loss stays the top colour
-        image = np.ascontiguousarray(np.clip(np.nan_to_num(values, nan=hi, posinf=hi), -3e38, 3e38), dtype=np.float32)
+        if not hi > lo:
+            hi = lo + max(abs(lo) * 1e-6, 1e-9)
+        image = np.nan_to_num(image, nan=hi, posinf=hi, neginf=lo)
         self.image.setImage(image, levels=(lo, hi), lut=self.lut, autoLevels=False)
         x, y = surface.x, surface.y
         dx = (x[-1] - x[0]) / (len(x) - 1)
@@ -352,7 +364,8 @@ class SurfacePlot:
         self.image.setRect(QtCore.QRectF(x[0] - dx / 2, y[0] - dy / 2, dx * len(x), dy * len(y)))
         if self.colorbar is not None:
             self.colorbar.setLevels((lo, hi))
-            self.colorbar.setLabel("right", "log₁₀ L(θ|D)" if log else "L(θ|D)", color=self.theme.foreground,
+            unit = f" (×10^{exponent})" if exponent else ""
+            self.colorbar.setLabel("right", ("log₁₀ L(θ|D)" if log else "L(θ|D)") + unit, color=self.theme.foreground,
                                    **{"font-size": f"{self.theme.font:.1f}pt"})
         pieces = []
         generator = contourpy.contour_generator(x, y, values)
@@ -434,9 +447,14 @@ class LossPlot:
         self.log = log
         self.plot.setLogMode(y=log)
 
-    def set_history(self, steps: np.ndarray, losses: np.ndarray) -> None:
+    def set_history(self, steps: np.ndarray, losses: np.ndarray, fit_view: bool = True) -> None:
+        """Show the curve; ``fit_view`` re-ranges the axes (costly: the window does it a few times a second)."""
         losses = np.maximum(losses, 1e-300) if self.log else losses
         self.curve.setData(steps, losses)
+        if fit_view:
+            self.plot.enableAutoRange()
+        else:
+            self.plot.disableAutoRange()
 
     def set_race(self, runs) -> None:
         """runs = [(label, colour, steps, losses), …], one curve each."""

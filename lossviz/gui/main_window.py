@@ -23,7 +23,7 @@ from lossviz.core.scene import Scene, SurfaceConfig, parse_scene_text, scene_to_
 from lossviz.gui import dialogs
 from lossviz.gui.controls import SPEEDS, ControlPanel
 from lossviz.gui.document import DATA, SCENE, SETTINGS, START, Document
-from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, style_plot
+from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, style_plot, style_surface
 from lossviz.gui.theme import LIGHT, THEMES, configure_pyqtgraph
 from lossviz.gui.workers import (Problem, SurfaceRequest, SurfaceWorker, TrainingRequest, TrainingWorker,
                                  WorkerThread)
@@ -32,7 +32,8 @@ MAX_HISTORY = 20000  # trajectory entries kept for drawing; halved (every other 
 COARSE_RESOLUTION = 40
 AUTOSAVE_DELAY_MS = 3000
 HELD_SURFACE_INTERVAL = 0.25  # s between surface refreshes while θ moves and parameters are held
-DATA_REDRAW_INTERVAL = 0.125  # s between data-view redraws while running (its shading is the costliest to draw)
+DATA_REDRAW_INTERVAL = 0.125  # s between data-view and loss-curve redraws while running (the costliest to paint)
+CURVE_FIT_INTERVAL = 0.3  # s between re-rangings of the loss curve while running (new ticks mean a full repaint)
 MAX_RECENT = 8
 PRESENTATION_SCALE = 1.6
 
@@ -53,7 +54,17 @@ class EditableViewBox(pg.ViewBox):
         ev.accept()
         self.clickedAt.emit(pos.x(), pos.y(), ev.button())
 
+    def cancel_drag(self) -> None:
+        """Forget the point being dragged; the rest of this mouse drag does nothing."""
+        if self._drag_index is not None:
+            self._drag_index = -1
+
     def mouseDragEvent(self, ev, axis=None):
+        if ev.button() == Qt.MouseButton.LeftButton and self._drag_index == -1:  # a cancelled drag
+            ev.accept()
+            if ev.isFinish():
+                self._drag_index = None
+            return
         if ev.button() == Qt.MouseButton.LeftButton:
             if ev.isStart():
                 down = self.mapSceneToView(ev.buttonDownScenePos())
@@ -138,6 +149,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dragging = None  # (index, dataset before the drag)
         self.last_held_request = 0.0
         self.last_data_redraw = 0.0
+        self.last_curve_fit = 0.0
         self.objective = None
         self._closing = False
 
@@ -152,7 +164,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.changed.connect(self._on_document_changed)
         self.document.modifiedChanged.connect(self._update_title)
         self.document.pathChanged.connect(self._update_title)
-        self.document.undo_stack.indexChanged.connect(self._schedule_autosave)
+        self.document.undo_stack.indexChanged.connect(self._undo_index_changed)
 
         geometry = self.settings.value("geometry")
         if geometry is not None:
@@ -421,7 +433,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.speedRequested.emit(speed)
         x_label, y_label = self.data_plot.labels()
         style_plot(self.data_view.getPlotItem(), self.theme, "Data and model", x_label, y_label)
-        style_plot(self.surface_view.getPlotItem(), self.theme, "Loss surface L(θ|D)", x_axis, y_axis)
+        style_surface(self.surface_view.getPlotItem(), self.theme, x_axis, y_axis)
 
     def _show_ranges(self, x_range, y_range):
         panel = self.controls
@@ -568,11 +580,11 @@ class MainWindow(QtWidgets.QMainWindow):
                 "Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
                 "lower the learning rate and press Reset.", 15000)
         self._update_path()
-        self._update_loss_curve()
         now = time.perf_counter()
         if not progress.running or now - self.last_data_redraw >= DATA_REDRAW_INTERVAL:
-            self.last_data_redraw = now  # the data view is the costliest to draw: at most ~12 times a second
+            self.last_data_redraw = now  # the data view and the curve are costly to draw: at most 8 times a second
             self._update_data_plot()
+            self._update_loss_curve()
         self._update_status()
         if moved and self._left_the_surface():
             self.reframe = True
@@ -681,7 +693,11 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         if getattr(self.loss_plot, "race_items", None):
             self.loss_plot.set_race([])
-        self.loss_plot.set_history(self.history_steps, self.history_losses)
+        now = time.perf_counter()
+        fit_view = not self.controls.run.isChecked() or now - self.last_curve_fit >= CURVE_FIT_INTERVAL
+        if fit_view:
+            self.last_curve_fit = now
+        self.loss_plot.set_history(self.history_steps, self.history_losses, fit_view)
 
     def _update_status(self):
         self.step_label.setText(f"step {self.step}")
@@ -758,7 +774,7 @@ class MainWindow(QtWidgets.QMainWindow):
         config = SurfaceConfig(x=x_param, y=y_param, x_range=x_range, y_range=y_range,
                                resolution=panel.resolution.currentData(), center=None)
         self.document.set_settings(surface=config)
-        style_plot(self.surface_view.getPlotItem(), self.theme, "Loss surface L(θ|D)", x_param, y_param)
+        style_surface(self.surface_view.getPlotItem(), self.theme, x_param, y_param)
         self._update_held_label()
 
     def _reframe_surface(self):
@@ -836,7 +852,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if phase == "start":
             self.dragging = (index, scene.data)
             return
-        if self.dragging is None:
+        if self.dragging is None or index >= scene.data.size:
             return
         if scene.dims == 2:
             moved = edits.move_point(scene.data, index, [x, y])
@@ -1038,6 +1054,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.recent_menu.setEnabled(bool(self._recent()))
 
     # ------------------------------------------------------------------ crash recovery
+    def _undo_index_changed(self, *_):
+        # an undo or redo in the middle of a drag ends the drag: its point and its "before" may be gone
+        if self.dragging is not None:
+            self.dragging = None
+            self.data_viewbox.cancel_drag()
+        self._schedule_autosave()
+
     def _schedule_autosave(self, *_):
         if self.document.modified and not self._closing:
             self.autosave_timer.start()
@@ -1097,7 +1120,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.loss_plot.apply_theme(self.theme)
         x_label, y_label = self.data_plot.labels()
         style_plot(self.data_view.getPlotItem(), self.theme, "Data and model", x_label, y_label)
-        style_plot(self.surface_view.getPlotItem(), self.theme, "Loss surface L(θ|D)", *self.scene.surface_axes)
+        style_surface(self.surface_view.getPlotItem(), self.theme, *self.scene.surface_axes)
         style_plot(self.loss_view.getPlotItem(), self.theme, "Loss curve", "step", "L(θ|D)")
         self._update_path()
         self._update_data_plot()

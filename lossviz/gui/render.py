@@ -93,6 +93,7 @@ class Figure:
     def draw(self, objective, runs, upto: int, surface=None) -> None:
         """Show the state after ``upto`` steps: runs = [(Run, FitResult)], surface from ``compute_surface``."""
         from lossviz.core.losses import LOSSES
+        from lossviz.gui.figure import style_surface
 
         scene, theme = self.scene, self.theme
         x_param, y_param = scene.surface_axes
@@ -116,7 +117,7 @@ class Figure:
             self._style(self.data_plot.plot, theme, "Data and model" + (f" ({runs[0][0].label})" if race else ""),
                         *self.data_plot.labels())
         if self.surface_plot is not None:
-            self._style(self.surface_plot.plot, theme, "Loss surface L(θ|D)", x_param, y_param)
+            style_surface(self.surface_plot.plot, theme, x_param, y_param)
             if surface is not None:
                 self.surface_plot.set_surface(surface)
             start = scene.init[[ix[0], iy[0]], [ix[1], iy[1]]]

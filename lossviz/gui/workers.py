@@ -21,8 +21,8 @@ from lossviz.core.surface import SurfaceSpec, auto_range, landmarks, loss_surfac
 from lossviz.core.training import Trainer, fit
 
 EMIT_INTERVAL = 0.05  # seconds between progress signals (at most 20 per second: each costs a repaint)
-WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands are served promptly
-REST_MS = 5  # after each slice the worker waits in Qt's event loop, GIL released, so the GUI can run
+WORK_SLICE = 0.002  # seconds of steps per timer tick
+REST_MS = 10  # rest
 MAX_POINTS_PER_EMIT = 64
 
 

@@ -1,0 +1,579 @@
+"""Randomised GUI test: thousands of real mouse and key events at the window, seeded.
+
+Each seed (``random.Random(seed)``) drives a sequence of user actions: clicks, right clicks and
+drags in the data view, digit keys, Ctrl+Z / Ctrl+Shift+Z, Space / Right / R / F, every control
+of the panel (combo boxes by keyboard and by choice, typed values in spin boxes, check boxes,
+buttons), Generate / Clear, Run, and hovering and clicking on the surface view. Between bursts
+of actions the test waits a few milliseconds with ``qtbot.wait``. The sequence of choices is
+fixed by the seed; what the window does in between (training, surfaces) runs in real time, so
+a run is reproducible up to the timing of the workers.
+
+Checked: no exception in Qt's event loop (pytest-qt's default capture is on; the actions before
+each exception are printed), a consistent document after every burst, and at the end that
+undoing everything and redoing everything brings back the same data.
+
+Debugging aids (environment variables): LOSSVIZ_RANDOM_SEEDS (e.g. "5,6,7"),
+LOSSVIZ_RANDOM_ACTIONS (actions per seed, default 600), LOSSVIZ_RANDOM_SECONDS (time budget per
+seed, default 8), LOSSVIZ_RANDOM_TRACE=FILE (every action with the window's state),
+LOSSVIZ_RANDOM_LOG (how many recent actions to print).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import random
+import sys
+import time
+import traceback
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.presets import load_preset
+from lossviz.core.scene import parse_scene_text, scene_to_text
+
+from .helpers import click, drag, move, to_viewport
+
+SEEDS = [int(seed) for seed in os.environ.get("LOSSVIZ_RANDOM_SEEDS", "11,23,47").split(",")]
+ACTIONS = int(os.environ.get("LOSSVIZ_RANDOM_ACTIONS", "600"))  # per seed; an action is 1 to ~20 events
+TIME_BUDGET = float(os.environ.get("LOSSVIZ_RANDOM_SECONDS", "8"))  # per seed: stop early on a slow machine
+MIN_ACTIONS = 100
+TRACE = open(os.environ["LOSSVIZ_RANDOM_TRACE"], "w", encoding="utf-8") if os.environ.get("LOSSVIZ_RANDOM_TRACE") else None
+MAX_RUNNING_ACTIONS = 40  # Run is paused after this many actions in a row (see Monkey.act, known bug)
+PRESETS = ["binary-2d-blobs", "multiclass-3", "linear-regression", "binary-1d", "xor", "regression-outliers"]
+
+NO = Qt.KeyboardModifier.NoModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+LEFT = Qt.MouseButton.LeftButton
+RIGHT = Qt.MouseButton.RightButton
+
+
+# ---------------------------------------------------------------- consistency of the document
+
+def check_consistent(window, where=""):
+    """The document and what the window shows of it agree; raises AssertionError otherwise."""
+    scene = window.scene
+    data = scene.data
+    prefix = f"{where}: " if where else ""
+    # the scene validates: it survives its own file format
+    again = parse_scene_text(scene_to_text(scene), "round trip")
+    assert again == scene, prefix + "the scene changes in a save/load round trip"
+    assert data.X.ndim == 2 and data.y.ndim == 1, prefix + f"data shapes {data.X.shape} {data.y.shape}"
+    assert data.X.shape[0] == data.y.shape[0], prefix + f"{data.X.shape[0]} rows but {data.y.shape[0]} labels"
+    assert data.X.shape[1] == scene.dims or data.size == 0, prefix + f"rows of {data.X.shape[1]}, dims {scene.dims}"
+    assert np.isfinite(data.X).all() and np.isfinite(data.y).all(), prefix + "non-finite data"
+    if scene.task == "regression":
+        assert scene.dims == 1, prefix + "2-D regression"
+    else:
+        assert data.y.dtype.kind == "i", prefix + f"labels of dtype {data.y.dtype}"
+        top = 2 if scene.task == "binary" else scene.classes
+        assert data.size == 0 or (data.y.min() >= 0 and data.y.max() < top), (
+            prefix + f"labels {sorted(set(data.y.tolist()))} for {scene.task} with {top} classes")
+    assert window.theta.shape == scene.init.shape, prefix + f"θ {window.theta.shape} vs init {scene.init.shape}"
+    panel = window.controls
+    assert panel.task.currentData() == scene.task, prefix + f"task control {panel.task.currentData()} vs {scene.task}"
+    assert panel.loss.currentData() == scene.loss, prefix + f"loss control {panel.loss.currentData()} vs {scene.loss}"
+    assert panel.optimizer.currentData() == scene.optimizer.name, (
+        prefix + f"optimizer control {panel.optimizer.currentData()} vs {scene.optimizer.name}")
+    if scene.task == "binary":
+        assert panel.dims.currentData() == scene.dims, prefix + "dims control"
+    if scene.task == "multiclass":
+        assert panel.classes.value() == scene.classes, prefix + "classes control"
+    assert (window.objective is None) == (data.size == 0), prefix + "objective vs empty data"
+
+
+def data_key(scene):
+    """What undo/redo must bring back: the data and the structure it belongs to."""
+    return (scene.task, scene.dims, scene.classes if scene.task == "multiclass" else None,
+            scene.data.X.copy(), scene.data.y.copy())
+
+
+def same_data(a, b) -> bool:
+    return a[:3] == b[:3] and a[3].shape == b[3].shape and np.array_equal(a[3], b[3]) and np.array_equal(a[4], b[4])
+
+
+# ---------------------------------------------------------------- the monkey
+
+class Monkey:
+    """Random real user actions at a MainWindow; ``log`` keeps the most recent ones."""
+
+    def __init__(self, window, qtbot, rng: random.Random):
+        self.window, self.qtbot, self.rng = window, qtbot, rng
+        self.log = collections.deque(maxlen=int(os.environ.get("LOSSVIZ_RANDOM_LOG", "25")))
+        self.index = 0
+        self.pointer_on_surface = False  # the (simulated) mouse pointer is over the surface view
+        self.running_since = None  # action number at which Run was seen on
+        self.counts = collections.Counter()
+        self.times = collections.Counter()
+        self.events = 0
+        panel = window.controls
+        # (name, action, weight); "key:" actions are keys with the data view focused (the pointer stays
+        # where it was), "surface:" ones put the pointer on the surface view, the rest move it elsewhere
+        self.actions = [
+            ("click add", self.click_add, 18), ("right click", self.right_click_point, 7),
+            ("drag point", self.drag_point, 7), ("slow drag", self.slow_drag, 2), ("drag empty", self.drag_empty, 4),
+            ("key:digit", self.digit, 5), ("key:undo", self.undo, 8), ("key:redo", self.redo, 5),
+            ("key:space", self.key_space, 3), ("key:right", self.key_right, 3), ("key:R", self.key_reset, 2),
+            ("key:F", self.key_frame, 1),
+            ("task", lambda: self.combo(panel.task), 1.5), ("dims", lambda: self.combo(panel.dims), 1.5),
+            ("classes", self.classes, 1.5), ("loss", lambda: self.combo(panel.loss), 3),
+            ("optimizer", lambda: self.combo(panel.optimizer), 3), ("learning rate", self.learning_rate, 3),
+            ("momentum", self.momentum, 2), ("batch size", self.batch_size, 2),
+            ("speed", self.speed, 2),
+            ("x axis", lambda: self.combo(panel.x_axis), 2), ("y axis", lambda: self.combo(panel.y_axis), 2),
+            ("auto range", lambda: self.checkbox(panel.auto_range), 2), ("range", self.range_spin, 2),
+            ("resolution", lambda: self.combo(panel.resolution), 1.5),
+            ("log surface", lambda: self.checkbox(panel.log_surface), 2),
+            ("generate", self.generate, 1.5), ("clear", lambda: self.button(panel.clear), 0.5),
+            ("run", lambda: self.button(panel.run), 3), ("step", lambda: self.button(panel.step), 1),
+            ("reset", lambda: self.button(panel.reset), 1),
+            ("surface:hover", self.hover_surface, 8), ("surface:click", self.click_surface, 3),
+        ]
+        self.weights = [weight for _, _, weight in self.actions]
+
+    # -- helpers
+    def note(self, text):
+        self.log.append(f"#{self.index} {text}")
+        if TRACE is not None:
+            TRACE.write(f"{time.perf_counter():.3f} #{self.index} {text}  | {self.state()}\n")
+            TRACE.flush()
+
+    def state(self) -> str:
+        window = self.window
+        scene = window.scene
+        return (f"{scene.task} d={scene.dims} k={scene.classes} n={scene.data.size} loss={scene.loss} "
+                f"opt={scene.optimizer} run={window.controls.run.isChecked()} "
+                f"speed={window.controls.speed.currentData()} step={window.step} loss={window.loss:.4g} "
+                f"hist={len(window.history_steps)} res={scene.surface.resolution}")
+
+    def point_in_view(self, box, margin=0.05):
+        (x0, x1), (y0, y1) = box.viewRange()
+        mx, my = margin * (x1 - x0), margin * (y1 - y0)
+        return self.rng.uniform(x0 + mx, x1 - mx), self.rng.uniform(y0 + my, y1 - my)
+
+    def visible_points(self):
+        positions = self.window.data_plot.point_positions()
+        (x0, x1), (y0, y1) = self.window.data_viewbox.viewRange()
+        mx, my = 0.02 * (x1 - x0), 0.02 * (y1 - y0)
+        inside = ((positions[:, 0] > x0 + mx) & (positions[:, 0] < x1 - mx)
+                  & (positions[:, 1] > y0 + my) & (positions[:, 1] < y1 - my))
+        return np.flatnonzero(inside), positions
+
+    def pointer_elsewhere(self):
+        """The pointer moves off the surface view to act somewhere else: Qt would send it a Leave
+        event (QTest's synthetic mouse moves do not), so send that here."""
+        if self.pointer_on_surface:
+            QtWidgets.QApplication.sendEvent(self.window.surface_view, QtCore.QEvent(QtCore.QEvent.Type.Leave))
+            self.pointer_on_surface = False
+            self.events += 1
+
+    def focus_data(self):
+        view = self.window.data_view
+        if not view.hasFocus():
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def key(self, key, modifiers=NO, widget=None):
+        if widget is None:
+            self.focus_data()
+            widget = self.window.data_view
+        QTest.keyClick(widget, key, modifiers)
+        self.events += 2
+
+    def type_into(self, spin, text):
+        spin.setFocus(Qt.FocusReason.OtherFocusReason)
+        spin.selectAll()
+        if text:
+            QTest.keyClicks(spin, text)
+        QTest.keyClick(spin, Qt.Key.Key_Return)
+        self.events += 2 * len(text) + 2
+
+    # -- data view
+    def click_add(self):
+        x, y = self.point_in_view(self.window.data_viewbox)
+        self.note(f"left click data ({x:.3f}, {y:.3f})")
+        click(self.window.data_view, x, y)
+        self.events += 2
+
+    def right_click_point(self):
+        visible, positions = self.visible_points()
+        if len(visible):
+            i = int(self.rng.choice(list(visible)))
+            x, y = positions[i]
+        else:
+            x, y = self.point_in_view(self.window.data_viewbox)
+            i = None
+        self.note(f"right click data point {i} ({x:.3f}, {y:.3f})")
+        click(self.window.data_view, x, y, button=RIGHT)
+        self.events += 2
+
+    def drag_point(self):
+        visible, positions = self.visible_points()
+        if not len(visible):
+            return self.click_add()
+        i = int(self.rng.choice(list(visible)))
+        start = tuple(positions[i])
+        end = self.point_in_view(self.window.data_viewbox)
+        steps = self.rng.randint(1, 6)
+        self.note(f"drag data point {i} {start[0]:.3f},{start[1]:.3f} -> {end[0]:.3f},{end[1]:.3f} in {steps}")
+        drag(self.window.data_view, start, end, steps=steps)
+        self.events += steps + 2
+
+    def slow_drag(self):
+        """A point dragged with pauses (training and surfaces go on meanwhile) and, now and then, a key
+        pressed with the button held: a label digit, Space, Right or R. Not Ctrl+Z / Ctrl+Shift+Z: that
+        is the bug of test_undo_while_dragging_a_point."""
+        visible, positions = self.visible_points()
+        if not len(visible):
+            return self.click_add()
+        i = int(self.rng.choice(list(visible)))
+        view, viewport = self.window.data_view, self.window.data_view.viewport()
+        start, end = to_viewport(view, *positions[i]), to_viewport(view, *self.point_in_view(self.window.data_viewbox))
+        steps = self.rng.randint(2, 6)
+        self.note(f"slow drag data point {i} ({positions[i][0]:.3f}, {positions[i][1]:.3f}) in {steps}")
+        QTest.mousePress(viewport, LEFT, NO, start)
+        for step in range(1, steps + 1):
+            t = step / steps
+            QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
+                                                    round(start.y() + t * (end.y() - start.y()))))
+            self.qtbot.wait(self.rng.choice([0, 1, 3]))
+            if self.rng.random() < 0.2:
+                key = self.rng.choice([Qt.Key.Key_0, Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_Space, Qt.Key.Key_Right,
+                                       Qt.Key.Key_R])
+                self.note(f"  key {key.name} during the drag")
+                QTest.keyClick(view, key)
+                self.events += 2
+        QTest.mouseRelease(viewport, LEFT, NO, end)
+        self.events += steps + 2
+
+    def drag_empty(self):
+        box = self.window.data_viewbox
+        for _ in range(10):
+            start = self.point_in_view(box, margin=0.1)
+            if self.window._hit_test(*start) is None:
+                break
+        else:
+            return
+        (x0, x1), (y0, y1) = box.viewRange()
+        end = (start[0] + self.rng.uniform(-0.2, 0.2) * (x1 - x0), start[1] + self.rng.uniform(-0.2, 0.2) * (y1 - y0))
+        self.note(f"drag empty {start[0]:.3f},{start[1]:.3f} -> {end[0]:.3f},{end[1]:.3f}")
+        drag(self.window.data_view, start, end, steps=4)
+        self.events += 6
+
+    def digit(self):
+        digit = self.rng.randrange(10)
+        self.note(f"key {digit} (data view)")
+        self.key(getattr(Qt.Key, f"Key_{digit}"))
+
+    def undo(self):
+        self.note("Ctrl+Z")
+        self.key(Qt.Key.Key_Z, CTRL)
+
+    def redo(self):
+        self.note("Ctrl+Shift+Z")
+        self.key(Qt.Key.Key_Z, CTRL | SHIFT)
+
+    def key_space(self):
+        self.note("Space")
+        self.key(Qt.Key.Key_Space)
+
+    def key_right(self):
+        self.note("Right")
+        self.key(Qt.Key.Key_Right)
+
+    def key_reset(self):
+        self.note("R")
+        self.key(Qt.Key.Key_R)
+
+    def key_frame(self):
+        self.note("F")
+        self.key(Qt.Key.Key_F)
+
+    # -- controls
+    def combo(self, combo):
+        if not combo.isEnabled() or combo.count() == 0:
+            return
+        combo.setFocus(Qt.FocusReason.OtherFocusReason)
+        how = self.rng.random()
+        if how < 0.5:  # keyboard: Up/Down/Home/End on a focused combo box choose and activate
+            key = self.rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_End])
+            self.note(f"combo {combo.objectName()} key {key.name}")
+            QTest.keyClick(combo, key)
+            self.events += 2
+        else:  # a choice from the list, as the popup makes it
+            index = self.rng.randrange(combo.count())
+            self.note(f"combo {combo.objectName()} choose {index} ({combo.itemData(index)})")
+            combo.setCurrentIndex(index)
+            combo.activated.emit(index)
+            self.events += 1
+
+    def speed(self):
+        """Every finite speed, by keyboard or from the list. Not "as fast as possible" (the last item): with
+        Run on, the GUI spends most of its time repainting and the test would outrun its time budget
+        (flat-out training is covered by test_training.py and benchmarks/bench_gui.py)."""
+        combo = self.window.controls.speed
+        combo.setFocus(Qt.FocusReason.OtherFocusReason)
+        last = combo.count() - 1
+        if self.rng.random() < 0.5:
+            key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_Down])
+            if key == Qt.Key.Key_Down and combo.currentIndex() + 1 >= last:
+                key = Qt.Key.Key_Up
+            self.note(f"combo speedSelector key {key.name}")
+            QTest.keyClick(combo, key)
+            self.events += 2
+        else:
+            index = self.rng.randrange(last)
+            self.note(f"combo speedSelector choose {index} ({combo.itemData(index)})")
+            combo.setCurrentIndex(index)
+            combo.activated.emit(index)
+            self.events += 1
+
+    def checkbox(self, box):
+        self.note(f"click checkbox {box.objectName()} (was {box.isChecked()})")
+        QTest.mouseClick(box, LEFT, NO, QtCore.QPoint(6, box.height() // 2))
+        self.events += 2
+
+    def button(self, button):
+        self.note(f"click button {button.objectName()} (enabled {button.isEnabled()}, checked {button.isChecked()})")
+        QTest.mouseClick(button, LEFT, NO, button.rect().center())
+        self.events += 2
+
+    def classes(self):
+        spin = self.window.controls.classes
+        if not spin.isEnabled():
+            return
+        if self.rng.random() < 0.6:
+            text = self.rng.choice(["2", "3", "4", "5", "7", "10", "1", "12", ""])
+            self.note(f"type classes {text!r}")
+            self.type_into(spin, text)
+        else:
+            key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Down])
+            self.note(f"classes key {key.name} + Return")
+            spin.setFocus(Qt.FocusReason.OtherFocusReason)
+            QTest.keyClick(spin, key)
+            QTest.keyClick(spin, Qt.Key.Key_Return)
+            self.events += 4
+
+    def learning_rate(self):
+        spin = self.window.controls.learning_rate
+        if self.rng.random() < 0.6:
+            text = self.rng.choice(["0.1", "0.01", "1e-3", "0.5", "2", "5", "50", "100", "1e-6", "1e-7",
+                                    "0,05", "1e", "abc", "-1", "0", "3e1", ""])
+            self.note(f"type learning rate {text!r}")
+            self.type_into(spin, text)
+        else:
+            key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp])
+            self.note(f"learning rate key {key.name}")
+            spin.setFocus(Qt.FocusReason.OtherFocusReason)
+            QTest.keyClick(spin, key)
+            self.events += 2
+
+    def momentum(self):
+        spin = self.window.controls.momentum
+        if not spin.isEnabled():
+            return
+        text = self.rng.choice(["0", "0.5", "0.9", "0.95", "0.999", "1", "0.3"])
+        self.note(f"type momentum {text!r}")
+        self.type_into(spin, text)
+
+    def batch_size(self):
+        spin = self.window.controls.batch_size
+        text = self.rng.choice(["0", "1", "2", "5", "16", "100", "100000", "x"])
+        self.note(f"type batch size {text!r}")
+        self.type_into(spin, text)
+
+    def range_spin(self):
+        panel = self.window.controls
+        spin = self.rng.choice(panel.x_range + panel.y_range)
+        if not spin.isEnabled():
+            return self.checkbox(panel.auto_range)
+        text = self.rng.choice(["-5", "-2", "-1", "0", "1", "2", "5", "10", "-0.5", "0.001"])
+        self.note(f"type {spin.objectName()} {text!r}")
+        self.type_into(spin, text)
+
+    def generate(self):
+        panel = self.window.controls
+        index = self.rng.randrange(panel.generator.count())
+        panel.generator.setCurrentIndex(index)
+        panel.noise.setValue(self.rng.choice([0.0, 0.3, 0.5, 1.0, 3.0]))
+        panel.seed.setValue(self.rng.randrange(100))
+        self.note(f"generate {panel.generator.currentData()!r} noise {panel.noise.value()} seed {panel.seed.value()}")
+        QTest.mouseClick(panel.generate, LEFT, NO, panel.generate.rect().center())
+        self.events += 2
+
+    # -- surface view
+    def hover_surface(self):
+        x, y = self.point_in_view(self.window.surface_viewbox, margin=0.0)
+        self.note(f"hover surface ({x:.3f}, {y:.3f})")
+        move(self.window.surface_view, x, y)
+        self.events += 1
+
+    def click_surface(self):
+        x, y = self.point_in_view(self.window.surface_viewbox)
+        button = LEFT if self.rng.random() < 0.85 else RIGHT
+        self.note(f"{'left' if button == LEFT else 'right'} click surface ({x:.3f}, {y:.3f})")
+        click(self.window.surface_view, x, y, button=button)
+        self.events += 2
+
+    def act(self):
+        self.index += 1
+        running = self.window.controls.run.isChecked()
+        if not running:
+            self.running_since = None
+        elif self.running_since is None:
+            self.running_since = self.index
+        if running and self.index - self.running_since >= MAX_RUNNING_ACTIONS:
+            # While training runs flat out the GUI is busy repainting (see benchmarks/bench_gui.py), so each
+            # qtbot.wait between bursts takes longer. Pausing now and then, as a user would, keeps the test
+            # within its time budget; Run itself is still exercised.
+            name, function = "run", lambda: self.button(self.window.controls.run)
+        else:
+            name, function, _ = self.rng.choices(self.actions, self.weights)[0]
+        if name.startswith("surface:"):
+            self.pointer_on_surface = True
+        elif not name.startswith("key:"):
+            self.pointer_elsewhere()
+        started = time.perf_counter()
+        function()
+        self.times[name] += time.perf_counter() - started
+        self.counts[name] += 1
+
+
+def run_monkey(window, qtbot, seed, actions, budget):
+    """Bursts of random actions, a short wait after each, the document checked after every burst."""
+    rng = random.Random(seed)
+    monkey = Monkey(window, qtbot, rng)
+    failures = []
+    previous_hook = sys.excepthook
+
+    def hook(kind, value, tb):  # note where an event-loop exception happened; pytest-qt still gets it
+        failures.append(f"exception after {list(monkey.log)[-8:]}:\n" + "".join(traceback.format_exception(kind, value, tb)))
+        previous_hook(kind, value, tb)
+
+    sys.excepthook = hook
+    started = time.perf_counter()
+    try:
+        while monkey.index < actions and time.perf_counter() - started < budget:
+            for _ in range(rng.randint(5, 25)):  # a burst of actions without waiting ...
+                monkey.act()
+            pause = rng.choice([0, 0, 1, 2, 5, 10])
+            monkey.note(f"wait {pause} ms")
+            qtbot.wait(pause)  # ... then a little time for the workers and repaints
+            check_consistent(window, f"seed {seed}, after {list(monkey.log)[-5:]}")
+    finally:
+        sys.excepthook = previous_hook
+        for failure in failures:
+            print(failure)
+    return monkey, failures
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
+    window = make_window(load_preset(PRESETS[seed % len(PRESETS)]))
+    monkey, failures = run_monkey(window, qtbot, seed, ACTIONS, TIME_BUDGET)
+    print(f"seed {seed}: {monkey.index} actions, ~{monkey.events} events; undo stack {window.document.undo_stack.count()}")
+    print("  slowest actions (name, count, seconds):",
+          [(name, monkey.counts[name], round(t, 2)) for name, t in monkey.times.most_common(6)])
+    assert not failures, failures[0]
+    assert monkey.index >= MIN_ACTIONS, f"only {monkey.index} actions in {TIME_BUDGET} s"
+
+    monkey.pointer_elsewhere()  # the user goes to the Edit menu
+    if window.controls.run.isChecked():
+        window.controls.run.click()
+    qtbot.wait(20)
+    check_consistent(window, f"seed {seed}, end")
+
+    # undo everything, then redo everything: back to the same data
+    stack = window.document.undo_stack
+    final, index = data_key(window.scene), stack.index()
+    while stack.canRedo():  # from the top of the stack: undone edits count too
+        stack.redo()
+    top = data_key(window.scene)
+    while stack.canUndo():
+        stack.undo()
+    assert stack.index() == 0
+    check_consistent(window, f"seed {seed}, after undoing everything")
+    while stack.canRedo():
+        stack.redo()
+    check_consistent(window, f"seed {seed}, after redoing everything")
+    assert same_data(data_key(window.scene), top), "undo all + redo all does not return to the same data"
+    while stack.index() > index:
+        stack.undo()
+    assert same_data(data_key(window.scene), final), "undo/redo does not come back to the final data"
+    qtbot.wait(10)
+
+
+# ---------------------------------------------------------------- bugs found by the random test
+# Minimal tests, one per bug found by the random test; all fixed.
+
+def _settle_surface(window, qtbot):
+    qtbot.waitUntil(lambda: window.surface_plot.surface is not None and not window.reframe, timeout=5000)
+
+
+# Found by the random test at aec6222 (IndexError/ValueError in DataPlot._draw_ghost, from every redraw);
+# fixed in 511ae8f while this file was written, so it is an ordinary regression test now.
+def test_undoing_a_task_change_while_hovering_the_surface(make_window, qtbot):
+    window = make_window(load_preset("binary-2d-blobs"))  # θ is (1, 3)
+    combo = window.controls.task
+    combo.setCurrentIndex(combo.findData("regression"))  # θ is (1, 2)
+    combo.activated.emit(combo.currentIndex())
+    _settle_surface(window, qtbot)
+    (x0, x1), (y0, y1) = window.surface_viewbox.viewRange()
+    move(window.surface_view, (x0 + x1) / 2, (y0 + y1) / 2)  # hover: the ghost model is drawn
+    assert window.data_plot.ghost_theta is not None
+    window.data_view.setFocus()
+    QTest.keyClick(window.data_view, Qt.Key.Key_Z, CTRL)  # undo: back to binary 2-D, θ (1, 3)
+    qtbot.wait(50)
+    assert window.scene.task == "binary"
+    assert window.controls.task.currentData() == "binary"
+    check_consistent(window)
+
+
+def test_undo_while_dragging_a_point(make_window, qtbot):
+    window = make_window(load_preset("binary-2d-blobs"))
+    view, viewport = window.data_view, window.data_view.viewport()
+    click(view, -2.7, 2.7)  # add a point: the last one
+    size = window.scene.data.size
+    start = to_viewport(view, -2.7, 2.7)
+    with qtbot.capture_exceptions() as exceptions:
+        QTest.mousePress(viewport, LEFT, NO, start)  # drag the new point ...
+        QTest.mouseMove(viewport, start + QtCore.QPoint(10, 10))
+        QTest.mouseMove(viewport, start + QtCore.QPoint(20, 20))
+        QTest.keyClick(view, Qt.Key.Key_Z, CTRL)  # ... undo its "Add point" with the button still down ...
+        QTest.mouseMove(viewport, start + QtCore.QPoint(30, 30))  # ... and go on dragging
+        QTest.mouseRelease(viewport, LEFT, NO, start + QtCore.QPoint(40, 40))
+        qtbot.wait(20)
+    assert not exceptions, "".join(traceback.format_exception(*exceptions[0]))
+    check_consistent(window)
+    assert window.scene.data.size in (size - 1, size)
+
+
+def test_surface_of_losses_beyond_float32_is_drawn(qtbot):
+    import warnings
+
+    import pyqtgraph as pg
+    from PySide6 import QtGui
+
+    from lossviz.core.surface import Surface
+    from lossviz.gui.figure import SurfacePlot
+    from lossviz.gui.theme import LIGHT
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(300, 300)
+    widget.show()
+    plot = SurfacePlot(widget.getPlotItem(), LIGHT)
+    x = y = np.linspace(-1.0, 1.0, 32)
+    loss = 1e39 * (1.0 + np.add.outer(y ** 2, x ** 2))  # from 1e39 to 3e39: a bowl
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plot.set_surface(Surface("W[0,0]", "b[0]", x, y, loss))
+        widget.grab()  # pyqtgraph renders the image (and rescales it) when painted
+    pixels = pg.imageToArray(plot.image.qimage.convertToFormat(QtGui.QImage.Format.Format_RGB32), copy=True)
+    colours = len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0))
+    assert not [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert colours > 10, f"the bowl is drawn in {colours} colour(s)"
