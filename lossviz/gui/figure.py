@@ -103,10 +103,15 @@ class DataPlot:
             return "x", "y   (curve: ŷ = σ(Wx + b))"
         return "x", "y"
 
-    def set_model(self, shape: ModelShape, data: Dataset, theta: np.ndarray, per_sample: np.ndarray | None) -> None:
-        """Show ``data`` and the model θ; per_sample: l(θ|x_i, y_i) (N,) or None."""
+    def set_model(self, shape: ModelShape, data: Dataset, theta: np.ndarray, per_sample: np.ndarray | None,
+                  points_only: bool = False) -> None:
+        """Show ``data`` and the model θ; per_sample: l(θ|x_i, y_i) (N,) or None.
+        ``points_only`` redraws just the samples (cheap, for a drag in progress)."""
         self.shape, self.data, self.theta, self.per_sample = shape, data, theta, per_sample
-        self.redraw()
+        if points_only:
+            self._draw_points()
+        else:
+            self.redraw()
 
     def set_ghost(self, theta: np.ndarray | None) -> None:
         self.ghost_theta = theta

@@ -359,7 +359,12 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.reframe = True
             self._restart()
             self._request_surface()
-        self._update_data_plot()
+        now = time.perf_counter()
+        if self.dragging is not None and now - self.last_data_redraw < DATA_REDRAW_INTERVAL:
+            self._update_data_plot(points_only=True)  # the dragged point follows the mouse; the model a bit later
+        else:
+            self.last_data_redraw = now
+            self._update_data_plot()
         self._update_enabled()
         self._schedule_autosave()
         self._update_title()
@@ -656,10 +661,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.set_view_option("speed", speed)
 
     # ------------------------------------------------------------------ views
-    def _update_data_plot(self):
+    def _update_data_plot(self, points_only: bool = False):
         scene = self.scene
         per_sample = self.objective.per_sample(self.theta) if self.objective is not None else None
-        self.data_plot.set_model(scene.shape, scene.data, self.theta, per_sample)
+        self.data_plot.set_model(scene.shape, scene.data, self.theta, per_sample, points_only)
 
     def _axis_values(self, thetas: np.ndarray) -> np.ndarray:
         shape = self.scene.shape
@@ -865,6 +870,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.document.preview_data(moved)
             self.dragging = None
             self.document.commit_drag(before)
+            self._update_data_plot()  # the model catches up with the last position
             self._request_surface()
         else:
             self.document.preview_data(moved)
