@@ -37,6 +37,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
+
 import numpy as np  # noqa: E402
 from PySide6 import QtCore, QtWidgets  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
@@ -88,29 +90,6 @@ runpy.run_module("lossviz", run_name="__main__", alter_sys=True)
 
 
 # ---------------------------------------------------------------- machine load (as in bench_fit.py)
-
-def cpu_snapshot() -> tuple[float, float, float] | None:
-    """(wall time, CPU seconds busy machine-wide, CPU seconds of this process and its children)."""
-    try:
-        with open("/proc/stat", encoding="ascii") as handle:
-            fields = [int(v) for v in handle.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-    import resource
-
-    busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-    ours = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-               for f in ("ru_utime", "ru_stime"))
-    return time.perf_counter(), busy, ours
-
-
-def other_load(before, after) -> str:
-    if before is None or after is None:
-        return "unknown (no /proc/stat)"
-    wall = after[0] - before[0]
-    others = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
-    return f"{others / wall:.2f} of {os.cpu_count()} CPUs busy with other processes"
-
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
