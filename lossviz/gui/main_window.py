@@ -34,6 +34,7 @@ AUTOSAVE_DELAY_MS = 3000
 HELD_SURFACE_INTERVAL = 0.25  # s between surface refreshes while θ moves and parameters are held
 DATA_REDRAW_INTERVAL = 0.125  # s between data-view and loss-curve redraws while running (the costliest to paint)
 CURVE_FIT_INTERVAL = 0.3  # s between re-rangings of the loss curve while running (new ticks mean a full repaint)
+DRAG_FRAME_MS = 20  # a dragged point moves the document at most this often
 MAX_RECENT = 8
 PRESENTATION_SCALE = 1.6
 
@@ -159,6 +160,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_status_bar()
         self._start_workers()
 
+        self.pending_drag = None
+        self.drag_timer = QtCore.QTimer(self, singleShot=True, interval=DRAG_FRAME_MS)
+        self.drag_timer.timeout.connect(self._apply_pending_drag)
         self.autosave_timer = QtCore.QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self.write_recovery)
         self.document.changed.connect(self._on_document_changed)
@@ -544,9 +548,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self._restart()
             return
         self.loss = self.objective.value(self.theta)
+        self._update_status()
+        if self.dragging is not None and not self.controls.run.isChecked():
+            return  # a paused descent learns of the new data once, when the drag ends
         self.trainingRequested.emit(self._training_request(reset=False))
         self.runningRequested.emit(self.controls.run.isChecked())
-        self._update_status()
 
     def _on_progress(self, progress):
         try:
@@ -866,6 +872,8 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             moved = edits.move_point(scene.data, index, [x])
         if phase == "finish":
+            self.drag_timer.stop()
+            self.pending_drag = None
             before = self.dragging[1]
             self.document.preview_data(moved)
             self.dragging = None
@@ -873,6 +881,14 @@ class MainWindow(QtWidgets.QMainWindow):
             self._update_data_plot()  # the model catches up with the last position
             self._request_surface()
         else:
+            # mouse moves come faster than a frame: keep the newest, apply it once per frame
+            self.pending_drag = moved
+            if not self.drag_timer.isActive():
+                self.drag_timer.start()
+
+    def _apply_pending_drag(self):
+        if self.pending_drag is not None and self.dragging is not None:
+            moved, self.pending_drag = self.pending_drag, None
             self.document.preview_data(moved)
 
     def _choose_label(self, label: int):
