@@ -113,6 +113,10 @@ class Document(QObject):
         if all(_same(getattr(self.scene, key), value) for key, value in fields.items()):
             return
         self._apply(fields, kind)
+        self.mark_modified()
+
+    def mark_modified(self) -> None:
+        """Unsaved without an edit (e.g. work restored after a crash)."""
         if not self._settings_dirty:
             self._settings_dirty = True
             self.modifiedChanged.emit(True)

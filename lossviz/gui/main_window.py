@@ -136,6 +136,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.surface_sequence = 0
         self.shown_surface_sequence = -1
         self.received_surface_sequence = 0
+        self.surfaceShown = 0  # surfaces drawn so far (benchmarks count them)
         self.surface_ranges = None  # (x_range, y_range) framed automatically, kept until re-framed
         self.reframe = True
         self.theta = self.document.scene.init.copy()
@@ -762,7 +763,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if reframed or not self.controls.auto_range.isChecked():
             self.surface_plot.frame_surface()
         self.last_surface_seconds = result.seconds
-        self.surfaceShown = getattr(self, "surfaceShown", 0) + 1
+        self.surfaceShown += 1
 
     def _surface_settings_changed(self, axes: bool = False):
         panel = self.controls
@@ -1122,8 +1123,7 @@ class MainWindow(QtWidgets.QMainWindow):
         extra = {k: v for k, v in scene.extra.items() if k != "recovery"}
         path = info.get("path")
         self.document.load(scene.replace(extra=extra), Path(path) if path else None)
-        self.document.set_settings(extra={**extra, "restored": True})
-        self.document.set_settings(extra=extra)
+        self.document.mark_modified()  # restored work is unsaved work
         return True
 
     # ------------------------------------------------------------------ themes and presentation
