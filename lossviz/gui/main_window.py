@@ -139,6 +139,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.surfaceShown = 0  # surfaces drawn so far (benchmarks count them)
         self.surface_ranges = None  # (x_range, y_range) framed automatically, kept until re-framed
         self.reframe = True
+        self.framed_for = None  # (loss, task) the automatic surface range was chosen for
         self.theta = self.document.scene.init.copy()
         self.step = 0
         self.loss = float("nan")
@@ -375,10 +376,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_title()
 
     def _loss_changed(self) -> bool:
-        previous = getattr(self, "_framed_for", None)
-        now = (self.scene.loss, self.scene.task)
-        self._framed_for = now
-        return previous is not None and previous != now
+        """Has the loss (or task) changed since the surface was last framed? Then it is framed anew."""
+        previous, self.framed_for = self.framed_for, (self.scene.loss, self.scene.task)
+        return previous is not None and previous != self.framed_for
 
     def _sync_controls(self):
         """Show the scene's settings in the controls without triggering edits."""
