@@ -201,7 +201,7 @@ def bench_l2(args) -> list[str]:
 
     # sanity: the O(R^2) surface equals the loss evaluated directly at a few grid points
     worst = 0.0
-    for n, objective in objectives.items():
+    for objective in objectives.values():
         view = spec(7)
         surface = loss_surface(objective, view)
         for i, j in ((0, 0), (R // 3, R - 1), (R - 1, R // 2), (R // 2, R // 5)):

@@ -189,8 +189,10 @@ CASES = [
     case("multiclass-label-negative", doc(task="multiclass", data={**MULTI_DATA, "y": [0, -2, 1]}), SCENE, "data.y[1]", "-2"),
     case("multiclass-label-float", doc(task="multiclass", data={**MULTI_DATA, "y": [0, 1.5, 1]}), SCENE, "data.y[1]", "1.5"),
     case("multiclass-label-11", doc(task="multiclass", data={**MULTI_DATA, "y": [0, 11, 1]}), SCENE, "data.y[1]", "10 classes"),
-    case("multiclass-label-1e30", doc(task="multiclass", data={**MULTI_DATA, "y": [0, 10**30, 1]}), SCENE, "data.y[1]", "too large"),
-    case("multiclass-label-1e300", doc(task="multiclass", data={**MULTI_DATA, "y": [0, 1e300, 1]}), SCENE, "data.y[1]", "too large"),
+    case("multiclass-label-1e30", doc(task="multiclass", data={**MULTI_DATA, "y": [0, 10**30, 1]}), SCENE,
+         "data.y[1]", "too large"),
+    case("multiclass-label-1e300", doc(task="multiclass", data={**MULTI_DATA, "y": [0, 1e300, 1]}), SCENE,
+         "data.y[1]", "too large"),
     case("regression-y-null", doc(data={"x": [[0.0], [1.0]], "y": [0.5, None]}), SCENE, "data.y[1]", "null"),
     case("regression-y-list", doc(data={"x": [[0.0], [1.0]], "y": [0.5, [1.0]]}), SCENE, "data.y[1]", "a list"),
     # ---- classes

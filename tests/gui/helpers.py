@@ -34,3 +34,11 @@ def move(widget, x, y):
     event = QtGui.QMouseEvent(QtCore.QEvent.Type.MouseMove, local, QtCore.QPointF(viewport.mapToGlobal(local)),
                               Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     QtWidgets.QApplication.sendEvent(viewport, event)
+
+
+def type_into(widget, text):
+    """Focus a field, select what it holds, type ``text`` key by key and press Return."""
+    widget.setFocus()
+    widget.selectAll()
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Return)

@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
 
-from .helpers import click, drag
+from .helpers import click, drag, type_into
 
 
 def test_clicks_add_labelled_points_where_clicked(make_window, qtbot):
@@ -30,10 +30,7 @@ def test_clicks_add_labelled_points_where_clicked(make_window, qtbot):
 def test_digit_typed_into_a_field_edits_the_field(make_window, qtbot):
     window = make_window(load_preset("multiclass-3"))
     spin = window.controls.classes
-    spin.setFocus()
-    spin.selectAll()
-    QTest.keyClicks(spin, "5")
-    QTest.keyClick(spin, Qt.Key.Key_Return)
+    type_into(spin, "5")
     assert window.scene.classes == 5
     assert window.current_label == 0
 

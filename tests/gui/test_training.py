@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
 
-from .helpers import click, move
+from .helpers import click, move, type_into
 
 
 def loss_curve(window):
@@ -89,10 +89,7 @@ def test_surface_follows_an_edit(make_window, qtbot):
 def test_a_huge_learning_rate_diverges_and_pauses_at_a_finite_theta(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
     rate = window.controls.learning_rate
-    rate.setFocus()
-    rate.selectAll()
-    QTest.keyClicks(rate, "90")
-    QTest.keyClick(rate, Qt.Key.Key_Return)
+    type_into(rate, "90")
     assert window.scene.optimizer.lr == 90
     window.controls.run.setChecked(True)
     qtbot.waitUntil(lambda: not window.controls.run.isChecked(), timeout=10000)
@@ -104,10 +101,7 @@ def test_a_huge_learning_rate_diverges_and_pauses_at_a_finite_theta(make_window,
 def test_learning_rate_box_takes_typed_small_values(make_window):
     window = make_window(load_preset("linear-regression"))
     rate = window.controls.learning_rate
-    rate.setFocus()
-    rate.selectAll()
-    QTest.keyClicks(rate, "0.001")
-    QTest.keyClick(rate, Qt.Key.Key_Return)
+    type_into(rate, "0.001")
     assert window.scene.optimizer.lr == 0.001
     assert rate.text() == "0.001"
 
