@@ -43,7 +43,9 @@ def _int_in(low, high):
 def build_parser() -> argparse.ArgumentParser:
     from lossviz.core.scene import MAX_RESOLUTION, MAX_STEPS
 
-    parser = _Parser(prog="lossviz", description=__doc__.splitlines()[0] + " See 'lossviz presets'.")
+    parser = _Parser(prog="lossviz",
+                     description="lossviz [SCENE] opens the app on a scene file or preset (default: binary-2d-blobs). "
+                                 "The commands below run without a window; see 'lossviz presets'.")
     parser.add_argument("--version", action="version", version=f"lossviz {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
