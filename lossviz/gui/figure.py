@@ -57,6 +57,16 @@ def style_plot(plot: pg.PlotItem, theme: Theme, title: str = "", x_label: str = 
     set_title(plot, theme, title)
 
 
+def cache_axes(plot: pg.PlotItem) -> None:
+    """Paint the axes from a pixmap cache (for the live window). An axis that draws the grid spans the
+    whole plot, so without a cache every change inside the plot re-renders its tick labels, which costs
+    more than all the data; the cache is rebuilt only when the axis itself changes (range, style)."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    for name in ("left", "bottom", "right", "top"):
+        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def set_title(plot: pg.PlotItem, theme: Theme, title: str) -> None:
     plot.setTitle(title, color=theme.foreground, size=f"{theme.font * 1.15:.1f}pt")
 
@@ -288,6 +298,39 @@ def _join_lines(pieces) -> tuple[np.ndarray, np.ndarray]:
     return joined[:, 0], joined[:, 1]
 
 
+def thin_path(path: np.ndarray, pixel: tuple[float, float]) -> np.ndarray:
+    """The points of ``path`` (M, 2) that move to another pixel (``pixel`` = one pixel's size in data
+    units), and the last one: a converging descent piles thousands of steps into a few pixels, and
+    stroking them all costs a repaint far more than it shows."""
+    if len(path) < 3 or not all(np.isfinite(pixel)) or min(pixel) <= 0:
+        return path
+    cells = np.floor(path / np.asarray(pixel, dtype=np.float64))
+    keep = np.empty(len(path), dtype=bool)
+    keep[0] = True
+    np.any(cells[1:] != cells[:-1], axis=1, out=keep[1:])
+    keep[-1] = True
+    return path[keep]
+
+
+def envelope(x: np.ndarray, y: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """About ``2 * bins`` points of a curve with the same outline: the lowest and the highest sample of
+    each run of consecutive samples, in order (what one pixel column shows of them), the first and the last."""
+    n = len(x)
+    if bins < 1 or n <= 2 * bins:
+        return x, y
+    width = -(-n // bins)  # samples per run
+    rows = -(-n // width)
+    padded = np.full(rows * width, np.nan)
+    padded[:n] = y
+    padded = padded.reshape(rows, width)
+    base = np.arange(rows) * width
+    low = base + np.argmin(np.where(np.isnan(padded), np.inf, padded), axis=1)
+    high = base + np.argmax(np.where(np.isnan(padded), -np.inf, padded), axis=1)
+    picks = np.unique(np.concatenate([[0], low, high, [n - 1]]))
+    picks = picks[picks < n]
+    return x[picks], y[picks]
+
+
 def surface_levels(values: np.ndarray, count: int = CONTOUR_LEVELS) -> np.ndarray:
     """Contour levels at quantiles of the surface values: evenly spread over the picture."""
     finite = values[np.isfinite(values)]
@@ -385,9 +428,12 @@ class SurfacePlot:
         else:
             self.minimum.clear()
 
-    def set_path(self, path: np.ndarray, start, current) -> None:
-        """path (M, 2) in the plotted parameters; start and current θ as (2,) or None."""
+    def set_path(self, path: np.ndarray, start, current, thin: bool = False) -> None:
+        """path (M, 2) in the plotted parameters; start and current θ as (2,) or None. ``thin`` drops the
+        points that stay in the pixel of the one before (for live drawing, where the view is framed)."""
         path = np.clip(path, -DRAW_LIMIT, DRAW_LIMIT)  # a diverging path must not overflow Qt's geometry
+        if thin:
+            path = thin_path(path, self.plot.getViewBox().viewPixelSize())
         if len(path) > MAX_PATH_POINTS:  # drawing cost, not shape: keep evenly spaced points and the end
             path = path[np.unique(np.linspace(0, len(path) - 1, MAX_PATH_POINTS).round().astype(int))]
         self.trajectory.setData(path[:, 0], path[:, 1]) if len(path) else self.trajectory.setData([], [])
@@ -452,9 +498,12 @@ class LossPlot:
         self.log = log
         self.plot.setLogMode(y=log)
 
-    def set_history(self, steps: np.ndarray, losses: np.ndarray, fit_view: bool = True) -> None:
-        """Show the curve; ``fit_view`` re-ranges the axes (costly: the window does it a few times a second)."""
+    def set_history(self, steps: np.ndarray, losses: np.ndarray, fit_view: bool = True, thin: bool = False) -> None:
+        """Show the curve; ``fit_view`` re-ranges the axes (costly: the window does it a few times a second);
+        ``thin`` draws the curve's outline at the plot's width in pixels rather than every step."""
         losses = np.maximum(losses, 1e-300) if self.log else losses
+        if thin:
+            steps, losses = envelope(steps, losses, max(1, round(self.plot.getViewBox().width())))
         self.curve.setData(steps, losses)
         if fit_view:
             self.plot.enableAutoRange()

@@ -23,7 +23,7 @@ from lossviz.core.scene import Scene, SurfaceConfig, parse_scene_text, scene_to_
 from lossviz.gui import dialogs
 from lossviz.gui.controls import SPEEDS, ControlPanel
 from lossviz.gui.document import DATA, SCENE, SETTINGS, START, Document
-from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, style_plot, style_surface
+from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, cache_axes, style_plot, style_surface
 from lossviz.gui.theme import LIGHT, THEMES, configure_pyqtgraph
 from lossviz.gui.workers import (Problem, SurfaceRequest, SurfaceWorker, TrainingRequest, TrainingWorker,
                                  WorkerThread)
@@ -84,6 +84,28 @@ class EditableViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
+class _AfterPaint(QtCore.QEvent):
+    """A posted callback that re-posts itself ``hops`` times at low priority (see MainWindow._after_paint)."""
+
+    TYPE = QtCore.QEvent.Type(QtCore.QEvent.registerEventType())
+
+    def __init__(self, callback, hops: int):
+        super().__init__(self.TYPE)
+        self.callback, self.hops = callback, hops
+
+
+class _PaintProbe(QtCore.QObject):
+    def event(self, ev):
+        if ev.type() != _AfterPaint.TYPE:
+            return super().event(ev)
+        if ev.hops > 0:
+            QtCore.QCoreApplication.postEvent(self, _AfterPaint(ev.callback, ev.hops - 1),
+                                              Qt.EventPriority.LowEventPriority.value)
+        else:
+            ev.callback()
+        return True
+
+
 class DataPlotWidget(pg.PlotWidget):
     """The data view: takes keyboard focus so that digit keys choose the label."""
 
@@ -114,12 +136,14 @@ class MainWindow(QtWidgets.QMainWindow):
     stepRequested = Signal()
     speedRequested = Signal(float)
     surfaceRequested = Signal(object)
+    reportDrawn = Signal()
+    trainingWakeRequested = Signal()
 
     def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None,
                  recovery_dir: str | Path | None = None):
         super().__init__()
         configure_pyqtgraph()
-        sys.setswitchinterval(0.001)  # the workers' numpy loops must not starve the GUI thread
+        sys.setswitchinterval(0.0002)  # the workers' numpy loops must not starve the GUI thread
         self.setWindowTitle("lossviz")
         self.settings = settings if settings is not None else QtCore.QSettings("lossviz", "lossviz")
         if recovery_dir is None:
@@ -150,12 +174,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.rival_histories = []  # per rival of a race: (steps, losses, thetas)
         self.current_label = 0
         self.dragging = None  # (index, dataset before the drag)
+        self._training_holds = 0
         self.last_held_request = 0.0
         self.last_data_redraw = 0.0
         self.last_curve_fit = 0.0
         self.objective = None
         self._closing = False
 
+        self._paint_probe = _PaintProbe(self)
         self._build_views()
         self._build_controls()
         self._build_menus()
@@ -195,6 +221,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.surface_plot = SurfacePlot(self.surface_view.getPlotItem(), self.theme)
         self.loss_plot = LossPlot(self.loss_view.getPlotItem(), self.theme)
         style_plot(self.loss_view.getPlotItem(), self.theme, "Loss curve", "step", "L(θ|D)")
+        for view in (self.data_view, self.surface_view, self.loss_view):
+            cache_axes(view.getPlotItem())
 
         self.data_viewbox.hit_test = self._hit_test
         self.data_viewbox.clickedAt.connect(self._on_data_click)
@@ -335,6 +363,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stepRequested.connect(self.training.worker.step_once)
         self.speedRequested.connect(self.training.worker.set_speed)
         self.training.worker.progress.connect(self._on_progress)
+        self.reportDrawn.connect(self.training.worker.acknowledge)
+        self.trainingWakeRequested.connect(self.training.worker.wake)
         self.surfaceRequested.connect(self.surfaces.worker.request)
         self.surfaces.worker.ready.connect(self._on_surface)
 
@@ -556,14 +586,56 @@ class MainWindow(QtWidgets.QMainWindow):
         self.runningRequested.emit(self.controls.run.isChecked())
 
     def _on_progress(self, progress):
+        redraws = []
         try:
-            self._show_progress(progress)
+            redraws = self._show_progress(progress)
         finally:
-            self.training.worker.delivered = True  # ready for the next report
+            self._one_per_paint([*redraws, self._report_drawn])
 
-    def _show_progress(self, progress):
+    def _one_per_paint(self, callbacks) -> None:
+        """Run ``callbacks`` one after another, each once the views changed by the one before have been
+        painted: the GUI thread works in short pieces, and the event loop (timers, input) runs between."""
+        if not callbacks:
+            return
+        first, rest = callbacks[0], callbacks[1:]
+
+        def run():
+            try:
+                if not self._closing:
+                    first()
+            finally:
+                self._one_per_paint(rest)
+
+        self._after_paint(run)
+
+    def _after_paint(self, callback) -> None:
+        """Call ``callback`` once the views changed so far have been painted. Widgets paint on a
+        low-priority UpdateRequest that the graphics scenes post only when they process their dirty
+        items (posted events of normal priority): a low-priority event posted now runs before that
+        paint, so it posts itself once more and runs after it."""
+        QtCore.QCoreApplication.postEvent(self._paint_probe, _AfterPaint(callback, hops=1),
+                                          Qt.EventPriority.LowEventPriority.value)
+
+    def _hold_training(self) -> None:
+        """Keep the training worker from stepping until _release_training (after a paint): numpy in
+        two threads at once makes the GUI thread wait for the interpreter lock at every call."""
+        self._training_holds += 1
+        self.training.worker.held_since = time.perf_counter()  # read by the worker between steps
+
+    def _release_training(self) -> None:
+        self._training_holds -= 1
+        if self._training_holds == 0:
+            self.training.worker.held_since = None
+            self.trainingWakeRequested.emit()
+
+    def _report_drawn(self) -> None:
+        self.reportDrawn.emit()  # the worker may step again and send the next report
+
+    def _show_progress(self, progress) -> list:
+        """Show a report from the training worker; returns the costlier redraws still to do, each to
+        run after the paint of the one before (see _one_per_paint)."""
         if progress.generation != self.generation or self._closing:
-            return  # from before an edit or a restart
+            return []  # from before an edit or a restart
         if len(progress.steps):
             self.history_steps = np.concatenate([self.history_steps, progress.steps])
             self.history_losses = np.concatenate([self.history_losses, progress.losses])
@@ -592,11 +664,6 @@ class MainWindow(QtWidgets.QMainWindow):
                 "Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
                 "lower the learning rate and press Reset.", 15000)
         self._update_path()
-        now = time.perf_counter()
-        if not progress.running or now - self.last_data_redraw >= DATA_REDRAW_INTERVAL:
-            self.last_data_redraw = now  # the data view and the curve are costly to draw: at most 8 times a second
-            self._update_data_plot()
-            self._update_loss_curve()
         self._update_status()
         if moved and self._left_the_surface():
             self.reframe = True
@@ -607,6 +674,21 @@ class MainWindow(QtWidgets.QMainWindow):
             if now - self.last_held_request >= HELD_SURFACE_INTERVAL or not progress.running:
                 self.last_held_request = now
                 self._request_surface()
+        now = time.perf_counter()
+        if not progress.running:
+            self.last_data_redraw = now
+            self._update_data_plot()
+            self._update_loss_curve()
+        elif now - self.last_data_redraw >= DATA_REDRAW_INTERVAL:
+            # the data view and the curve cost the most to draw: at most 8 times a second, one per paint
+            self.last_data_redraw = now
+            generation = self.generation
+
+            def current(redraw):
+                return lambda: redraw() if self.generation == generation else None
+
+            return [current(self._update_data_plot), current(self._update_loss_curve)]
+        return []
 
     def _left_the_surface(self) -> bool:
         """In automatic range, has θ walked off the framed surface (so that it needs re-framing)?"""
@@ -696,7 +778,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.surface_plot.set_race([], None) if getattr(self.surface_plot, "race_items", None) else None
         path = self._axis_values(self.history_thetas) if len(self.history_thetas) else np.empty((0, 2))
         current = self._axis_values(self.theta[None])[0]
-        self.surface_plot.set_path(path, start, current)
+        self.surface_plot.set_path(path, start, current, thin=True)
 
     def _update_loss_curve(self):
         race = self._race_histories()
@@ -709,7 +791,7 @@ class MainWindow(QtWidgets.QMainWindow):
         fit_view = not self.controls.run.isChecked() or now - self.last_curve_fit >= CURVE_FIT_INTERVAL
         if fit_view:
             self.last_curve_fit = now
-        self.loss_plot.set_history(self.history_steps, self.history_losses, fit_view)
+        self.loss_plot.set_history(self.history_steps, self.history_losses, fit_view, thin=True)
 
     def _update_status(self):
         self.step_label.setText(f"step {self.step}")
@@ -753,6 +835,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if (result.spec.x_param, result.spec.y_param) != self.scene.surface_axes:
             return
         self.shown_surface_sequence = sequence
+        self._hold_training()
+        self._after_paint(self._release_training)
         reframed = result.request.x_range is None
         if reframed:
             self.reframe = False

@@ -21,8 +21,10 @@ from lossviz.core.surface import SurfaceSpec, auto_range, landmarks, loss_surfac
 from lossviz.core.training import Trainer, fit
 
 EMIT_INTERVAL = 0.05  # seconds between progress signals (at most 20 per second: each costs a repaint)
-WORK_SLICE = 0.002  # seconds of steps per timer tick
-REST_MS = 10  # rest
+WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands (pause, new data) are served promptly
+# While the GUI draws a report the worker waits (GIL free): Python threads share one interpreter lock,
+# and a worker stepping at the same time makes every pyqtgraph call in the GUI thread wait for it.
+ACK_TIMEOUT = 0.25  # seconds after which the worker goes on even if the GUI never said it drew the report
 MAX_POINTS_PER_EMIT = 64
 
 
@@ -98,14 +100,18 @@ class TrainingWorker(QObject):
         self._last_emit = 0.0
         self._last_tick = 0.0
         self._owed = 0.0
-        # set True by the GUI once it has drawn the last report: no queue of stale reports builds up
+        # set True by the GUI once it has drawn the last report: no queue of stale reports builds up,
+        # and the worker does not compete with the GUI thread while it draws
         self.delivered = True
+        # set (to perf_counter()) by the GUI thread while it draws something else heavy, such as a new
+        # surface; the worker stops stepping until it is None again (or ACK_TIMEOUT has passed)
+        self.held_since: float | None = None
 
     @Slot()
     def initialize(self):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(REST_MS)
+        self.timer.setInterval(0)
         self.timer.timeout.connect(self._tick)
 
     @Slot(object)
@@ -133,6 +139,26 @@ class TrainingWorker(QObject):
         if self.timer is not None:
             self.timer.start() if self.running else self.timer.stop()
         self._emit()
+
+    @Slot()
+    def acknowledge(self):
+        """The GUI has drawn the last report: go on stepping at once."""
+        self.delivered = True
+        self.wake()
+
+    @Slot()
+    def wake(self):
+        """Step again now if running (the GUI has finished drawing)."""
+        if self.running and self.timer is not None:
+            self.timer.start(0)
+
+    def _gui_busy(self, now: float) -> float:
+        """Seconds to keep out of the GUI thread's way (0: none): it is drawing a report or holds us."""
+        wait = ACK_TIMEOUT - (now - self._last_emit) if not self.delivered else 0.0
+        held = self.held_since
+        if held is not None:
+            wait = max(wait, ACK_TIMEOUT - (now - held))
+        return max(wait, 0.0)
 
     @Slot(float)
     def set_speed(self, steps_per_second: float):
@@ -168,7 +194,7 @@ class TrainingWorker(QObject):
             for rival, buffer in zip(self.rivals, self._rival_buffers):
                 if rival.steps == trainer.steps - 1 and rival.step():  # a diverged rival stays where it was
                     buffer.append((rival.steps, rival.loss, rival.theta.copy()))
-            if deadline is not None and time.perf_counter() > deadline:
+            if deadline is not None and (self.held_since is not None or time.perf_counter() > deadline):
                 break
         return True
 
@@ -177,6 +203,10 @@ class TrainingWorker(QObject):
         if not self.running or self.trainer is None:
             return
         now = time.perf_counter()
+        wait = self._gui_busy(now)
+        if wait > 0:  # keep out of the GUI's way until acknowledge() or wake() (or the timeout)
+            self.timer.start(max(1, round(1000 * wait)))
+            return
         if self.speed > 0:
             self._owed += self.speed * (now - self._last_tick)
             count = int(self._owed)
@@ -189,7 +219,9 @@ class TrainingWorker(QObject):
         if self.delivered and time.perf_counter() - self._last_emit >= EMIT_INTERVAL:
             self._emit()
         if self.running and self.timer is not None:
-            self.timer.start()  # rest, then the next slice
+            # flat out: the next slice once pending commands are served; at a set speed: when the next step is due
+            due = 0 if self.speed <= 0 else (1.0 - self._owed) / self.speed
+            self.timer.start(min(50, round(1000 * due)))
 
     def _emit(self, diverged: bool = False):
         trainer = self.trainer
@@ -203,9 +235,7 @@ class TrainingWorker(QObject):
         self.progress.emit(Progress(self.generation, steps, losses, thetas, trainer.theta.copy(), trainer.steps,
                                     trainer.loss, trainer.grad_norm, self.running, diverged, rivals))
         self._last_emit = time.perf_counter()
-        # let the GUI thread take the GIL right away
-        time.sleep(0)
-
+        time.sleep(0)  # let the GUI thread take the GIL right away
 
     @staticmethod
     def _drain(buffer, shape):
