@@ -8,6 +8,7 @@ exps over R×N values only, not R²×N; rows where a factor could over/underflow
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -199,9 +200,12 @@ def _rows_function(objective, shape, spec):
     return generic
 
 
-def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = None) -> Surface:
-    """L(θ|D) over ``spec``'s grid. L2 uses sufficient statistics; other losses are
-    evaluated in memory-bounded chunks of grid rows on ``workers`` threads."""
+def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = None,
+                 chunk_elements: int = CHUNK_ELEMENTS, between_chunks: Callable[[], None] | None = None) -> Surface:
+    """L(θ|D) over ``spec``'s grid. L2 uses sufficient statistics; other losses are evaluated in
+    chunks of grid rows of at most ``chunk_elements`` logits on ``workers`` threads. With one worker,
+    ``between_chunks`` is called after each chunk (the app's surface thread waits there while the
+    window draws)."""
     shape = objective.shape
     if objective.loss.name == "l2":
         loss = _l2_surface(objective, shape, spec)
@@ -209,13 +213,15 @@ def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = 
         grid_rows = _rows_function(objective, shape, spec)
         R = spec.resolution
         per_row = R * objective.size * shape.outputs
-        rows_per_chunk = max(1, CHUNK_ELEMENTS // max(per_row, 1))
+        rows_per_chunk = max(1, chunk_elements // max(per_row, 1))
         chunks = [slice(start, min(start + rows_per_chunk, R)) for start in range(0, R, rows_per_chunk)]
         workers = workers or min(len(chunks), os.cpu_count() or 1)
         loss = np.empty((R, R))
         if workers <= 1:
             for rows in chunks:
                 loss[rows] = grid_rows(rows)
+                if between_chunks is not None:
+                    between_chunks()
         else:
             with ThreadPoolExecutor(workers) as pool:
                 for rows, values in zip(chunks, pool.map(grid_rows, chunks)):

@@ -25,8 +25,8 @@ from lossviz.gui.controls import SPEEDS, ControlPanel
 from lossviz.gui.document import DATA, SCENE, SETTINGS, START, Document
 from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, cache_axes, style_plot, style_surface
 from lossviz.gui.theme import LIGHT, THEMES, configure_pyqtgraph
-from lossviz.gui.workers import (Problem, SurfaceRequest, SurfaceWorker, TrainingRequest, TrainingWorker,
-                                 WorkerThread)
+from lossviz.gui.workers import (GuiBusy, Problem, SurfaceRequest, SurfaceWorker, TrainingRequest,
+                                 TrainingWorker, WorkerThread)
 
 MAX_HISTORY = 20000  # trajectory entries kept for drawing; halved (every other one) beyond
 COARSE_RESOLUTION = 40
@@ -137,13 +137,13 @@ class MainWindow(QtWidgets.QMainWindow):
     speedRequested = Signal(float)
     surfaceRequested = Signal(object)
     reportDrawn = Signal()
-    trainingWakeRequested = Signal()
+    workersWakeRequested = Signal()
 
     def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None,
                  recovery_dir: str | Path | None = None):
         super().__init__()
         configure_pyqtgraph()
-        sys.setswitchinterval(0.0002)  # the workers' numpy loops must not starve the GUI thread
+        sys.setswitchinterval(0.001)  # the workers' numpy loops must not starve the GUI thread
         self.setWindowTitle("lossviz")
         self.settings = settings if settings is not None else QtCore.QSettings("lossviz", "lossviz")
         if recovery_dir is None:
@@ -174,7 +174,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.rival_histories = []  # per rival of a race: (steps, losses, thetas)
         self.current_label = 0
         self.dragging = None  # (index, dataset before the drag)
-        self._training_holds = 0
         self.last_held_request = 0.0
         self.last_data_redraw = 0.0
         self.last_curve_fit = 0.0
@@ -356,15 +355,16 @@ class MainWindow(QtWidgets.QMainWindow):
             bar.addPermanentWidget(label)
 
     def _start_workers(self):
-        self.training = WorkerThread(TrainingWorker(), "lossviz-training")
-        self.surfaces = WorkerThread(SurfaceWorker(), "lossviz-surface")
+        self.gui_busy = GuiBusy()  # held while the GUI thread draws: the workers wait
+        self.training = WorkerThread(TrainingWorker(self.gui_busy), "lossviz-training")
+        self.surfaces = WorkerThread(SurfaceWorker(self.gui_busy), "lossviz-surface")
         self.trainingRequested.connect(self.training.worker.configure)
         self.runningRequested.connect(self.training.worker.set_running)
         self.stepRequested.connect(self.training.worker.step_once)
         self.speedRequested.connect(self.training.worker.set_speed)
         self.training.worker.progress.connect(self._on_progress)
         self.reportDrawn.connect(self.training.worker.acknowledge)
-        self.trainingWakeRequested.connect(self.training.worker.wake)
+        self.workersWakeRequested.connect(self.training.worker.wake)
         self.surfaceRequested.connect(self.surfaces.worker.request)
         self.surfaces.worker.ready.connect(self._on_surface)
 
@@ -587,10 +587,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_progress(self, progress):
         redraws = []
+        self._hold_workers()  # the training worker waits for _report_drawn anyway; the surface worker too
         try:
             redraws = self._show_progress(progress)
         finally:
-            self._one_per_paint([*redraws, self._report_drawn])
+            self._one_per_paint([*redraws, self._report_drawn, self._release_workers])
 
     def _one_per_paint(self, callbacks) -> None:
         """Run ``callbacks`` one after another, each once the views changed by the one before have been
@@ -601,8 +602,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         def run():
             try:
-                if not self._closing:
-                    first()
+                first()
             finally:
                 self._one_per_paint(rest)
 
@@ -616,17 +616,13 @@ class MainWindow(QtWidgets.QMainWindow):
         QtCore.QCoreApplication.postEvent(self._paint_probe, _AfterPaint(callback, hops=1),
                                           Qt.EventPriority.LowEventPriority.value)
 
-    def _hold_training(self) -> None:
-        """Keep the training worker from stepping until _release_training (after a paint): numpy in
-        two threads at once makes the GUI thread wait for the interpreter lock at every call."""
-        self._training_holds += 1
-        self.training.worker.held_since = time.perf_counter()  # read by the worker between steps
+    def _hold_workers(self) -> None:
+        """Keep the workers waiting until _release_workers (called after a paint)."""
+        self.gui_busy.hold()
 
-    def _release_training(self) -> None:
-        self._training_holds -= 1
-        if self._training_holds == 0:
-            self.training.worker.held_since = None
-            self.trainingWakeRequested.emit()
+    def _release_workers(self) -> None:
+        if self.gui_busy.release():
+            self.workersWakeRequested.emit()
 
     def _report_drawn(self) -> None:
         self.reportDrawn.emit()  # the worker may step again and send the next report
@@ -685,7 +681,7 @@ class MainWindow(QtWidgets.QMainWindow):
             generation = self.generation
 
             def current(redraw):
-                return lambda: redraw() if self.generation == generation else None
+                return lambda: redraw() if self.generation == generation and not self._closing else None
 
             return [current(self._update_data_plot), current(self._update_loss_curve)]
         return []
@@ -835,8 +831,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if (result.spec.x_param, result.spec.y_param) != self.scene.surface_axes:
             return
         self.shown_surface_sequence = sequence
-        self._hold_training()
-        self._after_paint(self._release_training)
+        self._hold_workers()
+        self._after_paint(self._release_workers)
         reframed = result.request.x_range is None
         if reframed:
             self.reframe = False
@@ -1364,6 +1360,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._closing:
             return
         self._closing = True
+        self.gui_busy.release_all()  # a worker waiting for the GUI to finish drawing goes on, and ends
         self.autosave_timer.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.training.stop()

@@ -6,6 +6,7 @@ send results back by signals; the window drops results whose generation is stale
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -26,6 +27,51 @@ WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands (pause, 
 # and a worker stepping at the same time makes every pyqtgraph call in the GUI thread wait for it.
 ACK_TIMEOUT = 0.25  # seconds after which the worker goes on even if the GUI never said it drew the report
 MAX_POINTS_PER_EMIT = 64
+SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
+
+
+class GuiBusy:
+    """Tells the workers that the GUI thread is drawing, so that they keep out of its way: Python
+    threads share one interpreter lock, and a worker running numpy at the same time makes every
+    pyqtgraph call in the GUI thread wait for it. ``hold``/``release`` are called by the GUI thread
+    only (they nest); a hold older than ACK_TIMEOUT is ignored, so a worker never waits for ever."""
+
+    def __init__(self):
+        self._idle = threading.Event()  # waiting on it costs no interpreter lock
+        self._idle.set()
+        self._holds = 0
+        self.since = 0.0
+
+    def hold(self) -> None:
+        if self._holds == 0:
+            self.since = time.perf_counter()
+            self._idle.clear()
+        self._holds += 1
+
+    def release(self) -> bool:
+        """True when this was the last hold (the workers may go on)."""
+        self._holds = max(0, self._holds - 1)
+        if self._holds == 0:
+            self._idle.set()
+            return True
+        return False
+
+    def release_all(self) -> None:
+        self._holds = 0
+        self._idle.set()
+
+    def remaining(self, now: float | None = None) -> float:
+        """Seconds a worker should still wait (0: the GUI is not drawing)."""
+        if self._idle.is_set():
+            return 0.0
+        now = time.perf_counter() if now is None else now
+        return max(0.0, ACK_TIMEOUT - (now - self.since))
+
+    def wait(self) -> None:
+        """Block (without the interpreter lock) until the GUI has finished drawing or the hold is too old."""
+        remaining = self.remaining()
+        if remaining > 0:
+            self._idle.wait(remaining)
 
 
 @dataclass(frozen=True)
@@ -87,8 +133,9 @@ class TrainingWorker(QObject):
 
     progress = Signal(object)
 
-    def __init__(self):
+    def __init__(self, busy: GuiBusy | None = None):
         super().__init__()
+        self.busy = busy or GuiBusy()
         self.trainer: Trainer | None = None
         self.rivals: list[Trainer] = []
         self._rival_buffers: list[list] = []
@@ -103,9 +150,6 @@ class TrainingWorker(QObject):
         # set True by the GUI once it has drawn the last report: no queue of stale reports builds up,
         # and the worker does not compete with the GUI thread while it draws
         self.delivered = True
-        # set (to perf_counter()) by the GUI thread while it draws something else heavy, such as a new
-        # surface; the worker stops stepping until it is None again (or ACK_TIMEOUT has passed)
-        self.held_since: float | None = None
 
     @Slot()
     def initialize(self):
@@ -153,12 +197,9 @@ class TrainingWorker(QObject):
             self.timer.start(0)
 
     def _gui_busy(self, now: float) -> float:
-        """Seconds to keep out of the GUI thread's way (0: none): it is drawing a report or holds us."""
+        """Seconds to keep out of the GUI thread's way (0: none): it is drawing a report or something else."""
         wait = ACK_TIMEOUT - (now - self._last_emit) if not self.delivered else 0.0
-        held = self.held_since
-        if held is not None:
-            wait = max(wait, ACK_TIMEOUT - (now - held))
-        return max(wait, 0.0)
+        return max(wait, self.busy.remaining(now), 0.0)
 
     @Slot(float)
     def set_speed(self, steps_per_second: float):
@@ -194,7 +235,7 @@ class TrainingWorker(QObject):
             for rival, buffer in zip(self.rivals, self._rival_buffers):
                 if rival.steps == trainer.steps - 1 and rival.step():  # a diverged rival stays where it was
                     buffer.append((rival.steps, rival.loss, rival.theta.copy()))
-            if deadline is not None and (self.held_since is not None or time.perf_counter() > deadline):
+            if deadline is not None and (time.perf_counter() > deadline or self.busy.remaining()):
                 break
         return True
 
@@ -278,8 +319,9 @@ class SurfaceWorker(QObject):
 
     ready = Signal(object)
 
-    def __init__(self):
+    def __init__(self, busy: GuiBusy | None = None):
         super().__init__()
+        self.busy = busy or GuiBusy()
         self.pending: SurfaceRequest | None = None
 
     @Slot(object)
@@ -306,8 +348,10 @@ class SurfaceWorker(QObject):
             y_range = y_range or auto_range(points[:, iy[0], iy[1]])
         spec = SurfaceSpec(request.x_param, request.y_param, x_range, y_range, request.resolution,
                            request.center.copy())
-        # one thread: the other core belongs to the GUI and the training worker
-        surface = loss_surface(objective, spec, workers=1)
+        # one thread: the other core belongs to the GUI and the training worker; small chunks, and
+        # between them a wait while the GUI draws
+        surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
+                               between_chunks=self.busy.wait)
         self.ready.emit(SurfaceResult(request.generation, request, spec, surface, time.perf_counter() - started))
         time.sleep(0)
 

@@ -46,6 +46,16 @@ def test_multiclass_surface_over_two_classes_and_threads_agree():
     np.testing.assert_array_equal(one.loss, two.loss)
 
 
+def test_small_chunks_with_a_pause_between_them_give_the_same_surface():
+    objective, rng = problem("multiclass", "ce", 2, n=300)
+    spec = SurfaceSpec("W[1,0]", "b[2]", (-3.0, 3.0), (-3.0, 3.0), 33, rng.normal(size=(3, 3)))
+    pauses = []
+    chunked = loss_surface(objective, spec, workers=1, chunk_elements=33 * 300 * 3 * 4,
+                           between_chunks=lambda: pauses.append(1))
+    np.testing.assert_array_equal(chunked.loss, loss_surface(objective, spec, workers=1).loss)
+    assert len(pauses) == 9  # 33 rows, 4 rows per chunk
+
+
 def test_grid_values_are_linspace():
     objective, _ = problem("binary", "bce", 2)
     spec = SurfaceSpec("W[0,0]", "W[0,1]", (-1.0, 2.0), (0.5, 4.0), 17, np.zeros((1, 3)))

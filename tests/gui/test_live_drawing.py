@@ -1,0 +1,132 @@
+"""What the window draws live stays true to the numbers: thinned paths and curves keep their shape,
+and the workers wait while the GUI thread draws but never for ever."""
+
+import time
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.presets import load_preset
+from lossviz.gui.figure import envelope, thin_path
+from lossviz.gui.workers import ACK_TIMEOUT, GuiBusy, Problem, TrainingRequest, TrainingWorker
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 3000), elements=finite), st.integers(1, 400))
+def test_envelope_keeps_the_outline_of_every_run(y, bins):
+    x = np.arange(len(y), dtype=np.float64)
+    ex, ey = envelope(x, y, bins)
+    assert len(ex) <= max(len(y), 2 * bins + 2)
+    assert np.all(np.diff(ex) > 0)  # in order, no repeats
+    assert ex[0] == 0 and ex[-1] == len(y) - 1
+    np.testing.assert_array_equal(ey, y[ex.astype(int)])  # real samples, not averages
+    assert ey.min() == y.min() and ey.max() == y.max()
+    if len(y) > 2 * bins:  # every run of samples keeps its lowest and highest value
+        width = -(-len(y) // bins)
+        for start in range(0, len(y), width):
+            run = y[start:start + width]
+            kept = ey[(ex >= start) & (ex < start + width)]
+            assert kept.min() == run.min() and kept.max() == run.max()
+
+
+def test_envelope_leaves_short_curves_and_skips_nan():
+    x, y = np.arange(5.0), np.array([3.0, np.nan, 1.0, 2.0, 0.5])
+    assert envelope(x, y, 10)[0] is x
+    x = np.arange(100.0)
+    y = np.where(x % 7 == 0, np.nan, np.cos(x))
+    _, ey = envelope(x, y, 10)
+    assert np.nanmin(ey) == np.nanmin(y) and np.nanmax(ey) == np.nanmax(y)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(0, 2000), st.just(2)), elements=finite),
+       st.floats(1e-3, 10.0), st.floats(1e-3, 10.0))
+def test_thin_path_drops_only_points_in_the_pixel_of_the_one_before(path, px, py):
+    thinned = thin_path(path, (px, py))
+    if len(path) < 3:
+        assert thinned is path
+        return
+    np.testing.assert_array_equal(thinned[0], path[0])
+    np.testing.assert_array_equal(thinned[-1], path[-1])
+    cells = np.floor(path / [px, py])
+    moves = np.r_[True, np.any(cells[1:] != cells[:-1], axis=1)]
+    moves[-1] = True
+    np.testing.assert_array_equal(thinned, path[moves])
+
+
+def test_a_converged_descent_is_drawn_with_few_points():
+    steps = 0.5 ** np.arange(5000)[:, None] * np.array([[1.0, -2.0]])  # θ halves its distance each step
+    assert len(thin_path(steps, (0.01, 0.01))) < 20
+
+
+def test_gui_busy_nests_and_expires():
+    busy = GuiBusy()
+    assert busy.remaining() == 0
+    busy.hold()
+    busy.hold()
+    assert 0 < busy.remaining() <= ACK_TIMEOUT
+    assert not busy.release()  # still held once
+    assert busy.remaining() > 0
+    assert busy.release()
+    assert busy.remaining() == 0
+    busy.hold()
+    assert busy.remaining(now=busy.since + ACK_TIMEOUT + 0.01) == 0  # a forgotten hold does not block
+    started = time.perf_counter()
+    busy.wait()  # returns by itself after the rest of ACK_TIMEOUT
+    assert time.perf_counter() - started < 5 * ACK_TIMEOUT
+    busy.release_all()
+    assert busy.remaining() == 0
+
+
+def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
+    """Driven by hand in this thread: each _tick steps only when the GUI is not drawing."""
+    scene = load_preset("linear-regression")
+    busy = GuiBusy()
+    worker = TrainingWorker(busy)
+    worker.initialize()
+    reports = []
+    worker.progress.connect(reports.append)
+    worker.configure(TrainingRequest(1, Problem.snapshot(scene.shape, scene.loss, scene.data), scene.init.copy(),
+                                     scene.optimizer, scene.seed))
+    worker.set_speed(0.0)  # flat out
+    worker.set_running(True)
+    assert not worker.delivered  # set_running sent a report: no steps until the GUI has drawn it
+    worker._tick()
+    assert worker.trainer.steps == 0 and worker.timer.isActive() and worker.timer.interval() > 0
+    worker.acknowledge()
+    assert worker.delivered and worker.timer.interval() == 0  # woken at once
+    worker._tick()
+    assert worker.trainer.steps > 0
+    stepped = worker.trainer.steps
+    busy.hold()  # e.g. a new surface being drawn
+    worker._tick()
+    assert worker.trainer.steps == stepped and worker.timer.interval() > 0
+    assert worker._advance(1000, deadline=time.perf_counter() + 10) and worker.trainer.steps == stepped + 1
+    busy.release()
+    worker._last_emit = time.perf_counter()  # no report due during the next slice
+    worker._tick()
+    assert worker.trainer.steps > stepped + 1
+    busy.hold()
+    busy.since -= ACK_TIMEOUT  # a hold nobody released: ignored after ACK_TIMEOUT
+    stepped = worker.trainer.steps
+    worker._tick()
+    assert worker.trainer.steps > stepped
+    worker.stop()
+
+
+def test_training_goes_on_while_the_window_draws_it(make_window, qtbot):
+    """The window's own holds are released after each paint: a flat-out run keeps stepping and reporting."""
+    window = make_window(load_preset("multiclass-3"))
+    window.controls.speed.setCurrentIndex(window.controls.speed.count() - 1)
+    window._speed_changed()
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.step > 2000 and window.surfaceShown > 2, timeout=20000)
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.gui_busy.remaining() == 0 and window.training.worker.delivered)
+    assert window.loss == window.objective.value(window.theta)
