@@ -18,8 +18,9 @@ from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES
 from lossviz.core.model import ModelShape
 from lossviz.core.scene import Scene, SurfaceConfig, read_scene, write_scene
 
-# what a change touched, for listeners: the data, the start θ, tuning settings, or everything
-DATA, START, SETTINGS, SCENE = "data", "start", "settings", "scene"
+# what a change touched, for listeners: the data, the start θ, tuning settings, the surface's settings,
+# view options (speed, theme, log scales: nothing to recompute), or everything
+DATA, START, SETTINGS, SURFACE, VIEW, SCENE = "data", "start", "settings", "surface", "view", "scene"
 
 
 class FieldsCommand(QUndoCommand):
@@ -43,7 +44,7 @@ class FieldsCommand(QUndoCommand):
 class Document(QObject):
     """The scene being edited, where it lives on disk, and whether it has unsaved changes."""
 
-    changed = Signal(str)  # DATA, START, SETTINGS or SCENE
+    changed = Signal(str)  # DATA, START, SETTINGS, SURFACE, VIEW or SCENE
     modifiedChanged = Signal(bool)
     pathChanged = Signal(object)
 
@@ -127,7 +128,7 @@ class Document(QObject):
         if view.get(key) == value:
             return
         view[key] = value
-        self.set_settings(extra={**self.scene.extra, "view": view})
+        self.set_settings(VIEW, extra={**self.scene.extra, "view": view})
 
     def view_option(self, key: str, default):
         view = self.scene.extra.get("view", {})

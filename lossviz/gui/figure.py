@@ -507,6 +507,9 @@ class LossPlot:
         self.curve.setData(steps, losses)
         if fit_view:
             self.plot.enableAutoRange()
+            if len(steps) < 2:  # nothing to fit yet: the first steps, not the width of the last curve
+                first = float(steps[0]) if len(steps) else 0.0
+                self.plot.setXRange(first, first + 10, padding=0.02)
         else:
             self.plot.disableAutoRange()
 

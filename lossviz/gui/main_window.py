@@ -22,7 +22,7 @@ from lossviz.core.presets import DEFAULT_PRESET, load_preset
 from lossviz.core.scene import Scene, SurfaceConfig, parse_scene_text, scene_to_text, write_text_atomic
 from lossviz.gui import dialogs
 from lossviz.gui.controls import SPEEDS, ControlPanel
-from lossviz.gui.document import DATA, SCENE, SETTINGS, START, Document
+from lossviz.gui.document import DATA, SCENE, SETTINGS, START, SURFACE, VIEW, Document
 from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, cache_axes, style_plot, style_surface
 from lossviz.gui.theme import LIGHT, THEMES, configure_pyqtgraph
 from lossviz.gui.workers import (GuiBusy, Problem, SurfaceRequest, SurfaceWorker, TrainingRequest,
@@ -374,6 +374,14 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.document.scene
 
     def _on_document_changed(self, kind: str):
+        if kind in (VIEW, SURFACE):  # training goes on as it was
+            if kind == SURFACE:
+                self.surface_generation += 1
+                self._update_path()
+                self._request_surface()
+            self._schedule_autosave()
+            self._update_title()
+            return
         scene = self.scene
         self.objective = scene.objective() if scene.data.size else None
         if kind != DATA:
@@ -587,11 +595,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_progress(self, progress):
         redraws = []
-        self._hold_workers()  # the training worker waits for _report_drawn anyway; the surface worker too
+        self.gui_busy.hold()  # the surface worker waits too until the report is drawn
         try:
             redraws = self._show_progress(progress)
         finally:
-            self._one_per_paint([*redraws, self._report_drawn, self._release_workers])
+            self._one_per_paint([*redraws, self._report_drawn])
 
     def _one_per_paint(self, callbacks) -> None:
         """Run ``callbacks`` one after another, each once the views changed by the one before have been
@@ -616,16 +624,14 @@ class MainWindow(QtWidgets.QMainWindow):
         QtCore.QCoreApplication.postEvent(self._paint_probe, _AfterPaint(callback, hops=1),
                                           Qt.EventPriority.LowEventPriority.value)
 
-    def _hold_workers(self) -> None:
-        """Keep the workers waiting until _release_workers (called after a paint)."""
-        self.gui_busy.hold()
-
     def _release_workers(self) -> None:
+        """End a gui_busy hold; the last one wakes the workers."""
         if self.gui_busy.release():
             self.workersWakeRequested.emit()
 
     def _report_drawn(self) -> None:
-        self.reportDrawn.emit()  # the worker may step again and send the next report
+        self.reportDrawn.emit()  # the training worker may step again and send the next report
+        self._release_workers()
 
     def _show_progress(self, progress) -> list:
         """Show a report from the training worker; returns the costlier redraws still to do, each to
@@ -831,7 +837,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if (result.spec.x_param, result.spec.y_param) != self.scene.surface_axes:
             return
         self.shown_surface_sequence = sequence
-        self._hold_workers()
+        self.gui_busy.hold()  # the workers wait until the new surface is painted
         self._after_paint(self._release_workers)
         reframed = result.request.x_range is None
         if reframed:
@@ -865,7 +871,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.reframe = True
         config = SurfaceConfig(x=x_param, y=y_param, x_range=x_range, y_range=y_range,
                                resolution=panel.resolution.currentData(), center=None)
-        self.document.set_settings(surface=config)
+        self.document.set_settings(SURFACE, surface=config)
         style_surface(self.surface_view.getPlotItem(), self.theme, x_param, y_param)
         self._update_held_label()
 

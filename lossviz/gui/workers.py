@@ -23,9 +23,7 @@ from lossviz.core.training import Trainer, fit
 
 EMIT_INTERVAL = 0.05  # seconds between progress signals (at most 20 per second: each costs a repaint)
 WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands (pause, new data) are served promptly
-# While the GUI draws a report the worker waits (GIL free): Python threads share one interpreter lock,
-# and a worker stepping at the same time makes every pyqtgraph call in the GUI thread wait for it.
-ACK_TIMEOUT = 0.25  # seconds after which the worker goes on even if the GUI never said it drew the report
+ACK_TIMEOUT = 0.25  # seconds after which a worker goes on even if the GUI never said it finished drawing
 MAX_POINTS_PER_EMIT = 64
 SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
 
@@ -129,7 +127,9 @@ def decimate(count: int, limit: int) -> np.ndarray:
 
 
 class TrainingWorker(QObject):
-    """Runs a Trainer in its own thread; ``speed`` is updates per second (0: as fast as it can)."""
+    """Runs a Trainer in its own thread; ``speed`` is updates per second (0: as fast as it can).
+    It steps only while the GUI is not drawing: from a report until acknowledge(), and while ``busy``
+    is held, it waits in its event loop (woken by acknowledge() or wake())."""
 
     progress = Signal(object)
 

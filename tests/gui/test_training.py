@@ -168,3 +168,29 @@ def test_an_optimizer_race_runs_live_with_a_legend(make_window, qtbot):
     window.race_action.trigger()  # back to a single run
     assert "runs" not in window.scene.extra and window.rival_histories == []
     assert not window.surface_plot.plot.legend.items
+
+
+def test_view_and_surface_settings_do_not_restart_the_descent(make_window, qtbot):
+    """Speed, theme, log scales and the surface's axes change what is shown, not the run."""
+    window = make_window(load_preset("multiclass-3"))
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.step >= 20, timeout=10000)
+    panel = window.controls
+    changes = [
+        lambda: (panel.speed.setCurrentIndex(panel.speed.count() - 1), window._speed_changed()),
+        lambda: window.dark_action.trigger(),
+        lambda: window.log_loss_action.trigger(),
+        lambda: panel.log_surface.click(),
+        lambda: (panel.y_axis.setCurrentIndex(panel.y_axis.findData("b[0]")), panel.y_axis.activated.emit(0)),
+    ]
+    for change in changes:
+        before = window.step
+        change()
+        assert window.step >= before  # no reset to step 0
+        qtbot.waitUntil(lambda b=before: window.step > b + 10, timeout=10000)
+        assert window.history_steps[0] == 0 and window.history_steps[-1] == window.step  # one path
+    assert window.scene.surface_axes == ("W[0,0]", "b[0]")
+    assert window.document.modified
+    qtbot.waitUntil(window.surface_idle, timeout=10000)
+    assert window.surface_plot.surface.y_param == "b[0]"
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
