@@ -524,3 +524,5 @@ class LossPlot:
             item = pg.PlotDataItem(steps, losses, pen=_pen(color, self.theme.line))
             self.plot.addItem(item)
             self.race_items.append(item)
+        if runs:
+            self.plot.enableAutoRange()  # fit all the curves (a figure may set its own range afterwards)

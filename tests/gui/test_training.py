@@ -26,6 +26,7 @@ def test_run_makes_the_loss_curve_fall(make_window, qtbot):
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     losses = loss_curve(window)
     assert len(losses) >= 2 and losses[-1] < 0.5 * losses[0]
+    qtbot.waitUntil(lambda: window.loss_view.getViewBox().viewRange()[0][1] >= window.step)  # the curve is in view
     assert window.loss == window.objective.value(window.theta)
     assert "step" in window.step_label.text() and "L(θ|D)" in window.loss_label.text()
     # the trajectory is drawn on the surface and ends at the current θ
@@ -161,6 +162,9 @@ def test_an_optimizer_race_runs_live_with_a_legend(make_window, qtbot):
     labels = [label.text for _, label in window.surface_plot.plot.legend.items]
     assert labels == [run.label for run in window.race()]
     assert len(window.loss_plot.race_items) == 3
+    # the loss curve's axes follow the race (after a reset, too)
+    steps_shown = lambda: window.loss_view.getViewBox().viewRange()[0][1]  # noqa: E731
+    qtbot.waitUntil(lambda: steps_shown() >= window.step)
     # every run starts at the same θ and the rivals move too
     for steps, losses, thetas in window.rival_histories:
         np.testing.assert_array_equal(thetas[0], window.scene.init)
