@@ -498,20 +498,43 @@ class LossPlot:
         self.log = log
         self.plot.setLogMode(y=log)
 
-    def set_history(self, steps: np.ndarray, losses: np.ndarray, fit_view: bool = True, thin: bool = False) -> None:
-        """Show the curve; ``fit_view`` re-ranges the axes (costly: the window does it a few times a second);
+    def set_history(self, steps: np.ndarray, losses: np.ndarray, view: str = "fit", thin: bool = False) -> None:
+        """Show the curve. ``view``: "fit" fits the axes to it; "follow" widens them only when the curve
+        has left them (for a live run: re-ranging re-renders the axes and the grid, which costs more than
+        the curve, and axes that jump several times a second are hard to read); "keep" leaves them.
         ``thin`` draws the curve's outline at the plot's width in pixels rather than every step."""
         losses = np.maximum(losses, 1e-300) if self.log else losses
         if thin:
             steps, losses = envelope(steps, losses, max(1, round(self.plot.getViewBox().width())))
         self.curve.setData(steps, losses)
-        if fit_view:
+        if len(steps) < 2:  # nothing to fit yet: the first steps, not the width of the last curve
+            first = float(steps[0]) if len(steps) else 0.0
+            self.plot.enableAutoRange(y=True)
+            self.plot.setXRange(first, first + 10, padding=0.02)
+        elif view == "fit":
             self.plot.enableAutoRange()
-            if len(steps) < 2:  # nothing to fit yet: the first steps, not the width of the last curve
-                first = float(steps[0]) if len(steps) else 0.0
-                self.plot.setXRange(first, first + 10, padding=0.02)
         else:
             self.plot.disableAutoRange()
+            if view == "follow":
+                self._follow(steps, losses)
+
+    def _follow(self, steps: np.ndarray, losses: np.ndarray) -> None:
+        """Widen the axes where the curve has left them: x to a quarter past the last step, y to the
+        losses with a margin (and closer when they fill less than half of the height)."""
+        box = self.plot.getViewBox()
+        (x0, x1), (y0, y1) = box.viewRange()
+        first, last = float(steps[0]), float(steps[-1])
+        x_range = (first, last + 0.25 * (last - first)) if first < x0 or last > x1 else None
+        values = np.log10(losses) if self.log else losses  # the view's coordinates
+        finite = values[np.isfinite(values)]
+        y_range = None
+        if finite.size:
+            lo, hi = float(finite.min()), float(finite.max())
+            if lo < y0 or hi > y1 or hi - lo < 0.5 * (y1 - y0):
+                margin = 0.1 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 1e-12)
+                y_range = (lo - margin, hi + margin * 0.5)
+        if x_range is not None or y_range is not None:
+            box.setRange(xRange=x_range, yRange=y_range, padding=0)
 
     def set_race(self, runs) -> None:
         """runs = [(label, colour, steps, losses), …], one curve each."""

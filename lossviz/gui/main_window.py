@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +34,7 @@ COARSE_RESOLUTION = 40
 AUTOSAVE_DELAY_MS = 3000
 HELD_SURFACE_INTERVAL = 0.25  # s between surface refreshes while θ moves and parameters are held
 DATA_REDRAW_INTERVAL = 0.125  # s between data-view and loss-curve redraws while running (the costliest to paint)
-CURVE_FIT_INTERVAL = 0.3  # s between re-rangings of the loss curve while running (new ticks mean a full repaint)
+CURVE_FIT_INTERVAL = 0.3  # s between checks that the running loss curve is still in view (see LossPlot.set_history)
 DRAG_FRAME_MS = 20  # a dragged point moves the document at most this often
 MAX_RECENT = 8
 PRESENTATION_SCALE = 1.6
@@ -84,25 +85,31 @@ class EditableViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
-class _AfterPaint(QtCore.QEvent):
-    """A posted callback that re-posts itself ``hops`` times at low priority (see MainWindow._after_paint)."""
-
-    TYPE = QtCore.QEvent.Type(QtCore.QEvent.registerEventType())
-
-    def __init__(self, callback, hops: int):
-        super().__init__(self.TYPE)
-        self.callback, self.hops = callback, hops
-
-
 class _PaintProbe(QtCore.QObject):
+    """Runs callbacks from low-priority posted events, each after ``hops`` more trips through the
+    event queue (see MainWindow._after_paint). The events carry nothing: the callbacks wait here in
+    the order their events were posted."""
+
+    EVENT = QtCore.QEvent.Type(QtCore.QEvent.registerEventType())
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.pending = deque()  # (callback, hops) in the order of their posted events
+
+    def post(self, callback, hops: int) -> None:
+        self.pending.append((callback, hops))
+        QtCore.QCoreApplication.postEvent(self, QtCore.QEvent(self.EVENT), Qt.EventPriority.LowEventPriority.value)
+
     def event(self, ev):
-        if ev.type() != _AfterPaint.TYPE:
+        if ev.type() != self.EVENT:
             return super().event(ev)
-        if ev.hops > 0:
-            QtCore.QCoreApplication.postEvent(self, _AfterPaint(ev.callback, ev.hops - 1),
-                                              Qt.EventPriority.LowEventPriority.value)
+        callback, hops = self.pending.popleft()
+        if hops > 0:
+            self.post(callback, hops - 1)
         else:
-            ev.callback()
+            # from a timer, not at once: posted events (and the paints among them) are all handled in one
+            # pass of the event loop, and timers and input wait until it ends; a timer ends the pass
+            QtCore.QTimer.singleShot(1, self, callback)  # dropped with this probe (and its window)
         return True
 
 
@@ -621,8 +628,7 @@ class MainWindow(QtWidgets.QMainWindow):
         low-priority UpdateRequest that the graphics scenes post only when they process their dirty
         items (posted events of normal priority): a low-priority event posted now runs before that
         paint, so it posts itself once more and runs after it."""
-        QtCore.QCoreApplication.postEvent(self._paint_probe, _AfterPaint(callback, hops=1),
-                                          Qt.EventPriority.LowEventPriority.value)
+        self._paint_probe.post(callback, hops=1)
 
     def _release_workers(self) -> None:
         """End a gui_busy hold; the last one wakes the workers."""
@@ -790,10 +796,13 @@ class MainWindow(QtWidgets.QMainWindow):
         if getattr(self.loss_plot, "race_items", None):
             self.loss_plot.set_race([])
         now = time.perf_counter()
-        fit_view = not self.controls.run.isChecked() or now - self.last_curve_fit >= CURVE_FIT_INTERVAL
-        if fit_view:
-            self.last_curve_fit = now
-        self.loss_plot.set_history(self.history_steps, self.history_losses, fit_view, thin=True)
+        if not self.controls.run.isChecked():
+            view = "fit"
+        elif now - self.last_curve_fit >= CURVE_FIT_INTERVAL:
+            view, self.last_curve_fit = "follow", now
+        else:
+            view = "keep"
+        self.loss_plot.set_history(self.history_steps, self.history_losses, view, thin=True)
 
     def _update_status(self):
         self.step_label.setText(f"step {self.step}")

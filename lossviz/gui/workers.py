@@ -126,6 +126,35 @@ def decimate(count: int, limit: int) -> np.ndarray:
     return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
 
 
+class TrajectoryBuffer:
+    """Trajectory entries (step, L, θ) since the last report, in preallocated arrays: a step adds no
+    Python object (thousands of small objects a second would set off the cyclic garbage collector,
+    which stops every thread, the GUI's too)."""
+
+    def __init__(self, shape: tuple[int, ...], capacity: int = 1024):
+        self.steps = np.empty(capacity, dtype=np.int64)
+        self.losses = np.empty(capacity)
+        self.thetas = np.empty((capacity, *shape))
+        self.count = 0
+
+    def append(self, step: int, loss: float, theta: np.ndarray) -> None:
+        if self.count == len(self.steps):  # grow by doubling
+            self.steps = np.concatenate([self.steps, np.empty_like(self.steps)])
+            self.losses = np.concatenate([self.losses, np.empty_like(self.losses)])
+            self.thetas = np.concatenate([self.thetas, np.empty_like(self.thetas)])
+        self.steps[self.count] = step
+        self.losses[self.count] = loss
+        self.thetas[self.count] = theta
+        self.count += 1
+
+    def drain(self, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """At most ``limit`` of the entries (evenly spread, always the last), as fresh arrays; then empty."""
+        keep = decimate(self.count, limit)
+        entries = self.steps[keep], self.losses[keep], self.thetas[keep]  # fancy indexing copies
+        self.count = 0
+        return entries
+
+
 class TrainingWorker(QObject):
     """Runs a Trainer in its own thread; ``speed`` is updates per second (0: as fast as it can).
     It steps only while the GUI is not drawing: from a report until acknowledge(), and while ``busy``
@@ -138,17 +167,17 @@ class TrainingWorker(QObject):
         self.busy = busy or GuiBusy()
         self.trainer: Trainer | None = None
         self.rivals: list[Trainer] = []
-        self._rival_buffers: list[list] = []
+        self._rival_buffers: list[TrajectoryBuffer] = []
         self.generation = -1
         self.running = False
         self.speed = 30.0
         self.timer: QTimer | None = None
-        self._buffer: list[tuple[int, float, np.ndarray]] = []
+        self._buffer: TrajectoryBuffer | None = None
         self._last_emit = 0.0
         self._last_tick = 0.0
         self._owed = 0.0
-        # set True by the GUI once it has drawn the last report: no queue of stale reports builds up,
-        # and the worker does not compete with the GUI thread while it draws
+        # False from a report until acknowledge(), when the GUI has drawn it: no queue of stale reports
+        # builds up, and the worker does not compete with the GUI thread while it draws
         self.delivered = True
 
     @Slot()
@@ -171,8 +200,11 @@ class TrainingWorker(QObject):
                 trainer.order, trainer.cursor = np.empty(0, dtype=np.int64), 0
                 trainer.loss, trainer.grad = objective.value_and_grad(trainer.theta)
                 trainer.grad_norm = float(np.sqrt(np.vdot(trainer.grad, trainer.grad)))
-        self._buffer = [(self.trainer.steps, self.trainer.loss, self.trainer.theta.copy())]
-        self._rival_buffers = [[(r.steps, r.loss, r.theta.copy())] for r in self.rivals]
+        self._buffer = TrajectoryBuffer(self.trainer.theta.shape)
+        self._buffer.append(self.trainer.steps, self.trainer.loss, self.trainer.theta)
+        self._rival_buffers = [TrajectoryBuffer(r.theta.shape) for r in self.rivals]
+        for rival, buffer in zip(self.rivals, self._rival_buffers):
+            buffer.append(rival.steps, rival.loss, rival.theta)
         self._emit(diverged=False)
 
     @Slot(bool)
@@ -231,10 +263,10 @@ class TrainingWorker(QObject):
                     self.timer.stop()
                 self._emit(diverged=True)
                 return False
-            self._buffer.append((trainer.steps, trainer.loss, trainer.theta.copy()))
+            self._buffer.append(trainer.steps, trainer.loss, trainer.theta)
             for rival, buffer in zip(self.rivals, self._rival_buffers):
                 if rival.steps == trainer.steps - 1 and rival.step():  # a diverged rival stays where it was
-                    buffer.append((rival.steps, rival.loss, rival.theta.copy()))
+                    buffer.append(rival.steps, rival.loss, rival.theta)
             if deadline is not None and (time.perf_counter() > deadline or self.busy.remaining()):
                 break
         return True
@@ -269,21 +301,12 @@ class TrainingWorker(QObject):
         if trainer is None:
             return
         self.delivered = False
-        steps, losses, thetas = self._drain(self._buffer, trainer.theta.shape)
-        self._buffer = []
-        rivals = tuple(self._drain(buffer, trainer.theta.shape) for buffer in self._rival_buffers)
-        self._rival_buffers = [[] for _ in self.rivals]
+        steps, losses, thetas = self._buffer.drain(MAX_POINTS_PER_EMIT)
+        rivals = tuple(buffer.drain(MAX_POINTS_PER_EMIT) for buffer in self._rival_buffers)
         self.progress.emit(Progress(self.generation, steps, losses, thetas, trainer.theta.copy(), trainer.steps,
                                     trainer.loss, trainer.grad_norm, self.running, diverged, rivals))
         self._last_emit = time.perf_counter()
         time.sleep(0)  # let the GUI thread take the GIL right away
-
-    @staticmethod
-    def _drain(buffer, shape):
-        """Decimated (steps, losses, thetas) of a buffer of (step, loss, θ) entries."""
-        entries = [buffer[i] for i in decimate(len(buffer), MAX_POINTS_PER_EMIT)]
-        return (np.array([e[0] for e in entries], dtype=np.int64), np.array([e[1] for e in entries], dtype=np.float64),
-                np.array([e[2] for e in entries]) if entries else np.empty((0,) + shape))
 
 
 @dataclass(frozen=True)
@@ -331,6 +354,7 @@ class SurfaceWorker(QObject):
 
     @Slot()
     def _process(self):
+        self.busy.wait()  # not while the window draws (the last surface, say); a newer request may come meanwhile
         request, self.pending = self.pending, None
         if request is None:
             return

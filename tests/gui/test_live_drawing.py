@@ -130,3 +130,33 @@ def test_training_goes_on_while_the_window_draws_it(make_window, qtbot):
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.gui_busy.remaining() == 0 and window.training.worker.delivered)
     assert window.loss == window.objective.value(window.theta)
+
+
+def test_a_following_loss_curve_widens_its_axes_only_when_it_leaves_them(qtbot):
+    import pyqtgraph as pg
+
+    from lossviz.gui.figure import LossPlot
+    from lossviz.gui.theme import LIGHT
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(500, 300)
+    plot = LossPlot(widget.getPlotItem(), LIGHT)
+    box = widget.getPlotItem().getViewBox()
+    steps = np.arange(201)
+    losses = 1.0 / (1.0 + steps)
+    plot.set_history(steps[:101], losses[:101], "follow")
+    (x0, x1), (y0, y1) = box.viewRange()
+    assert x0 <= 0 and x1 >= 100 and y0 <= losses[100] and y1 >= losses[0]
+    inside = int(np.floor(x1)) + 1  # steps 0 … floor(x1) are still in view
+    plot.set_history(steps[:inside], losses[:inside], "follow")  # still inside: the axes stay as they are
+    assert box.viewRange() == [[x0, x1], [y0, y1]]
+    plot.set_history(steps, losses, "keep")  # beyond the view, but "keep" keeps it
+    assert box.viewRange() == [[x0, x1], [y0, y1]]
+    plot.set_history(steps, losses, "follow")  # left the view: widened, with room for more steps
+    (x0, x1), (y0, y1) = box.viewRange()
+    assert x0 <= 0 and x1 > 200 and y0 <= losses[-1] and y1 >= losses[0]
+    plot.set_log(True)  # log axes are in decades
+    plot.set_history(steps, losses, "follow")
+    (_, _), (y0, y1) = box.viewRange()
+    assert y0 <= np.log10(losses[-1]) and y1 >= np.log10(losses[0]) and y1 - y0 < 4
