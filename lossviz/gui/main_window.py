@@ -624,10 +624,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self._after_paint(run)
 
     def _after_paint(self, callback) -> None:
-        """Call ``callback`` once the views changed so far have been painted. Widgets paint on a
-        low-priority UpdateRequest that the graphics scenes post only when they process their dirty
+        """Call ``callback`` once the views changed so far have been painted, from a timer. Widgets paint
+        on a low-priority UpdateRequest that the graphics scenes post only when they process their dirty
         items (posted events of normal priority): a low-priority event posted now runs before that
-        paint, so it posts itself once more and runs after it."""
+        paint, so it posts itself once more and then starts the timer (see _PaintProbe)."""
         self._paint_probe.post(callback, hops=1)
 
     def _release_workers(self) -> None:
