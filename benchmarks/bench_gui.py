@@ -137,22 +137,15 @@ def wait_until(condition, timeout=10.0, step_ms=5) -> bool:
 
 
 class SurfaceProbe(QtCore.QObject):
-    """Connected to the surface worker after the window: runs right after the window's _on_surface
-    for the same result, and notes when a full-resolution surface was shown."""
+    """Notes when the window has drawn a full-resolution surface (its surfaceDrawn signal)."""
 
     def __init__(self, window):
         super().__init__()
-        self.window = window
-        self.seen = getattr(window, "surfaceShown", 0)
         self.full_shown_at = None  # perf_counter of the latest full-resolution surface shown
-        window.surfaces.worker.ready.connect(self.on_ready)
+        window.surfaceDrawn.connect(self.on_drawn)
 
     @QtCore.Slot(object)
-    def on_ready(self, result):
-        shown = getattr(self.window, "surfaceShown", 0)
-        if shown == self.seen:
-            return  # dropped by the window (stale)
-        self.seen = shown
+    def on_drawn(self, result):
         if not result.request.coarse and result.spec.resolution == RESOLUTION:
             self.full_shown_at = time.perf_counter()
 

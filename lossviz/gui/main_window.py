@@ -144,6 +144,7 @@ class MainWindow(QtWidgets.QMainWindow):
     speedRequested = Signal(float)
     surfaceRequested = Signal(object)
     reportDrawn = Signal()
+    surfaceDrawn = Signal(object)  # a SurfaceResult, once shown (benchmarks and tests wait for it)
     workersWakeRequested = Signal()
 
     def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None,
@@ -168,6 +169,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.shown_surface_sequence = -1
         self.received_surface_sequence = 0
         self.surfaceShown = 0  # surfaces drawn so far (benchmarks count them)
+        self.latest_surface = None  # the newest result from the surface worker
         self.surface_ranges = None  # (x_range, y_range) framed automatically, kept until re-framed
         self.reframe = True
         self.framed_for = None  # (loss, task) the automatic surface range was chosen for
@@ -188,6 +190,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._closing = False
 
         self._paint_probe = _PaintProbe(self)
+        self._pieces = deque()  # GUI work waiting for its turn (see _queue_pieces)
+        self._pieces_running = False
         self._build_views()
         self._build_controls()
         self._build_menus()
@@ -606,22 +610,27 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             redraws = self._show_progress(progress)
         finally:
-            self._one_per_paint([*redraws, self._report_drawn])
+            self._queue_pieces(*redraws, self._report_drawn)
 
-    def _one_per_paint(self, callbacks) -> None:
-        """Run ``callbacks`` one after another, each once the views changed by the one before have been
-        painted: the GUI thread works in short pieces, and the event loop (timers, input) runs between."""
-        if not callbacks:
+    def _queue_pieces(self, *pieces, at_once: bool = False) -> None:
+        """Run pieces of GUI work one at a time, in order, each from a timer once the views changed by
+        the one before have been painted, so that the GUI thread works in short pieces and timers and
+        input run between them (``at_once``: the first now, if nothing else is queued). Reports and
+        surfaces from the two workers share this queue."""
+        self._pieces.extend(pieces)
+        if not self._pieces_running:
+            self._pieces_running = True
+            self._next_piece() if at_once else self._after_paint(self._next_piece)
+
+    def _next_piece(self) -> None:
+        if not self._pieces:
+            self._pieces_running = False
             return
-        first, rest = callbacks[0], callbacks[1:]
-
-        def run():
-            try:
-                first()
-            finally:
-                self._one_per_paint(rest)
-
-        self._after_paint(run)
+        piece = self._pieces.popleft()
+        try:
+            piece()
+        finally:
+            self._after_paint(self._next_piece)
 
     def _after_paint(self, callback) -> None:
         """Call ``callback`` once the views changed so far have been painted, from a timer. Widgets paint
@@ -641,7 +650,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _show_progress(self, progress) -> list:
         """Show a report from the training worker; returns the costlier redraws still to do, each to
-        run after the paint of the one before (see _one_per_paint)."""
+        run after the paint of the one before (see _queue_pieces)."""
         if progress.generation != self.generation or self._closing:
             return []  # from before an edit or a restart
         if len(progress.steps):
@@ -833,12 +842,20 @@ class MainWindow(QtWidgets.QMainWindow):
             preview_steps=scene.steps, coarse=coarse, path=self.history_thetas[::max(1, len(self.history_thetas) // 200)].copy()))
 
     def surface_idle(self) -> bool:
-        """True once the newest surface requested has come back (for tests and scripts)."""
+        """True once the newest surface requested has come back and been drawn (for tests and scripts)."""
         return self.received_surface_sequence >= self.surface_sequence
 
     def _on_surface(self, result):
+        """A surface from the worker: drawn in its turn (see _queue_pieces), the workers waiting meanwhile."""
+        self.latest_surface = result
+        self.gui_busy.hold()
+        self._queue_pieces(lambda: self._show_surface(result), self._release_workers, at_once=True)
+
+    def _show_surface(self, result):
         generation, sequence = divmod(result.generation, 1_000_000)
         self.received_surface_sequence = max(self.received_surface_sequence, sequence)
+        if result is not self.latest_surface:
+            return  # a newer one is on its way
         if generation != self.surface_generation and result.request.x_range is None:
             return  # framed for data or settings that are gone
         if sequence <= self.shown_surface_sequence or self._closing:
@@ -846,8 +863,6 @@ class MainWindow(QtWidgets.QMainWindow):
         if (result.spec.x_param, result.spec.y_param) != self.scene.surface_axes:
             return
         self.shown_surface_sequence = sequence
-        self.gui_busy.hold()  # the workers wait until the new surface is painted
-        self._after_paint(self._release_workers)
         reframed = result.request.x_range is None
         if reframed:
             self.reframe = False
@@ -859,6 +874,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.surface_plot.frame_surface()
         self.last_surface_seconds = result.seconds
         self.surfaceShown += 1
+        self.surfaceDrawn.emit(result)
 
     def _surface_settings_changed(self, axes: bool = False):
         panel = self.controls

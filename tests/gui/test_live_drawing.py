@@ -14,6 +14,8 @@ from lossviz.core.presets import load_preset
 from lossviz.gui.figure import envelope, thin_path
 from lossviz.gui.workers import ACK_TIMEOUT, GuiBusy, Problem, TrainingRequest, TrainingWorker
 
+from .helpers import click
+
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 
 
@@ -160,3 +162,23 @@ def test_a_following_loss_curve_widens_its_axes_only_when_it_leaves_them(qtbot):
     plot.set_history(steps, losses, "follow")
     (_, _), (y0, y1) = box.viewRange()
     assert y0 <= np.log10(losses[-1]) and y1 >= np.log10(losses[0]) and y1 - y0 < 4
+
+
+def test_pieces_of_gui_work_run_in_order_and_a_surface_waits_its_turn(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    qtbot.waitUntil(lambda: window.surface_idle() and not window._pieces_running, timeout=10000)
+    ran = []
+    window._queue_pieces(lambda: ran.append("a"), lambda: ran.append("b"))
+    assert ran == []  # from a timer, after the paint
+    window._queue_pieces(lambda: ran.append("c"), at_once=True)  # others are queued: c waits its turn
+    assert ran == []
+    qtbot.waitUntil(lambda: ran == ["a", "b", "c"] and not window._pieces_running)
+    window._queue_pieces(lambda: ran.append("d"), at_once=True)  # nothing queued: at once
+    assert ran[-1] == "d"
+    qtbot.waitUntil(lambda: not window._pieces_running)
+    # a surface from the worker is drawn in its turn, and said so
+    with qtbot.waitSignal(window.surfaceDrawn, timeout=10000) as drawn:
+        click(window.data_view, 0.5, 0.5)
+    assert window.surface_plot.surface is drawn.args[0].surface
+    qtbot.waitUntil(lambda: window.surface_idle() and not window._pieces_running, timeout=10000)
+    assert window.gui_busy.remaining() == 0  # every hold released once its piece was drawn
