@@ -9,7 +9,7 @@ from __future__ import annotations
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from lossviz.core.dataset import Dataset
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
@@ -61,10 +61,8 @@ def cache_axes(plot: pg.PlotItem) -> None:
     """Paint the axes from a pixmap cache (for the live window). An axis that draws the grid spans the
     whole plot, so without a cache every change inside the plot re-renders its tick labels, which costs
     more than all the data; the cache is rebuilt only when the axis itself changes (range, style)."""
-    from PySide6.QtWidgets import QGraphicsItem
-
     for name in ("left", "bottom", "right", "top"):
-        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot.getAxis(name).setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def set_title(plot: pg.PlotItem, theme: Theme, title: str) -> None:
@@ -326,8 +324,7 @@ def envelope(x: np.ndarray, y: np.ndarray, bins: int) -> tuple[np.ndarray, np.nd
     base = np.arange(rows) * width
     low = base + np.argmin(np.where(np.isnan(padded), np.inf, padded), axis=1)
     high = base + np.argmax(np.where(np.isnan(padded), -np.inf, padded), axis=1)
-    picks = np.unique(np.concatenate([[0], low, high, [n - 1]]))
-    picks = picks[picks < n]
+    picks = np.unique(np.concatenate([[0], low, high, [n - 1]]))  # padding (±inf) is never picked
     return x[picks], y[picks]
 
 
