@@ -38,6 +38,9 @@ def main():
         deadline = QtCore.QDeadlineTimer(20000)
         while window.step < scene.steps and not deadline.hasExpired():
             QTest.qWait(20)
+        QTest.qWait(100)  # the last reports may ask for a surface (held parameters, re-framing)
+        while not window.surface_idle() and not deadline.hasExpired():  # the newest surface, drawn
+            QTest.qWait(20)
         QTest.qWait(500)
         window.grab().save(str(out / f"{name}.png"))
         window.document._mark_clean()
