@@ -119,16 +119,11 @@ def _output_format(path: str | None, requested: str | None, allowed: tuple[str, 
 
 def _check_writable(path: str) -> None:
     """Fail before any work if ``path`` cannot be written."""
+    from lossviz.core.files import check_target
+
     if not path:
         raise LossvizError("-o/--output: expected a file name, got an empty string")
-    target = Path(path)
-    if target.is_dir():
-        raise LossvizError(f"{path}: is a folder")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise LossvizError(f"{path}: cannot write: folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise LossvizError(f"{path}: cannot write: permission denied")
+    check_target(path)
 
 
 def _nonempty(scene, name: str):
@@ -149,13 +144,13 @@ def _fit(scene, name: str, steps=None):
 
 
 def _emit(text: str | bytes, path: str | None) -> None:
-    from lossviz.core.scene import write_text_atomic
+    from lossviz.core.files import write_atomic
 
     if path is None:
         sys.stdout.write(text if isinstance(text, str) else text.decode())
         sys.stdout.flush()
     else:
-        write_text_atomic(path, text)
+        write_atomic(path, text)
 
 
 def trajectory_json(result, shape) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.validate import number, show_value
 
 TASKS = ("regression", "binary", "multiclass")
 
@@ -41,31 +40,6 @@ class Dataset:
         )
 
 
-def _number(value, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LossvizError(f"{where}: expected a number, got {_show(value)}")
-    try:
-        number = float(value)
-    except OverflowError:  # an integer too large for a float
-        number = math.inf
-    if not math.isfinite(number):
-        raise LossvizError(f"{where}: {_show(value)} is not a finite number")
-    return number
-
-
-def _show(value) -> str:
-    text = repr(value) if not isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    if value is None:
-        text = "null"
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, list):
-        text = "a list"
-    elif isinstance(value, dict):
-        text = "an object"
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None = None,
                  where: str = "data") -> Dataset:
     """Validate rows ``x`` (N lists of d numbers) and labels ``y`` (N) for ``task``.
@@ -73,11 +47,11 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
     Raises LossvizError naming the row and value that is wrong.
     """
     if task not in TASKS:
-        raise LossvizError(f"task: unknown task {_show(task)} (choose {', '.join(TASKS)})")
+        raise LossvizError(f"task: unknown task {show_value(task)} (choose {', '.join(TASKS)})")
     if not isinstance(x, (list, tuple, np.ndarray)):
-        raise LossvizError(f"{where}.x: expected a list of rows, got {_show(x)}")
+        raise LossvizError(f"{where}.x: expected a list of rows, got {show_value(x)}")
     if not isinstance(y, (list, tuple, np.ndarray)):
-        raise LossvizError(f"{where}.y: expected a list of labels, got {_show(y)}")
+        raise LossvizError(f"{where}.y: expected a list of labels, got {show_value(y)}")
     if isinstance(y, np.ndarray):
         y = y.tolist()
     if len(x) != len(y):
@@ -93,11 +67,11 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
         rows = np.empty((len(x), width or 0), dtype=np.float64)
         for i, row in enumerate(x):
             if not isinstance(row, (list, tuple, np.ndarray)):
-                raise LossvizError(f"{where}.x[{i}]: expected a row of numbers, got {_show(row)}")
+                raise LossvizError(f"{where}.x[{i}]: expected a row of numbers, got {show_value(row)}")
             if len(row) != width:
                 raise LossvizError(f"{where}.x[{i}]: row has {len(row)} numbers, expected {width}")
             for j, value in enumerate(row):
-                rows[i, j] = _number(value, f"{where}.x[{i}][{j}]")
+                rows[i, j] = number(value, f"{where}.x[{i}][{j}]")
     if len(x) and rows.shape[1] not in (1, 2):
         raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers; lossviz shows 1 or 2 input dimensions")
     if dims is not None and len(x) and rows.shape[1] != dims:
@@ -106,19 +80,19 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
         rows = np.empty((0, dims or 1), dtype=np.float64)
 
     if task == "regression":
-        labels = np.array([_number(v, f"{where}.y[{i}]") for i, v in enumerate(y)], dtype=np.float64)
+        labels = np.array([number(v, f"{where}.y[{i}]") for i, v in enumerate(y)], dtype=np.float64)
     else:
         top = 2 if task == "binary" else classes
         labels = np.empty(len(y), dtype=np.int64)
         for i, value in enumerate(y):
             if isinstance(value, (np.integer, np.floating)):
                 value = value.item()
-            label = _number(value, f"{where}.y[{i}]")
+            label = number(value, f"{where}.y[{i}]")
             if top is None and label >= 2**31:
-                raise LossvizError(f"{where}.y[{i}]: label {_show(value)} is too large for a class label")
+                raise LossvizError(f"{where}.y[{i}]: label {show_value(value)} is too large for a class label")
             if label != int(label) or label < 0 or (top is not None and label >= top):
                 allowed = "0 or 1" if task == "binary" else (
                     f"an integer 0..{top - 1}" if top is not None else "an integer >= 0")
-                raise LossvizError(f"{where}.y[{i}]: label {_show(value)} is not {allowed}")
+                raise LossvizError(f"{where}.y[{i}]: label {show_value(value)} is not {allowed}")
             labels[i] = int(label)
     return Dataset(rows, labels)

@@ -45,3 +45,54 @@ def nearest_point(points: np.ndarray, position, pixels_per_unit, radius_pixels: 
     distance = np.hypot(delta[:, 0], delta[:, 1])
     best = int(np.argmin(distance))
     return best if distance[best] <= radius_pixels else None
+
+
+# ---------------------------------------------------------------- samples <-> plot coordinates
+
+def sample_positions(data: Dataset) -> np.ndarray:
+    """Where each sample is drawn, (N, 2): (x₁, x₂) for 2-D inputs, (x, y) for 1-D ones."""
+    if data.size == 0:
+        return np.empty((0, 2))
+    if data.dims == 2:
+        return data.X.copy()
+    return np.column_stack([data.X[:, 0], data.y.astype(np.float64)])
+
+
+def add_sample(data: Dataset, task: str, x: float, y: float, label: int) -> Dataset:
+    """The sample a click at plot position (x, y) adds: 2-D input (x, y) with ``label``; for 1-D
+    inputs x with the target y (regression) or with ``label`` (classification)."""
+    if data.dims == 2:
+        return add_point(data, [x, y], label)
+    return add_point(data, [x], y if task == "regression" else label)
+
+
+def move_sample(data: Dataset, task: str, index: int, x: float, y: float) -> Dataset:
+    """Sample ``index`` dragged to plot position (x, y): its input, and its target in 1-D regression."""
+    if data.dims == 2:
+        return move_point(data, index, [x, y])
+    return move_point(data, index, [x], y if task == "regression" else None)
+
+
+# ---------------------------------------------------------------- structure changes
+
+def empty_dataset(task: str, dims: int) -> Dataset:
+    """No samples, d = ``dims``; targets float64 (regression) or int64 (labels)."""
+    return Dataset(np.empty((0, dims)), np.empty(0, dtype=np.float64 if task == "regression" else np.int64))
+
+
+def data_for_task(data: Dataset, old_task: str, task: str, dims: int) -> Dataset | None:
+    """What a scene's data becomes when its task changes to (``task``, ``dims``): empty stays empty;
+    samples whose labels still mean something are kept; None where they do not (the caller replaces
+    them, undoably, by an example)."""
+    if data.size == 0:
+        return empty_dataset(task, dims)
+    labels_fit = task == "multiclass" or (task == "binary" and int(data.y.max()) <= 1)
+    if data.dims == dims and old_task != "regression" and task != "regression" and labels_fit:
+        return data
+    return None
+
+
+def keep_classes(data: Dataset, classes: int) -> Dataset:
+    """The samples whose label is below ``classes`` (the others are dropped)."""
+    keep = data.y < classes
+    return Dataset(data.X[keep], data.y[keep])

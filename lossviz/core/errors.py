@@ -3,3 +3,7 @@
 
 class LossvizError(Exception):
     """Input the user can fix: shown as one line (CLI) or one dialog (app), never a traceback."""
+
+
+class Cancelled(Exception):
+    """Long work stopped on request (a window closing, a newer request); nothing was produced."""

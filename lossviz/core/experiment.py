@@ -13,9 +13,10 @@ import numpy as np
 from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
-from lossviz.core.scene import Scene, _float, _int, _known, _object
+from lossviz.core.scene import Scene
 from lossviz.core.surface import SurfaceSpec, auto_range, landmarks
 from lossviz.core.training import FitResult, fit
+from lossviz.core.validate import as_object, check_keys, integer, number
 
 
 def fit_scene(scene: Scene, steps: int | None = None) -> FitResult:
@@ -49,18 +50,18 @@ def scene_runs(scene: Scene) -> list[Run]:
     parsed = []
     for i, run in enumerate(runs):
         where = f"runs[{i}]"
-        run = _object(run, where)
-        _known(run, ("label", "optimizer"), where)
-        opt = _object(run.get("optimizer", {}), f"{where}.optimizer")
-        _known(opt, ("name", "lr", "momentum", "batch_size"), f"{where}.optimizer")
+        run = as_object(run, where)
+        check_keys(run, ("label", "optimizer"), where)
+        opt = as_object(run.get("optimizer", {}), f"{where}.optimizer")
+        check_keys(opt, ("name", "lr", "momentum", "batch_size"), f"{where}.optimizer")
         momentum = opt.get("momentum")
         batch = opt.get("batch_size")
         try:
             config = OptimizerConfig(
                 opt.get("name", scene.optimizer.name),
-                _float(opt.get("lr", scene.optimizer.lr), f"{where}.optimizer.lr"),
-                None if momentum is None else _float(momentum, f"{where}.optimizer.momentum"),
-                None if batch is None else _int(batch, f"{where}.optimizer.batch_size", 1))
+                number(opt.get("lr", scene.optimizer.lr), f"{where}.optimizer.lr"),
+                None if momentum is None else number(momentum, f"{where}.optimizer.momentum"),
+                None if batch is None else integer(batch, f"{where}.optimizer.batch_size", 1))
         except LossvizError as error:
             raise LossvizError(f"{where}.{error}") from None
         label = run.get("label", f"{config.name} (lr {config.lr:g})")
@@ -83,18 +84,25 @@ def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResul
     return results
 
 
+def frame_ranges(objective: Objective, start: np.ndarray, path: np.ndarray | None, x_param: str, y_param: str,
+                 x_range: tuple[float, float] | None = None,
+                 y_range: tuple[float, float] | None = None) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The (x, y) value ranges of a surface over ``x_param`` and ``y_param``: a given range is kept; a
+    missing one frames the start θ, the ``path`` (θ's, (M, k, d+1)) and, for L2, the exact minimum."""
+    if x_range is not None and y_range is not None:
+        return x_range, y_range
+    points = landmarks(objective, start, path)
+    shape = objective.shape
+    (xi, xj), (yi, yj) = shape.param_index(x_param), shape.param_index(y_param)
+    return x_range or auto_range(points[:, xi, xj]), y_range or auto_range(points[:, yi, yj])
+
+
 def surface_spec(scene: Scene, objective: Objective, path=None, resolution: int | None = None,
                  center: np.ndarray | None = None) -> SurfaceSpec:
     """The scene's surface grid; automatic ranges frame the start, the ``path`` (thetas) and the minimum."""
     x_param, y_param = scene.surface_axes
-    shape = scene.shape
-    x_index, y_index = shape.param_index(x_param), shape.param_index(y_param)
     config = scene.surface
-    points = None
-    if config.x_range is None or config.y_range is None:
-        points = landmarks(objective, scene.init, path)
-    x_range = config.x_range or auto_range(points[:, x_index[0], x_index[1]])
-    y_range = config.y_range or auto_range(points[:, y_index[0], y_index[1]])
+    x_range, y_range = frame_ranges(objective, scene.init, path, x_param, y_param, config.x_range, config.y_range)
     if center is None:
         center = scene.surface_center
     return SurfaceSpec(x_param, y_param, x_range, y_range, resolution or config.resolution, center.copy())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lossviz.core.dataset import Dataset, make_dataset
+
 
 def linear_1d(n=30, noise=0.5, seed=0, slope=1.5, intercept=0.5):
     """y = slope·x + intercept + noise, x in [-2, 2]."""
@@ -58,3 +60,19 @@ GENERATORS = {
     "3 blobs": ("multiclass", lambda n=90, noise=0.6, seed=0: blobs(n, noise, seed, classes=3)),
     "XOR": ("binary", xor),
 }
+
+# the example each task (and input dimension) gets when its data must be replaced
+EXAMPLES = {("regression", 1): "line", ("binary", 1): "1-D two groups", ("binary", 2): "2-D blobs",
+            ("multiclass", 2): "3 blobs"}
+
+
+def generate(name: str, noise: float, seed: int, classes: int = 3) -> Dataset:
+    """The dataset of generator ``name`` (rounded to 3 decimals, as if typed); a multiclass generator
+    makes ``classes`` blobs of 30 points each."""
+    task, generator = GENERATORS[name]
+    if task == "multiclass":
+        X, y = blobs(30 * classes, noise, seed, classes=classes)
+    else:
+        X, y = generator(noise=noise, seed=seed)
+    y = np.round(y, 3) if task == "regression" else y
+    return make_dataset(np.round(X, 3), y, task, X.shape[1], classes if task == "multiclass" else None)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from lossviz.core.dataset import TASKS, Dataset, _show, make_dataset
+from lossviz.core.dataset import TASKS, Dataset, make_dataset
 from lossviz.core.errors import LossvizError
+from lossviz.core.files import write_atomic
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OPTIMIZERS, OptimizerConfig
+from lossviz.core.validate import as_object, check_keys, integer, number, show_value
 
 SCENE_VERSION = 1
 KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
@@ -99,57 +100,21 @@ class Scene:
 
 # ---------------------------------------------------------------- validation helpers
 
-def _int(value, where, minimum=None, maximum=None) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LossvizError(f"{where}: expected an integer, got {_show(value)}")
-    if minimum is not None and value < minimum:
-        raise LossvizError(f"{where}: must be >= {minimum}, got {_show(value)}")
-    if maximum is not None and value > maximum:
-        raise LossvizError(f"{where}: must be <= {maximum}, got {_show(value)}")
-    return value
-
-
-def _float(value, where) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LossvizError(f"{where}: expected a number, got {_show(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise LossvizError(f"{where}: {_show(value)} is not a finite number")
-    return number
-
-
-def _object(value, where) -> dict:
-    if not isinstance(value, dict):
-        raise LossvizError(f"{where}: expected an object, got {_show(value)}")
-    return value
-
-
-def _known(obj: dict, keys, where):
-    for key in obj:
-        if key not in keys:
-            raise LossvizError(f"{where}: unknown key {_show(key)} (expected {', '.join(keys)})")
-
-
 def _vector(value, length, where) -> np.ndarray:
     if not isinstance(value, list):
-        raise LossvizError(f"{where}: expected a list of {length} numbers, got {_show(value)}")
+        raise LossvizError(f"{where}: expected a list of {length} numbers, got {show_value(value)}")
     if len(value) != length:
         raise LossvizError(f"{where}: expected {length} numbers, got {len(value)}")
-    return np.array([_float(v, f"{where}[{i}]") for i, v in enumerate(value)], dtype=np.float64)
+    return np.array([number(v, f"{where}[{i}]") for i, v in enumerate(value)], dtype=np.float64)
 
 
 def _theta(value, shape: ModelShape, where) -> np.ndarray:
-    obj = _object(value, where)
-    _known(obj, ("W", "b"), where)
+    obj = as_object(value, where)
+    check_keys(obj, ("W", "b"), where)
     k, d = shape.outputs, shape.dims
     W = obj.get("W", [[0.0] * d for _ in range(k)])
     if not isinstance(W, list) or len(W) != k:
-        got = f"{len(W)} row(s)" if isinstance(W, list) else _show(W)
+        got = f"{len(W)} row(s)" if isinstance(W, list) else show_value(W)
         raise LossvizError(f"{where}.W: expected a {k}×{d} matrix ({k} row(s) of {d}), got {got}")
     rows = [_vector(row, d, f"{where}.W[{i}]") for i, row in enumerate(W)]
     b = _vector(obj.get("b", [0.0] * k), k, f"{where}.b")
@@ -158,8 +123,8 @@ def _theta(value, shape: ModelShape, where) -> np.ndarray:
 
 def _range(value, where) -> tuple[float, float]:
     if not isinstance(value, list) or len(value) != 2:
-        raise LossvizError(f"{where}: expected [lo, hi], got {_show(value)}")
-    lo, hi = _float(value[0], f"{where}[0]"), _float(value[1], f"{where}[1]")
+        raise LossvizError(f"{where}: expected [lo, hi], got {show_value(value)}")
+    lo, hi = number(value[0], f"{where}[0]"), number(value[1], f"{where}[1]")
     if not lo < hi:
         raise LossvizError(f"{where}: lo must be below hi, got [{lo}, {hi}]")
     if not math.isfinite(hi - lo):
@@ -178,36 +143,36 @@ def scene_from_dict(obj, source: str = "scene") -> Scene:
 
 
 def _parse(obj) -> Scene:
-    obj = _object(obj, "top level")
+    obj = as_object(obj, "top level")
     if "lossviz" not in obj:
         raise LossvizError('missing "lossviz": 1 (is this a lossviz scene file?)')
     version = obj["lossviz"]
     if isinstance(version, bool) or version != SCENE_VERSION:
-        raise LossvizError(f"lossviz: scene format version {_show(version)} is not supported "
+        raise LossvizError(f"lossviz: scene format version {show_value(version)} is not supported "
                            f"(this lossviz reads version {SCENE_VERSION})")
     if "task" not in obj:
         raise LossvizError('missing "task" (one of ' + ", ".join(TASKS) + ")")
     task = obj["task"]
     if task not in TASKS:
-        raise LossvizError(f"task: unknown task {_show(task)} (choose {', '.join(TASKS)})")
+        raise LossvizError(f"task: unknown task {show_value(task)} (choose {', '.join(TASKS)})")
     if "data" not in obj:
         raise LossvizError('missing "data" ({"x": [...], "y": [...]})')
-    data = _object(obj["data"], "data")
-    _known(data, ("x", "y"), "data")
+    data = as_object(obj["data"], "data")
+    check_keys(data, ("x", "y"), "data")
     for key in ("x", "y"):
         if key not in data:
             raise LossvizError(f'data: missing "{key}"')
     x_rows, labels = data["x"], data["y"]
     if not isinstance(x_rows, list):
-        raise LossvizError(f"data.x: expected a list of rows, got {_show(x_rows)}")
+        raise LossvizError(f"data.x: expected a list of rows, got {show_value(x_rows)}")
     if not isinstance(labels, list):
-        raise LossvizError(f"data.y: expected a list of labels, got {_show(labels)}")
+        raise LossvizError(f"data.y: expected a list of labels, got {show_value(labels)}")
 
     dims = obj.get("dims")
     if dims is not None:
-        dims = _int(dims, "dims")
+        dims = integer(dims, "dims")
         if dims not in (1, 2):
-            raise LossvizError(f"dims: must be 1 or 2, got {_show(dims)}")
+            raise LossvizError(f"dims: must be 1 or 2, got {show_value(dims)}")
     if dims is None:
         if x_rows and isinstance(x_rows[0], list) and len(x_rows[0]) in (1, 2):
             dims = len(x_rows[0])
@@ -218,7 +183,7 @@ def _parse(obj) -> Scene:
     if classes is not None:
         if task != "multiclass":
             raise LossvizError(f"classes: only a multiclass scene has classes (this is {task})")
-        classes = _int(classes, "classes", 2, MAX_CLASSES)
+        classes = integer(classes, "classes", 2, MAX_CLASSES)
     dataset = make_dataset(x_rows, labels, task, dims, classes if task == "multiclass" else None)
     if task == "multiclass" and classes is None:
         classes = max(int(dataset.y.max()) + 1, 2) if dataset.size else 3
@@ -233,37 +198,38 @@ def _parse(obj) -> Scene:
 
     loss = obj.get("loss", DEFAULT_LOSS[task])
     if not isinstance(loss, str):
-        raise LossvizError(f"loss: expected a name, got {_show(loss)}")
+        raise LossvizError(f"loss: expected a name, got {show_value(loss)}")
     get_loss(loss, task)
 
     init = _theta(obj["init"], shape, "init") if "init" in obj else shape.zeros()
 
-    opt = _object(obj.get("optimizer", {}), "optimizer")
-    _known(opt, ("name", "lr", "momentum", "batch_size"), "optimizer")
+    opt = as_object(obj.get("optimizer", {}), "optimizer")
+    check_keys(opt, ("name", "lr", "momentum", "batch_size"), "optimizer")
     name = opt.get("name", "gd")
     if not isinstance(name, str) or name not in OPTIMIZERS:
-        raise LossvizError(f"optimizer.name: unknown optimizer {_show(name)} (choose {', '.join(OPTIMIZERS)})")
-    lr = _float(opt.get("lr", 0.1), "optimizer.lr")
+        raise LossvizError(f"optimizer.name: unknown optimizer {show_value(name)} (choose {', '.join(OPTIMIZERS)})")
+    lr = number(opt.get("lr", 0.1), "optimizer.lr")
     momentum = opt.get("momentum")
-    momentum = None if momentum is None else _float(momentum, "optimizer.momentum")
+    momentum = None if momentum is None else number(momentum, "optimizer.momentum")
     batch = opt.get("batch_size")
-    batch = None if batch is None else _int(batch, "optimizer.batch_size", 1)
+    batch = None if batch is None else integer(batch, "optimizer.batch_size", 1)
     optimizer = OptimizerConfig(name, lr, momentum, batch)
 
-    steps = _int(obj.get("steps", 100), "steps", 0, MAX_STEPS)
-    tol = _float(obj.get("tol", 0), "tol")
+    steps = integer(obj.get("steps", 100), "steps", 0, MAX_STEPS)
+    tol = number(obj.get("tol", 0), "tol")
     if tol < 0:
         raise LossvizError(f"tol: must be >= 0, got {tol}")
-    seed = _int(obj.get("seed", 0), "seed", 0, 2**63 - 1)
+    seed = integer(obj.get("seed", 0), "seed", 0, 2**63 - 1)
 
-    surf = _object(obj.get("surface", {}), "surface")
-    _known(surf, ("x", "y", "x_range", "y_range", "resolution", "center"), "surface")
+    surf = as_object(obj.get("surface", {}), "surface")
+    check_keys(surf, ("x", "y", "x_range", "y_range", "resolution", "center"), "surface")
     axes = []
     for key in ("x", "y"):
         value = surf.get(key)
         if value is not None:
             if not isinstance(value, str):
-                raise LossvizError(f"surface.{key}: expected a parameter name like \"W[0,0]\" or \"b[0]\", got {_show(value)}")
+                raise LossvizError(f"surface.{key}: expected a parameter name like \"W[0,0]\" or \"b[0]\", "
+                                   f"got {show_value(value)}")
             try:
                 shape.param_index(value)
             except LossvizError as error:
@@ -273,7 +239,7 @@ def _parse(obj) -> Scene:
         x=axes[0], y=axes[1],
         x_range=_range(surf["x_range"], "surface.x_range") if surf.get("x_range") is not None else None,
         y_range=_range(surf["y_range"], "surface.y_range") if surf.get("y_range") is not None else None,
-        resolution=_int(surf.get("resolution", 128), "surface.resolution", 2, MAX_RESOLUTION),
+        resolution=integer(surf.get("resolution", 128), "surface.resolution", 2, MAX_RESOLUTION),
         center=_theta(surf["center"], shape, "surface.center") if surf.get("center") is not None else None,
     )
     extra = {key: value for key, value in obj.items() if key not in KNOWN_KEYS}
@@ -353,7 +319,7 @@ def _non_finite_key(text: str) -> str | None:
 
 
 def _key_text(key: str) -> str:
-    return key if key.isidentifier() else _show(key)
+    return key if key.isidentifier() else show_value(key)
 
 
 def parse_scene_text(text: str, source: str = "scene") -> Scene:
@@ -422,23 +388,6 @@ def scene_to_text(scene: Scene) -> str:
     return _json_lines(scene_to_dict(scene), 0) + "\n"
 
 
-def write_text_atomic(path, text: str | bytes) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half-written."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    mode = "wb" if isinstance(text, bytes) else "w"
-    try:
-        with open(tmp, mode, **({} if isinstance(text, bytes) else {"encoding": "utf-8"})) as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as error:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise LossvizError(f"{path}: cannot write: {error.strerror or error}") from None
-
-
 def write_scene(scene: Scene, path) -> None:
     """Write ``scene`` to ``path`` atomically (format version 1)."""
-    write_text_atomic(path, scene_to_text(scene))
+    write_atomic(path, scene_to_text(scene))

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from lossviz.core.errors import Cancelled
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig, make_optimizer
+
+
+CHECK_EVERY = 256  # updates between two looks at fit()'s should_stop
 
 
 class Trainer:
@@ -28,6 +33,13 @@ class Trainer:
         self.rng = np.random.default_rng(seed)
         self.order = np.empty(0, dtype=np.int64)
         self.cursor = 0
+        self.loss, self.grad = objective.value_and_grad(self.theta)
+        self.grad_norm = math.sqrt(float(np.vdot(self.grad, self.grad)))
+
+    def use_objective(self, objective: Objective) -> None:
+        """Go on with the same θ and optimizer state on new data: L, ∇L and the minibatch order anew."""
+        self.objective = objective
+        self.order, self.cursor = np.empty(0, dtype=np.int64), 0
         self.loss, self.grad = objective.value_and_grad(self.theta)
         self.grad_norm = math.sqrt(float(np.vdot(self.grad, self.grad)))
 
@@ -83,8 +95,9 @@ class FitResult:
 
 
 def fit(objective: Objective, theta0: np.ndarray, config: OptimizerConfig, steps: int,
-        tol: float = 0.0, seed: int = 0) -> FitResult:
-    """Run up to ``steps`` updates; stop early once ‖∇L‖ <= tol (tol > 0) or on divergence."""
+        tol: float = 0.0, seed: int = 0, should_stop: Callable[[], bool] | None = None) -> FitResult:
+    """Run up to ``steps`` updates; stop early once ‖∇L‖ <= tol (tol > 0) or on divergence.
+    ``should_stop`` is asked every CHECK_EVERY updates; when it says True, Cancelled is raised."""
     trainer = Trainer(objective, theta0, config, seed)
     thetas = np.empty((steps + 1,) + trainer.theta.shape)
     losses = np.empty(steps + 1)
@@ -102,6 +115,8 @@ def fit(objective: Objective, theta0: np.ndarray, config: OptimizerConfig, steps
                 break
             if count > steps:
                 break
+            if should_stop is not None and count % CHECK_EVERY == 0 and should_stop():
+                raise Cancelled()
             if not trainer.step():
                 status = "diverged"
                 break

@@ -20,7 +20,8 @@ from lossviz.core.generators import GENERATORS
 from lossviz.core.losses import LOSSES
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OptimizerConfig
 from lossviz.core.presets import DEFAULT_PRESET, load_preset
-from lossviz.core.scene import Scene, SurfaceConfig, parse_scene_text, scene_to_text, write_text_atomic
+from lossviz.core.files import write_atomic as write_text_atomic
+from lossviz.core.scene import Scene, SurfaceConfig, parse_scene_text, scene_to_text
 from lossviz.gui import dialogs
 from lossviz.gui.controls import SPEEDS, ControlPanel
 from lossviz.gui.document import DATA, SCENE, SETTINGS, START, SURFACE, VIEW, Document

@@ -202,44 +202,47 @@ class Figure:
         """Write PNG, SVG (real vectors, via QSvgGenerator) or PDF, chosen by the suffix, atomically."""
         from PySide6 import QtCore, QtGui
 
+        from lossviz.core.files import atomic_output
+
         path = Path(path)
         suffix = path.suffix.lower()
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{suffix}")
-        try:
+        if suffix not in (".png", ".svg", ".pdf"):
+            raise LossvizError(f"{path}: cannot tell the format (use .png, .svg or .pdf)")
+        with atomic_output(path) as tmp:
             if suffix == ".png":
                 if not self.image().save(str(tmp), "PNG"):
                     raise LossvizError(f"{path}: cannot write the PNG")
             elif suffix == ".svg":
-                from PySide6.QtSvg import QSvgGenerator
-
-                qt_application().processEvents()
-                generator = QSvgGenerator()
-                generator.setFileName(str(tmp))
-                generator.setSize(QtCore.QSize(*self.pixels))
-                generator.setViewBox(QtCore.QRect(0, 0, *self.pixels))
-                generator.setTitle(self.scene.extra.get("title", "lossviz") if isinstance(
-                    self.scene.extra.get("title"), str) else "lossviz")
-                painter = QtGui.QPainter(generator)
-                self.widget.render(painter)
-                painter.end()
-            elif suffix == ".pdf":
-                qt_application().processEvents()
-                writer = QtGui.QPdfWriter(str(tmp))
-                writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(*self.pixels), QtGui.QPageSize.Unit.Point))
-                writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
-                writer.setResolution(72)
-                painter = QtGui.QPainter(writer)
-                self.widget.render(painter)
-                painter.end()
+                self._paint_to_svg(tmp)
             else:
-                raise LossvizError(f"{path}: cannot tell the format (use .png, .svg or .pdf)")
-            if not tmp.exists():
-                raise LossvizError(f"{path}: cannot write")
-            os.replace(tmp, path)
-        except OSError as error:
-            raise LossvizError(f"{path}: cannot write: {error.strerror or error}") from None
-        finally:
-            tmp.unlink(missing_ok=True)
+                self._paint_to_pdf(tmp)
+
+    def _paint_to_svg(self, target: Path) -> None:
+        from PySide6 import QtCore, QtGui
+        from PySide6.QtSvg import QSvgGenerator
+
+        qt_application().processEvents()
+        generator = QSvgGenerator()
+        generator.setFileName(str(target))
+        generator.setSize(QtCore.QSize(*self.pixels))
+        generator.setViewBox(QtCore.QRect(0, 0, *self.pixels))
+        title = self.scene.extra.get("title")
+        generator.setTitle(title if isinstance(title, str) else "lossviz")
+        painter = QtGui.QPainter(generator)
+        self.widget.render(painter)
+        painter.end()
+
+    def _paint_to_pdf(self, target: Path) -> None:
+        from PySide6 import QtCore, QtGui
+
+        qt_application().processEvents()
+        writer = QtGui.QPdfWriter(str(target))
+        writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(*self.pixels), QtGui.QPageSize.Unit.Point))
+        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        writer.setResolution(72)
+        painter = QtGui.QPainter(writer)
+        self.widget.render(painter)
+        painter.end()
 
     def close(self) -> None:
         self.widget.close()
@@ -321,14 +324,15 @@ def animate_scene(scene, output, size=(800, 450), fps=12, steps=None, theme_name
                 progress(done, len(shown))
     finally:
         figure.close()
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp{suffix}")
-    try:
+    from lossviz.core.files import atomic_output
+
+    with atomic_output(output) as tmp:
         if suffix == ".gif":
             duration = max(20, round(1000 / fps))
             from PIL import Image
 
             palette = [frame.quantize(colors=255, method=Image.Quantize.FASTOCTREE) for frame in frames]
-            palette[0].save(tmp, save_all=True, append_images=palette[1:], duration=duration, loop=0,
+            palette[0].save(tmp, format="GIF", save_all=True, append_images=palette[1:], duration=duration, loop=0,
                             disposal=1)
         else:
             import imageio.v2 as imageio
@@ -337,9 +341,4 @@ def animate_scene(scene, output, size=(800, 450), fps=12, steps=None, theme_name
                                     format="FFMPEG") as writer:
                 for frame in frames:
                     writer.append_data(np.asarray(frame))
-        os.replace(tmp, output)
-    except OSError as error:
-        raise LossvizError(f"{output}: cannot write: {error.strerror or error}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return True

@@ -9,6 +9,8 @@ import pyqtgraph as pg
 # Okabe–Ito (colour-blind safe), then two more for classes 8 and 9
 CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
                 "#D55E00", "#F0E442", "#000000", "#999999", "#882255")
+# the runs of an optimizer race, in order (the first is the main run)
+RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#999999")
 
 
 @dataclass(frozen=True)
