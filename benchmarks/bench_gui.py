@@ -143,7 +143,7 @@ class SurfaceProbe(QtCore.QObject):
     def __init__(self, window):
         super().__init__()
         self.full_shown_at = None  # perf_counter of the latest full-resolution surface shown
-        window.surfaceDrawn.connect(self.on_drawn)
+        window.live.surfaceReady.connect(self.on_drawn)
 
     @QtCore.Slot(object)
     def on_drawn(self, result):
@@ -173,15 +173,15 @@ def bench_drag(windows: Windows, drags: int, seconds: float):
     if not wait_until(lambda: probe.full_shown_at is not None, timeout=20):
         print("  (a) the first surface never came")
     QTest.qWait(300)
-    data = window.scene.data
-    view, viewport = window.data_view, window.data_view.viewport()
+    data = window.document.scene.data
+    view, viewport = window.views.data_view, window.views.data_view.viewport()
     rates, releases = [], []
     for number in range(drags):
-        (x0, x1), (y0, y1) = window.data_viewbox.viewRange()
+        (x0, x1), (y0, y1) = window.views.data_viewbox.viewRange()
         centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-        index = int(np.argmin(np.hypot(*(window.scene.data.X - centre).T)))  # the point nearest the centre
-        start = to_viewport(view, *window.scene.data.X[index])
-        before = window.scene.data
+        index = int(np.argmin(np.hypot(*(window.document.scene.data.X - centre).T)))  # the point nearest the centre
+        start = to_viewport(view, *window.document.scene.data.X[index])
+        before = window.document.scene.data
         QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
         shown0 = getattr(window, "surfaceShown", 0)
         pressed = time.perf_counter()
@@ -200,13 +200,13 @@ def bench_drag(windows: Windows, drags: int, seconds: float):
         QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
         ok = wait_until(lambda: probe.full_shown_at is not None, timeout=10, step_ms=1)
         latency = (probe.full_shown_at - released) if ok else float("inf")
-        moved = window.scene.data is not before and not np.array_equal(window.scene.data.X[index], before.X[index])
+        moved = window.document.scene.data is not before and not np.array_equal(window.document.scene.data.X[index], before.X[index])
         rates.append(shown / during)
         releases.append(latency)
         print(f"  (a) drag {number + 1}: point {index} moved {'yes' if moved else 'NO'}, {moves} moves in {during:.2f} s, "
               f"{shown} surfaces shown ({shown / during:.1f}/s), release -> full surface {1000 * latency:.0f} ms")
         QTest.qWait(300)
-    assert window.scene.data.size == data.size
+    assert window.document.scene.data.size == data.size
     windows.close(window)
     return statistics.median(rates), statistics.median(releases)
 
@@ -252,10 +252,10 @@ def bench_training(windows: Windows, presets, seconds: float):
         assert speed.currentIndex() == speed.count() - 1 and speed.currentData() == 0.0
         QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
         assert window.controls.run.isChecked()
-        step0 = window.step
+        step0 = window.live.step
         lateness, ticks = timer_lateness(seconds)
         QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-        steps = window.step - step0
+        steps = window.live.step - step0
         all_lateness.append(lateness)
         print(f"  (b) {preset}: {ticks} ticks of a 10 ms timer in {seconds:.0f} s (ideal {round(seconds / 0.01)}), "
               f"lateness worst {1000 * lateness.max():.0f} ms, p99 {1000 * np.percentile(lateness, 99):.0f} ms, "
@@ -270,7 +270,7 @@ def bench_idle_timer(windows: Windows, seconds: float = 1.0):
     from lossviz.core.presets import load_preset
 
     window = windows.make(load_preset("binary-2d-blobs"))
-    wait_until(lambda: window.surface_plot.surface is not None, timeout=20)
+    wait_until(lambda: window.views.surface_plot.surface is not None, timeout=20)
     QTest.qWait(200)
     lateness, _ = timer_lateness(seconds)
     windows.close(window)

@@ -34,18 +34,18 @@ def main():
         window.resize(width, height)
         window.show()
         for _ in range(scene.steps):  # exactly the scene's steps, through the worker
-            window.stepRequested.emit()
+            window.live.step_once()
         deadline = QtCore.QDeadlineTimer(20000)
-        while window.step < scene.steps and not deadline.hasExpired():
+        while window.live.step < scene.steps and not deadline.hasExpired():
             QTest.qWait(20)
         QTest.qWait(100)  # the last reports may ask for a surface (held parameters, re-framing)
-        while not window.surface_idle() and not deadline.hasExpired():  # the newest surface, drawn
+        while not window.live.surface_idle() and not deadline.hasExpired():  # the newest surface, drawn
             QTest.qWait(20)
         QTest.qWait(500)
         window.grab().save(str(out / f"{name}.png"))
-        window.document._mark_clean()
+        window.document.mark_clean()
         window.close()
-        print(name, window.step)
+        print(name, window.live.step)
     (out / ".settings.ini").unlink(missing_ok=True)
 
 

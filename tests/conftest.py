@@ -12,11 +12,15 @@ def dialog_log(monkeypatch):
     """Modal dialogs never block a test: errors are recorded, questions answered from ``answers``."""
     from lossviz.gui import dialogs
 
-    log = {"errors": [], "texts": [], "answers": {"save_changes": "discard", "restore": True}}
+    log = {"errors": [], "texts": [], "asked": [],
+           "answers": {"save_changes": "discard", "restore": True, "save_elsewhere": False}}
     monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: log["errors"].append((title, text)))
     monkeypatch.setattr(dialogs, "show_text", lambda parent, title, html: log["texts"].append((title, html)))
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: log["answers"]["save_changes"])
-    monkeypatch.setattr(dialogs, "ask_restore", lambda parent, when: log["answers"]["restore"])
+    monkeypatch.setattr(dialogs, "ask_restore",
+                        lambda parent, when: log["asked"].append(("restore", when)) or log["answers"]["restore"])
+    monkeypatch.setattr(dialogs, "ask_save_elsewhere",
+                        lambda parent, text: log["asked"].append(("save_elsewhere", text)) or log["answers"]["save_elsewhere"])
     monkeypatch.setattr(dialogs, "open_path", lambda *a, **k: log["answers"].get("open_path", ""))
     monkeypatch.setattr(dialogs, "save_path", lambda *a, **k: log["answers"].get("save_path", ""))
     return log
@@ -49,7 +53,7 @@ def make_window(qtbot, tmp_path, dialog_log):
     yield make
     for window in windows:
         window.shutdown()
-        assert not window.training.thread.isRunning()
-        assert not window.surfaces.thread.isRunning()
+        assert not window.live.training.thread.isRunning()
+        assert not window.live.surfaces.thread.isRunning()
         window.close()
         window.deleteLater()

@@ -19,7 +19,7 @@ def read_dataset_csv(path, task: str, classes: int | None = None) -> Dataset:
         raise LossvizError(f"{path}: not a CSV file (not UTF-8 text)") from None
     except OSError as error:
         raise LossvizError(f"{path}: cannot read: {error.strerror or error}") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if row and any(cell.strip() for cell in row)]
+    rows = _rows(text, path)
     if rows and not _numeric(rows[0]):
         rows = rows[1:]
     if not rows:
@@ -41,6 +41,19 @@ def read_dataset_csv(path, task: str, classes: int | None = None) -> Dataset:
         return make_dataset(x, y, task, width - 1, classes)
     except LossvizError as error:
         raise LossvizError(f"{path}: {error}") from None
+
+
+def _rows(text: str, path: Path) -> list[list[str]]:
+    """The non-blank rows of a CSV text (any line ending); a malformed one raises LossvizError naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=None))
+    rows = []
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                rows.append(row)
+    except csv.Error as error:
+        raise LossvizError(f"{path}: line {reader.line_num}: cannot read it as CSV ({error})") from None
+    return rows
 
 
 def _numeric(row) -> bool:

@@ -14,7 +14,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.scene import Scene
-from lossviz.core.surface import SurfaceSpec, auto_range, landmarks
+from lossviz.core.surface import Surface, SurfaceSpec, auto_range, landmarks
 from lossviz.core.training import FitResult, fit
 from lossviz.core.validate import as_object, check_keys, integer, number
 
@@ -69,6 +69,21 @@ def scene_runs(scene: Scene) -> list[Run]:
             raise LossvizError(f"{where}.label: expected text")
         parsed.append(Run(label[:40], config))
     return parsed
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a figure shows of a descent: every run with its entries (real ‖∇L‖, step numbers, stretches)
+    and, when one is shown, the surface and the θ at which it holds the parameters off its axes."""
+
+    runs: list[tuple[Run, FitResult]]
+    surface: Surface | None = None
+    surface_center: np.ndarray | None = None
+
+    @property
+    def last_step(self) -> int:
+        """The largest step count of any run."""
+        return max(int(result.step_axis[-1]) for _, result in self.runs)
 
 
 def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResult]]:

@@ -82,6 +82,7 @@ class FitResult:
     losses: np.ndarray  # (n+1,)
     grad_norms: np.ndarray  # (n+1,)
     step_numbers: np.ndarray | None = None  # when entries are a subset (the app's decimated history)
+    stretches: np.ndarray | None = None  # (n+1,) int: entries of one stretch share a dataset; it changed between
 
     @property
     def steps(self) -> int:

@@ -5,23 +5,31 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6 import QtWidgets
 
-def run_app(scene_argument: str | None = None) -> int:
-    """Open the window on SCENE (file or preset) or the default scene; returns the exit code."""
-    from PySide6 import QtWidgets
+SWITCH_INTERVAL = 0.001  # s: a worker inside a numpy loop hands the interpreter lock back this soon (pacing.py)
 
-    from lossviz.core.presets import resolve_scene
 
-    scene = resolve_scene(scene_argument) if scene_argument else None  # bad input: exit 2 before a window
+def prepare_application() -> QtWidgets.QApplication:
+    """The QApplication (made if there is none), named for settings and data folders, with the
+    interpreter's thread switch interval that the window's pacing relies on."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     app.setApplicationName("lossviz")
     app.setOrganizationName("lossviz")
+    return app
+
+
+def run_app(scene_argument: str | None = None) -> int:
+    """Open the window on SCENE (file or preset) or the default scene; returns the exit code."""
+    from lossviz.core.presets import resolve_scene
+
+    scene = resolve_scene(scene_argument) if scene_argument else None  # bad input: exit 2 before a window
+    app = prepare_application()
     from lossviz.gui.main_window import MainWindow
 
-    window = MainWindow(scene)
-    if scene_argument and Path(scene_argument).exists():
-        window.document.path = Path(scene_argument).resolve()
-        window._update_title()
+    path = Path(scene_argument) if scene_argument and Path(scene_argument).exists() else None
+    window = MainWindow(scene, path=path)
     window.show()
     window.offer_recovery()
     return app.exec()

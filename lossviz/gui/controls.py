@@ -1,126 +1,59 @@
 """The control panel: task, model, loss, optimizer, run controls, surface view, data tools.
 
-Plain widgets with objectNames; the main window binds them to the document.
+``show_scene`` shows a scene in every control without emitting edits; the readers
+(``optimizer_config``, ``surface_config``, …) turn what the user set into values, so that
+the window never reads widgets field by field. The panel's own signals say what the user
+changed; the window turns them into document edits.
 """
 
 from __future__ import annotations
 
-import math
+from PySide6 import QtCore, QtWidgets
 
-from PySide6 import QtCore, QtGui, QtWidgets
-
+from lossviz.core.errors import LossvizError
 from lossviz.core.generators import GENERATORS
-from lossviz.core.losses import LOSSES
-from lossviz.core.optimizers import OPTIMIZERS, TITLES
-from lossviz.gui.theme import CLASS_COLORS
+from lossviz.core.losses import LOSSES, TASK_LOSSES
+from lossviz.core.notation import TASK_TITLES, formula_lines
+from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
+from lossviz.core.scene import Scene, SurfaceConfig
+from lossviz.gui.control_widgets import ClassPalette, RateSpinBox, signals_blocked
+from lossviz.gui.document import ViewOptions
 
-TASK_TITLES = {"regression": "regression: ŷ = Wx + b", "binary": "binary: ŷ = σ(Wx + b)",
-               "multiclass": "multiclass: ŷ = softmax(Wx + b)"}
 SPEEDS = [("1 step/s", 1.0), ("3 steps/s", 3.0), ("10 steps/s", 10.0), ("30 steps/s", 30.0),
           ("100 steps/s", 100.0), ("300 steps/s", 300.0), ("1000 steps/s", 1000.0), ("as fast as possible", 0.0)]
 RESOLUTIONS = (32, 64, 96, 128, 192, 256)
 
 
-class RateSpinBox(QtWidgets.QDoubleSpinBox):
-    """A learning-rate box: shows 0.001 rather than 0.001000, steps along 1-2-5 decades."""
-
-    def __init__(self, parent=None, **kwargs):
-        super().__init__(parent, **kwargs)
-        self.setDecimals(6)
-        self.setRange(1e-6, 100.0)
-        self.setKeyboardTracking(False)
-
-    def textFromValue(self, value: float) -> str:
-        return f"{value:.6g}"
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            return self.value()
-
-    def validate(self, text: str, pos: int):
-        stripped = text.strip()
-        if stripped in ("", ".", "-", "e"):
-            return QtGui.QValidator.State.Intermediate, text, pos
-        try:
-            value = float(stripped.replace(",", "."))
-        except ValueError:
-            partial = stripped.rstrip("e-+")
-            try:
-                float(partial)
-                return QtGui.QValidator.State.Intermediate, text, pos
-            except ValueError:
-                return QtGui.QValidator.State.Invalid, text, pos
-        if self.minimum() <= value <= self.maximum():
-            return QtGui.QValidator.State.Acceptable, text, pos
-        return QtGui.QValidator.State.Intermediate, text, pos
-
-    def stepBy(self, steps: int) -> None:
-        ladder = [m * 10.0 ** e for e in range(-6, 3) for m in (1.0, 2.0, 5.0)]
-        value = self.value()
-        index = min(range(len(ladder)), key=lambda i: abs(math.log(ladder[i] / value)))
-        index = max(0, min(len(ladder) - 1, index + steps))
-        self.setValue(ladder[index])
-        self.editingFinished.emit()
-
-
-class ClassPalette(QtWidgets.QWidget):
-    """One button per class: the label that the next click adds (also digit keys)."""
-
-    labelChosen = QtCore.Signal(int)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.layout_ = QtWidgets.QHBoxLayout(self)
-        self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.layout_.setSpacing(3)
-        self.group = QtWidgets.QButtonGroup(self)
-        self.group.setExclusive(True)
-        self.group.idClicked.connect(self.labelChosen.emit)
-        self.buttons: list[QtWidgets.QToolButton] = []
-
-    def set_classes(self, count: int, current: int) -> None:
-        for button in self.buttons:
-            self.group.removeButton(button)
-            button.deleteLater()
-        self.buttons = []
-        for label in range(count):
-            button = QtWidgets.QToolButton(self)
-            button.setText(str(label))
-            button.setCheckable(True)
-            button.setObjectName(f"classButton{label}")
-            button.setToolTip(f"add points of class {label} (key {label})")
-            color = CLASS_COLORS[label]
-            text = "#000000" if label in (1, 4, 6, 8) else "#FFFFFF"
-            button.setStyleSheet(
-                f"QToolButton {{ background: {color}; color: {text}; font-weight: bold; min-width: 22px;"
-                f" border: 2px solid transparent; border-radius: 3px; }}"
-                f" QToolButton:checked {{ border: 3px solid palette(highlight); }}")
-            self.group.addButton(button, label)
-            self.layout_.addWidget(button)
-            self.buttons.append(button)
-        self.select(current)
-
-    def select(self, label: int) -> None:
-        if 0 <= label < len(self.buttons):
-            self.buttons[label].setChecked(True)
-
-
 class ControlPanel(QtWidgets.QWidget):
-    """Every control of the app, grouped; no behaviour beyond what a widget does itself."""
+    """Every control of the app, grouped."""
 
-    def __init__(self, parent=None):
+    structureEdited = QtCore.Signal()  # task, input dimension (read them with task_choice)
+    classesEdited = QtCore.Signal(int)
+    lossChosen = QtCore.Signal(str)
+    optimizerEdited = QtCore.Signal()  # read it with optimizer_config
+    speedChosen = QtCore.Signal(float)
+    surfaceEdited = QtCore.Signal()  # read it with surface_config
+    logSurfaceToggled = QtCore.Signal(bool)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self._model_box())
+        layout.addWidget(self._optimizer_box())
+        layout.addWidget(self._surface_box())
+        layout.addWidget(self._data_box())
+        layout.addStretch(1)
+        self._connect()
 
-        model = QtWidgets.QGroupBox("Model and loss")
-        form = QtWidgets.QFormLayout(model)
-        self.task = self._combo("taskSelector", [(TASK_TITLES[t], t) for t in TASK_TITLES])
-        self.dims = self._combo("dimsSelector", [("1-D input", 1), ("2-D input", 2)])
+    # ------------------------------------------------------------------ construction
+    def _model_box(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Model and loss")
+        form = QtWidgets.QFormLayout(box)
+        self.task = _combo("taskSelector", [(TASK_TITLES[t], t) for t in TASK_TITLES])
+        self.dims = _combo("dimsSelector", [("1-D input", 1), ("2-D input", 2)])
         self.classes = QtWidgets.QSpinBox(objectName="classesSpin")
         self.classes.setRange(2, 10)
-        self.loss = self._combo("lossSelector", [])
+        self.loss = _combo("lossSelector", [])
         form.addRow("Task", self.task)
         form.addRow("Input", self.dims)
         form.addRow("Classes", self.classes)
@@ -129,11 +62,12 @@ class ControlPanel(QtWidgets.QWidget):
         self.formula.setWordWrap(True)
         self.formula.setTextFormat(QtCore.Qt.TextFormat.RichText)
         form.addRow(self.formula)
-        layout.addWidget(model)
+        return box
 
-        optimizer = QtWidgets.QGroupBox("Gradient descent")
-        form = QtWidgets.QFormLayout(optimizer)
-        self.optimizer = self._combo("optimizerSelector", [(TITLES[name], name) for name in OPTIMIZERS])
+    def _optimizer_box(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Gradient descent")
+        form = QtWidgets.QFormLayout(box)
+        self.optimizer = _combo("optimizerSelector", [(TITLES[name], name) for name in OPTIMIZERS])
         self.learning_rate = RateSpinBox(objectName="learningRate")
         self.momentum = QtWidgets.QDoubleSpinBox(objectName="momentumSpin")
         self.momentum.setRange(0.0, 0.999)
@@ -144,7 +78,7 @@ class ControlPanel(QtWidgets.QWidget):
         self.batch_size.setRange(0, 100000)
         self.batch_size.setSpecialValueText("full batch")
         self.batch_size.setKeyboardTracking(False)
-        self.speed = self._combo("speedSelector", SPEEDS)
+        self.speed = _combo("speedSelector", SPEEDS)
         form.addRow("Optimizer", self.optimizer)
         form.addRow("Learning rate", self.learning_rate)
         form.addRow("Momentum", self.momentum)
@@ -161,35 +95,37 @@ class ControlPanel(QtWidgets.QWidget):
         for button in (self.run, self.step, self.reset):
             buttons.addWidget(button)
         form.addRow(buttons)
-        layout.addWidget(optimizer)
+        return box
 
-        surface = QtWidgets.QGroupBox("Loss surface")
-        form = QtWidgets.QFormLayout(surface)
-        self.x_axis = self._combo("surfaceXAxis", [])
-        self.y_axis = self._combo("surfaceYAxis", [])
+    def _surface_box(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Loss surface")
+        form = QtWidgets.QFormLayout(box)
+        self.x_axis = _combo("surfaceXAxis", [])
+        self.y_axis = _combo("surfaceYAxis", [])
         self.auto_range = QtWidgets.QCheckBox("automatic range", objectName="autoRange")
         self.auto_range.setChecked(True)
-        self.x_range = [self._range_spin(f"xRange{i}") for i in range(2)]
-        self.y_range = [self._range_spin(f"yRange{i}") for i in range(2)]
-        self.resolution = self._combo("resolutionSelector", [(f"{r} × {r}", r) for r in RESOLUTIONS])
+        self.x_range = [_range_spin(f"xRange{i}") for i in range(2)]
+        self.y_range = [_range_spin(f"yRange{i}") for i in range(2)]
+        self.resolution = _combo("resolutionSelector", [(f"{r} × {r}", r) for r in RESOLUTIONS])
         self.log_surface = QtWidgets.QCheckBox("log colour scale", objectName="logSurface")
         self.held = QtWidgets.QLabel(objectName="heldLabel")
         self.held.setWordWrap(True)
         form.addRow("x axis", self.x_axis)
         form.addRow("y axis", self.y_axis)
         form.addRow(self.auto_range)
-        form.addRow("x range", self._pair(self.x_range))
-        form.addRow("y range", self._pair(self.y_range))
+        form.addRow("x range", _pair(self.x_range))
+        form.addRow("y range", _pair(self.y_range))
         form.addRow("Resolution", self.resolution)
         form.addRow(self.log_surface)
         form.addRow(self.held)
-        layout.addWidget(surface)
+        return box
 
-        data = QtWidgets.QGroupBox("Data")
-        form = QtWidgets.QFormLayout(data)
+    def _data_box(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Data")
+        form = QtWidgets.QFormLayout(box)
         self.palette = ClassPalette()
         form.addRow("Label", self.palette)
-        self.generator = self._combo("generatorSelector", [(name, name) for name in GENERATORS])
+        self.generator = _combo("generatorSelector", [(name, name) for name in GENERATORS])
         self.noise = QtWidgets.QDoubleSpinBox(objectName="noiseSpin")
         self.noise.setRange(0.0, 3.0)
         self.noise.setSingleStep(0.1)
@@ -199,48 +135,173 @@ class ControlPanel(QtWidgets.QWidget):
         self.generate = QtWidgets.QPushButton("Generate", objectName="generateButton")
         self.clear = QtWidgets.QPushButton("Clear", objectName="clearButton")
         form.addRow("Preset", self.generator)
-        row = QtWidgets.QHBoxLayout()
-        row.addWidget(QtWidgets.QLabel("noise"))
-        row.addWidget(self.noise)
-        row.addWidget(QtWidgets.QLabel("seed"))
-        row.addWidget(self.seed)
-        form.addRow(row)
-        row = QtWidgets.QHBoxLayout()
-        row.addWidget(self.generate)
-        row.addWidget(self.clear)
-        form.addRow(row)
+        form.addRow(_row(QtWidgets.QLabel("noise"), self.noise, QtWidgets.QLabel("seed"), self.seed))
+        form.addRow(_row(self.generate, self.clear))
         hint = QtWidgets.QLabel("Click: add · drag: move · right-click: delete · 0–9: label")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")
         form.addRow(hint)
-        layout.addWidget(data)
-        layout.addStretch(1)
+        return box
 
-    def _combo(self, name, items):
-        combo = QtWidgets.QComboBox(objectName=name)
-        for text, value in items:
-            combo.addItem(text, value)
-        return combo
+    def _connect(self) -> None:
+        self.task.activated.connect(lambda _: self.structureEdited.emit())
+        self.dims.activated.connect(lambda _: self.structureEdited.emit())
+        self.classes.editingFinished.connect(lambda: self.classesEdited.emit(self.classes.value()))
+        self.loss.activated.connect(lambda _: self.lossChosen.emit(self.loss.currentData()))
+        self.optimizer.activated.connect(lambda _: self._optimizer_chosen())
+        for spin in (self.learning_rate, self.momentum, self.batch_size):
+            spin.valueChanged.connect(lambda _: self.optimizerEdited.emit())
+        self.speed.activated.connect(lambda _: self.speedChosen.emit(self.speed.currentData()))
+        for combo in (self.x_axis, self.y_axis, self.resolution):
+            combo.activated.connect(lambda _: self.surfaceEdited.emit())
+        self.auto_range.toggled.connect(lambda _: self._auto_range_toggled())
+        for spin in self.x_range + self.y_range:
+            spin.valueChanged.connect(lambda _: self.surfaceEdited.emit())
+        self.log_surface.toggled.connect(self.logSurfaceToggled.emit)
 
-    def _range_spin(self, name):
-        spin = QtWidgets.QDoubleSpinBox(objectName=name)
-        spin.setRange(-1e6, 1e6)
-        spin.setDecimals(3)
-        spin.setKeyboardTracking(False)
-        return spin
+    def _optimizer_chosen(self) -> None:
+        """Another optimizer: its default momentum, and the momentum box only where it applies."""
+        name = self.optimizer.currentData()
+        with signals_blocked(self.momentum):
+            self.momentum.setValue(MOMENTUM_DEFAULTS.get(name, 0.0))
+        self.momentum.setEnabled(name in MOMENTUM_DEFAULTS)
+        self.optimizerEdited.emit()
 
-    def _pair(self, spins):
-        widget = QtWidgets.QWidget()
-        row = QtWidgets.QHBoxLayout(widget)
-        row.setContentsMargins(0, 0, 0, 0)
-        for spin in spins:
-            row.addWidget(spin)
-        return widget
+    def _auto_range_toggled(self) -> None:
+        for spin in self.x_range + self.y_range:
+            spin.setEnabled(not self.auto_range.isChecked())
+        self.surfaceEdited.emit()
 
-    def set_losses(self, task: str, current: str) -> None:
-        from lossviz.core.losses import TASK_LOSSES
+    # ------------------------------------------------------------------ document -> widgets
+    def show_scene(self, scene: Scene, options: ViewOptions, shown_ranges: tuple | None = None) -> None:
+        """Show ``scene`` in every control (no signals); ``shown_ranges``: the automatic surface ranges
+        in use, shown in the range boxes when the range is automatic."""
+        with signals_blocked(*self.findChildren(QtWidgets.QWidget)):
+            self._show_model(scene)
+            self._show_optimizer(scene.optimizer)
+            speeds = [value for _, value in SPEEDS]
+            self.speed.setCurrentIndex(speeds.index(options.speed) if options.speed in speeds else 3)
+            self._show_surface(scene, shown_ranges)
+            self.log_surface.setChecked(options.log_surface)
 
+    def _show_model(self, scene: Scene) -> None:
+        self.task.setCurrentIndex(self.task.findData(scene.task))
+        self.dims.setCurrentIndex(self.dims.findData(scene.dims))
+        self.dims.setEnabled(scene.task == "binary")
+        self.classes.setValue(scene.classes if scene.task == "multiclass" else 3)
+        self.classes.setEnabled(scene.task == "multiclass")
         self.loss.clear()
-        for name in TASK_LOSSES[task]:
+        for name in TASK_LOSSES[scene.task]:
             self.loss.addItem(f"{name}: {LOSSES[name].title}", name)
-        self.loss.setCurrentIndex(max(0, self.loss.findData(current)))
+        self.loss.setCurrentIndex(max(0, self.loss.findData(scene.loss)))
+        model, loss, mean = formula_lines(scene.task, scene.loss)
+        self.formula.setText(f"<div style='font-size:11pt'>{model}<br>{loss}<br>{mean}</div>")
+        classes = 0 if scene.task == "regression" else scene.classes
+        self.palette.set_classes(classes, min(self.palette.current(), max(classes - 1, 0)))
+
+    def _show_optimizer(self, config: OptimizerConfig) -> None:
+        self.optimizer.setCurrentIndex(self.optimizer.findData(config.name))
+        self.learning_rate.setValue(config.lr)
+        self.momentum.setValue(config.effective_momentum)
+        self.momentum.setEnabled(config.name in MOMENTUM_DEFAULTS)
+        self.batch_size.setValue(config.batch_size or 0)
+
+    def _show_surface(self, scene: Scene, shown_ranges: tuple | None) -> None:
+        names = scene.shape.param_names()
+        x_axis, y_axis = scene.surface_axes
+        for combo, current in ((self.x_axis, x_axis), (self.y_axis, y_axis)):
+            combo.clear()
+            for name in names:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(names.index(current))
+        fixed = scene.surface.x_range is not None and scene.surface.y_range is not None
+        self.auto_range.setChecked(not fixed)
+        for spin in self.x_range + self.y_range:
+            spin.setEnabled(fixed)
+        ranges = (scene.surface.x_range, scene.surface.y_range) if fixed else shown_ranges
+        self.show_ranges(ranges)
+        resolution = scene.surface.resolution
+        if self.resolution.findData(resolution) < 0:
+            self.resolution.addItem(f"{resolution} × {resolution}", resolution)
+        self.resolution.setCurrentIndex(self.resolution.findData(resolution))
+
+    def show_ranges(self, ranges: tuple | None) -> None:
+        """Show (x_range, y_range) in the range boxes (None: empty boxes), without signals."""
+        values = [0.0] * 4 if ranges is None else [*ranges[0], *ranges[1]]
+        with signals_blocked(*self.x_range, *self.y_range):
+            for spin, value in zip(self.x_range + self.y_range, values, strict=True):
+                spin.setValue(value)
+
+    def show_held(self, text: str) -> None:
+        """The line that says at what values the parameters off the surface's axes are held."""
+        self.held.setText(text)
+
+    # ------------------------------------------------------------------ widgets -> values
+    def task_choice(self) -> tuple[str, int]:
+        """The (task, input dimension) the task and input boxes show."""
+        task = self.task.currentData()
+        dims = 1 if task == "regression" else (self.dims.currentData() if task == "binary" else 2)
+        return task, dims
+
+    def optimizer_config(self, previous: OptimizerConfig) -> OptimizerConfig:
+        """The optimizer the panel shows (momentum None where it is the default and ``previous`` had
+        none); raises LossvizError if it is not valid."""
+        name = self.optimizer.currentData()
+        takes_momentum = name in MOMENTUM_DEFAULTS
+        momentum = self.momentum.value() if takes_momentum else None
+        if name == "nesterov" and not momentum:
+            momentum = 0.9
+            with signals_blocked(self.momentum):
+                self.momentum.setValue(momentum)
+        if takes_momentum and momentum == MOMENTUM_DEFAULTS[name] and previous.momentum is None:
+            momentum = None
+        return OptimizerConfig(name, self.learning_rate.value(), momentum, self.batch_size.value() or None)
+
+    def surface_config(self, previous: SurfaceConfig) -> SurfaceConfig:
+        """The surface the panel shows; raises LossvizError for equal axes or empty ranges."""
+        x_param, y_param = self.x_axis.currentData(), self.y_axis.currentData()
+        if x_param == y_param:
+            raise LossvizError("Choose two different parameters for the surface axes.")
+        x_range = y_range = None
+        if not self.auto_range.isChecked():
+            x_range = (self.x_range[0].value(), self.x_range[1].value())
+            y_range = (self.y_range[0].value(), self.y_range[1].value())
+            if not (x_range[0] < x_range[1] and y_range[0] < y_range[1]):
+                raise LossvizError("Each range needs its low end below its high end.")
+        return SurfaceConfig(x=x_param, y=y_param, x_range=x_range, y_range=y_range,
+                             resolution=self.resolution.currentData(), center=previous.center)
+
+    def generator_choice(self) -> tuple[str, float, int]:
+        """(generator name, noise, seed) of the Data box."""
+        return self.generator.currentData(), self.noise.value(), self.seed.value()
+
+
+def _combo(name: str, items: list) -> QtWidgets.QComboBox:
+    combo = QtWidgets.QComboBox(objectName=name)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
+def _range_spin(name: str) -> QtWidgets.QDoubleSpinBox:
+    spin = QtWidgets.QDoubleSpinBox(objectName=name)
+    spin.setRange(-1e6, 1e6)
+    spin.setDecimals(3)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+def _pair(spins: list[QtWidgets.QDoubleSpinBox]) -> QtWidgets.QWidget:
+    widget = QtWidgets.QWidget()
+    row = QtWidgets.QHBoxLayout(widget)
+    row.setContentsMargins(0, 0, 0, 0)
+    for spin in spins:
+        row.addWidget(spin)
+    return widget
+
+
+def _row(*widgets: QtWidgets.QWidget) -> QtWidgets.QHBoxLayout:
+    row = QtWidgets.QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    return row

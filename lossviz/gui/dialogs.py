@@ -9,6 +9,7 @@ CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
 def show_error(parent, title: str, text: str) -> None:
+    """An error the user can act on, in one dialog."""
     QtWidgets.QMessageBox.critical(parent, title, text)
 
 
@@ -23,7 +24,14 @@ def ask_save_changes(parent, name: str) -> str:
     return {buttons.Save: "save", buttons.Discard: "discard"}.get(buttons(answer), "cancel")
 
 
+def ask_save_elsewhere(parent, text: str) -> bool:
+    """The file cannot be written (read-only): save under another name? True for yes."""
+    answer = QtWidgets.QMessageBox.question(parent, "Cannot save", f"{text}\n\nSave under another name?")
+    return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+
 def ask_restore(parent, when: str) -> bool:
+    """Restore the unsaved work of a window that did not close normally? True for yes."""
     answer = QtWidgets.QMessageBox.question(
         parent, "Restore unsaved work?",
         f"lossviz did not close normally. Restore the unsaved work from {when}?")
@@ -31,14 +39,17 @@ def ask_restore(parent, when: str) -> bool:
 
 
 def open_path(parent, title: str, file_filter: str = SCENE_FILTER) -> str:
+    """A file to open ('' if cancelled)."""
     return QtWidgets.QFileDialog.getOpenFileName(parent, title, "", file_filter)[0]
 
 
 def save_path(parent, title: str, suggestion: str = "", file_filter: str = SCENE_FILTER) -> str:
+    """A file to write ('' if cancelled)."""
     return QtWidgets.QFileDialog.getSaveFileName(parent, title, suggestion, file_filter)[0]
 
 
 def show_text(parent, title: str, html: str) -> None:
+    """Information in a dialog (rich text)."""
     QtWidgets.QMessageBox.information(parent, title, html)
 
 
@@ -70,7 +81,8 @@ def ask_export_options(parent):
     return what.currentData(), scale.currentData()
 
 
-def progress_dialog(parent, title: str, total: int):
+def progress_dialog(parent, title: str, total: int) -> QtWidgets.QProgressDialog:
+    """A window-modal progress dialog with a Cancel button."""
     dialog = QtWidgets.QProgressDialog(title, "Cancel", 0, total, parent)
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)

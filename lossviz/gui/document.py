@@ -7,7 +7,10 @@ but they do make the document "modified".
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -18,103 +21,127 @@ from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES
 from lossviz.core.model import ModelShape
 from lossviz.core.scene import Scene, SurfaceConfig, read_scene, write_scene
 
-# what a change touched, for listeners: the data, the start θ, tuning settings, the surface's settings,
-# view options (speed, theme, log scales: nothing to recompute), or everything
-DATA, START, SETTINGS, SURFACE, VIEW, SCENE = "data", "start", "settings", "surface", "view", "scene"
+
+class Change(enum.Enum):
+    """What a change of the document touched, for its listeners."""
+
+    DATA = "data"  # the samples
+    START = "start"  # the start θ
+    SETTINGS = "settings"  # loss, optimizer, race, steps: the descent starts over
+    SURFACE = "surface"  # the surface's axes, ranges or resolution: the descent goes on
+    VIEW = "view"  # speed, theme, log scales: nothing to recompute
+    SCENE = "scene"  # everything (a file opened, the task changed)
+
+
+THEME_NAMES = ("light", "dark")
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """How the scene is shown, kept in its ``"view"`` key (saved with the file): a wrong value reads as
+    the default, and unknown keys in ``"view"`` are kept."""
+
+    theme: str = "light"
+    speed: float = 30.0  # updates per second, 0: as fast as possible
+    log_surface: bool = False
+    log_loss: bool = False
+
+    @classmethod
+    def of(cls, scene: Scene) -> ViewOptions:
+        """The options stored in ``scene`` (defaults where missing or malformed)."""
+        stored = scene.extra.get("view")
+        stored = stored if isinstance(stored, dict) else {}
+        values: dict[str, Any] = {}
+        theme = stored.get("theme")
+        if theme in THEME_NAMES:
+            values["theme"] = theme
+        speed = stored.get("speed")
+        if isinstance(speed, (int, float)) and not isinstance(speed, bool) and 0 <= speed <= 1e6:
+            values["speed"] = float(speed)
+        for key in ("log_surface", "log_loss"):
+            if isinstance(stored.get(key), bool):
+                values[key] = stored[key]
+        return cls(**values)
 
 
 class FieldsCommand(QUndoCommand):
     """Swap some fields of the scene between two values (undo = swap back)."""
 
-    def __init__(self, document: "Document", text: str, old: dict, new: dict, kind: str, done: bool = False):
+    def __init__(self, document: Document, text: str, old: dict, new: dict, kind: Change, done: bool = False):
         super().__init__(text)
         self.document, self.old, self.new, self.kind = document, old, new, kind
         self.done = done  # the new values are already in place (a finished drag)
 
-    def redo(self):
+    def redo(self) -> None:
+        """Put the new values in place (the first redo of a finished drag does nothing)."""
         if self.done:
             self.done = False
             return
-        self.document._apply(self.new, self.kind)
+        self.document.replace_fields(self.new, self.kind)
 
-    def undo(self):
-        self.document._apply(self.old, self.kind)
+    def undo(self) -> None:
+        """Put the old values back."""
+        self.document.replace_fields(self.old, self.kind)
 
 
 class Document(QObject):
     """The scene being edited, where it lives on disk, and whether it has unsaved changes."""
 
-    changed = Signal(str)  # DATA, START, SETTINGS, SURFACE, VIEW or SCENE
+    changed = Signal(object)  # a Change
     modifiedChanged = Signal(bool)
     pathChanged = Signal(object)
 
-    def __init__(self, scene: Scene, parent=None):
+    def __init__(self, scene: Scene, parent: QObject | None = None):
         super().__init__(parent)
         self.scene = scene
         self.path: Path | None = None
+        self.previewing = False  # a drag is under way: its data changes are not undo steps yet
+        self.drag: int | None = None  # which drag the data changes under way belong to (None: an edit)
+        self._drags = 0
         self.undo_stack = QUndoStack(self)
         self._settings_dirty = False
-        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
-    def _clean_changed(self, clean: bool) -> None:
-        self.modifiedChanged.emit(self.modified)
+    def _on_clean_changed(self, clean: bool) -> None:
+        # from the argument, not the stack: the stack also says so while it is being destroyed
+        self.modifiedChanged.emit(self._settings_dirty or not clean)
 
     @property
     def modified(self) -> bool:
+        """True when the document has changes that are not saved."""
         return self._settings_dirty or not self.undo_stack.isClean()
 
-    @property
-    def shape(self) -> ModelShape:
-        return self.scene.shape
+    def view_options(self) -> ViewOptions:
+        """How the scene is shown (theme, speed, log scales)."""
+        return ViewOptions.of(self.scene)
 
     # ------------------------------------------------------------------ whole documents
     def load(self, scene: Scene, path: Path | None) -> None:
+        """Show ``scene`` (from ``path``, or untitled) with an empty undo history, unmodified."""
         self.scene = scene
         self.path = Path(path) if path is not None else None
+        self.previewing, self.drag = False, None
         self.undo_stack.clear()
-        self._mark_clean()
-        self.changed.emit(SCENE)
+        self.mark_clean()
+        self.changed.emit(Change.SCENE)
         self.pathChanged.emit(self.path)
 
-    def open(self, path) -> None:
+    def open(self, path: str | Path) -> None:
         """Read and validate a file first, so that a bad file leaves this document untouched."""
-        self.load(read_scene(path), path)
+        self.load(read_scene(path), Path(path))
 
-    def save(self, path) -> None:
+    def save(self, path: str | Path) -> None:
+        """Write the scene to ``path`` (atomically); the document then lives there, unmodified."""
         write_scene(self.scene, path)
         self.path = Path(path)
-        self._mark_clean()
+        self.mark_clean()
         self.pathChanged.emit(self.path)
 
-    def _mark_clean(self) -> None:
+    def mark_clean(self) -> None:
+        """Unmodified from now on (saved, or just opened)."""
         self._settings_dirty = False
         self.undo_stack.setClean()
         self.modifiedChanged.emit(self.modified)
-
-    # ------------------------------------------------------------------ edits
-    def _apply(self, fields: dict, kind: str) -> None:
-        self.scene = self.scene.replace(**fields)
-        self.changed.emit(kind)
-
-    def edit_data(self, data: Dataset, text: str) -> None:
-        """An undoable data edit."""
-        self.undo_stack.push(FieldsCommand(self, text, {"data": self.scene.data}, {"data": data}, DATA))
-
-    def preview_data(self, data: Dataset) -> None:
-        """Show data while a drag is under way; ``commit_drag`` makes the whole drag one undo step."""
-        self._apply({"data": data}, DATA)
-
-    def commit_drag(self, before: Dataset, text: str = "Move point") -> None:
-        if before is self.scene.data:
-            return
-        self.undo_stack.push(FieldsCommand(self, text, {"data": before}, {"data": self.scene.data}, DATA, done=True))
-
-    def set_settings(self, kind: str = SETTINGS, **fields) -> None:
-        """Change tuning settings (loss, optimizer, init, surface, steps, extra): not undoable."""
-        if all(_same(getattr(self.scene, key), value) for key, value in fields.items()):
-            return
-        self._apply(fields, kind)
-        self.mark_modified()
 
     def mark_modified(self) -> None:
         """Unsaved without an edit (e.g. work restored after a crash)."""
@@ -122,17 +149,56 @@ class Document(QObject):
             self._settings_dirty = True
             self.modifiedChanged.emit(True)
 
-    def set_view_option(self, key: str, value) -> None:
-        """A view setting kept in the scene's extra "view" key (saved with the file)."""
-        view = dict(self.scene.extra.get("view", {}))
-        if view.get(key) == value:
-            return
-        view[key] = value
-        self.set_settings(VIEW, extra={**self.scene.extra, "view": view})
+    # ------------------------------------------------------------------ edits
+    def replace_fields(self, values: dict, kind: Change) -> None:
+        """Replace some fields of the scene and tell the listeners (undo commands use this)."""
+        self.scene = self.scene.replace(**values)
+        self.changed.emit(kind)
 
-    def view_option(self, key: str, default):
-        view = self.scene.extra.get("view", {})
-        return view.get(key, default) if isinstance(view, dict) else default
+    def edit_data(self, data: Dataset, text: str) -> None:
+        """An undoable data edit."""
+        self.undo_stack.push(FieldsCommand(self, text, {"data": self.scene.data}, {"data": data}, Change.DATA))
+
+    def preview_data(self, data: Dataset) -> None:
+        """Show data while a drag is under way; ``commit_drag`` makes the whole drag one undo step."""
+        if self.drag is None:
+            self._drags += 1
+            self.drag = self._drags
+        self.previewing = True
+        self.replace_fields({"data": data}, Change.DATA)
+
+    def commit_drag(self, before: Dataset, text: str = "Move point") -> None:
+        """End a drag that began on ``before``: listeners hear once more of the data, now final (a full
+        surface, a paused descent told), and the whole drag becomes one undo step."""
+        self.previewing = False
+        if before is not self.scene.data:
+            self.changed.emit(Change.DATA)
+            self.undo_stack.push(FieldsCommand(self, text, {"data": before}, {"data": self.scene.data},
+                                               Change.DATA, done=True))
+        self.drag = None
+
+    def cancel_preview(self) -> None:
+        """A drag ended without a commit (an undo came in the middle of it)."""
+        self.previewing, self.drag = False, None
+
+    def set_settings(self, kind: Change = Change.SETTINGS, **values: Any) -> None:
+        """Change tuning settings (loss, optimizer, init, surface, steps, extra): not undoable."""
+        if all(_same(getattr(self.scene, key), value) for key, value in values.items()):
+            return
+        self.replace_fields(values, kind)
+        self.mark_modified()
+
+    def set_view_options(self, **changes: Any) -> None:
+        """Change view options (ViewOptions fields), kept in the scene's ``"view"`` key."""
+        known = {field.name for field in fields(ViewOptions)}
+        unknown = set(changes) - known
+        if unknown:
+            raise KeyError(f"not a view option: {', '.join(sorted(unknown))}")
+        options = replace(self.view_options(), **changes)
+        stored = self.scene.extra.get("view")
+        view = dict(stored) if isinstance(stored, dict) else {}
+        view.update({key: getattr(options, key) for key in changes})
+        self.set_settings(Change.VIEW, extra={**self.scene.extra, "view": view})
 
     def change_structure(self, text: str, task: str | None = None, dims: int | None = None,
                          classes: int | None = None, data: Dataset | None = None) -> None:
@@ -147,23 +213,18 @@ class Document(QObject):
         dims = dims or scene.dims
         if classes is None:
             classes = scene.classes if scene.task == "multiclass" else 3
-        if task == "binary":
-            classes = 2
-        elif task == "regression":
-            classes = 1
-        if data is None:
-            data = scene.data
+        classes = {"binary": 2, "regression": 1}.get(task, classes)
         new = {
-            "task": task, "dims": dims, "classes": classes, "data": data,
+            "task": task, "dims": dims, "classes": classes, "data": scene.data if data is None else data,
             "loss": scene.loss if scene.loss in TASK_LOSSES[task] else DEFAULT_LOSS[task],
             "init": ModelShape(task, dims, classes).zeros(),
             "surface": SurfaceConfig(resolution=scene.surface.resolution),
         }
         old = {key: getattr(scene, key) for key in new}
-        self.undo_stack.push(FieldsCommand(self, text, old, new, SCENE))
+        self.undo_stack.push(FieldsCommand(self, text, old, new, Change.SCENE))
 
 
-def _same(a, b) -> bool:
+def _same(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
-    return a == b
+    return bool(a == b)

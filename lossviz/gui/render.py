@@ -2,23 +2,36 @@
 
 ``Figure`` lays out the data view, the loss surface and the loss curve (or one of them)
 in one pyqtgraph layout, sized in pixels, with fonts, lines and markers scaled to match;
-``render_scene`` and ``animate_scene`` are what ``lossviz render`` and ``lossviz animate`` do.
+``render_scene`` and ``animate_scene`` are what ``lossviz render`` and ``lossviz animate`` do;
+the app's exports draw the live run's ``Snapshot`` with the same ``Figure``. This module
+imports the plot classes only, never the window.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lossviz.core.errors import LossvizError
 
+if TYPE_CHECKING:
+    from PySide6 import QtGui
+
+    from lossviz.core.experiment import Run
+    from lossviz.core.objective import Objective
+    from lossviz.core.scene import Scene
+    from lossviz.core.surface import Surface
+    from lossviz.core.training import FitResult
+    from lossviz.gui.theme import Theme
+
 LAYOUTS = ("full", "data", "surface", "curve")
-RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#999999")
 MAX_FRAMES = 120
-MODEL_TEXT = {"regression": "ŷ = Wx + b", "binary": "ŷ = σ(Wx + b)", "multiclass": "ŷ = softmax(Wx + b)"}
+Runs = list[tuple["Run", "FitResult"]]
 
 
 def use_offscreen_if_headless() -> None:
@@ -28,7 +41,8 @@ def use_offscreen_if_headless() -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def qt_application():
+def qt_application() -> Any:
+    """The running QApplication, made if there is none."""
     from PySide6 import QtWidgets
 
     return QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
@@ -39,23 +53,35 @@ def content_scale(height: int, scale: float) -> float:
     return scale * max(0.9, 1.3 * height / 1080)
 
 
+def theta_text(theta: np.ndarray) -> str:
+    """θ as 'W = [..], b = [..]' with 3 significant digits."""
+    W = ", ".join(f"{v:.3g}" for v in theta[:, :-1].ravel())
+    b = ", ".join(f"{v:.3g}" for v in theta[:, -1])
+    return f"W = [{W}], b = [{b}]"
+
+
 class Figure:
     """The lossviz figure for slides: header, data | surface / curve, footer with annotations."""
 
-    def __init__(self, scene, theme, size=(1920, 1080), scale: float = 1.0, layout: str = "full",
-                 formula: bool = True):
+    def __init__(self, scene: Scene, theme: Theme, size: tuple[int, int] = (1920, 1080), scale: float = 1.0,
+                 layout: str = "full", formula: bool = True):
         import pyqtgraph as pg
         from PySide6.QtCore import Qt
 
-        from lossviz.gui.figure import DataPlot, LossPlot, SurfacePlot, style_plot
+        from lossviz.gui.data_plot import DataPlot
+        from lossviz.gui.loss_plot import LossPlot
+        from lossviz.gui.plot_style import style_plot
+        from lossviz.gui.surface_plot import SurfacePlot
         from lossviz.gui.theme import configure_pyqtgraph
 
         configure_pyqtgraph()
         qt_application()
         self.scene = scene
         self.layout_name = layout
+        self.formula = formula
         self.pixels = (round(size[0] * scale), round(size[1] * scale))
         self.theme = theme.scaled(content_scale(size[1], scale))
+        self.surface_center: np.ndarray | None = None
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setBackground(theme.background)
         self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
@@ -63,113 +89,136 @@ class Figure:
         grid = self.widget.ci
         grid.setContentsMargins(*(4 * self.theme.scale,) * 4)
         grid.setSpacing(6 * self.theme.scale)
-        columns = 2 if layout == "full" else 1
-        self.header = grid.addLabel("", row=0, col=0, colspan=columns)
-        self.data_plot = self.surface_plot = self.loss_plot = None
-        if layout in ("full", "data"):
-            item = grid.addPlot(row=1, col=0, rowspan=2 if layout == "full" else 1)
-            self.data_plot = DataPlot(item, self.theme)
-        if layout in ("full", "surface"):
-            item = grid.addPlot(row=1, col=1 if layout == "full" else 0)
-            self.surface_plot = SurfacePlot(item, self.theme)
+        full = layout == "full"
+        self.header = grid.addLabel("", row=0, col=0, colspan=2 if full else 1)
+        self.data_plot = DataPlot(grid.addPlot(row=1, col=0, rowspan=2 if full else 1), self.theme) \
+            if layout in ("full", "data") else None
+        self.surface_plot = SurfacePlot(grid.addPlot(row=1, col=1 if full else 0), self.theme) \
+            if layout in ("full", "surface") else None
+        self.loss_plot = None
         if layout in ("full", "curve"):
-            item = grid.addPlot(row=2 if layout == "full" else 1, col=1 if layout == "full" else 0)
+            item = grid.addPlot(row=2 if full else 1, col=1 if full else 0)
             self.loss_plot = LossPlot(item, self.theme)
             style_plot(item, self.theme, "Loss curve", "step", "L(θ|D)")
-        self.footer = grid.addLabel("", row=3, col=0, colspan=columns)
-        if layout == "full":
+        self.footer = grid.addLabel("", row=3, col=0, colspan=2 if full else 1)
+        if full:
             grid.layout.setColumnStretchFactor(0, 1)
             grid.layout.setColumnStretchFactor(1, 1)
             grid.layout.setRowStretchFactor(1, 3)
             grid.layout.setRowStretchFactor(2, 2)
-        self._style = style_plot
-        self.formula = formula
+        self._data_framed = False
         self.widget.show()
 
     # ------------------------------------------------------------------ content
-    def _label(self, label, html: str, size: float) -> None:
+    def _label(self, label: Any, html: str, size: float) -> None:
         label.setText(html, color=self.theme.foreground, size=f"{size:.1f}pt")
 
-    def draw(self, objective, runs, upto: int, surface=None) -> None:
-        """Show the state after ``upto`` steps: runs = [(Run, FitResult)], surface from ``compute_surface``."""
-        from lossviz.core.losses import LOSSES
-        from lossviz.gui.figure import style_surface
-
-        scene, theme = self.scene, self.theme
-        x_param, y_param = scene.surface_axes
-        shape = scene.shape
-        ix, iy = shape.param_index(x_param), shape.param_index(y_param)
-        race = len(runs) > 1
+    def draw(self, objective: Objective, runs: Runs, upto: int, surface: Surface | None = None,
+             surface_center: np.ndarray | None = None) -> None:
+        """Show the first ``upto`` + 1 entries of each run (runs = [(Run, FitResult)], the main run first)
+        and ``surface`` (from ``compute_surface``, or the one a window shows, held at ``surface_center``)."""
+        if surface_center is not None:
+            self.surface_center = surface_center
+        self._draw_header()
         first = runs[0][1]
-        k = min(upto, first.steps)
-        theta = first.thetas[k]
-        title = scene.extra.get("title") if isinstance(scene.extra.get("title"), str) else ""
-        header = f"<b>{title}</b>" if title else ""
-        if self.formula:
-            loss = LOSSES[scene.loss]
-            mean = "L(θ|D) = mean<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)"
-            card = f"{MODEL_TEXT[scene.task]} &nbsp;·&nbsp; {loss.formula} &nbsp;·&nbsp; {mean}"
-            header = f"{header}<br>{card}" if header else card
-        self._label(self.header, header, theme.font * 1.15)
-
+        theta = first.thetas[min(upto, first.steps)]
         if self.data_plot is not None:
-            self.data_plot.set_model(shape, scene.data, theta, objective.per_sample(theta))
-            self._style(self.data_plot.plot, theme, "Data and model" + (f" ({runs[0][0].label})" if race else ""),
-                        *self.data_plot.labels())
+            from lossviz.gui.plot_style import style_plot
+
+            self.data_plot.set_model(self.scene.shape, self.scene.data, theta, objective.per_sample(theta))
+            title = "Data and model" + (f" ({runs[0][0].label})" if len(runs) > 1 else "")
+            style_plot(self.data_plot.plot, self.theme, title, *self.data_plot.labels())
         if self.surface_plot is not None:
-            style_surface(self.surface_plot.plot, theme, x_param, y_param)
-            if surface is not None:
-                self.surface_plot.set_surface(surface)
-            start = scene.init[[ix[0], iy[0]], [ix[1], iy[1]]]
-            if race:
-                paths = [(run.label, RUN_COLORS[i % len(RUN_COLORS)],
-                          result.thetas[:min(upto, result.steps) + 1][:, [ix[0], iy[0]], [ix[1], iy[1]]])
-                         for i, (run, result) in enumerate(runs)]
-                self.surface_plot.set_race(paths, start)
-            else:
-                path = first.thetas[:k + 1][:, [ix[0], iy[0]], [ix[1], iy[1]]]
-                self.surface_plot.set_path(path, start, path[-1])
+            self._draw_surface(runs, upto, surface)
         if self.loss_plot is not None:
-            if race:
-                self.loss_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)],
-                                          r.step_axis[:min(upto, r.steps) + 1], r.losses[:min(upto, r.steps) + 1])
-                                         for i, (run, r) in enumerate(runs)])
-                self.loss_plot.plot.setXRange(0, max(r.step_axis[-1] for _, r in runs), padding=0.02)
-            else:
-                self.loss_plot.set_history(first.step_axis[:k + 1], first.losses[:k + 1])
-                self.loss_plot.plot.setXRange(0, max(1, first.step_axis[-1]), padding=0.02)
-                self.loss_plot.plot.setYRange(0, float(np.max(first.losses)), padding=0.05)
-        self._label(self.footer, self._annotation(runs, upto, surface), theme.font)
+            self._draw_curve(runs, upto)
+        self._label(self.footer, self._annotation(runs, upto, surface), self.theme.font)
         self.frame()
 
-    def _annotation(self, runs, upto, surface) -> str:
+    def _draw_header(self) -> None:
+        from lossviz.core.notation import formula_lines
+
+        title = self.scene.extra.get("title")
+        header = f"<b>{title}</b>" if isinstance(title, str) and title else ""
+        if self.formula:
+            card = " &nbsp;·&nbsp; ".join(formula_lines(self.scene.task, self.scene.loss))
+            header = f"{header}<br>{card}" if header else card
+        self._label(self.header, header, self.theme.font * 1.15)
+
+    def _draw_surface(self, runs: Runs, upto: int, surface: Surface | None) -> None:
+        from lossviz.gui.surface_plot import style_surface
+        from lossviz.gui.theme import RUN_COLORS
+
+        assert self.surface_plot is not None
+        scene = self.scene
+        x_param, y_param = scene.surface_axes
+        (xi, xj), (yi, yj) = scene.shape.param_index(x_param), scene.shape.param_index(y_param)
+        style_surface(self.surface_plot.plot, self.theme, x_param, y_param)
+        if surface is not None:
+            self.surface_plot.set_surface(surface)
+        start = scene.init[[xi, yi], [xj, yj]]
+        paths = [result.thetas[:min(upto, result.steps) + 1][:, [xi, yi], [xj, yj]] for _, result in runs]
+        if len(runs) > 1:
+            self.surface_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)], path)
+                                        for i, ((run, _), path) in enumerate(zip(runs, paths, strict=True))], start)
+        else:
+            self.surface_plot.set_path(paths[0], start, paths[0][-1])
+
+    def _draw_curve(self, runs: Runs, upto: int) -> None:
+        from lossviz.gui.theme import RUN_COLORS
+
+        assert self.loss_plot is not None
+
+        def shown(result: FitResult) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            k = min(upto, result.steps) + 1
+            stretches = None if result.stretches is None else result.stretches[:k]
+            return result.step_axis[:k], result.losses[:k], stretches
+
+        if len(runs) > 1:
+            self.loss_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)], *shown(result))
+                                     for i, (run, result) in enumerate(runs)])
+        else:
+            self.loss_plot.set_history(*shown(runs[0][1])[:2], stretches=shown(runs[0][1])[2])
+        # the axes of the whole runs, so that the frames of an animation share them
+        last = max(float(result.step_axis[-1]) for _, result in runs)
+        first = min(float(result.step_axis[0]) for _, result in runs)
+        losses = np.concatenate([result.losses for _, result in runs])
+        losses = losses[np.isfinite(losses)]
+        box = self.loss_plot.plot.getViewBox()
+        box.setXRange(first, max(first + 1, last), padding=0.02)
+        if losses.size and losses.max() > losses.min():
+            box.setYRange(float(losses.min()), float(losses.max()), padding=0.05)
+
+    def _annotation(self, runs: Runs, upto: int, surface: Surface | None) -> str:
+        from lossviz.gui.theme import RUN_COLORS
+
         scene = self.scene
         parts = []
         for i, (run, result) in enumerate(runs):
             k = min(upto, result.steps)
-            theta = result.thetas[k]
-            W = ", ".join(f"{v:.3g}" for v in theta[:, :-1].ravel())
-            b = ", ".join(f"{v:.3g}" for v in theta[:, -1])
-            color = RUN_COLORS[i % len(RUN_COLORS)] if len(runs) > 1 else self.theme.foreground
-            name = f"<span style='color:{color}'><b>{run.label}</b></span>: " if len(runs) > 1 else ""
-            parts.append(f"{name}step {result.step_axis[k]} · L(θ|D) = {result.losses[k]:.4g} · W = [{W}], b = [{b}]")
+            name = ""
+            if len(runs) > 1:
+                color = RUN_COLORS[i % len(RUN_COLORS)]
+                name = f"<span style='color:{color}'><b>{run.label}</b></span>: "
+            parts.append(f"{name}step {result.step_axis[k]} · L(θ|D) = {result.losses[k]:.4g} · "
+                         f"{theta_text(result.thetas[k])}")
         held = [n for n in scene.shape.param_names() if n not in scene.surface_axes]
-        if held and surface is not None and self.surface_plot is not None:
-            shape = scene.shape
-            center = self.surface_center
+        if held and surface is not None and self.surface_plot is not None and self.surface_center is not None:
+            center, shape = self.surface_center, scene.shape
             values = ", ".join(f"{n} = {center[shape.param_index(n)]:.3g}" for n in held[:6])
             parts.append(f"surface: {values}{' …' if len(held) > 6 else ''} held fixed")
         return "<br>".join(parts)
 
     def frame(self) -> None:
-        if self.data_plot is not None and not getattr(self, "_framed", False):
+        """Frame the data (once) and the surface."""
+        if self.data_plot is not None and not self._data_framed:
             self.data_plot.frame_data()
-            self._framed = True
+            self._data_framed = True
             self.data_plot.redraw()
         if self.surface_plot is not None:
             self.surface_plot.frame_surface()
 
-    def compute_surface(self, objective, runs, upto: int):
+    def compute_surface(self, objective: Objective, runs: Runs, upto: int) -> Surface:
         """The surface for this figure: axes and ranges from the scene; parameters off the axes held at the
         (first run's) θ after ``upto`` steps for one run, at the start θ for a race."""
         from lossviz.core.experiment import surface_spec
@@ -185,7 +234,7 @@ class Figure:
             return loss_surface(objective, spec)
 
     # ------------------------------------------------------------------ output
-    def image(self):
+    def image(self) -> QtGui.QImage:
         """The figure as a QImage of exactly the requested pixel size."""
         from PySide6 import QtGui
 
@@ -198,10 +247,8 @@ class Figure:
         painter.end()
         return image
 
-    def save(self, path) -> None:
+    def save(self, path: str | Path) -> None:
         """Write PNG, SVG (real vectors, via QSvgGenerator) or PDF, chosen by the suffix, atomically."""
-        from PySide6 import QtCore, QtGui
-
         from lossviz.core.files import atomic_output
 
         path = Path(path)
@@ -245,11 +292,12 @@ class Figure:
         painter.end()
 
     def close(self) -> None:
+        """Let the offscreen widget go."""
         self.widget.close()
         self.widget.deleteLater()
 
 
-def qimage_to_pil(image):
+def qimage_to_pil(image: QtGui.QImage) -> Any:
     """A QImage as a Pillow RGB image (copied)."""
     from PIL import Image
     from PySide6 import QtGui
@@ -260,8 +308,9 @@ def qimage_to_pil(image):
     return Image.fromarray(data[:, :3 * width].reshape(height, width, 3).copy())
 
 
-def render_scene(scene, output, size=(1920, 1080), scale=1.0, theme_name="light", steps=None,
-                 layout="full", formula=True) -> None:
+def render_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (1920, 1080), scale: float = 1.0,
+                 theme_name: str = "light", steps: int | None = None, layout: str = "full",
+                 formula: bool = True) -> None:
     """``lossviz render``: fit the scene (or its race) and write one figure."""
     from lossviz.core.experiment import fit_runs
     from lossviz.gui.theme import THEMES
@@ -283,17 +332,7 @@ def frame_steps(total: int, limit: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.linspace(0, total, min(total + 1, limit)).round().astype(int))
 
 
-def animate_scene(scene, output, size=(800, 450), fps=12, steps=None, theme_name="light", layout="full",
-                  progress=None, cancelled=None) -> bool:
-    """``lossviz animate``: one frame per shown step; GIF via Pillow, MP4 via imageio-ffmpeg.
-
-    progress(done, total) is called after each frame; cancelled() returning True stops the
-    export and leaves no file. Returns False if cancelled.
-    """
-    from lossviz.core.experiment import fit_runs
-    from lossviz.gui.theme import THEMES
-
-    output = Path(output)
+def _check_animation_format(output: Path) -> None:
     suffix = output.suffix.lower()
     if suffix == ".mp4":
         try:
@@ -304,6 +343,22 @@ def animate_scene(scene, output, size=(800, 450), fps=12, steps=None, theme_name
                                "(or write a .gif)") from None
     elif suffix != ".gif":
         raise LossvizError(f"{output}: cannot tell the format (use .gif or .mp4)")
+
+
+def animate_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (800, 450), fps: int = 12,
+                  steps: int | None = None, theme_name: str = "light", layout: str = "full",
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> bool:
+    """``lossviz animate``: one frame per shown step; GIF via Pillow, MP4 via imageio-ffmpeg.
+
+    progress(done, total) is called after each frame; cancelled() returning True stops the
+    export and leaves no file. Returns False if cancelled.
+    """
+    from lossviz.core.experiment import fit_runs
+    from lossviz.gui.theme import THEMES
+
+    output = Path(output)
+    _check_animation_format(output)
     objective = scene.objective()
     runs = fit_runs(scene, steps)
     total = max(result.steps for _, result in runs)
@@ -324,16 +379,20 @@ def animate_scene(scene, output, size=(800, 450), fps=12, steps=None, theme_name
                 progress(done, len(shown))
     finally:
         figure.close()
+    _write_animation(frames, output, fps)
+    return True
+
+
+def _write_animation(frames: list[Any], output: Path, fps: int) -> None:
     from lossviz.core.files import atomic_output
 
     with atomic_output(output) as tmp:
-        if suffix == ".gif":
-            duration = max(20, round(1000 / fps))
+        if output.suffix.lower() == ".gif":
             from PIL import Image
 
             palette = [frame.quantize(colors=255, method=Image.Quantize.FASTOCTREE) for frame in frames]
-            palette[0].save(tmp, format="GIF", save_all=True, append_images=palette[1:], duration=duration, loop=0,
-                            disposal=1)
+            palette[0].save(tmp, format="GIF", save_all=True, append_images=palette[1:],
+                            duration=max(20, round(1000 / fps)), loop=0, disposal=1)
         else:
             import imageio.v2 as imageio
 
@@ -341,4 +400,3 @@ def animate_scene(scene, output, size=(800, 450), fps=12, steps=None, theme_name
                                     format="FFMPEG") as writer:
                 for frame in frames:
                     writer.append_data(np.asarray(frame))
-    return True

@@ -1,75 +1,35 @@
 """Background workers: gradient descent and loss surfaces off the GUI thread.
 
 Both receive immutable snapshots (copied arrays, config, θ) tagged with a generation and
-send results back by signals; the window drops results whose generation is stale.
+send results back by signals; the live run (live.py) drops results whose generation is
+stale. How they keep out of the GUI thread's way is written down in pacing.py.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from lossviz.core.dataset import Dataset
+from lossviz.core.errors import Cancelled
+from lossviz.core.experiment import frame_ranges
 from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
-from lossviz.core.surface import SurfaceSpec, auto_range, landmarks, loss_surface
+from lossviz.core.surface import Surface, SurfaceSpec, loss_surface
 from lossviz.core.training import Trainer, fit
+from lossviz.gui.pacing import ACK_TIMEOUT, GuiBusy
 
 EMIT_INTERVAL = 0.05  # seconds between progress signals (at most 20 per second: each costs a repaint)
 WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands (pause, new data) are served promptly
-ACK_TIMEOUT = 0.25  # seconds after which a worker goes on even if the GUI never said it finished drawing
 MAX_POINTS_PER_EMIT = 64
 SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
-
-
-class GuiBusy:
-    """Tells the workers that the GUI thread is drawing, so that they keep out of its way: Python
-    threads share one interpreter lock, and a worker running numpy at the same time makes every
-    pyqtgraph call in the GUI thread wait for it. ``hold``/``release`` are called by the GUI thread
-    only (they nest); a hold older than ACK_TIMEOUT is ignored, so a worker never waits for ever."""
-
-    def __init__(self):
-        self._idle = threading.Event()  # waiting on it costs no interpreter lock
-        self._idle.set()
-        self._holds = 0
-        self.since = 0.0
-
-    def hold(self) -> None:
-        if self._holds == 0:
-            self.since = time.perf_counter()
-            self._idle.clear()
-        self._holds += 1
-
-    def release(self) -> bool:
-        """True when this was the last hold (the workers may go on)."""
-        self._holds = max(0, self._holds - 1)
-        if self._holds == 0:
-            self._idle.set()
-            return True
-        return False
-
-    def release_all(self) -> None:
-        self._holds = 0
-        self._idle.set()
-
-    def remaining(self, now: float | None = None) -> float:
-        """Seconds a worker should still wait (0: the GUI is not drawing)."""
-        if self._idle.is_set():
-            return 0.0
-        now = time.perf_counter() if now is None else now
-        return max(0.0, ACK_TIMEOUT - (now - self.since))
-
-    def wait(self) -> None:
-        """Block (without the interpreter lock) until the GUI has finished drawing or the hold is too old."""
-        remaining = self.remaining()
-        if remaining > 0:
-            self._idle.wait(remaining)
 
 
 @dataclass(frozen=True)
@@ -82,10 +42,12 @@ class Problem:
     y: np.ndarray
 
     @classmethod
-    def snapshot(cls, shape: ModelShape, loss: str, data: Dataset) -> "Problem":
+    def snapshot(cls, shape: ModelShape, loss: str, data: Dataset) -> Problem:
+        """A Problem holding copies of ``data``'s arrays."""
         return cls(shape, loss, data.X.copy(), data.y.copy())
 
     def objective(self) -> Objective:
+        """L(θ|D) over a private copy of the data."""
         return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X.copy(), self.y.copy()))
 
 
@@ -99,7 +61,10 @@ class TrainingRequest:
     optimizer: OptimizerConfig
     seed: int
     reset: bool = True
-    rivals: tuple = ()  # OptimizerConfigs racing the main run from the same start
+    rivals: tuple[OptimizerConfig, ...] = ()  # racing the main run from the same start
+
+
+Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # steps, losses, grad norms, θs
 
 
 @dataclass(frozen=True)
@@ -109,6 +74,7 @@ class Progress:
     generation: int
     steps: np.ndarray  # (m,) step numbers of the entries below
     losses: np.ndarray  # (m,)
+    grad_norms: np.ndarray  # (m,)
     thetas: np.ndarray  # (m, k, d+1)
     theta: np.ndarray  # current θ
     step: int
@@ -116,7 +82,8 @@ class Progress:
     grad_norm: float
     running: bool
     diverged: bool = False
-    rivals: tuple = ()  # per rival: (steps, losses, thetas) since the last report, like the main run's
+    answered: int = 0  # commands (configure, set_running, step_once) handled before this report
+    rivals: tuple[Entries, ...] = ()  # per rival: entries since the last report, like the main run's
 
 
 def decimate(count: int, limit: int) -> np.ndarray:
@@ -134,23 +101,28 @@ class TrajectoryBuffer:
     def __init__(self, shape: tuple[int, ...], capacity: int = 1024):
         self.steps = np.empty(capacity, dtype=np.int64)
         self.losses = np.empty(capacity)
+        self.grad_norms = np.empty(capacity)
         self.thetas = np.empty((capacity, *shape))
         self.count = 0
 
-    def append(self, step: int, loss: float, theta: np.ndarray) -> None:
+    def append(self, trainer: Trainer) -> None:
+        """The trainer's current entry: step, L, ‖∇L‖ and θ."""
         if self.count == len(self.steps):  # grow by doubling
             self.steps = np.concatenate([self.steps, np.empty_like(self.steps)])
             self.losses = np.concatenate([self.losses, np.empty_like(self.losses)])
+            self.grad_norms = np.concatenate([self.grad_norms, np.empty_like(self.grad_norms)])
             self.thetas = np.concatenate([self.thetas, np.empty_like(self.thetas)])
-        self.steps[self.count] = step
-        self.losses[self.count] = loss
-        self.thetas[self.count] = theta
+        self.steps[self.count] = trainer.steps
+        self.losses[self.count] = trainer.loss
+        self.grad_norms[self.count] = trainer.grad_norm
+        self.thetas[self.count] = trainer.theta
         self.count += 1
 
-    def drain(self, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def drain(self, limit: int) -> Entries:
         """At most ``limit`` of the entries (evenly spread, always the last), as fresh arrays; then empty."""
         keep = decimate(self.count, limit)
-        entries = self.steps[keep], self.losses[keep], self.thetas[keep]  # fancy indexing copies
+        # fancy indexing copies
+        entries = self.steps[keep], self.losses[keep], self.grad_norms[keep], self.thetas[keep]
         self.count = 0
         return entries
 
@@ -179,6 +151,7 @@ class TrainingWorker(QObject):
         # False from a report until acknowledge(), when the GUI has drawn it: no queue of stale reports
         # builds up, and the worker does not compete with the GUI thread while it draws
         self.delivered = True
+        self.answered = 0
 
     @Slot()
     def initialize(self):
@@ -189,6 +162,8 @@ class TrainingWorker(QObject):
 
     @Slot(object)
     def configure(self, request: TrainingRequest):
+        """Start over from the request's θ, or go on with θ and optimizer state on its new data."""
+        self.answered += 1
         self.generation = request.generation
         objective = request.problem.objective()
         if request.reset or self.trainer is None or self.trainer.theta.shape != request.theta.shape:
@@ -196,19 +171,18 @@ class TrainingWorker(QObject):
             self.rivals = [Trainer(objective, request.theta, config, request.seed) for config in request.rivals]
         else:  # the data changed under a running descent: keep θ and the optimizers' state
             for trainer in [self.trainer, *self.rivals]:
-                trainer.objective = objective
-                trainer.order, trainer.cursor = np.empty(0, dtype=np.int64), 0
-                trainer.loss, trainer.grad = objective.value_and_grad(trainer.theta)
-                trainer.grad_norm = float(np.sqrt(np.vdot(trainer.grad, trainer.grad)))
+                trainer.use_objective(objective)
         self._buffer = TrajectoryBuffer(self.trainer.theta.shape)
-        self._buffer.append(self.trainer.steps, self.trainer.loss, self.trainer.theta)
+        self._buffer.append(self.trainer)
         self._rival_buffers = [TrajectoryBuffer(r.theta.shape) for r in self.rivals]
-        for rival, buffer in zip(self.rivals, self._rival_buffers):
-            buffer.append(rival.steps, rival.loss, rival.theta)
+        for rival, buffer in zip(self.rivals, self._rival_buffers, strict=True):
+            buffer.append(rival)
         self._emit(diverged=False)
 
     @Slot(bool)
     def set_running(self, running: bool):
+        """Run (at ``speed``) or pause; answered with a report."""
+        self.answered += 1
         self.running = running and self.trainer is not None
         self._owed = 0.0
         self._last_tick = time.perf_counter()
@@ -239,6 +213,8 @@ class TrainingWorker(QObject):
 
     @Slot()
     def step_once(self):
+        """One update, answered with a report."""
+        self.answered += 1
         if self.trainer is None:
             return
         self._advance(1)
@@ -263,10 +239,10 @@ class TrainingWorker(QObject):
                     self.timer.stop()
                 self._emit(diverged=True)
                 return False
-            self._buffer.append(trainer.steps, trainer.loss, trainer.theta)
-            for rival, buffer in zip(self.rivals, self._rival_buffers):
+            self._buffer.append(trainer)
+            for rival, buffer in zip(self.rivals, self._rival_buffers, strict=True):
                 if rival.steps == trainer.steps - 1 and rival.step():  # a diverged rival stays where it was
-                    buffer.append(rival.steps, rival.loss, rival.theta)
+                    buffer.append(rival)
             if deadline is not None and (time.perf_counter() > deadline or self.busy.remaining()):
                 break
         return True
@@ -301,19 +277,24 @@ class TrainingWorker(QObject):
         if trainer is None:
             return
         self.delivered = False
-        steps, losses, thetas = self._buffer.drain(MAX_POINTS_PER_EMIT)
+        steps, losses, grad_norms, thetas = self._buffer.drain(MAX_POINTS_PER_EMIT)
         rivals = tuple(buffer.drain(MAX_POINTS_PER_EMIT) for buffer in self._rival_buffers)
-        self.progress.emit(Progress(self.generation, steps, losses, thetas, trainer.theta.copy(), trainer.steps,
-                                    trainer.loss, trainer.grad_norm, self.running, diverged, rivals))
+        self.progress.emit(Progress(self.generation, steps, losses, grad_norms, thetas, trainer.theta.copy(),
+                                    trainer.steps, trainer.loss, trainer.grad_norm, self.running, diverged,
+                                    self.answered, rivals))
         self._last_emit = time.perf_counter()
         time.sleep(0)  # let the GUI thread take the GIL right away
 
 
 @dataclass(frozen=True)
 class SurfaceRequest:
-    """A surface to compute; ranges None means frame the start, a preview path and the minimum."""
+    """A surface to compute. ``generation`` numbers the question (loss, axes, ranges, scene), ``data_version``
+    the dataset, ``sequence`` the request; ranges None mean: frame the start, a preview descent
+    (``preview_steps`` of ``optimizer``), the ``path`` so far and, for L2, the minimum."""
 
     generation: int
+    sequence: int
+    data_version: int
     problem: Problem
     x_param: str
     y_param: str
@@ -324,21 +305,32 @@ class SurfaceRequest:
     start: np.ndarray
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
     preview_steps: int = 100
+    seed: int = 0
     coarse: bool = False
     path: np.ndarray | None = None  # θ's visited so far, to keep in the frame
+
+    @property
+    def framing(self) -> bool:
+        """True when the worker chooses the ranges (automatic range, to be framed anew)."""
+        return self.x_range is None or self.y_range is None
 
 
 @dataclass(frozen=True)
 class SurfaceResult:
-    generation: int
+    """A computed surface, with the request it answers and the grid it used."""
+
     request: SurfaceRequest
     spec: SurfaceSpec
-    surface: object  # lossviz.core.surface.Surface
+    surface: Surface
     seconds: float
 
 
 class SurfaceWorker(QObject):
-    """Computes surfaces one at a time, always the latest request (older pending ones are skipped)."""
+    """Computes surfaces one at a time, always the latest request (older pending ones are skipped).
+
+    Work in progress is cancelled between chunks (and during a preview fit) when the window closes
+    (``cancel``) or asks another question (``supersede`` with a newer generation); both are called
+    from the GUI thread and only set plain values, which is safe while this thread computes."""
 
     ready = Signal(object)
 
@@ -346,44 +338,71 @@ class SurfaceWorker(QObject):
         super().__init__()
         self.busy = busy or GuiBusy()
         self.pending: SurfaceRequest | None = None
+        self.latest_generation = -1
+        self.cancelled = threading.Event()
+        self.computed = 0  # surfaces finished (tests count them)
+
+    def supersede(self, generation: int) -> None:
+        """A new question (GUI thread): work on an older generation stops at its next chunk."""
+        self.latest_generation = generation
+
+    def cancel(self) -> None:
+        """Stop for good (GUI thread, before the thread is ended): work in progress stops at its next chunk."""
+        self.cancelled.set()
 
     @Slot(object)
-    def request(self, request: SurfaceRequest):
+    def request(self, request: SurfaceRequest) -> None:
+        """Compute ``request`` next, dropping any request still waiting."""
         self.pending = request
         QTimer.singleShot(0, self._process)
 
+    def _stale(self, request: SurfaceRequest) -> bool:
+        return self.cancelled.is_set() or request.generation < self.latest_generation
+
+    def _check(self, request: SurfaceRequest) -> None:
+        """Between chunks: wait while the GUI draws, then stop if the work is no longer wanted."""
+        self.busy.wait()
+        if self._stale(request):
+            raise Cancelled()
+
     @Slot()
-    def _process(self):
+    def _process(self) -> None:
         self.busy.wait()  # not while the window draws (the last surface, say); a newer request may come meanwhile
         request, self.pending = self.pending, None
-        if request is None:
+        if request is None or self._stale(request):
             return
         started = time.perf_counter()
+        try:
+            spec, surface = self._compute(request)
+        except Cancelled:
+            return
+        self.computed += 1
+        self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started))
+        time.sleep(0)
+
+    def _compute(self, request: SurfaceRequest) -> tuple[SurfaceSpec, Surface]:
         objective = request.problem.objective()
-        x_range, y_range = request.x_range, request.y_range
-        if x_range is None or y_range is None:
-            shape = request.problem.shape
-            path = fit(objective, request.start, request.optimizer, request.preview_steps).thetas
+        path = None
+        if request.framing:
+            path = fit(objective, request.start, request.optimizer, request.preview_steps, seed=request.seed,
+                       should_stop=lambda: self._stale(request)).thetas
             if request.path is not None and len(request.path):
                 path = np.concatenate([path, request.path])
-            points = landmarks(objective, request.start, path)
-            ix, iy = shape.param_index(request.x_param), shape.param_index(request.y_param)
-            x_range = x_range or auto_range(points[:, ix[0], ix[1]])
-            y_range = y_range or auto_range(points[:, iy[0], iy[1]])
+        x_range, y_range = frame_ranges(objective, request.start, path, request.x_param, request.y_param,
+                                        request.x_range, request.y_range)
         spec = SurfaceSpec(request.x_param, request.y_param, x_range, y_range, request.resolution,
                            request.center.copy())
         # one thread: the other core belongs to the GUI and the training worker; small chunks, and
         # between them a wait while the GUI draws
         surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
-                               between_chunks=self.busy.wait)
-        self.ready.emit(SurfaceResult(request.generation, request, spec, surface, time.perf_counter() - started))
-        time.sleep(0)
+                               between_chunks=lambda: self._check(request))
+        return spec, surface
 
 
 class WorkerThread:
     """A worker QObject living in its own QThread; ``stop`` ends it cleanly."""
 
-    def __init__(self, worker: QObject, name: str):
+    def __init__(self, worker: Any, name: str):
         self.worker = worker
         self.thread = QThread()
         self.thread.setObjectName(name)
@@ -393,9 +412,11 @@ class WorkerThread:
         self.thread.start()
 
     def stop(self) -> None:
-        """Let the worker stop its own timers, then end the thread and wait for it."""
+        """Cancel long work, let the worker stop its own timers, then end the thread and wait for it."""
         if not self.thread.isRunning():
             return
+        if hasattr(self.worker, "cancel"):
+            self.worker.cancel()
         if hasattr(self.worker, "running"):
             self.worker.running = False
         if hasattr(self.worker, "stop"):

@@ -12,14 +12,14 @@ from .helpers import click, drag, type_into
 
 def test_clicks_add_labelled_points_where_clicked(make_window, qtbot):
     window = make_window(load_preset("binary-2d-blobs"))
-    view = window.data_view
-    before = window.scene.data.size
+    view = window.views.data_view
+    before = window.document.scene.data.size
     click(view, -2.8, 3.0)
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_1)
-    assert window.current_label == 1
+    assert window.editor.current_label == 1
     click(view, 2.9, -2.9)
-    data = window.scene.data
+    data = window.document.scene.data
     assert data.size == before + 2
     np.testing.assert_allclose(data.X[-2], [-2.8, 3.0], atol=0.03)
     np.testing.assert_allclose(data.X[-1], [2.9, -2.9], atol=0.03)
@@ -31,67 +31,67 @@ def test_digit_typed_into_a_field_edits_the_field(make_window, qtbot):
     window = make_window(load_preset("multiclass-3"))
     spin = window.controls.classes
     type_into(spin, "5")
-    assert window.scene.classes == 5
-    assert window.current_label == 0
+    assert window.document.scene.classes == 5
+    assert window.editor.current_label == 0
 
 
 def test_regression_click_adds_x_and_y(make_window):
     window = make_window(load_preset("linear-regression"))
-    before = window.scene.data.size
-    click(window.data_view, 0.5, -2.5)
-    assert window.scene.data.size == before + 1
-    np.testing.assert_allclose([window.scene.data.X[-1, 0], window.scene.data.y[-1]], [0.5, -2.5], atol=0.03)
+    before = window.document.scene.data.size
+    click(window.views.data_view, 0.5, -2.5)
+    assert window.document.scene.data.size == before + 1
+    np.testing.assert_allclose([window.document.scene.data.X[-1, 0], window.document.scene.data.y[-1]], [0.5, -2.5], atol=0.03)
 
 
 def test_drag_moves_a_point_as_one_undo_step(make_window, qtbot):
     window = make_window(load_preset("binary-2d-blobs"))
-    data = window.scene.data
+    data = window.document.scene.data
     x0, y0 = data.X[0]
     steps_before = window.document.undo_stack.count()
-    drag(window.data_view, (x0, y0), (x0 + 1.0, y0 - 0.5))
-    moved = window.scene.data
+    drag(window.views.data_view, (x0, y0), (x0 + 1.0, y0 - 0.5))
+    moved = window.document.scene.data
     np.testing.assert_allclose(moved.X[0], [x0 + 1.0, y0 - 0.5], atol=0.03)
     np.testing.assert_array_equal(moved.X[1:], data.X[1:])
     assert window.document.undo_stack.count() == steps_before + 1
     window.document.undo_stack.undo()
-    np.testing.assert_array_equal(window.scene.data.X, data.X)
+    np.testing.assert_array_equal(window.document.scene.data.X, data.X)
 
 
 def test_drag_on_empty_space_pans_instead_of_editing(make_window):
     window = make_window(load_preset("binary-2d-blobs"))
-    data = window.scene.data
-    before = window.data_viewbox.viewRange()
-    drag(window.data_view, (2.9, -2.9), (2.0, -2.0))
-    assert window.scene.data is data
-    assert window.data_viewbox.viewRange() != before
+    data = window.document.scene.data
+    before = window.views.data_viewbox.viewRange()
+    drag(window.views.data_view, (2.9, -2.9), (2.0, -2.0))
+    assert window.document.scene.data is data
+    assert window.views.data_viewbox.viewRange() != before
 
 
 def test_right_click_deletes_the_point_under_the_mouse(make_window):
     window = make_window(load_preset("binary-2d-blobs"))
-    data = window.scene.data
-    click(window.data_view, *data.X[3], button=Qt.MouseButton.RightButton)
-    assert window.scene.data.size == data.size - 1
-    np.testing.assert_array_equal(window.scene.data.X, np.delete(data.X, 3, axis=0))
-    click(window.data_view, 2.95, 2.95, button=Qt.MouseButton.RightButton)  # nothing there
-    assert window.scene.data.size == data.size - 1
+    data = window.document.scene.data
+    click(window.views.data_view, *data.X[3], button=Qt.MouseButton.RightButton)
+    assert window.document.scene.data.size == data.size - 1
+    np.testing.assert_array_equal(window.document.scene.data.X, np.delete(data.X, 3, axis=0))
+    click(window.views.data_view, 2.95, 2.95, button=Qt.MouseButton.RightButton)  # nothing there
+    assert window.document.scene.data.size == data.size - 1
 
 
 def test_undo_and_redo_with_keys_cover_every_edit(make_window, qtbot):
     window = make_window(load_preset("binary-2d-blobs"))
-    original = window.scene.data
-    click(window.data_view, -2.5, 2.5)
-    window.clear_data()
-    assert window.scene.data.size == 0
+    original = window.document.scene.data
+    click(window.views.data_view, -2.5, 2.5)
+    window.editor.clear_data()
+    assert window.document.scene.data.size == 0
     window.controls.generator.setCurrentText("XOR")
-    window.generate_data()
-    assert window.scene.data.size > 0
-    view = window.data_view
+    window.editor.generate_data()
+    assert window.document.scene.data.size > 0
+    view = window.views.data_view
     view.setFocus()
     for _ in range(3):
         QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.scene.data == original
+    assert window.document.scene.data == original
     QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.scene.data.size == original.size + 1
+    assert window.document.scene.data.size == original.size + 1
     assert window.document.modified
 
 
@@ -100,17 +100,17 @@ def test_task_change_is_undoable(make_window):
     combo = window.controls.task
     combo.setCurrentIndex(combo.findData("regression"))
     combo.activated.emit(combo.currentIndex())
-    assert window.scene.task == "regression" and window.scene.dims == 1 and window.scene.data.size > 0
+    assert window.document.scene.task == "regression" and window.document.scene.dims == 1 and window.document.scene.data.size > 0
     assert window.controls.loss.currentData() == "l2"
     window.document.undo_stack.undo()
-    assert window.scene.task == "binary" and window.scene.dims == 2
+    assert window.document.scene.task == "binary" and window.document.scene.dims == 2
     assert window.controls.task.currentData() == "binary"
 
 
 @pytest.mark.parametrize("preset", ["binary-1d", "multiclass-3", "xor", "regression-outliers"])
 def test_every_preset_opens_and_accepts_clicks(make_window, preset):
     window = make_window(load_preset(preset))
-    before = window.scene.data.size
-    (x0, x1), (y0, y1) = window.data_viewbox.viewRange()
-    click(window.data_view, x0 + 0.02 * (x1 - x0), y0 + 0.5 * (y1 - y0))
-    assert window.scene.data.size == before + 1
+    before = window.document.scene.data.size
+    (x0, x1), (y0, y1) = window.views.data_viewbox.viewRange()
+    click(window.views.data_view, x0 + 0.02 * (x1 - x0), y0 + 0.5 * (y1 - y0))
+    assert window.document.scene.data.size == before + 1

@@ -12,9 +12,9 @@ from lossviz.core.presets import load_preset
 def trained(make_window, qtbot, preset="binary-2d-blobs", steps=15):
     window = make_window(load_preset(preset))
     for _ in range(steps):
-        window.stepRequested.emit()
-    qtbot.waitUntil(lambda: window.step == steps, timeout=10000)
-    qtbot.waitUntil(window.surface_idle, timeout=10000)
+        window.live.step_once()
+    qtbot.waitUntil(lambda: window.live.step == steps, timeout=10000)
+    qtbot.waitUntil(window.live.surface_idle, timeout=10000)
     return window
 
 
@@ -35,32 +35,32 @@ def test_export_dialog_flow_and_clipboard(make_window, qtbot, tmp_path, dialog_l
     window = trained(make_window, qtbot)
     monkeypatch.setattr(dialogs, "ask_export_options", lambda parent: ("curve", 1))
     dialog_log["answers"]["save_path"] = str(tmp_path / "curve.png")
-    window.export_image_dialog()
+    window.exports.export_image_dialog()
     assert Image.open(tmp_path / "curve.png").size == (1920, 1080)
     dialog_log["answers"]["save_path"] = str(tmp_path / "missing" / "x.png")
-    window.export_image_dialog()
+    window.exports.export_image_dialog()
     assert "cannot write" in dialog_log["errors"][-1][1]
-    window.copy_image()
+    window.exports.copy_image()
     assert QtWidgets.QApplication.clipboard().image().width() == 1920
 
 
 def test_export_animation_and_cancel(make_window, qtbot, tmp_path):
     window = trained(make_window, qtbot, "linear-regression", steps=10)
     seen = []
-    assert window.export_animation(tmp_path / "run.gif", progress=lambda d, t: seen.append((d, t)))
+    assert window.exports.export_animation(tmp_path / "run.gif", progress=lambda d, t: seen.append((d, t)))
     gif = Image.open(tmp_path / "run.gif")
     assert gif.n_frames == 11 and seen[-1] == (11, 11)
-    scene = window.scene
-    assert not window.export_animation(tmp_path / "cancelled.gif", cancelled=lambda: True)
+    scene = window.document.scene
+    assert not window.exports.export_animation(tmp_path / "cancelled.gif", cancelled=lambda: True)
     assert not (tmp_path / "cancelled.gif").exists()
-    assert window.scene is scene and not window.document.modified
+    assert window.document.scene is scene and not window.document.modified
 
 
 def test_dark_theme_applies_to_window_and_exports(make_window, qtbot, tmp_path):
     window = trained(make_window, qtbot)
     window.dark_action.trigger()
-    assert window.theme.name == "dark" and window.scene.extra["view"]["theme"] == "dark"
-    shot = window.data_view.grab().toImage()
+    assert window.theme.name == "dark" and window.document.scene.extra["view"]["theme"] == "dark"
+    shot = window.views.data_view.grab().toImage()
     corner = shot.pixelColor(5, 5)
     assert corner.lightness() < 60
     window.export_image(tmp_path / "dark.png", layout="curve")

@@ -12,8 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
-from lossviz.gui.figure import envelope, thin_path
-from lossviz.gui.workers import ACK_TIMEOUT, GuiBusy, Problem, TrainingRequest, TrainingWorker
+from lossviz.gui.loss_plot import envelope
+from lossviz.gui.surface_plot import thin_path
+from lossviz.gui.pacing import ACK_TIMEOUT, GuiBusy
+from lossviz.gui.workers import Problem, TrainingRequest, TrainingWorker
 
 from .helpers import click
 
@@ -138,18 +140,18 @@ def test_training_goes_on_while_the_window_draws_it(make_window, qtbot):
     """The window's own holds are released after each paint: a flat-out run keeps stepping and reporting."""
     window = make_window(load_preset("multiclass-3"))
     window.controls.speed.setCurrentIndex(window.controls.speed.count() - 1)
-    window._speed_changed()
+    window.controls.speedChosen.emit(window.controls.speed.currentData())
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.step > 2000 and window.surfaceShown > 2, timeout=20000)
+    qtbot.waitUntil(lambda: window.live.step > 2000 and window.live.surfaces_shown > 2, timeout=20000)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.gui_busy.remaining() == 0 and window.training.worker.delivered)
-    assert window.loss == window.objective.value(window.theta)
+    qtbot.waitUntil(lambda: window.live.busy.remaining() == 0 and window.live.training.worker.delivered)
+    assert window.live.loss == window.live.objective.value(window.live.theta)
 
 
 def test_a_following_loss_curve_widens_its_axes_only_when_it_leaves_them(qtbot):
     import pyqtgraph as pg
 
-    from lossviz.gui.figure import LossPlot
+    from lossviz.gui.loss_plot import LossPlot
     from lossviz.gui.theme import LIGHT
 
     widget = pg.PlotWidget()
@@ -178,19 +180,19 @@ def test_a_following_loss_curve_widens_its_axes_only_when_it_leaves_them(qtbot):
 
 def test_pieces_of_gui_work_run_in_order_and_a_surface_waits_its_turn(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    qtbot.waitUntil(lambda: window.surface_idle() and not window._pieces_running, timeout=10000)
+    qtbot.waitUntil(lambda: window.live.surface_idle() and window.live.scheduler.idle(), timeout=10000)
     ran = []
-    window._queue_pieces(lambda: ran.append("a"), lambda: ran.append("b"))
+    window.live.scheduler.queue(lambda: ran.append("a"), lambda: ran.append("b"))
     assert ran == []  # from a timer, after the paint
-    window._queue_pieces(lambda: ran.append("c"), at_once=True)  # others are queued: c waits its turn
+    window.live.scheduler.queue(lambda: ran.append("c"), at_once=True)  # others are queued: c waits its turn
     assert ran == []
-    qtbot.waitUntil(lambda: ran == ["a", "b", "c"] and not window._pieces_running)
-    window._queue_pieces(lambda: ran.append("d"), at_once=True)  # nothing queued: at once
+    qtbot.waitUntil(lambda: ran == ["a", "b", "c"] and window.live.scheduler.idle())
+    window.live.scheduler.queue(lambda: ran.append("d"), at_once=True)  # nothing queued: at once
     assert ran[-1] == "d"
-    qtbot.waitUntil(lambda: not window._pieces_running)
+    qtbot.waitUntil(lambda: window.live.scheduler.idle())
     # a surface from the worker is drawn in its turn, and said so
-    with qtbot.waitSignal(window.surfaceDrawn, timeout=10000) as drawn:
-        click(window.data_view, 0.5, 0.5)
-    assert window.surface_plot.surface is drawn.args[0].surface
-    qtbot.waitUntil(lambda: window.surface_idle() and not window._pieces_running, timeout=10000)
-    assert window.gui_busy.remaining() == 0  # every hold released once its piece was drawn
+    with qtbot.waitSignal(window.live.surfaceReady, timeout=10000) as drawn:
+        click(window.views.data_view, 0.5, 0.5)
+    assert window.views.surface_plot.surface is drawn.args[0].surface
+    qtbot.waitUntil(lambda: window.live.surface_idle() and window.live.scheduler.idle(), timeout=10000)
+    assert window.live.busy.remaining() == 0  # every hold released once its piece was drawn

@@ -57,7 +57,7 @@ RIGHT = Qt.MouseButton.RightButton
 
 def check_consistent(window, where=""):
     """The document and what the window shows of it agree; raises AssertionError otherwise."""
-    scene = window.scene
+    scene = window.document.scene
     data = scene.data
     prefix = f"{where}: " if where else ""
     # the scene validates: it survives its own file format
@@ -74,7 +74,7 @@ def check_consistent(window, where=""):
         top = 2 if scene.task == "binary" else scene.classes
         assert data.size == 0 or (data.y.min() >= 0 and data.y.max() < top), (
             prefix + f"labels {sorted(set(data.y.tolist()))} for {scene.task} with {top} classes")
-    assert window.theta.shape == scene.init.shape, prefix + f"θ {window.theta.shape} vs init {scene.init.shape}"
+    assert window.live.theta.shape == scene.init.shape, prefix + f"θ {window.live.theta.shape} vs init {scene.init.shape}"
     panel = window.controls
     assert panel.task.currentData() == scene.task, prefix + f"task control {panel.task.currentData()} vs {scene.task}"
     assert panel.loss.currentData() == scene.loss, prefix + f"loss control {panel.loss.currentData()} vs {scene.loss}"
@@ -84,7 +84,7 @@ def check_consistent(window, where=""):
         assert panel.dims.currentData() == scene.dims, prefix + "dims control"
     if scene.task == "multiclass":
         assert panel.classes.value() == scene.classes, prefix + "classes control"
-    assert (window.objective is None) == (data.size == 0), prefix + "objective vs empty data"
+    assert (window.live.objective is None) == (data.size == 0), prefix + "objective vs empty data"
 
 
 def data_key(scene):
@@ -145,11 +145,11 @@ class Monkey:
 
     def state(self) -> str:
         window = self.window
-        scene = window.scene
+        scene = window.document.scene
         return (f"{scene.task} d={scene.dims} k={scene.classes} n={scene.data.size} loss={scene.loss} "
                 f"opt={scene.optimizer} run={window.controls.run.isChecked()} "
-                f"speed={window.controls.speed.currentData()} step={window.step} loss={window.loss:.4g} "
-                f"hist={len(window.history_steps)} res={scene.surface.resolution}")
+                f"speed={window.controls.speed.currentData()} step={window.live.step} loss={window.live.loss:.4g} "
+                f"hist={len(window.live.histories[0].steps)} res={scene.surface.resolution}")
 
     def point_in_view(self, box, margin=0.05):
         (x0, x1), (y0, y1) = box.viewRange()
@@ -157,8 +157,8 @@ class Monkey:
         return self.rng.uniform(x0 + mx, x1 - mx), self.rng.uniform(y0 + my, y1 - my)
 
     def visible_points(self):
-        positions = self.window.data_plot.point_positions()
-        (x0, x1), (y0, y1) = self.window.data_viewbox.viewRange()
+        positions = self.window.views.data_plot.point_positions()
+        (x0, x1), (y0, y1) = self.window.views.data_viewbox.viewRange()
         mx, my = 0.02 * (x1 - x0), 0.02 * (y1 - y0)
         inside = ((positions[:, 0] > x0 + mx) & (positions[:, 0] < x1 - mx)
                   & (positions[:, 1] > y0 + my) & (positions[:, 1] < y1 - my))
@@ -168,19 +168,19 @@ class Monkey:
         """The pointer moves off the surface view to act somewhere else: Qt would send it a Leave
         event (QTest's synthetic mouse moves do not), so send that here."""
         if self.pointer_on_surface:
-            QtWidgets.QApplication.sendEvent(self.window.surface_view, QtCore.QEvent(QtCore.QEvent.Type.Leave))
+            QtWidgets.QApplication.sendEvent(self.window.views.surface_view, QtCore.QEvent(QtCore.QEvent.Type.Leave))
             self.pointer_on_surface = False
             self.events += 1
 
     def focus_data(self):
-        view = self.window.data_view
+        view = self.window.views.data_view
         if not view.hasFocus():
             view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def key(self, key, modifiers=NO, widget=None):
         if widget is None:
             self.focus_data()
-            widget = self.window.data_view
+            widget = self.window.views.data_view
         QTest.keyClick(widget, key, modifiers)
         self.events += 2
 
@@ -194,9 +194,9 @@ class Monkey:
 
     # -- data view
     def click_add(self):
-        x, y = self.point_in_view(self.window.data_viewbox)
+        x, y = self.point_in_view(self.window.views.data_viewbox)
         self.note(f"left click data ({x:.3f}, {y:.3f})")
-        click(self.window.data_view, x, y)
+        click(self.window.views.data_view, x, y)
         self.events += 2
 
     def right_click_point(self):
@@ -205,10 +205,10 @@ class Monkey:
             i = int(self.rng.choice(list(visible)))
             x, y = positions[i]
         else:
-            x, y = self.point_in_view(self.window.data_viewbox)
+            x, y = self.point_in_view(self.window.views.data_viewbox)
             i = None
         self.note(f"right click data point {i} ({x:.3f}, {y:.3f})")
-        click(self.window.data_view, x, y, button=RIGHT)
+        click(self.window.views.data_view, x, y, button=RIGHT)
         self.events += 2
 
     def drag_point(self):
@@ -217,10 +217,10 @@ class Monkey:
             return self.click_add()
         i = int(self.rng.choice(list(visible)))
         start = tuple(positions[i])
-        end = self.point_in_view(self.window.data_viewbox)
+        end = self.point_in_view(self.window.views.data_viewbox)
         steps = self.rng.randint(1, 6)
         self.note(f"drag data point {i} {start[0]:.3f},{start[1]:.3f} -> {end[0]:.3f},{end[1]:.3f} in {steps}")
-        drag(self.window.data_view, start, end, steps=steps)
+        drag(self.window.views.data_view, start, end, steps=steps)
         self.events += steps + 2
 
     def slow_drag(self):
@@ -231,8 +231,8 @@ class Monkey:
         if not len(visible):
             return self.click_add()
         i = int(self.rng.choice(list(visible)))
-        view, viewport = self.window.data_view, self.window.data_view.viewport()
-        start, end = to_viewport(view, *positions[i]), to_viewport(view, *self.point_in_view(self.window.data_viewbox))
+        view, viewport = self.window.views.data_view, self.window.views.data_view.viewport()
+        start, end = to_viewport(view, *positions[i]), to_viewport(view, *self.point_in_view(self.window.views.data_viewbox))
         steps = self.rng.randint(2, 6)
         self.note(f"slow drag data point {i} ({positions[i][0]:.3f}, {positions[i][1]:.3f}) in {steps}")
         QTest.mousePress(viewport, LEFT, NO, start)
@@ -251,17 +251,17 @@ class Monkey:
         self.events += steps + 2
 
     def drag_empty(self):
-        box = self.window.data_viewbox
+        box = self.window.views.data_viewbox
         for _ in range(10):
             start = self.point_in_view(box, margin=0.1)
-            if self.window._hit_test(*start) is None:
+            if self.window.editor.hit_test(*start) is None:
                 break
         else:
             return
         (x0, x1), (y0, y1) = box.viewRange()
         end = (start[0] + self.rng.uniform(-0.2, 0.2) * (x1 - x0), start[1] + self.rng.uniform(-0.2, 0.2) * (y1 - y0))
         self.note(f"drag empty {start[0]:.3f},{start[1]:.3f} -> {end[0]:.3f},{end[1]:.3f}")
-        drag(self.window.data_view, start, end, steps=4)
+        drag(self.window.views.data_view, start, end, steps=4)
         self.events += 6
 
     def digit(self):
@@ -407,16 +407,16 @@ class Monkey:
 
     # -- surface view
     def hover_surface(self):
-        x, y = self.point_in_view(self.window.surface_viewbox, margin=0.0)
+        x, y = self.point_in_view(self.window.views.surface_viewbox, margin=0.0)
         self.note(f"hover surface ({x:.3f}, {y:.3f})")
-        move(self.window.surface_view, x, y)
+        move(self.window.views.surface_view, x, y)
         self.events += 1
 
     def click_surface(self):
-        x, y = self.point_in_view(self.window.surface_viewbox)
+        x, y = self.point_in_view(self.window.views.surface_viewbox)
         button = LEFT if self.rng.random() < 0.85 else RIGHT
         self.note(f"{'left' if button == LEFT else 'right'} click surface ({x:.3f}, {y:.3f})")
-        click(self.window.surface_view, x, y, button=button)
+        click(self.window.views.surface_view, x, y, button=button)
         self.events += 2
 
     def act(self):
@@ -489,10 +489,10 @@ def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
 
     # undo everything, then redo everything: back to the same data
     stack = window.document.undo_stack
-    final, index = data_key(window.scene), stack.index()
+    final, index = data_key(window.document.scene), stack.index()
     while stack.canRedo():  # from the top of the stack: undone edits count too
         stack.redo()
-    top = data_key(window.scene)
+    top = data_key(window.document.scene)
     while stack.canUndo():
         stack.undo()
     assert stack.index() == 0
@@ -500,10 +500,10 @@ def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
     while stack.canRedo():
         stack.redo()
     check_consistent(window, f"seed {seed}, after redoing everything")
-    assert same_data(data_key(window.scene), top), "undo all + redo all does not return to the same data"
+    assert same_data(data_key(window.document.scene), top), "undo all + redo all does not return to the same data"
     while stack.index() > index:
         stack.undo()
-    assert same_data(data_key(window.scene), final), "undo/redo does not come back to the final data"
+    assert same_data(data_key(window.document.scene), final), "undo/redo does not come back to the final data"
     qtbot.wait(10)
 
 
@@ -511,7 +511,7 @@ def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
 # Minimal tests, one per bug found by the random test; all fixed.
 
 def _settle_surface(window, qtbot):
-    qtbot.waitUntil(lambda: window.surface_plot.surface is not None and not window.reframe, timeout=5000)
+    qtbot.waitUntil(lambda: window.views.surface_plot.surface is not None and not window.live.reframe, timeout=5000)
 
 
 # Found by the random test at aec6222 (IndexError/ValueError in DataPlot._draw_ghost, from every redraw);
@@ -522,22 +522,22 @@ def test_undoing_a_task_change_while_hovering_the_surface(make_window, qtbot):
     combo.setCurrentIndex(combo.findData("regression"))  # θ is (1, 2)
     combo.activated.emit(combo.currentIndex())
     _settle_surface(window, qtbot)
-    (x0, x1), (y0, y1) = window.surface_viewbox.viewRange()
-    move(window.surface_view, (x0 + x1) / 2, (y0 + y1) / 2)  # hover: the ghost model is drawn
-    assert window.data_plot.ghost_theta is not None
-    window.data_view.setFocus()
-    QTest.keyClick(window.data_view, Qt.Key.Key_Z, CTRL)  # undo: back to binary 2-D, θ (1, 3)
+    (x0, x1), (y0, y1) = window.views.surface_viewbox.viewRange()
+    move(window.views.surface_view, (x0 + x1) / 2, (y0 + y1) / 2)  # hover: the ghost model is drawn
+    assert window.views.data_plot.ghost_theta is not None
+    window.views.data_view.setFocus()
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, CTRL)  # undo: back to binary 2-D, θ (1, 3)
     qtbot.wait(50)
-    assert window.scene.task == "binary"
+    assert window.document.scene.task == "binary"
     assert window.controls.task.currentData() == "binary"
     check_consistent(window)
 
 
 def test_undo_while_dragging_a_point(make_window, qtbot):
     window = make_window(load_preset("binary-2d-blobs"))
-    view, viewport = window.data_view, window.data_view.viewport()
+    view, viewport = window.views.data_view, window.views.data_view.viewport()
     click(view, -2.7, 2.7)  # add a point: the last one
-    size = window.scene.data.size
+    size = window.document.scene.data.size
     start = to_viewport(view, -2.7, 2.7)
     with qtbot.capture_exceptions() as exceptions:
         QTest.mousePress(viewport, LEFT, NO, start)  # drag the new point ...
@@ -549,7 +549,7 @@ def test_undo_while_dragging_a_point(make_window, qtbot):
         qtbot.wait(20)
     assert not exceptions, "".join(traceback.format_exception(*exceptions[0]))
     check_consistent(window)
-    assert window.scene.data.size in (size - 1, size)
+    assert window.document.scene.data.size in (size - 1, size)
 
 
 def test_surface_of_losses_beyond_float32_is_drawn(qtbot):
@@ -559,7 +559,7 @@ def test_surface_of_losses_beyond_float32_is_drawn(qtbot):
     from PySide6 import QtGui
 
     from lossviz.core.surface import Surface
-    from lossviz.gui.figure import SurfacePlot
+    from lossviz.gui.surface_plot import SurfacePlot
     from lossviz.gui.theme import LIGHT
 
     widget = pg.PlotWidget()

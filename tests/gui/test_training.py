@@ -14,7 +14,7 @@ from .helpers import click, move, type_into
 
 
 def loss_curve(window):
-    _, losses = window.loss_plot.curve.getData()
+    _, losses = window.views.loss_plot.curve.getData()
     return np.asarray(losses if losses is not None else [])
 
 
@@ -22,80 +22,80 @@ def test_run_makes_the_loss_curve_fall(make_window, qtbot):
     window = make_window(load_preset("binary-2d-blobs"))
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     assert window.controls.run.isChecked()
-    qtbot.waitUntil(lambda: window.step >= 40, timeout=10000)
+    qtbot.waitUntil(lambda: window.live.step >= 40, timeout=10000)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     losses = loss_curve(window)
     assert len(losses) >= 2 and losses[-1] < 0.5 * losses[0]
-    qtbot.waitUntil(lambda: window.loss_view.getViewBox().viewRange()[0][1] >= window.step)  # the curve is in view
-    assert window.loss == window.objective.value(window.theta)
-    assert "step" in window.step_label.text() and "L(θ|D)" in window.loss_label.text()
+    qtbot.waitUntil(lambda: window.views.loss_view.getViewBox().viewRange()[0][1] >= window.live.step)  # the curve is in view
+    assert window.live.loss == window.live.objective.value(window.live.theta)
+    assert "step" in window.views.step_label.text() and "L(θ|D)" in window.views.loss_label.text()
     # the trajectory is drawn on the surface and ends at the current θ
-    xs, ys = window.surface_plot.trajectory.getData()
+    xs, ys = window.views.surface_plot.trajectory.getData()
     assert len(xs) >= 2
-    current = window._axis_values(window.theta[None])[0]
+    current = window.live.axis_values(window.live.theta[None])[0]
     np.testing.assert_allclose([xs[-1], ys[-1]], current)
 
 
 def test_step_and_reset(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    start = window.scene.init.copy()
+    start = window.document.scene.init.copy()
     for _ in range(3):
         QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.step == 3)
-    assert not np.array_equal(window.theta, start)
+    qtbot.waitUntil(lambda: window.live.step == 3)
+    assert not np.array_equal(window.live.theta, start)
     QTest.mouseClick(window.controls.reset, Qt.MouseButton.LeftButton)
-    assert window.step == 0
-    np.testing.assert_array_equal(window.theta, start)
+    assert window.live.step == 0
+    np.testing.assert_array_equal(window.live.theta, start)
     assert len(loss_curve(window)) <= 1
 
 
 def test_keyboard_runs_steps_and_resets(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    window.data_view.setFocus()
-    QTest.keyClick(window.data_view, Qt.Key.Key_Right)
-    qtbot.waitUntil(lambda: window.step == 1)
-    QTest.keyClick(window.data_view, Qt.Key.Key_Space)
+    window.views.data_view.setFocus()
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.live.step == 1)
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Space)
     assert window.controls.run.isChecked()
-    qtbot.waitUntil(lambda: window.step > 3, timeout=5000)
-    QTest.keyClick(window.data_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.live.step > 3, timeout=5000)
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Space)
     assert not window.controls.run.isChecked()
-    QTest.keyClick(window.data_view, Qt.Key.Key_R)
-    assert window.step == 0
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_R)
+    assert window.live.step == 0
 
 
 def test_editing_the_data_while_training_keeps_going_on_the_new_data(make_window, qtbot):
     window = make_window(load_preset("binary-2d-blobs"))
     window.controls.run.setChecked(True)
-    qtbot.waitUntil(lambda: window.step >= 10, timeout=10000)
-    size = window.scene.data.size
-    click(window.data_view, -2.9, 2.9)
-    step_at_edit = window.step
-    assert window.scene.data.size == size + 1
-    qtbot.waitUntil(lambda: window.step >= step_at_edit + 10, timeout=10000)
+    qtbot.waitUntil(lambda: window.live.step >= 10, timeout=10000)
+    size = window.document.scene.data.size
+    click(window.views.data_view, -2.9, 2.9)
+    step_at_edit = window.live.step
+    assert window.document.scene.data.size == size + 1
+    qtbot.waitUntil(lambda: window.live.step >= step_at_edit + 10, timeout=10000)
     window.controls.run.setChecked(False)
     # the worker reports θ for the new data: the status loss is L on the edited dataset
-    assert window.objective.data.size == size + 1
-    assert window.loss == window.objective.value(window.theta)
-    assert window.history_steps[0] == 0 and window.history_steps[-1] == window.step  # one continuous path
+    assert window.live.objective.data.size == size + 1
+    assert window.live.loss == window.live.objective.value(window.live.theta)
+    assert window.live.histories[0].steps[0] == 0 and window.live.histories[0].steps[-1] == window.live.step  # one continuous path
 
 
 def test_surface_follows_an_edit(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    qtbot.waitUntil(lambda: window.surface_plot.surface is not None, timeout=10000)
-    before = window.surface_plot.surface.loss.copy()
-    click(window.data_view, 0.0, 4.5)
-    qtbot.waitUntil(lambda: not np.array_equal(window.surface_plot.surface.loss, before), timeout=10000)
+    qtbot.waitUntil(lambda: window.views.surface_plot.surface is not None, timeout=10000)
+    before = window.views.surface_plot.surface.loss.copy()
+    click(window.views.data_view, 0.0, 4.5)
+    qtbot.waitUntil(lambda: not np.array_equal(window.views.surface_plot.surface.loss, before), timeout=10000)
 
 
 def test_a_huge_learning_rate_diverges_and_pauses_at_a_finite_theta(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
     rate = window.controls.learning_rate
     type_into(rate, "90")
-    assert window.scene.optimizer.lr == 90
+    assert window.document.scene.optimizer.lr == 90
     window.controls.run.setChecked(True)
     qtbot.waitUntil(lambda: not window.controls.run.isChecked(), timeout=10000)
     assert "Diverged" in window.statusBar().currentMessage()
-    assert np.isfinite(window.theta).all() and np.isfinite(window.loss)
+    assert np.isfinite(window.live.theta).all() and np.isfinite(window.live.loss)
     assert window.controls.run.text() == "Run"
 
 
@@ -103,33 +103,33 @@ def test_learning_rate_box_takes_typed_small_values(make_window):
     window = make_window(load_preset("linear-regression"))
     rate = window.controls.learning_rate
     type_into(rate, "0.001")
-    assert window.scene.optimizer.lr == 0.001
+    assert window.document.scene.optimizer.lr == 0.001
     assert rate.text() == "0.001"
 
 
 def test_hovering_the_surface_draws_a_ghost_model_and_clicking_sets_the_start(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    qtbot.waitUntil(window.surface_idle, timeout=10000)
-    surface = window.surface_plot.surface
+    qtbot.waitUntil(window.live.surface_idle, timeout=10000)
+    surface = window.views.surface_plot.surface
     x, y = surface.x[len(surface.x) // 3], surface.y[len(surface.y) // 4]
-    move(window.surface_view, x, y)
-    ghost_x, ghost_y = window.data_plot.ghost.getData()
+    move(window.views.surface_view, x, y)
+    ghost_x, ghost_y = window.views.data_plot.ghost.getData()
     assert ghost_x is not None and len(ghost_x) == 2
     np.testing.assert_allclose(ghost_y, x * ghost_x + y, atol=0.05)  # ŷ = Wx + b with W=x, b=y
-    click(window.surface_view, x, y)
-    np.testing.assert_allclose(window.scene.init[0], [x, y], atol=0.05)
-    assert window.step == 0
+    click(window.views.surface_view, x, y)
+    np.testing.assert_allclose(window.document.scene.init[0], [x, y], atol=0.05)
+    assert window.live.step == 0
 
 
 def test_closing_while_training_stops_the_workers(make_window, qtbot):
     window = make_window(load_preset("multiclass-3"))
     window.controls.speed.setCurrentIndex(window.controls.speed.count() - 1)
-    window._speed_changed()
+    window.controls.speedChosen.emit(window.controls.speed.currentData())
     window.controls.run.setChecked(True)
-    qtbot.waitUntil(lambda: window.step >= 50, timeout=10000)
-    window.document._mark_clean()
+    qtbot.waitUntil(lambda: window.live.step >= 50, timeout=10000)
+    window.document.mark_clean()
     assert window.close()
-    assert not window.training.thread.isRunning() and not window.surfaces.thread.isRunning()
+    assert not window.live.training.thread.isRunning() and not window.live.surfaces.thread.isRunning()
 
 
 def test_closing_the_app_while_running_exits_cleanly(tmp_path):
@@ -142,7 +142,7 @@ def test_closing_the_app_while_running_exits_cleanly(tmp_path):
         settings = QtCore.QSettings({str(tmp_path / 's.ini')!r}, QtCore.QSettings.Format.IniFormat)
         window = MainWindow(settings=settings, recovery_dir={str(tmp_path)!r})
         window.show()
-        window.speedRequested.emit(0.0)  # flat out, without touching the document (no save prompt)
+        window.live.speedRequested.emit(0.0)  # flat out, without touching the document (no save prompt)
         window.controls.run.setChecked(True)
         QtCore.QTimer.singleShot(1500, window.close)
         sys.exit(app.exec())
@@ -157,44 +157,44 @@ def test_an_optimizer_race_runs_live_with_a_legend(make_window, qtbot):
     window = make_window(load_preset("optimizer-race"))
     assert window.race_action.isChecked()
     window.controls.run.setChecked(True)
-    qtbot.waitUntil(lambda: window.step >= 20, timeout=10000)
+    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=10000)
     window.controls.run.setChecked(False)
-    labels = [label.text for _, label in window.surface_plot.plot.legend.items]
-    assert labels == [run.label for run in window.race()]
-    assert len(window.loss_plot.race_items) == 3
+    labels = [label.text for _, label in window.views.surface_plot.plot.legend.items]
+    assert labels == [run.label for run in window.live.race_runs()]
+    assert len(window.views.loss_plot.race_items) == 3
     # the loss curve's axes follow the race (after a reset, too)
-    steps_shown = lambda: window.loss_view.getViewBox().viewRange()[0][1]  # noqa: E731
-    qtbot.waitUntil(lambda: steps_shown() >= window.step)
+    steps_shown = lambda: window.views.loss_view.getViewBox().viewRange()[0][1]  # noqa: E731
+    qtbot.waitUntil(lambda: steps_shown() >= window.live.step)
     # every run starts at the same θ and the rivals move too
-    for steps, losses, thetas in window.rival_histories:
-        np.testing.assert_array_equal(thetas[0], window.scene.init)
-        assert steps[-1] >= 10 and losses[-1] < losses[0]
+    for history in window.live.histories[1:]:
+        np.testing.assert_array_equal(history.thetas[0], window.document.scene.init)
+        assert history.steps[-1] >= 10 and history.losses[-1] < history.losses[0]
     window.race_action.trigger()  # back to a single run
-    assert "runs" not in window.scene.extra and window.rival_histories == []
-    assert not window.surface_plot.plot.legend.items
+    assert "runs" not in window.document.scene.extra and len(window.live.histories) == 1
+    assert not window.views.surface_plot.plot.legend.items
 
 
 def test_view_and_surface_settings_do_not_restart_the_descent(make_window, qtbot):
     """Speed, theme, log scales and the surface's axes change what is shown, not the run."""
     window = make_window(load_preset("multiclass-3"))
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.step >= 20, timeout=10000)
+    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=10000)
     panel = window.controls
     changes = [
-        lambda: (panel.speed.setCurrentIndex(panel.speed.count() - 1), window._speed_changed()),
+        lambda: (panel.speed.setCurrentIndex(panel.speed.count() - 1), window.controls.speedChosen.emit(window.controls.speed.currentData())),
         lambda: window.dark_action.trigger(),
         lambda: window.log_loss_action.trigger(),
         lambda: panel.log_surface.click(),
         lambda: (panel.y_axis.setCurrentIndex(panel.y_axis.findData("b[0]")), panel.y_axis.activated.emit(0)),
     ]
     for change in changes:
-        before = window.step
+        before = window.live.step
         change()
-        assert window.step >= before  # no reset to step 0
-        qtbot.waitUntil(lambda b=before: window.step > b + 10, timeout=10000)
-        assert window.history_steps[0] == 0 and window.history_steps[-1] == window.step  # one path
-    assert window.scene.surface_axes == ("W[0,0]", "b[0]")
+        assert window.live.step >= before  # no reset to step 0
+        qtbot.waitUntil(lambda b=before: window.live.step > b + 10, timeout=10000)
+        assert window.live.histories[0].steps[0] == 0 and window.live.histories[0].steps[-1] == window.live.step  # one path
+    assert window.document.scene.surface_axes == ("W[0,0]", "b[0]")
     assert window.document.modified
-    qtbot.waitUntil(window.surface_idle, timeout=10000)
-    assert window.surface_plot.surface.y_param == "b[0]"
+    qtbot.waitUntil(window.live.surface_idle, timeout=10000)
+    assert window.views.surface_plot.surface.y_param == "b[0]"
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)

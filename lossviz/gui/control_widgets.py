@@ -1,0 +1,117 @@
+"""Widgets of the control panel that do more than Qt's own."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from lossviz.gui.theme import CLASS_COLORS
+
+
+@contextmanager
+def signals_blocked(*objects: QtCore.QObject) -> Iterator[None]:
+    """Change widgets without their signals (showing the document is not an edit)."""
+    previous = [obj.blockSignals(True) for obj in objects]
+    try:
+        yield
+    finally:
+        for obj, was in zip(objects, previous, strict=True):
+            obj.blockSignals(was)
+
+
+class RateSpinBox(QtWidgets.QDoubleSpinBox):
+    """A learning-rate box: shows 0.001 rather than 0.001000, steps along 1-2-5 decades."""
+
+    def __init__(self, parent=None, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.setDecimals(6)
+        self.setRange(1e-6, 100.0)
+        self.setKeyboardTracking(False)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        return f"{value:.6g}"
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> object:
+        stripped = text.strip()
+        if stripped in ("", ".", "-", "e"):
+            return QtGui.QValidator.State.Intermediate, text, pos
+        try:
+            value = float(stripped.replace(",", "."))
+        except ValueError:
+            partial = stripped.rstrip("e-+")
+            try:
+                float(partial)
+                return QtGui.QValidator.State.Intermediate, text, pos
+            except ValueError:
+                return QtGui.QValidator.State.Invalid, text, pos
+        if self.minimum() <= value <= self.maximum():
+            return QtGui.QValidator.State.Acceptable, text, pos
+        return QtGui.QValidator.State.Intermediate, text, pos
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt's name)
+        ladder = [m * 10.0 ** e for e in range(-6, 3) for m in (1.0, 2.0, 5.0)]
+        value = self.value()
+        index = min(range(len(ladder)), key=lambda i: abs(math.log(ladder[i] / value)))
+        index = max(0, min(len(ladder) - 1, index + steps))
+        self.setValue(ladder[index])
+        self.editingFinished.emit()
+
+
+class ClassPalette(QtWidgets.QWidget):
+    """One button per class: the label that the next click adds (also digit keys)."""
+
+    labelChosen = QtCore.Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout_ = QtWidgets.QHBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(3)
+        self.group = QtWidgets.QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.group.idClicked.connect(self.labelChosen.emit)
+        self.buttons: list[QtWidgets.QToolButton] = []
+
+    def set_classes(self, count: int, current: int) -> None:
+        """One button per class 0 … count − 1, ``current`` chosen."""
+        if count == len(self.buttons):
+            self.select(current)
+            return
+        for button in self.buttons:
+            self.group.removeButton(button)
+            button.deleteLater()
+        self.buttons = []
+        for label in range(count):
+            button = QtWidgets.QToolButton(self)
+            button.setText(str(label))
+            button.setCheckable(True)
+            button.setObjectName(f"classButton{label}")
+            button.setToolTip(f"add points of class {label} (key {label})")
+            color = CLASS_COLORS[label]
+            text = "#000000" if label in (1, 4, 6, 8) else "#FFFFFF"
+            button.setStyleSheet(
+                f"QToolButton {{ background: {color}; color: {text}; font-weight: bold; min-width: 22px;"
+                f" border: 2px solid transparent; border-radius: 3px; }}"
+                f" QToolButton:checked {{ border: 3px solid palette(highlight); }}")
+            self.group.addButton(button, label)
+            self.layout_.addWidget(button)
+            self.buttons.append(button)
+        self.select(current)
+
+    def current(self) -> int:
+        """The chosen label (0 when there are no classes)."""
+        return max(0, self.group.checkedId())
+
+    def select(self, label: int) -> None:
+        """Show ``label`` as the chosen one."""
+        if 0 <= label < len(self.buttons):
+            self.buttons[label].setChecked(True)

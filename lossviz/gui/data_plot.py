@@ -1,0 +1,237 @@
+"""The data view: the samples and the model (line, sigmoid, boundary or class regions), drawn from numbers.
+
+Built the same way for the window and for exported figures; it knows nothing of the document, the
+workers or the mouse.
+"""
+
+from __future__ import annotations
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.edits import sample_positions
+from lossviz.core.model import ModelShape, logits, sigmoid, softmax
+from lossviz.gui.plot_style import clear_scatter, join_lines, make_pen
+from lossviz.gui.theme import Theme
+
+SHADING_RESOLUTION = 96
+
+
+def axis_labels(shape: ModelShape | None) -> tuple[str, str]:
+    """The data view's axis labels for a model of ``shape``: x₁, x₂ for 2-D inputs, else x and y."""
+    if shape is None or shape.dims == 2:
+        return "x₁", "x₂"
+    if shape.task == "binary":
+        return "x", "y   (curve: ŷ = σ(Wx + b))"
+    return "x", "y"
+
+
+class DataPlot:
+    """The dataset and the model: line, sigmoid, boundary or class regions, per-sample losses."""
+
+    def __init__(self, plot: pg.PlotItem, theme: Theme):
+        self.plot = plot
+        self.theme = theme
+        self.shading = pg.ImageItem()
+        self.shading.setZValue(-20)
+        self.boundary = pg.PlotDataItem(connect="finite")
+        self.model_curve = pg.PlotDataItem()
+        self.residuals = pg.PlotDataItem(connect="pairs")
+        self.ghost = pg.PlotDataItem(connect="finite")
+        # one scatter per class: a single brush each keeps pyqtgraph on its fast path
+        self.scatters = [pg.ScatterPlotItem(hoverable=False) for _ in range(10)]
+        for item in (self.shading, self.residuals, self.boundary, self.model_curve, self.ghost, *self.scatters):
+            plot.addItem(item)
+        self.shape: ModelShape | None = None
+        self.data: Dataset | None = None
+        self.theta: np.ndarray | None = None
+        self.per_sample: np.ndarray | None = None
+        self.ghost_theta: np.ndarray | None = None
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.boundary.setPen(make_pen(theme.model, theme.line))
+        self.model_curve.setPen(make_pen(theme.model, theme.line))
+        self.residuals.setPen(make_pen("#D55E00", max(1.0, theme.line * 0.6), alpha=200))
+        self.ghost.setPen(make_pen(theme.ghost, theme.line, QtCore.Qt.PenStyle.DashLine))
+        self._brushes = [pg.mkBrush(theme.class_color(c)) for c in range(10)]
+        self._outline = pg.mkPen(theme.foreground if theme.name == "dark" else "#222222", width=max(1.0, theme.scale))
+        self.redraw()
+
+    def labels(self) -> tuple[str, str]:
+        """The axis labels for the shape shown."""
+        return axis_labels(self.shape)
+
+    def set_model(self, shape: ModelShape, data: Dataset, theta: np.ndarray, per_sample: np.ndarray | None,
+                  points_only: bool = False) -> None:
+        """Show ``data`` and the model θ; per_sample: l(θ|x_i, y_i) (N,) or None.
+        ``points_only`` redraws just the samples (cheap, for a drag in progress)."""
+        self.shape, self.data, self.theta, self.per_sample = shape, data, theta, per_sample
+        if points_only:
+            self._draw_points()
+        else:
+            self.redraw()
+
+    def set_ghost(self, theta: np.ndarray | None) -> None:
+        self.ghost_theta = theta
+        self._draw_ghost()
+
+    def point_positions(self) -> np.ndarray:
+        """Where each sample is drawn, (N, 2) in plot coordinates."""
+        return np.empty((0, 2)) if self.data is None else sample_positions(self.data)
+
+    def view_rect(self) -> tuple[float, float, float, float]:
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        return x0, x1, y0, y1
+
+    def redraw(self) -> None:
+        if self.shape is None or self.data is None:
+            return
+        self._draw_points()
+        self._draw_model()
+        self._draw_ghost()
+
+    def _draw_points(self) -> None:
+        data, shape, theme = self.data, self.shape, self.theme
+        positions = self.point_positions()
+        if not len(positions):
+            for scatter in self.scatters:
+                clear_scatter(scatter)
+            self.residuals.setData([], [])
+            return
+        classes = np.zeros(data.size, dtype=int) if shape.task == "regression" else data.y.astype(int) % 10
+        if shape.task != "regression" and self.per_sample is not None and len(self.per_sample) == data.size:
+            # marker area grows with the sample's loss: L is the mean of these
+            sizes = theme.marker * (0.75 + 0.85 * np.sqrt(np.minimum(self.per_sample, 4.0)))
+        else:
+            sizes = np.full(data.size, theme.marker)
+        for label, scatter in enumerate(self.scatters):
+            mine = classes == label
+            if mine.any():
+                scatter.setData(pos=positions[mine], size=sizes[mine], brush=self._brushes[label], pen=self._outline)
+            else:
+                clear_scatter(scatter)
+        if shape.task == "regression" and shape.dims == 1 and self.theta is not None:
+            fitted = logits(self.theta, data.X)[:, 0]
+            segments = np.empty((2 * data.size, 2))
+            segments[0::2] = positions
+            segments[1::2, 0] = data.X[:, 0]
+            segments[1::2, 1] = fitted
+            self.residuals.setData(segments[:, 0], segments[:, 1])
+        else:
+            self.residuals.setData([], [])
+
+    def _model_lines(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The model as a polyline (NaN-separated): line, sigmoid, threshold or boundaries."""
+        shape = self.shape
+        x0, x1, y0, y1 = self.view_rect()
+        if shape.dims == 1:
+            xs = np.linspace(x0, x1, 2 if shape.task == "regression" else 240)
+            z = logits(theta, xs[:, None])
+            if shape.task == "regression":
+                return xs, z[:, 0]
+            if shape.task == "binary":
+                return xs, sigmoid(z[:, 0])
+            return np.empty(0), np.empty(0)
+        if shape.task == "binary":
+            (w0, w1), b = theta[0, :2], theta[0, 2]
+            if abs(w1) >= abs(w0) and w1 != 0:
+                xs = np.array([x0, x1])
+                return xs, -(b + w0 * xs) / w1
+            if w0 != 0:
+                ys = np.array([y0, y1])
+                return -(b + w1 * ys) / w0, ys
+            return np.empty(0), np.empty(0)
+        return self._class_boundaries(theta)
+
+    def _grid(self, resolution=SHADING_RESOLUTION):
+        x0, x1, y0, y1 = self.view_rect()
+        gx = np.linspace(x0, x1, resolution)
+        gy = np.linspace(y0, y1, resolution)
+        return gx, gy
+
+    def _class_boundaries(self, theta):
+        gx, gy = self._grid()
+        xx, yy = np.meshgrid(gx, gy)
+        z = logits(theta, np.column_stack([xx.ravel(), yy.ravel()])).reshape(len(gy), len(gx), -1)
+        pieces = []
+        for c in range(z.shape[-1]):
+            others = np.delete(z, c, axis=-1).max(axis=-1)
+            margin = z[..., c] - others
+            pieces += contourpy.contour_generator(gx, gy, margin).lines(0.0)
+        return join_lines(pieces)
+
+    def _draw_model(self) -> None:
+        shape, theta = self.shape, self.theta
+        self.boundary.setData([], [])
+        self.model_curve.setData([], [])
+        if theta is None:
+            self.shading.clear()
+            return
+        xs, ys = self._model_lines(theta)
+        if shape.dims == 2 and shape.task != "regression":
+            self.boundary.setData(xs, ys)
+        else:
+            self.model_curve.setData(xs, ys)
+        if shape.dims == 2 or shape.task == "multiclass":
+            self._draw_shading(theta)
+        else:
+            self.shading.clear()
+
+    def _draw_shading(self, theta) -> None:
+        shape = self.shape
+        gx, gy = self._grid()
+        if shape.dims == 2:
+            xx, yy = np.meshgrid(gx, gy)
+            points = np.column_stack([xx.ravel(), yy.ravel()])
+        else:
+            points = np.tile(gx, len(gy))[:, None]
+        z = logits(theta, points)
+        colors = np.array([QtGui.QColor(self.theme.class_color(c)).getRgb()[:3] for c in range(10)], dtype=np.float64)
+        if shape.task == "binary":
+            p = sigmoid(z[:, 0])[:, None]
+            rgb = colors[0] * (1 - p) + colors[1] * p
+            alpha = 40 + 90 * np.abs(2 * p[:, 0] - 1)
+        elif shape.task == "multiclass":
+            probs = softmax(z)
+            winner = probs.argmax(axis=1)
+            rgb = colors[winner % 10]
+            k = probs.shape[1]
+            alpha = 35 + 95 * (probs.max(axis=1) - 1 / k) / (1 - 1 / k)
+        else:
+            values = z[:, 0]
+            lut = pg.colormap.get(self.theme.colormap).getLookupTable(nPts=256)
+            lo, hi = (values.min(), values.max()) if values.max() > values.min() else (values.min() - 1, values.max() + 1)
+            rgb = lut[np.clip(((values - lo) / (hi - lo) * 255).astype(int), 0, 255), :3].astype(np.float64)
+            alpha = np.full(len(values), 110.0)
+        image = np.empty((len(gy), len(gx), 4), dtype=np.uint8)
+        image[..., :3] = rgb.reshape(len(gy), len(gx), 3)
+        image[..., 3] = alpha.reshape(len(gy), len(gx))
+        self.shading.setImage(np.ascontiguousarray(image), autoLevels=False)
+        x0, x1, y0, y1 = self.view_rect()
+        self.shading.setRect(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
+
+    def _draw_ghost(self) -> None:
+        if self.ghost_theta is None or self.shape is None or self.ghost_theta.shape != self.shape.zeros().shape:
+            self.ghost.setData([], [])
+            return
+        xs, ys = self._model_lines(self.ghost_theta)
+        self.ghost.setData(xs, ys)
+
+    def frame_data(self) -> None:
+        """Set the view to show every sample with a margin (a sensible default when empty)."""
+        positions = self.point_positions()
+        shape = self.shape
+        if len(positions):
+            lo, hi = positions.min(axis=0), positions.max(axis=0)
+        else:
+            lo, hi = np.array([-2.0, -2.0]), np.array([2.0, 2.0])
+        if shape is not None and shape.dims == 1 and shape.task != "regression":
+            lo[1], hi[1] = 0.0, 1.0 if shape.task == "binary" else max(1.0, shape.classes - 1)
+        span = np.maximum(hi - lo, 1.0)
+        lo, hi = lo - 0.15 * span, hi + 0.15 * span
+        self.plot.getViewBox().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)

@@ -1,0 +1,166 @@
+"""Editing the scene with the mouse, the keys and the Data box: every edit goes to the Document.
+
+Clicks add points, right clicks delete them, drags move them (coalesced to one document change
+per DRAG_FRAME_MS, one undo step per drag), digit keys and the class buttons choose the label of
+new points; the task, the number of classes, Generate and Clear change the data undoably; a
+click on the surface sets the start θ.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore
+from PySide6.QtCore import Qt
+
+from lossviz.core import edits
+from lossviz.core.dataset import Dataset
+from lossviz.core.generators import EXAMPLES, GENERATORS, generate
+from lossviz.gui.controls import ControlPanel
+from lossviz.gui.document import Change, Document
+from lossviz.gui.live import LiveRun
+from lossviz.gui.views import SceneViews
+
+DRAG_FRAME_MS = 20  # a dragged point moves the document at most this often
+
+
+class DataEditor(QtCore.QObject):
+    """Turns what the user does in the data view, on the surface and in the Data box into edits."""
+
+    message = QtCore.Signal(str, int)  # text, milliseconds
+    dataReplaced = QtCore.Signal()  # a whole new dataset: frame it
+
+    def __init__(self, document: Document, live: LiveRun, views: SceneViews, controls: ControlPanel):
+        super().__init__()
+        self.document, self.live, self.views, self.controls = document, live, views, controls
+        self._drag_before: Dataset | None = None  # the data when the drag began
+        self._drag_index = -1
+        self._pending_drag: Dataset | None = None
+        self._drag_timer = QtCore.QTimer(self, singleShot=True, interval=DRAG_FRAME_MS)
+        self._drag_timer.timeout.connect(self._apply_pending_drag)
+        views.data_viewbox.hit_test = self.hit_test
+        views.data_viewbox.clickedAt.connect(self._on_view_data_clicked)
+        views.data_viewbox.pointDragged.connect(self._on_view_point_dragged)
+        views.data_view.labelKey.connect(self.choose_label)
+        views.surface_viewbox.clickedAt.connect(self._on_view_surface_clicked)
+        controls.structureEdited.connect(self.change_task)
+        controls.classesEdited.connect(self.change_classes)
+        controls.palette.labelChosen.connect(self.choose_label)
+        controls.generate.clicked.connect(self.generate_data)
+        controls.clear.clicked.connect(self.clear_data)
+        document.undo_stack.indexChanged.connect(self._on_model_undo_index_changed)
+
+    @property
+    def current_label(self) -> int:
+        """The label new points get."""
+        return self.controls.palette.current()
+
+    # ------------------------------------------------------------------ the data view
+    def hit_test(self, x: float, y: float) -> int | None:
+        """The sample drawn under data position (x, y), within a few pixels, or None."""
+        size_x, size_y = self.views.data_viewbox.viewPixelSize()
+        if size_x <= 0 or size_y <= 0:
+            return None
+        return edits.nearest_point(self.views.data_plot.point_positions(), (x, y), (1 / size_x, 1 / size_y),
+                                   radius_pixels=max(8.0, self.views.theme.marker))
+
+    def _on_view_data_clicked(self, x: float, y: float, button: Qt.MouseButton) -> None:
+        scene = self.document.scene
+        if button == Qt.MouseButton.LeftButton and self.hit_test(x, y) is None:
+            self.document.edit_data(edits.add_sample(scene.data, scene.task, x, y, self.current_label), "Add point")
+        elif button == Qt.MouseButton.RightButton:
+            index = self.hit_test(x, y)
+            if index is not None:
+                self.document.edit_data(edits.remove_point(scene.data, index), "Delete point")
+
+    def _on_view_point_dragged(self, index: int, x: float, y: float, phase: str) -> None:
+        scene = self.document.scene
+        if phase == "start":
+            self._drag_before, self._drag_index = scene.data, index
+            return
+        if self._drag_before is None or index != self._drag_index or index >= scene.data.size:
+            return
+        moved = edits.move_sample(scene.data, scene.task, index, x, y)
+        if phase == "finish":
+            self._drag_timer.stop()
+            self._pending_drag = None
+            before, self._drag_before = self._drag_before, None
+            self.document.preview_data(moved)
+            self.document.commit_drag(before)
+        else:
+            # mouse moves come faster than a frame: keep the newest, apply it once per frame
+            self._pending_drag = moved
+            if not self._drag_timer.isActive():
+                self._drag_timer.start()
+
+    def _apply_pending_drag(self) -> None:
+        if self._pending_drag is not None and self._drag_before is not None:
+            moved, self._pending_drag = self._pending_drag, None
+            self.document.preview_data(moved)
+
+    def _on_model_undo_index_changed(self, _index: int) -> None:
+        """An undo or redo in the middle of a drag ends the drag: its point and its "before" may be gone."""
+        if self._drag_before is not None:
+            self._drag_before, self._pending_drag = None, None
+            self._drag_timer.stop()
+            self.views.data_viewbox.cancel_drag()
+            self.document.cancel_preview()
+
+    def choose_label(self, label: int) -> None:
+        """New points get ``label`` (if the task has such a class)."""
+        scene = self.document.scene
+        classes = 0 if scene.task == "regression" else scene.classes
+        if label < classes:
+            self.controls.palette.select(label)
+            self.message.emit(f"New points get label {label}", 2000)
+
+    # ------------------------------------------------------------------ the surface
+    def _on_view_surface_clicked(self, x: float, y: float, button: Qt.MouseButton) -> None:
+        """A click on the surface sets the start θ there; the descent starts over from it."""
+        if button != Qt.MouseButton.LeftButton or self.live.objective is None:
+            return
+        self.document.set_settings(kind=Change.START, init=self.live.theta_at(x, y))
+        if self.live.running:
+            self.message.emit("Start θ set: descending from here", 4000)
+        else:
+            self.message.emit("Start θ set — press Run (Space) to descend from here", 6000)
+
+    # ------------------------------------------------------------------ structure and whole datasets
+    def change_task(self) -> None:
+        """The task or input dimension chosen in the panel: data kept where it still fits, an empty scene
+        stays empty, else an example replaces it (one undo step)."""
+        task, dims = self.controls.task_choice()
+        scene = self.document.scene
+        if (task, dims) == (scene.task, scene.dims):
+            return
+        data = edits.data_for_task(scene.data, scene.task, task, dims)
+        if data is None:
+            classes = scene.classes if scene.task == "multiclass" else 3
+            name, noise, seed = EXAMPLES.get((task, dims), "2-D blobs"), *self.controls.generator_choice()[1:]
+            data = generate(name, noise, seed, classes)
+        self.document.change_structure(f"Change task to {task}", task=task, dims=dims, data=data)
+        self.dataReplaced.emit()
+
+    def change_classes(self, classes: int) -> None:
+        """A number of classes typed in the panel: the samples of classes beyond it are dropped (undoably)."""
+        scene = self.document.scene
+        if scene.task != "multiclass" or classes == scene.classes:
+            return
+        self.document.change_structure(f"{classes} classes", classes=classes,
+                                       data=edits.keep_classes(scene.data, classes))
+
+    def generate_data(self) -> None:
+        """Edit → Generate: the Data box's generator, noise and seed (the task follows the generator)."""
+        name, noise, seed = self.controls.generator_choice()
+        task = GENERATORS[name][0]
+        scene = self.document.scene
+        classes = scene.classes if task == "multiclass" and scene.task == "multiclass" else 3
+        data = generate(name, noise, seed, classes)
+        if (task, data.dims) == (scene.task, scene.dims) and (task != "multiclass" or classes == scene.classes):
+            self.document.edit_data(data, f"Generate {name}")
+        else:
+            classes = classes if task == "multiclass" else 2
+            self.document.change_structure(f"Generate {name}", task=task, dims=data.dims, classes=classes, data=data)
+        self.dataReplaced.emit()
+
+    def clear_data(self) -> None:
+        """Edit → Clear: no samples (undoable)."""
+        self.document.edit_data(edits.empty_like(self.document.scene.data), "Clear data")

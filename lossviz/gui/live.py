@@ -1,0 +1,426 @@
+"""The live run: the descent on the document's scene, and the two workers that compute it.
+
+``LiveRun`` holds θ, the step, L and ‖∇L‖, the history of every run (one, or the racers of
+an optimizer race), the surface shown and how it was framed. It follows the document
+(``follow``), sends frozen snapshots to the workers tagged with generations, and drops
+what comes back stale. It draws nothing: it says that something changed (``progressed``,
+``surfaceReady``, ``runningChanged``) and the views read it. See pacing.py for how the
+workers keep out of the GUI thread's way.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from lossviz.core.errors import LossvizError
+from lossviz.core.experiment import Run, Snapshot, scene_runs
+from lossviz.core.objective import Objective
+from lossviz.core.scene import Scene
+from lossviz.core.training import FitResult
+from lossviz.gui.document import Change, Document
+from lossviz.gui.history import History
+from lossviz.gui.pacing import FrameScheduler, GuiBusy
+from lossviz.gui.workers import (Problem, Progress, SurfaceRequest, SurfaceResult, SurfaceWorker, TrainingRequest,
+                                 TrainingWorker, WorkerThread)
+
+PREVIEW_STEPS = 2000  # at most this many steps of the preview descent that frames an automatic surface
+COARSE_RESOLUTION = 40  # while a point is dragged
+HELD_SURFACE_INTERVAL = 0.25  # s between surface refreshes while θ moves and parameters are held
+COSTLY_REDRAW_INTERVAL = 0.125  # s between redraws of the data view and the loss curve while running
+PATH_SAMPLES = 200  # visited θ's sent with a request to frame the surface
+
+
+class LiveRun(QObject):
+    """θ, step, L, ‖∇L‖ and histories of the descent on ``document``'s scene; owns both worker threads."""
+
+    progressed = Signal(bool)  # new entries; True when the costly views (data, curve) are due too
+    surfaceReady = Signal(object)  # a SurfaceResult of the current question (stale ones never come)
+    runningChanged = Signal(bool)
+    message = Signal(str, int)  # text, milliseconds
+
+    # to the workers, across threads
+    trainingRequested = Signal(object)
+    runningRequested = Signal(bool)
+    stepRequested = Signal()
+    speedRequested = Signal(float)
+    surfaceRequested = Signal(object)
+    reportDrawn = Signal()
+    workersWakeRequested = Signal()
+
+    def __init__(self, document: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.busy = GuiBusy()  # held while the GUI thread draws: the workers wait
+        self.scheduler = FrameScheduler(self)
+        self.objective: Objective | None = None
+        self.theta = document.scene.init.copy()
+        self.step, self.loss, self.grad_norm = 0, math.nan, math.nan
+        self.runs: list[Run] = []  # the racers, or [] for a single run
+        self.histories = [History(self.theta.shape)]  # one per run (the main run first)
+        self.running = False
+        self.speed: float | None = None
+        self.closing = False
+        # training: generation numbers restarts and data changes; commands count what the worker must answer
+        self.generation = 0
+        self._commands_sent = self._commands_answered = 0
+        self._configured = False
+        # surfaces: the question (generation), the data (data_version), each request (sequence)
+        self.surface_generation = self.data_version = self.surface_sequence = 0
+        self.shown_sequence, self.received_sequence = -1, 0
+        self.shown_surface: SurfaceResult | None = None
+        self.surfaces_shown = 0
+        self.surface_ranges: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self.reframe = True
+        self._question: tuple | None = None
+        self._latest_result: SurfaceResult | None = None
+        self._break_drag: int | None = None
+        self._last_held_request = self._last_costly = 0.0
+        self._start_workers()
+
+    def _start_workers(self) -> None:
+        self.training = WorkerThread(TrainingWorker(self.busy), "lossviz-training")
+        self.surfaces = WorkerThread(SurfaceWorker(self.busy), "lossviz-surface")
+        worker = self.training.worker
+        self.trainingRequested.connect(worker.configure)
+        self.runningRequested.connect(worker.set_running)
+        self.stepRequested.connect(worker.step_once)
+        self.speedRequested.connect(worker.set_speed)
+        self.reportDrawn.connect(worker.acknowledge)
+        self.workersWakeRequested.connect(worker.wake)
+        worker.progress.connect(self._on_progress)
+        self.surfaceRequested.connect(self.surfaces.worker.request)
+        self.surfaces.worker.ready.connect(self._on_surface)
+
+    @property
+    def scene(self) -> Scene:
+        """The document's scene."""
+        return self.document.scene
+
+    # ------------------------------------------------------------------ following the document
+    def follow(self, kind: Change) -> None:
+        """Bring the run up to date with a change of the document (connect to ``Document.changed``)."""
+        if self.closing:
+            return
+        if kind is Change.VIEW:
+            self._follow_speed()
+            return
+        self._new_question(force=kind is Change.SCENE)
+        if kind is Change.SURFACE:
+            self.request_surface()
+            return
+        scene = self.scene
+        self.objective = scene.objective() if scene.data.size else None
+        if kind is Change.DATA:
+            self.data_version += 1
+            self._continue_on_new_data()
+            self.request_surface(coarse=self.document.previewing)
+            return
+        if kind is Change.SCENE:  # as a fresh window shows it: paused, at its speed, framed anew
+            self.set_running(False)
+            self._follow_speed()
+            self.surface_ranges = None
+        self.restart()
+        self.request_surface()
+
+    def _follow_speed(self) -> None:
+        speed = self.document.view_options().speed
+        if speed != self.speed:
+            self.speed = speed
+            self.speedRequested.emit(speed)
+
+    def _new_question(self, force: bool = False) -> None:
+        """A new surface question (task, loss, axes, ranges or resolution changed): the surface shown is
+        dropped, work on the old one stops, and a new framing is chosen when the picture changes."""
+        scene = self.scene
+        question = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.surface.x_range,
+                    scene.surface.y_range, scene.surface.resolution)
+        if question == self._question and not force:
+            return
+        if force or self._question is None or question[:5] != self._question[:5]:
+            self.reframe = True  # another model, loss or axes: frame anew
+        self._question = question
+        self.surface_generation += 1
+        self.shown_surface = None
+        self.surfaces.worker.supersede(self.surface_generation)
+
+    # ------------------------------------------------------------------ training
+    def race_runs(self) -> list[Run]:
+        """The racers of the scene's optimizer race (its "runs" key), or [] for a single run."""
+        if "runs" not in self.scene.extra:
+            return []
+        try:
+            return scene_runs(self.scene)
+        except LossvizError:
+            return []
+
+    def restart(self) -> None:
+        """Back to the start θ: clear the histories and start the worker over (running stays as it was)."""
+        self.generation += 1
+        scene = self.scene
+        self.theta = scene.init.copy()
+        self.step = 0
+        self.runs = self.race_runs()
+        self.histories = [History(self.theta.shape) for _ in (self.runs or [None])]
+        if self.objective is None:
+            self.loss = self.grad_norm = math.nan
+            self.set_running(False)
+            return
+        self.loss, grad = self.objective.value_and_grad(self.theta)
+        self.grad_norm = math.sqrt(float(np.vdot(grad, grad)))
+        self._send(self.trainingRequested, self._training_request(reset=True))
+        self._send(self.runningRequested, self.running)
+
+    def reset(self) -> None:
+        """Run → Reset: back to the start θ (the surface follows where parameters are held at θ)."""
+        self.restart()
+        if self.held_parameters():
+            self.request_surface()
+
+    def _training_request(self, reset: bool) -> TrainingRequest:
+        scene = self.scene
+        optimizer = self.runs[0].optimizer if self.runs else scene.optimizer
+        return TrainingRequest(self.generation, Problem.snapshot(scene.shape, scene.loss, scene.data),
+                               self.theta.copy(), optimizer, scene.seed, reset=reset,
+                               rivals=tuple(run.optimizer for run in self.runs[1:]))
+
+    def _send(self, signal: Signal, *args: object) -> None:
+        """A command the training worker answers with a report (counted, for ``idle``)."""
+        if signal is self.trainingRequested:
+            self._configured = True
+        if self._configured:
+            self._commands_sent += 1
+        signal.emit(*args)
+
+    def _continue_on_new_data(self) -> None:
+        """The data changed: training goes on from the current θ on the new data."""
+        self.generation += 1
+        if self.objective is None:
+            self.loss = self.grad_norm = math.nan
+            self.set_running(False)
+            return
+        if self.theta.shape != self.scene.init.shape:
+            self.restart()
+            return
+        self.loss, grad = self.objective.value_and_grad(self.theta)
+        self.grad_norm = math.sqrt(float(np.vdot(grad, grad)))
+        self._break_histories()
+        if self.document.previewing and not self.running:
+            return  # a paused descent learns of the new data once, when the drag ends
+        self._send(self.trainingRequested, self._training_request(reset=False))
+        self._send(self.runningRequested, self.running)
+
+    def _break_histories(self) -> None:
+        """Each history begins a new stretch here; a drag is one edit (one break)."""
+        drag = self.document.drag
+        if drag is not None and drag == self._break_drag:
+            return
+        self._break_drag = drag
+        for history in self.histories:
+            history.data_changed(self.step)
+
+    def set_running(self, running: bool) -> None:
+        """Run or pause (running needs data)."""
+        running = running and self.objective is not None and not self.closing
+        changed = running != self.running
+        self.running = running
+        if self._configured:
+            self._send(self.runningRequested, running)
+        if changed:
+            self.runningChanged.emit(running)
+
+    def step_once(self) -> None:
+        """One update (pausing a run)."""
+        if self.objective is None:
+            return
+        self.set_running(False)
+        self._send(self.stepRequested)
+
+    def _on_progress(self, progress: Progress) -> None:
+        self.busy.hold()  # the surface worker waits too until the report is drawn
+        try:
+            self._commands_answered = max(self._commands_answered, progress.answered)
+            if progress.generation == self.generation and not self.closing:
+                self._take_progress(progress)
+        finally:
+            self.scheduler.queue(self._report_drawn)  # after the pieces the views queued meanwhile
+
+    def _take_progress(self, progress: Progress) -> None:
+        main = (progress.steps, progress.losses, progress.grad_norms, progress.thetas)
+        for history, entries in zip(self.histories, (main, *progress.rivals), strict=False):
+            history.extend(*entries)
+        moved = not np.array_equal(progress.theta, self.theta)
+        self.theta = progress.theta
+        self.step, self.loss, self.grad_norm = progress.step, progress.loss, progress.grad_norm
+        if progress.diverged:
+            self.set_running(False)
+            self.message.emit("Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
+                              "lower the learning rate and press Reset.", 15000)
+        now = time.perf_counter()
+        costly = not progress.running or now - self._last_costly >= COSTLY_REDRAW_INTERVAL
+        if costly:
+            self._last_costly = now
+        self.progressed.emit(costly)
+        if moved:
+            self._follow_theta(progress.running)
+
+    def _report_drawn(self) -> None:
+        self.reportDrawn.emit()  # the training worker may step again and send the next report
+        self._release()
+
+    def _release(self) -> None:
+        """End a hold; the last one wakes the workers."""
+        if self.busy.release():
+            self.workersWakeRequested.emit()
+
+    # ------------------------------------------------------------------ surfaces
+    def request_surface(self, coarse: bool = False) -> None:
+        """Ask for the surface at the current θ (coarse while a point is dragged)."""
+        if self.objective is None or self.closing:
+            return
+        scene = self.scene
+        x_param, y_param = scene.surface_axes
+        config = scene.surface
+        if config.x_range is not None and config.y_range is not None:
+            ranges = (config.x_range, config.y_range)
+        elif self.reframe or self.surface_ranges is None:
+            ranges = (None, None)
+        else:
+            ranges = self.surface_ranges
+        self.surface_sequence += 1
+        optimizer = self.runs[0].optimizer if self.runs else scene.optimizer
+        self.surfaceRequested.emit(SurfaceRequest(
+            generation=self.surface_generation, sequence=self.surface_sequence, data_version=self.data_version,
+            problem=Problem.snapshot(scene.shape, scene.loss, scene.data), x_param=x_param, y_param=y_param,
+            x_range=ranges[0], y_range=ranges[1],
+            resolution=min(config.resolution, COARSE_RESOLUTION) if coarse else config.resolution,
+            center=self.theta.copy(), start=scene.init.copy(), optimizer=optimizer,
+            preview_steps=min(scene.steps, PREVIEW_STEPS), seed=scene.seed, coarse=coarse, path=self._visited()))
+
+    def _visited(self) -> np.ndarray:
+        """Up to PATH_SAMPLES θ's of every run so far, to keep in the frame."""
+        parts = [h.thetas[::max(1, len(h) * len(self.histories) // PATH_SAMPLES)] for h in self.histories]
+        return np.concatenate(parts).copy()
+
+    def reframe_surface(self) -> None:
+        """View → Frame surface (and after new data): choose the automatic range anew."""
+        self.reframe = True
+        self.request_surface()
+
+    def _on_surface(self, result: SurfaceResult) -> None:
+        """A surface from the worker: taken in its turn (see pacing.py), the workers waiting meanwhile."""
+        self._latest_result = result
+        self.busy.hold()
+        self.scheduler.queue(lambda: self._take_surface(result), self._release, at_once=True)
+
+    def _take_surface(self, result: SurfaceResult) -> None:
+        request = result.request
+        self.received_sequence = max(self.received_sequence, request.sequence)
+        if result is not self._latest_result or self.closing:
+            return  # a newer one is on its way
+        if request.generation != self.surface_generation or request.sequence <= self.shown_sequence:
+            return  # another question, or older than the one shown
+        if request.framing and request.data_version != self.data_version:
+            return  # framed for data that is gone
+        self.shown_sequence = request.sequence
+        if request.framing:
+            self.reframe = False
+            self.surface_ranges = (result.spec.x_range, result.spec.y_range)
+        self.shown_surface = result
+        self.surfaces_shown += 1
+        self.surfaceReady.emit(result)
+
+    def _follow_theta(self, running: bool) -> None:
+        """θ moved: re-frame if it walked off an automatic surface; refresh a surface whose held parameters
+        follow θ, a few times a second."""
+        if self._left_the_surface():
+            self.reframe = True
+            self.request_surface()
+        elif self.held_parameters():
+            now = time.perf_counter()
+            if now - self._last_held_request >= HELD_SURFACE_INTERVAL or not running:
+                self._last_held_request = now
+                self.request_surface()
+
+    def _left_the_surface(self) -> bool:
+        config = self.scene.surface
+        if config.x_range is not None or self.surface_ranges is None or self.reframe:
+            return False
+        (x0, x1), (y0, y1) = self.surface_ranges
+        x, y = self.axis_values(self.theta[None])[0]
+        if max(abs(x), abs(y)) > 1e6:
+            return False  # diverging: a frame around it would show nothing useful
+        return not (x0 <= x <= x1 and y0 <= y <= y1)
+
+    # ------------------------------------------------------------------ reading
+    def axis_values(self, thetas: np.ndarray) -> np.ndarray:
+        """The surface's two parameters of each θ: (M, 2) from (M, k, d+1)."""
+        shape = self.scene.shape
+        (xi, xj), (yi, yj) = (shape.param_index(name) for name in self.scene.surface_axes)
+        if not len(thetas):
+            return np.empty((0, 2))
+        return np.column_stack([thetas[:, xi, xj], thetas[:, yi, yj]])
+
+    def theta_at(self, x: float, y: float) -> np.ndarray:
+        """θ with the surface's two parameters set to (x, y), the others at the current θ."""
+        shape = self.scene.shape
+        theta = self.theta.copy()
+        x_param, y_param = self.scene.surface_axes
+        theta[shape.param_index(x_param)] = x
+        theta[shape.param_index(y_param)] = y
+        return theta
+
+    def held_parameters(self) -> list[str]:
+        """The parameters off the surface's axes (held at the current θ)."""
+        axes = self.scene.surface_axes
+        return [name for name in self.scene.shape.param_names() if name not in axes]
+
+    def held_text(self) -> str:
+        """'Held at the current θ: …' for the panel, or '' when every parameter is on an axis."""
+        held = self.held_parameters()
+        if not held:
+            return ""
+        shape = self.scene.shape
+        values = ", ".join(f"{name} = {self.theta[shape.param_index(name)]:.3g}" for name in held[:6])
+        return f"Held at the current θ: {values}{' …' if len(held) > 6 else ''}"
+
+    def snapshot(self) -> Snapshot:
+        """Every run so far (real ‖∇L‖, step numbers, stretches) and the surface shown, for exports."""
+        scene = self.scene
+        runs = self.runs or [Run(scene.optimizer.name, scene.optimizer)]
+        results = []
+        for run, history in zip(runs, self.histories, strict=True):
+            if len(history):
+                result = history.as_fit_result()
+            else:
+                result = FitResult("max_steps", self.theta[None].copy(), np.array([self.loss]),
+                                   np.array([self.grad_norm]), step_numbers=np.array([self.step]))
+            results.append((run, result))
+        shown = self.shown_surface
+        if shown is None:
+            return Snapshot(results)
+        return Snapshot(results, shown.surface, shown.spec.center)
+
+    def surface_idle(self) -> bool:
+        """True once the newest surface requested has come back and been taken (or dropped)."""
+        return self.received_sequence >= self.surface_sequence
+
+    def idle(self) -> bool:
+        """Nothing under way (for tests and scripts): paused, every command to the training worker
+        answered, the newest surface back, no GUI piece waiting, no hold on the workers."""
+        return (not self.running and self._commands_answered >= self._commands_sent and self.surface_idle()
+                and self.scheduler.idle() and self.busy.remaining() == 0)
+
+    def stop(self) -> None:
+        """Stop both workers (cancelling long work) and wait for their threads (idempotent)."""
+        if self.closing:
+            return
+        self.closing = True
+        self.running = False
+        self.scheduler.clear()
+        self.busy.release_all()  # a worker waiting for the GUI to finish drawing goes on, and ends
+        self.training.stop()
+        self.surfaces.stop()

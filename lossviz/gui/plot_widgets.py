@@ -1,0 +1,78 @@
+"""Plot widgets that report what the mouse and the keys do, in data coordinates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyqtgraph as pg
+from PySide6 import QtGui
+from PySide6.QtCore import Qt, Signal
+
+from lossviz.gui.theme import LIGHT
+
+
+class EditableViewBox(pg.ViewBox):
+    """A ViewBox that reports clicks and point drags in data coordinates; other drags pan."""
+
+    clickedAt = Signal(float, float, object)  # x, y, Qt.MouseButton
+    pointDragged = Signal(int, float, float, str)  # index, x, y, "start" | "move" | "finish"
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.hit_test: Callable[[float, float], int | None] = lambda x, y: None
+        self._drag_index: int | None = None
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt's name)
+        pos = self.mapSceneToView(ev.scenePos())
+        ev.accept()
+        self.clickedAt.emit(pos.x(), pos.y(), ev.button())
+
+    def cancel_drag(self) -> None:
+        """Forget the point being dragged; the rest of this mouse drag does nothing."""
+        if self._drag_index is not None:
+            self._drag_index = -1
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt's name)
+        if ev.button() == Qt.MouseButton.LeftButton and self._drag_index == -1:  # a cancelled drag
+            ev.accept()
+            if ev.isFinish():
+                self._drag_index = None
+            return
+        if ev.button() == Qt.MouseButton.LeftButton:
+            if ev.isStart():
+                down = self.mapSceneToView(ev.buttonDownScenePos())
+                self._drag_index = self.hit_test(down.x(), down.y())
+                if self._drag_index is not None:
+                    self.pointDragged.emit(self._drag_index, down.x(), down.y(), "start")
+            if self._drag_index is not None:
+                ev.accept()
+                pos = self.mapSceneToView(ev.scenePos())
+                phase = "finish" if ev.isFinish() else "move"
+                index = self._drag_index
+                if ev.isFinish():
+                    self._drag_index = None
+                self.pointDragged.emit(index, pos.x(), pos.y(), phase)
+                return
+        super().mouseDragEvent(ev, axis)
+
+
+class DataPlotWidget(pg.PlotWidget):
+    """The data view: takes keyboard focus so that digit keys choose the label."""
+
+    labelKey = Signal(int)
+
+    def __init__(self, viewbox: EditableViewBox):
+        super().__init__(viewBox=viewbox, background=LIGHT.background)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(ev)
+
+    def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        text = ev.text()
+        if len(text) == 1 and text.isdigit() and not ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.labelKey.emit(int(text))
+            ev.accept()
+            return
+        super().keyPressEvent(ev)

@@ -1,0 +1,208 @@
+"""The loss surface view: L(θ|D) over two parameters as a heat map with contours and a colour bar,
+the trajectory (or the race's trajectories), the start and the current θ. Drawn from numbers, the same
+way for the window and for exported figures."""
+
+from __future__ import annotations
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from lossviz.core.surface import Surface
+from lossviz.gui.plot_style import DRAW_LIMIT, clear_scatter, join_lines, make_pen, style_plot, with_alpha
+from lossviz.gui.theme import Theme
+
+CONTOUR_LEVELS = 10
+MAX_PATH_POINTS = 1500
+
+
+def thin_path(path: np.ndarray, pixel: tuple[float, float]) -> np.ndarray:
+    """The points of ``path`` (M, 2) that move to another pixel (``pixel`` = one pixel's size in data
+    units), and the last one: a converging descent piles thousands of steps into a few pixels, and
+    stroking them all costs a repaint far more than it shows."""
+    if len(path) < 3 or not all(np.isfinite(pixel)) or min(pixel) <= 0:
+        return path
+    cells = np.floor(path / np.asarray(pixel, dtype=np.float64))
+    keep = np.empty(len(path), dtype=bool)
+    keep[0] = True
+    np.any(cells[1:] != cells[:-1], axis=1, out=keep[1:])
+    keep[-1] = True
+    return path[keep]
+
+
+def surface_levels(values: np.ndarray, count: int = CONTOUR_LEVELS) -> np.ndarray:
+    """Contour levels at quantiles of the surface values: evenly spread over the picture."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0 or finite.max() == finite.min():
+        return np.empty(0)
+    return np.unique(np.quantile(finite, np.linspace(0.03, 0.93, count)))
+
+
+def surface_image_values(loss: np.ndarray, log: bool) -> np.ndarray:
+    """What the heatmap shows: L, or log₁₀ L (floored at 1e-12)."""
+    return np.log10(np.maximum(loss, 1e-12)) if log else loss
+
+
+def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str) -> None:
+    """The surface plot's title and axes; no grid (the heatmap and contours carry the scale, and a
+    grid over the image costs a repaint of every line whenever θ moves)."""
+    style_plot(plot, theme, "Loss surface L(θ|D)", x_param, y_param, grid=False)
+
+
+class SurfacePlot:
+    """L over two parameters: heatmap, colour bar, contours, trajectory, start and current θ."""
+
+    def __init__(self, plot: pg.PlotItem, theme: Theme, colorbar: bool = True):
+        self.plot = plot
+        self.theme = theme
+        self.image = pg.ImageItem()
+        self.image.setZValue(-20)
+        self.contours = pg.PlotDataItem(connect="finite")
+        self.trajectory = pg.PlotDataItem()
+        self.start = pg.ScatterPlotItem()
+        self.current = pg.ScatterPlotItem()
+        self.minimum = pg.ScatterPlotItem()
+        for item in (self.image, self.contours, self.trajectory, self.minimum, self.start, self.current):
+            plot.addItem(item)
+        self.colormap = pg.colormap.get(theme.colormap)
+        self.lut = self.colormap.getLookupTable(nPts=256)
+        self.colorbar = None
+        if colorbar:
+            self.colorbar = pg.ColorBarItem(colorMap=self.colormap, interactive=False, colorMapMenu=False,
+                                            width=int(16 * theme.scale))
+            self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.surface: Surface | None = None
+        self.log = False
+        self.race_items: list[pg.GraphicsObject] = []
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Colours and sizes of every item (the legend's too)."""
+        self.theme = theme
+        if self.plot.legend is not None:
+            self.plot.legend.setLabelTextColor(theme.foreground)
+            self.plot.legend.setLabelTextSize(f"{theme.font:.0f}pt")
+            self.plot.legend.setBrush(pg.mkBrush(with_alpha(theme.background, 200)))
+        self.contours.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.5), alpha=150))
+        self.trajectory.setPen(make_pen(theme.trajectory, theme.line))
+        if self.colorbar is not None:
+            axis = self.colorbar.getAxis("right")
+            font = QtGui.QFont()
+            font.setPointSizeF(theme.font * 0.9)
+            axis.setTickFont(font)
+            axis.setTextPen(theme.foreground)
+            axis.setPen(make_pen(theme.foreground, max(1.0, theme.scale)))
+            axis.enableAutoSIPrefix(False)
+            axis.setWidth(int(theme.font * 6))  # room for tick labels and the title at any scale
+
+    def set_surface(self, surface: Surface, log: bool = False) -> None:
+        """Show a surface; the image data is a fresh float32 array (pyqtgraph keeps a view of it)."""
+        self.surface, self.log = surface, log
+        values = surface_image_values(surface.loss, log)
+        # pyqtgraph wants float32: losses beyond its range (around a diverged θ) are shown in units of
+        # 10^k, and the colour bar says so; the levels come from the float32 image that is drawn
+        finite_values = np.abs(values[np.isfinite(values)])
+        top = float(finite_values.max()) if finite_values.size else 0.0
+        exponent = int(np.floor(np.log10(top))) if top > 1e30 else 0
+        image = np.ascontiguousarray(np.clip(values / 10.0 ** exponent, -3e38, 3e38), dtype=np.float32)
+        finite = image[np.isfinite(image)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if not hi > lo:
+            hi = lo + max(abs(lo) * 1e-6, 1e-9)
+        image = np.nan_to_num(image, nan=hi, posinf=hi, neginf=lo)
+        self.image.setImage(image, levels=(lo, hi), lut=self.lut, autoLevels=False)
+        x, y = surface.x, surface.y
+        dx = (x[-1] - x[0]) / (len(x) - 1)
+        dy = (y[-1] - y[0]) / (len(y) - 1)
+        self.image.setRect(QtCore.QRectF(x[0] - dx / 2, y[0] - dy / 2, dx * len(x), dy * len(y)))
+        if self.colorbar is not None:
+            self.colorbar.setLevels((lo, hi))
+            unit = f" (×10^{exponent})" if exponent else ""
+            self.colorbar.setLabel("right", ("log₁₀ L(θ|D)" if log else "L(θ|D)") + unit, color=self.theme.foreground,
+                                   **{"font-size": f"{self.theme.font:.1f}pt"})
+        pieces = []
+        generator = contourpy.contour_generator(x, y, values)
+        for level in surface_levels(values):
+            pieces += generator.lines(level)
+        self.contours.setData(*join_lines(pieces))
+        row, col = np.unravel_index(np.argmin(np.where(np.isfinite(surface.loss), surface.loss, np.inf)), surface.loss.shape)
+        inside = 0 < row < len(y) - 1 and 0 < col < len(x) - 1
+        if inside:  # a minimum on the edge of the grid is not the minimum
+            self.minimum.setData([x[col]], [y[row]], symbol="+", size=16 * self.theme.scale,
+                                 pen=make_pen(self.theme.contour, 2 * self.theme.scale), brush=None)
+        else:
+            clear_scatter(self.minimum)
+
+    def set_path(self, path: np.ndarray, start, current, thin: bool = False) -> None:
+        """path (M, 2) in the plotted parameters; start and current θ as (2,) or None. ``thin`` drops the
+        points that stay in the pixel of the one before (for live drawing, where the view is framed)."""
+        path = np.clip(path, -DRAW_LIMIT, DRAW_LIMIT)  # a diverging path must not overflow Qt's geometry
+        if thin:
+            path = thin_path(path, self.plot.getViewBox().viewPixelSize())
+        if len(path) > MAX_PATH_POINTS:  # drawing cost, not shape: keep evenly spaced points and the end
+            path = path[np.unique(np.linspace(0, len(path) - 1, MAX_PATH_POINTS).round().astype(int))]
+        self.trajectory.setData(path[:, 0], path[:, 1]) if len(path) else self.trajectory.setData([], [])
+        size = 13 * self.theme.scale
+        if start is not None:
+            self.start.setData([start[0]], [start[1]], symbol="o", size=size, brush=pg.mkBrush(self.theme.start),
+                               pen=pg.mkPen("#000000", width=1.5 * self.theme.scale))
+        if current is not None:
+            self.current.setData([current[0]], [current[1]], symbol="star", size=size * 1.5,
+                                 brush=pg.mkBrush(self.theme.current), pen=pg.mkPen("#000000", width=1.5 * self.theme.scale))
+        else:
+            clear_scatter(self.current)
+
+    def set_race(self, runs: list[tuple[str, str, np.ndarray]], start: np.ndarray | None) -> None:
+        """Several trajectories from one start: runs = [(label, colour, path (M, 2)), …], with a legend;
+        [] goes back to one run (``set_path``) and hides the legend."""
+        for item in self.race_items:
+            self.plot.removeItem(item)
+        self.race_items = []
+        if not runs:
+            if self.plot.legend is not None:
+                self.plot.legend.clear()
+                self.plot.legend.setVisible(False)
+            return
+        legend = self._legend()
+        legend.clear()
+        legend.setVisible(True)
+        self.trajectory.setData([], [])
+        clear_scatter(self.current)
+        for label, color, path in runs:
+            path = np.clip(path, -DRAW_LIMIT, DRAW_LIMIT)
+            line = pg.PlotDataItem(path[:, 0], path[:, 1], pen=make_pen(color, self.theme.line))
+            end = pg.ScatterPlotItem([path[-1, 0]], [path[-1, 1]], symbol="star", size=19 * self.theme.scale,
+                                     brush=pg.mkBrush(color), pen=pg.mkPen("#000000", width=1.5 * self.theme.scale))
+            for item in (line, end):
+                self.plot.addItem(item)
+                self.race_items.append(item)
+            legend.addItem(line, label)
+        self.set_path(np.empty((0, 2)), start, None)
+
+    def legend_labels(self) -> list[str]:
+        """The labels the legend shows (none when it is hidden)."""
+        legend = self.plot.legend
+        if legend is None or not legend.isVisible():
+            return []
+        return [label.text for _, label in legend.items]
+
+    def _legend(self) -> pg.LegendItem:
+        if self.plot.legend is None:
+            self.plot.addLegend(offset=(-10, 10), labelTextColor=self.theme.foreground,
+                                labelTextSize=f"{self.theme.font:.0f}pt",
+                                brush=pg.mkBrush(with_alpha(self.theme.background, 200)))
+        return self.plot.legend
+
+    def clear_surface(self) -> None:
+        """No surface (yet): an empty plot rather than the surface of another question."""
+        self.surface = None
+        self.image.clear()
+        self.contours.setData([], [])
+        clear_scatter(self.minimum)
+
+    def frame_surface(self) -> None:
+        """Show the whole surface."""
+        if self.surface is not None:
+            s = self.surface
+            self.plot.getViewBox().setRange(xRange=(s.x[0], s.x[-1]), yRange=(s.y[0], s.y[-1]), padding=0)

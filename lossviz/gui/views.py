@@ -1,0 +1,219 @@
+"""The window's three linked views and its status line, drawn from the document's scene and the live run.
+
+Every drawing method reads the state (``Document.scene``, ``LiveRun``) and shows it; none keeps
+a state of its own beyond what pyqtgraph holds. ``draw()`` draws everything, and is what a fresh
+window, an opened file, a task change and a theme change all go through.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt
+
+from lossviz.gui.data_plot import DataPlot, axis_labels
+from lossviz.gui.document import Change, Document
+from lossviz.gui.live import LiveRun
+from lossviz.gui.loss_plot import LossPlot
+from lossviz.gui.plot_style import cache_axes, style_plot
+from lossviz.gui.plot_widgets import DataPlotWidget, EditableViewBox
+from lossviz.gui.surface_plot import SurfacePlot, style_surface
+from lossviz.gui.theme import RUN_COLORS, Theme
+
+DRAG_POINTS_INTERVAL = 0.125  # s: during a drag the samples follow at once, the model at most this often
+CURVE_FIT_INTERVAL = 0.3  # s between checks that the running loss curve is still in view (LossPlot.set_history)
+
+
+class SceneViews(QtCore.QObject):
+    """Data and model, loss surface and loss curve, and the step / L / ‖∇L‖ labels."""
+
+    message = QtCore.Signal(str, int)
+
+    def __init__(self, document: Document, live: LiveRun, theme: Theme):
+        super().__init__()
+        self.document, self.live, self.theme = document, live, theme
+        self.data_viewbox = EditableViewBox()
+        self.data_view = DataPlotWidget(self.data_viewbox)
+        self.data_view.setObjectName("dataView")
+        self.surface_viewbox = EditableViewBox()
+        self.surface_view = pg.PlotWidget(viewBox=self.surface_viewbox, background=theme.background)
+        self.surface_view.setObjectName("surfaceView")
+        self.loss_view = pg.PlotWidget(background=theme.background)
+        self.loss_view.setObjectName("lossCurveView")
+        self.loss_view.getViewBox().setMenuEnabled(False)
+        self.data_plot = DataPlot(self.data_view.getPlotItem(), theme)
+        self.surface_plot = SurfacePlot(self.surface_view.getPlotItem(), theme)
+        self.loss_plot = LossPlot(self.loss_view.getPlotItem(), theme)
+        for view in (self.data_view, self.surface_view, self.loss_view):
+            cache_axes(view.getPlotItem())
+        self.step_label = QtWidgets.QLabel(objectName="stepLabel")
+        self.loss_label = QtWidgets.QLabel(objectName="lossLabel")
+        self.grad_label = QtWidgets.QLabel(objectName="gradLabel")
+        for label in self.status_labels():
+            label.setMinimumWidth(140)
+        self._last_points_only = self._last_curve_fit = 0.0
+        self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
+        self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)
+        self.surface_view.installEventFilter(self)
+
+    def central_widget(self) -> QtWidgets.QSplitter:
+        """Data view on the left; surface above the loss curve on the right."""
+        right = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.surface_view)
+        right.addWidget(self.loss_view)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.data_view)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        return splitter
+
+    def status_labels(self) -> tuple[QtWidgets.QLabel, QtWidgets.QLabel, QtWidgets.QLabel]:
+        """The step, L(θ|D) and ‖∇L‖ labels (the window puts them in its status bar)."""
+        return self.step_label, self.loss_label, self.grad_label
+
+    # ------------------------------------------------------------------ the one path
+    def draw(self, kind: Change | None = None) -> None:
+        """Draw what a change of ``kind`` touched (None: everything) from the scene and the live run."""
+        if kind is Change.DATA:
+            self.draw_data(points_only=self._drag_in_progress())
+            self.draw_run()
+            self.draw_curve()
+            return
+        if kind is Change.SCENE or kind is None:
+            self.data_plot.set_ghost(None)  # a hovered θ of the old shape means nothing now
+        self._draw_axes()
+        self.draw_surface(frame=kind is Change.SCENE)
+        self.loss_plot.set_log(self.document.view_options().log_loss)
+        self.draw_run()
+        self.draw_curve()
+        self.draw_data()
+        if kind is Change.SCENE:
+            self.data_plot.frame_data()
+
+    def _drag_in_progress(self) -> bool:
+        """During a drag, the samples are redrawn at once and the model at most every DRAG_POINTS_INTERVAL."""
+        if not self.document.previewing:
+            return False
+        now = time.perf_counter()
+        if now - self._last_points_only < DRAG_POINTS_INTERVAL:
+            return True
+        self._last_points_only = now
+        return False
+
+    def _draw_axes(self) -> None:
+        theme, scene = self.theme, self.document.scene
+        style_plot(self.data_view.getPlotItem(), theme, "Data and model", *axis_labels(scene.shape))
+        style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes)
+        style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
+
+    def draw_run(self) -> None:
+        """The path (or the race's paths) on the surface, and the status labels."""
+        live, scene = self.live, self.document.scene
+        start = live.axis_values(scene.init[None])[0]
+        if live.runs:
+            racers = [(run.label, RUN_COLORS[i % len(RUN_COLORS)], live.axis_values(history.thetas))
+                      for i, (run, history) in enumerate(zip(live.runs, live.histories, strict=True)) if len(history)]
+            if racers:
+                self.surface_plot.set_race(racers, start)
+            else:
+                self.surface_plot.set_race([], None)
+                self.surface_plot.set_path(np.empty((0, 2)), start, None)
+        else:
+            self.surface_plot.set_race([], None)
+            path = live.axis_values(live.histories[0].thetas)
+            self.surface_plot.set_path(path, start, live.axis_values(live.theta[None])[0], thin=True)
+        self.draw_status()
+
+    def draw_status(self) -> None:
+        """step, L(θ|D) and ‖∇L‖ of the live run ("–" without data)."""
+        live = self.live
+        self.step_label.setText(f"step {live.step}")
+        no_data = live.objective is None
+        self.loss_label.setText(f"L(θ|D) = {'–' if no_data else format(live.loss, '.6g')}")
+        self.grad_label.setText(f"‖∇L‖ = {'–' if no_data else format(live.grad_norm, '.4g')}")
+
+    def draw_costly(self) -> None:
+        """The data view and the loss curve: now when paused; while running, as pieces after the next paint
+        (see pacing.py), skipped if the run has started over meanwhile."""
+        live = self.live
+        if not live.running:
+            self.draw_data()
+            self.draw_curve()
+            return
+        generation = live.generation
+
+        def current(draw):
+            return lambda: draw() if live.generation == generation and not live.closing else None
+
+        live.scheduler.queue(current(self.draw_data), current(self.draw_curve))
+
+    def draw_data(self, points_only: bool = False) -> None:
+        """The samples and the model at the live θ (each marker sized by its loss)."""
+        scene, live = self.document.scene, self.live
+        per_sample = live.objective.per_sample(live.theta) if live.objective is not None else None
+        theta = live.theta if live.theta.shape == scene.init.shape else scene.init
+        self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only)
+
+    def draw_curve(self) -> None:
+        """The loss curve of the run (or of every racer), its axes fitted when paused, followed when running."""
+        live = self.live
+        if live.runs:
+            self.loss_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)], h.steps, h.losses, h.stretches)
+                                     for i, (run, h) in enumerate(zip(live.runs, live.histories, strict=True))
+                                     if len(h)], thin=True)
+            return
+        now = time.perf_counter()
+        if not live.running:
+            view = "fit"
+        elif now - self._last_curve_fit >= CURVE_FIT_INTERVAL:
+            view, self._last_curve_fit = "follow", now
+        else:
+            view = "keep"
+        history = live.histories[0]
+        self.loss_plot.set_history(history.steps, history.losses, view, thin=True, stretches=history.stretches)
+
+    def draw_surface(self, frame: bool = False) -> None:
+        """The surface the live run shows (an empty plot while none is ready); ``frame`` fits the view to it."""
+        shown = self.live.shown_surface
+        if shown is None:
+            self.surface_plot.clear_surface()
+            return
+        log = self.document.view_options().log_surface
+        if self.surface_plot.surface is not shown.surface or self.surface_plot.log != log:
+            self.surface_plot.set_surface(shown.surface, log)
+        if frame:
+            self.surface_plot.frame_surface()
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Colours, fonts and line widths of every view."""
+        self.theme = theme
+        for widget in (self.data_view, self.surface_view, self.loss_view):
+            widget.setBackground(theme.background)
+        self.data_plot.apply_theme(theme)
+        self.surface_plot.apply_theme(theme)
+        self.loss_plot.apply_theme(theme)
+
+    # ------------------------------------------------------------------ hovering the surface
+    def _on_view_surface_hover(self, scene_pos: QtCore.QPointF) -> None:
+        box, live = self.surface_viewbox, self.live
+        if live.objective is None or not box.sceneBoundingRect().contains(scene_pos):
+            self.data_plot.set_ghost(None)
+            return
+        pos = box.mapSceneToView(scene_pos)
+        theta = live.theta_at(pos.x(), pos.y())
+        self.data_plot.set_ghost(theta)
+        x_param, y_param = self.document.scene.surface_axes
+        self.message.emit(f"{x_param} = {pos.x():.3g}, {y_param} = {pos.y():.3g}: L = {live.objective.value(theta):.4g}"
+                          "   (click to start there)", 3000)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """The pointer left the surface: no ghost model."""
+        if watched is self.surface_view and event.type() == QtCore.QEvent.Type.Leave:
+            self.data_plot.set_ghost(None)
+        return super().eventFilter(watched, event)

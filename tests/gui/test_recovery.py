@@ -1,0 +1,195 @@
+"""Crash recovery under real use: kill -9, two windows at once, broken recovery files, steady editing.
+
+The windows that crash or run beside the test are real ``lossviz`` processes (``lossviz.cli.main``,
+the start-up path of the command), with their user data folder in a temporary XDG_DATA_HOME and
+their dialogs answered on stdout; the windows made in this process use the same folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from lossviz.core.presets import load_preset
+from lossviz.core.scene import read_scene
+
+from .helpers import click
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9 and XDG folders")
+
+CHILD = r'''
+import os, sys
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6 import QtCore, QtWidgets
+app = QtWidgets.QApplication(sys.argv[:1])
+from lossviz.gui import dialogs, files
+files.AUTOSAVE_QUIET_MS = 50
+restore = os.environ.get("ANSWER_RESTORE") == "yes"
+dialogs.ask_restore = lambda parent, when: print("ASKED", when, flush=True) or restore
+dialogs.show_text = lambda parent, title, html: print("TEXT", title, "|", html.replace("\n", " "), flush=True)
+dialogs.show_error = lambda parent, title, text: print("ERROR", title, text, flush=True)
+dialogs.ask_save_changes = lambda parent, name: "discard"
+
+def act():
+    window = [w for w in QtWidgets.QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow"][0]
+    print("READY", os.getpid(), window.document.scene.data.size, window.document.modified, flush=True)
+    if os.environ.get("EDIT") == "yes":
+        from lossviz.core import edits
+        data = window.document.scene.data
+        window.document.edit_data(edits.add_point(data, [2.5, 2.5], 1), "Add point")
+        print("EDITED", window.document.scene.data.size, flush=True)
+    if os.environ.get("QUIT") == "yes":
+        window.close()
+
+QtCore.QTimer.singleShot(100, act)
+from lossviz.cli import main
+sys.exit(main(sys.argv[1:]))
+'''
+
+
+def recovery_folder(tmp_path):
+    """Where a lossviz process with XDG_DATA_HOME=tmp_path/data keeps its recovery files."""
+    return tmp_path / "data" / "lossviz" / "lossviz"
+
+
+def start_lossviz(tmp_path, *args, **env):
+    """A real lossviz window in a child process; stdout is read line by line."""
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+                       XDG_CONFIG_HOME=str(tmp_path / "config"), **env)
+    return subprocess.Popen([sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=environment)
+
+
+def read_until(process, prefix, timeout=60.0):
+    """The first line of the child's output that starts with ``prefix`` (earlier lines are returned too)."""
+    lines = []
+    deadline = time.monotonic() + timeout  # a guard against a hang, not a timing
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if line.startswith(prefix):
+            return lines
+    raise AssertionError(f"no {prefix!r} from the child; it said {lines}, stderr {process.stderr.read()[-2000:]}")
+
+
+def wait_for(condition, timeout=60.0):
+    """Wait for a child process's doing (this process's event loop does not run meanwhile)."""
+    deadline = time.monotonic() + timeout  # a guard against a hang, not a timing
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.02)
+
+
+def kill(process):
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    process.stdout.close()
+    process.stderr.close()
+
+
+def dead_pid() -> int:
+    """The process id of a process that has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_unsaved_work_survives_kill_9_and_is_offered_at_the_next_start(tmp_path):
+    blobs = load_preset("binary-2d-blobs").data.size
+    first = start_lossviz(tmp_path, "binary-2d-blobs", EDIT="yes")
+    read_until(first, "EDITED")
+    own = recovery_folder(tmp_path) / f"recovery-{first.pid}-1.json"
+    wait_for(own.exists)
+    kill(first)  # a crash: no closeEvent, the file and its lock stay
+    assert read_scene(own).data.size == blobs + 1
+    second = start_lossviz(tmp_path, "binary-2d-blobs", ANSWER_RESTORE="yes", EDIT="no")
+    lines = read_until(second, "READY")
+    assert any(line.startswith("ASKED") for line in lines)
+    assert lines[-1].split()[2:] == [str(blobs + 1), "True"]  # restored, and unsaved
+    restored_copy = recovery_folder(tmp_path) / f"recovery-{second.pid}-1.json"
+    wait_for(lambda: restored_copy.exists() and not own.exists())  # its own crash protection covers it now
+    kill(second)
+
+
+def test_two_windows_each_keep_their_own_recovery_file(make_window, dialog_log, qtbot, tmp_path):
+    running = start_lossviz(tmp_path, "binary-2d-blobs", EDIT="yes")
+    read_until(running, "EDITED")
+    theirs = recovery_folder(tmp_path) / f"recovery-{running.pid}-1.json"
+    wait_for(theirs.exists)
+    try:
+        # a second window while the first runs: the first one's work is not offered, and stays protected
+        second = make_window(load_preset("xor"), recovery_dir=recovery_folder(tmp_path))
+        assert not second.offer_recovery()
+        assert dialog_log["asked"] == [] and theirs.exists()
+        second.files.set_autosave_delays(20, 80)
+        click(second.views.data_view, 0.0, 1.9)
+        ours = second.files.recovery_path
+        qtbot.waitUntil(lambda: ours.exists() and ours != theirs, timeout=10000)
+    finally:
+        kill(running)
+    # the first window is gone: a third window offers its work (and never the second's, which still runs)
+    dialog_log["answers"]["restore"] = False
+    third = make_window(load_preset("xor"), recovery_dir=recovery_folder(tmp_path))
+    assert not third.offer_recovery()
+    assert [kind for kind, _ in dialog_log["asked"]] == ["restore"]
+    assert not theirs.exists() and ours.exists()  # declined: that file is gone; the running window's stays
+    second.close()
+    assert not ours.exists()  # a clean close removes its own file
+
+
+BROKEN = {
+    "invalid UTF-8": b'{"lossviz": 1, "task": "binary", "data": {"x": [], "y": []}, "title": "\xff\xfe"}',
+    "truncated": b'{"lossviz": 1, "task": "binary", "data": {"x": [[0, 1]',
+    "empty": b"",
+    "newer format": b'{"lossviz": 2, "task": "binary", "data": {"x": [], "y": []}}',
+}
+
+
+def test_an_unreadable_recovery_file_does_not_stop_the_app_and_is_kept_aside(tmp_path):
+    folder = recovery_folder(tmp_path)
+    folder.mkdir(parents=True)
+    (folder / "recovery.json").write_bytes(BROKEN["invalid UTF-8"])  # the name earlier versions used
+    child = start_lossviz(tmp_path, "xor", QUIT="yes")
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    texts = [line for line in out.splitlines() if line.startswith("TEXT")]
+    assert len(texts) == 1 and "kept aside" in texts[0] and "recovery.broken-" in texts[0]
+    assert "READY" in out  # the window opened
+    kept = list(folder.glob("recovery.broken-*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes() == BROKEN["invalid UTF-8"]
+    assert not (folder / "recovery.json").exists()
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_every_kind_of_broken_recovery_file_is_set_aside_with_one_message(kind, make_window, dialog_log, tmp_path):
+    folder = tmp_path / "recovery"
+    folder.mkdir()
+    left = folder / f"recovery-{dead_pid()}-1.json"
+    left.write_bytes(BROKEN[kind])
+    window = make_window(load_preset("xor"), recovery_dir=folder)
+    assert not window.offer_recovery()
+    assert len(dialog_log["texts"]) == 1 and dialog_log["asked"] == []
+    kept = list(folder.glob("recovery.broken-*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes() == BROKEN[kind] and not left.exists()
+    assert window.document.scene == load_preset("xor")
+
+
+def test_steady_editing_does_not_starve_the_autosave(make_window, qtbot, tmp_path):
+    window = make_window(load_preset("binary-2d-blobs"), recovery_dir=tmp_path / "recovery")
+    window.files.set_autosave_delays(300, 600)  # quiet for 300 ms, or 600 ms after the first unsaved edit
+    path = window.files.recovery_path
+    for number in range(40):  # an edit every 100 ms: never quiet for 300 ms
+        click(window.views.data_view, -2.5 + 0.1 * number, 2.5)
+        qtbot.wait(100)
+        if path.exists():
+            break
+    assert path.exists(), "no recovery file while the user kept editing"
+    assert read_scene(path).data.size > load_preset("binary-2d-blobs").data.size
