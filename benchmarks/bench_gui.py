@@ -38,9 +38,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
-
 import numpy as np  # noqa: E402
+from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
 from PySide6 import QtCore, QtWidgets  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -200,7 +199,8 @@ def bench_drag(windows: Windows, drags: int, seconds: float):
         QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
         ok = wait_until(lambda: probe.full_shown_at is not None, timeout=10, step_ms=1)
         latency = (probe.full_shown_at - released) if ok else float("inf")
-        moved = window.document.scene.data is not before and not np.array_equal(window.document.scene.data.X[index], before.X[index])
+        after = window.document.scene.data
+        moved = after is not before and not np.array_equal(after.X[index], before.X[index])
         rates.append(shown / during)
         releases.append(latency)
         print(f"  (a) drag {number + 1}: point {index} moved {'yes' if moved else 'NO'}, {moves} moves in {during:.2f} s, "

@@ -23,9 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import cpu_snapshot, lossviz_command, other_load, run  # noqa: E402 (benchmarks/ is on sys.path)
-
 import numpy as np
+from measure import cpu_snapshot, lossviz_command, other_load, run  # noqa: E402 (benchmarks/ is on sys.path)
 
 BCE_TARGET = 0.5
 L2_TARGET = (0.5, 2.0)  # "about 1": the 1M/100 per-surface ratio should fall in this band

@@ -46,7 +46,7 @@ def other_load(before, after) -> str:
 
 def run(command: list[str], cwd: str) -> float:
     start = time.perf_counter()
-    completed = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if completed.returncode != 0:
         sys.exit(f"command failed ({completed.returncode}): {' '.join(command)}\n{completed.stderr}")

@@ -8,9 +8,12 @@ from lossviz.core.model import ModelShape
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig, write_scene
 
+DEFAULT_OPTIMIZER = OptimizerConfig("gd", 0.1)
+DEFAULT_SURFACE = SurfaceConfig()
 
-def scene(name, title, task, X, y, loss, dims, classes=2, optimizer=OptimizerConfig("gd", 0.1),
-          steps=100, init=None, surface=SurfaceConfig(), notes="", runs=None):
+
+def scene(name, title, task, X, y, loss, dims, classes=2, optimizer=DEFAULT_OPTIMIZER,
+          steps=100, init=None, surface=DEFAULT_SURFACE, notes="", runs=None):
     X = np.round(X, 3)
     y = np.round(y, 3) if task == "regression" else y
     shape = ModelShape(task, dims, classes)

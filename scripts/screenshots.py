@@ -5,16 +5,16 @@
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6 import QtCore, QtWidgets  # noqa: E402
+from PySide6 import QtCore  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from lossviz.core.presets import load_preset, preset_names  # noqa: E402
 from lossviz.gui import MainWindow  # noqa: E402
+from lossviz.gui.app import prepare_application  # noqa: E402
 
 
 def main():
@@ -26,7 +26,7 @@ def main():
     width, height = map(int, args.size.split("x"))
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    prepare_application()
     settings = QtCore.QSettings(str(out / ".settings.ini"), QtCore.QSettings.Format.IniFormat)
     for name in args.only or preset_names():
         scene = load_preset(name)

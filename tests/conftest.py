@@ -38,9 +38,9 @@ def make_window(qtbot, tmp_path, dialog_log):
     pg.setConfigOption("mouseRateLimit", -1)  # synthetic mouse moves come faster than 100 Hz
     windows = []
 
-    def make(scene=None, show=True, recovery_dir=None):
+    def make(scene=None, show=True, recovery_dir=None, path=None):
         settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
-        window = MainWindow(scene, settings=settings, recovery_dir=recovery_dir or tmp_path / "recovery")
+        window = MainWindow(scene, settings=settings, recovery_dir=recovery_dir or tmp_path / "recovery", path=path)
         if show:
             window.resize(1300, 820)
             window.show()

@@ -89,7 +89,7 @@ class Scene:
             raise LossvizError("the scene has no data points: add some before fitting")
         return Objective(self.shape, get_loss(self.loss, self.task), self.data)
 
-    def replace(self, **changes) -> "Scene":
+    def replace(self, **changes) -> Scene:
         return replace(self, **changes)
 
     def __eq__(self, other):
@@ -155,6 +155,30 @@ def _parse(obj) -> Scene:
     task = obj["task"]
     if task not in TASKS:
         raise LossvizError(f"task: unknown task {show_value(task)} (choose {', '.join(TASKS)})")
+    dataset, dims, classes = _parse_data(obj, task)
+    shape = ModelShape(task, dims, classes)
+    loss = obj.get("loss", DEFAULT_LOSS[task])
+    if not isinstance(loss, str):
+        raise LossvizError(f"loss: expected a name, got {show_value(loss)}")
+    get_loss(loss, task)
+    init = _theta(obj["init"], shape, "init") if "init" in obj else shape.zeros()
+    steps = integer(obj.get("steps", 100), "steps", 0, MAX_STEPS)
+    tol = number(obj.get("tol", 0), "tol")
+    if tol < 0:
+        raise LossvizError(f"tol: must be >= 0, got {tol}")
+    seed = integer(obj.get("seed", 0), "seed", 0, 2**63 - 1)
+    extra = {key: value for key, value in obj.items() if key not in KNOWN_KEYS}
+    scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
+                  optimizer=_parse_optimizer(obj.get("optimizer", {})), steps=steps, tol=tol, seed=seed,
+                  surface=_parse_surface(obj.get("surface", {}), shape), extra=extra)
+    x_axis, y_axis = scene.surface_axes
+    if shape.param_index(x_axis) == shape.param_index(y_axis):
+        raise LossvizError(f"surface: x and y are both {x_axis}; choose two different parameters")
+    return scene
+
+
+def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
+    """The ``data`` with ``dims`` and ``classes``: the dataset, its input dimension, its number of classes."""
     if "data" not in obj:
         raise LossvizError('missing "data" ({"x": [...], "y": [...]})')
     data = as_object(obj["data"], "data")
@@ -167,18 +191,15 @@ def _parse(obj) -> Scene:
         raise LossvizError(f"data.x: expected a list of rows, got {show_value(x_rows)}")
     if not isinstance(labels, list):
         raise LossvizError(f"data.y: expected a list of labels, got {show_value(labels)}")
-
     dims = obj.get("dims")
     if dims is not None:
         dims = integer(dims, "dims")
         if dims not in (1, 2):
             raise LossvizError(f"dims: must be 1 or 2, got {show_value(dims)}")
-    if dims is None:
-        if x_rows and isinstance(x_rows[0], list) and len(x_rows[0]) in (1, 2):
-            dims = len(x_rows[0])
-        else:
-            dims = 1 if task == "regression" else 2
-
+    elif x_rows and isinstance(x_rows[0], list) and len(x_rows[0]) in (1, 2):
+        dims = len(x_rows[0])
+    else:
+        dims = 1 if task == "regression" else 2
     classes = obj.get("classes")
     if classes is not None:
         if task != "multiclass":
@@ -190,20 +211,11 @@ def _parse(obj) -> Scene:
         if classes > MAX_CLASSES:
             raise LossvizError(f"data.y[{int(dataset.y.argmax())}]: labels go up to {classes - 1}; "
                                f"lossviz shows at most {MAX_CLASSES} classes")
-    if task == "binary":
-        classes = 2
-    if task == "regression":
-        classes = 1
-    shape = ModelShape(task, dims, classes)
+    return dataset, dims, {"binary": 2, "regression": 1}.get(task, classes)
 
-    loss = obj.get("loss", DEFAULT_LOSS[task])
-    if not isinstance(loss, str):
-        raise LossvizError(f"loss: expected a name, got {show_value(loss)}")
-    get_loss(loss, task)
 
-    init = _theta(obj["init"], shape, "init") if "init" in obj else shape.zeros()
-
-    opt = as_object(obj.get("optimizer", {}), "optimizer")
+def _parse_optimizer(value) -> OptimizerConfig:
+    opt = as_object(value, "optimizer")
     check_keys(opt, ("name", "lr", "momentum", "batch_size"), "optimizer")
     name = opt.get("name", "gd")
     if not isinstance(name, str) or name not in OPTIMIZERS:
@@ -213,42 +225,31 @@ def _parse(obj) -> Scene:
     momentum = None if momentum is None else number(momentum, "optimizer.momentum")
     batch = opt.get("batch_size")
     batch = None if batch is None else integer(batch, "optimizer.batch_size", 1)
-    optimizer = OptimizerConfig(name, lr, momentum, batch)
+    return OptimizerConfig(name, lr, momentum, batch)
 
-    steps = integer(obj.get("steps", 100), "steps", 0, MAX_STEPS)
-    tol = number(obj.get("tol", 0), "tol")
-    if tol < 0:
-        raise LossvizError(f"tol: must be >= 0, got {tol}")
-    seed = integer(obj.get("seed", 0), "seed", 0, 2**63 - 1)
 
-    surf = as_object(obj.get("surface", {}), "surface")
+def _parse_surface(value, shape: ModelShape) -> SurfaceConfig:
+    surf = as_object(value, "surface")
     check_keys(surf, ("x", "y", "x_range", "y_range", "resolution", "center"), "surface")
     axes = []
     for key in ("x", "y"):
-        value = surf.get(key)
-        if value is not None:
-            if not isinstance(value, str):
+        axis = surf.get(key)
+        if axis is not None:
+            if not isinstance(axis, str):
                 raise LossvizError(f"surface.{key}: expected a parameter name like \"W[0,0]\" or \"b[0]\", "
-                                   f"got {show_value(value)}")
+                                   f"got {show_value(axis)}")
             try:
-                shape.param_index(value)
+                shape.param_index(axis)
             except LossvizError as error:
                 raise LossvizError(f"surface.{key}: {error}") from None
-        axes.append(value)
-    surface = SurfaceConfig(
+        axes.append(axis)
+    return SurfaceConfig(
         x=axes[0], y=axes[1],
         x_range=_range(surf["x_range"], "surface.x_range") if surf.get("x_range") is not None else None,
         y_range=_range(surf["y_range"], "surface.y_range") if surf.get("y_range") is not None else None,
         resolution=integer(surf.get("resolution", 128), "surface.resolution", 2, MAX_RESOLUTION),
         center=_theta(surf["center"], shape, "surface.center") if surf.get("center") is not None else None,
     )
-    extra = {key: value for key, value in obj.items() if key not in KNOWN_KEYS}
-    scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
-                  optimizer=optimizer, steps=steps, tol=tol, seed=seed, surface=surface, extra=extra)
-    x_axis, y_axis = scene.surface_axes
-    if shape.param_index(x_axis) == shape.param_index(y_axis):
-        raise LossvizError(f"surface: x and y are both {x_axis}; choose two different parameters")
-    return scene
 
 
 def theta_to_dict(theta: np.ndarray) -> dict:

@@ -146,7 +146,7 @@ def _softplus_rows(U, V, rows: slice) -> np.ndarray:
     return _blocked_means(rows.stop - rows.start, *U.shape, fill)
 
 
-def _normal_exp(lo: np.ndarray, hi: np.ndarray) -> bool:
+def exp_in_range(lo: np.ndarray, hi: np.ndarray) -> bool:
     """Whether e^t is a normal float, far from overflow, for every t in [lo, hi]."""
     return bool(lo.min() >= -EXP_LIMIT and hi.max() <= EXP_LIMIT)
 
@@ -158,7 +158,7 @@ class _Log1pExpSum:
 
     def __init__(self, U, V, stable, keep=None):
         self.U_lo, self.U_hi = np.minimum(U.min(axis=1), 0.0), np.maximum(U.max(axis=1), 0.0)
-        self.EU = np.exp(U) if _normal_exp(self.U_lo, self.U_hi) else None
+        self.EU = np.exp(U) if exp_in_range(self.U_lo, self.U_hi) else None
         if self.EU is not None and keep is not None:
             self.EU *= keep
         self.V, self.stable = V, stable
@@ -168,7 +168,7 @@ class _Log1pExpSum:
         # bounds of U, V and U + V, per term and sample, over these rows and every column
         lo = self.U_lo + np.minimum(v.min(axis=1), 0.0)
         hi = self.U_hi + np.maximum(v.max(axis=1), 0.0)
-        if self.EU is None or not _normal_exp(lo, hi):
+        if self.EU is None or not exp_in_range(lo, hi):
             return self.stable(rows)
         EU, EV = self.EU, np.exp(v)
 

@@ -12,7 +12,6 @@ from lossviz.core.errors import Cancelled
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig, make_optimizer
 
-
 CHECK_EVERY = 256  # updates between two looks at fit()'s should_stop
 
 
@@ -47,7 +46,8 @@ class Trainer:
     def finite(self) -> bool:
         return math.isfinite(self.loss) and math.isfinite(self.grad_norm) and bool(np.isfinite(self.theta).all())
 
-    def _next_batch(self) -> np.ndarray:
+    def next_batch(self) -> np.ndarray:
+        """Row indices of the next minibatch (a new permutation each epoch)."""
         size = self.config.batch_size
         if self.cursor >= len(self.order):
             self.order = self.rng.permutation(self.objective.size)
@@ -61,7 +61,7 @@ class Trainer:
         if self.config.batch_size is None or self.config.batch_size >= self.objective.size:
             update_grad = self.grad
         else:
-            update_grad = self.objective.value_and_grad(self.theta, self._next_batch())[1]
+            update_grad = self.objective.value_and_grad(self.theta, self.next_batch())[1]
         theta = self.theta.copy()
         self.optimizer.step(theta, update_grad)
         loss, grad = self.objective.value_and_grad(theta)

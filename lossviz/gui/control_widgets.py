@@ -32,15 +32,18 @@ class RateSpinBox(QtWidgets.QDoubleSpinBox):
         self.setKeyboardTracking(False)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        """0.001 rather than 0.001000."""
         return f"{value:.6g}"
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
+        """A typed number (a decimal comma accepted)."""
         try:
             return float(text.replace(",", "."))
         except ValueError:
             return self.value()
 
     def validate(self, text: str, pos: int) -> object:
+        """Accept numbers in range, and what could still become one."""
         stripped = text.strip()
         if stripped in ("", ".", "-", "e"):
             return QtGui.QValidator.State.Intermediate, text, pos
@@ -58,6 +61,7 @@ class RateSpinBox(QtWidgets.QDoubleSpinBox):
         return QtGui.QValidator.State.Intermediate, text, pos
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt's name)
+        """Up/Down walk along 1-2-5 decades."""
         ladder = [m * 10.0 ** e for e in range(-6, 3) for m in (1.0, 2.0, 5.0)]
         value = self.value()
         index = min(range(len(ladder)), key=lambda i: abs(math.log(ladder[i] / value)))

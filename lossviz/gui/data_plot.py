@@ -53,6 +53,7 @@ class DataPlot:
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
+        """Colours, line widths and marker sizes."""
         self.theme = theme
         self.boundary.setPen(make_pen(theme.model, theme.line))
         self.model_curve.setPen(make_pen(theme.model, theme.line))
@@ -77,6 +78,7 @@ class DataPlot:
             self.redraw()
 
     def set_ghost(self, theta: np.ndarray | None) -> None:
+        """The model of a hovered θ, dashed (None: none)."""
         self.ghost_theta = theta
         self._draw_ghost()
 
@@ -85,10 +87,12 @@ class DataPlot:
         return np.empty((0, 2)) if self.data is None else sample_positions(self.data)
 
     def view_rect(self) -> tuple[float, float, float, float]:
+        """The visible (x0, x1, y0, y1)."""
         (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
         return x0, x1, y0, y1
 
     def redraw(self) -> None:
+        """Draw the samples, the model and the ghost again (after a zoom or pan)."""
         if self.shape is None or self.data is None:
             return
         self._draw_points()

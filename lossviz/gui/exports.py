@@ -103,6 +103,7 @@ class ExportActions(QtCore.QObject):
         box = dialogs.progress_dialog(self.parent_widget, "Drawing the animation…", 1)
 
         def progress(done: int, total: int) -> None:
+            """Show progress and keep the dialog responsive."""
             box.setMaximum(total)
             box.setValue(done)
             QtWidgets.QApplication.processEvents()

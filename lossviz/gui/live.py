@@ -24,8 +24,16 @@ from lossviz.core.training import FitResult
 from lossviz.gui.document import Change, Document
 from lossviz.gui.history import History
 from lossviz.gui.pacing import FrameScheduler, GuiBusy
-from lossviz.gui.workers import (Problem, Progress, SurfaceRequest, SurfaceResult, SurfaceWorker, TrainingRequest,
-                                 TrainingWorker, WorkerThread)
+from lossviz.gui.workers import (
+    Problem,
+    Progress,
+    SurfaceRequest,
+    SurfaceResult,
+    SurfaceWorker,
+    TrainingRequest,
+    TrainingWorker,
+    WorkerThread,
+)
 
 PREVIEW_STEPS = 2000  # at most this many steps of the preview descent that frames an automatic surface
 COARSE_RESOLUTION = 40  # while a point is dragged

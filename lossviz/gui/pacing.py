@@ -95,10 +95,12 @@ class _PaintProbe(QtCore.QObject):
         self.pending: deque[tuple[Callable[[], None], int]] = deque()
 
     def post(self, callback: Callable[[], None], hops: int) -> None:
+        """Run ``callback`` after ``hops`` more trips through the event queue."""
         self.pending.append((callback, hops))
         QtCore.QCoreApplication.postEvent(self, QtCore.QEvent(self.EVENT), Qt.EventPriority.LowEventPriority.value)
 
     def event(self, ev: QtCore.QEvent) -> bool:
+        """Pass the callback on, or start its timer."""
         if ev.type() != self.EVENT:
             return super().event(ev)
         callback, hops = self.pending.popleft()

@@ -23,6 +23,7 @@ class EditableViewBox(pg.ViewBox):
         self._drag_index: int | None = None
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt's name)
+        """Report a click in data coordinates."""
         pos = self.mapSceneToView(ev.scenePos())
         ev.accept()
         self.clickedAt.emit(pos.x(), pos.y(), ev.button())
@@ -33,6 +34,7 @@ class EditableViewBox(pg.ViewBox):
             self._drag_index = -1
 
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt's name)
+        """A drag that starts on a point moves it; any other drag pans."""
         if ev.button() == Qt.MouseButton.LeftButton and self._drag_index == -1:  # a cancelled drag
             ev.accept()
             if ev.isFinish():
@@ -66,10 +68,12 @@ class DataPlotWidget(pg.PlotWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        """A click gives the data view the keyboard focus."""
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mousePressEvent(ev)
 
     def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Digits choose the label of new points."""
         text = ev.text()
         if len(text) == 1 and text.isdigit() and not ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.labelKey.emit(int(text))

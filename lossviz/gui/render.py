@@ -170,6 +170,7 @@ class Figure:
         assert self.loss_plot is not None
 
         def shown(result: FitResult) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            """The entries up to ``upto``: steps, losses, stretches."""
             k = min(upto, result.steps) + 1
             stretches = None if result.stretches is None else result.stretches[:k]
             return result.step_axis[:k], result.losses[:k], stretches
@@ -308,10 +309,9 @@ def qimage_to_pil(image: QtGui.QImage) -> Any:
     return Image.fromarray(data[:, :3 * width].reshape(height, width, 3).copy())
 
 
-def render_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (1920, 1080), scale: float = 1.0,
-                 theme_name: str = "light", steps: int | None = None, layout: str = "full",
-                 formula: bool = True) -> None:
-    """``lossviz render``: fit the scene (or its race) and write one figure."""
+def draw_scene(scene: Scene, size: tuple[int, int] = (1920, 1080), scale: float = 1.0, theme_name: str = "light",
+               steps: int | None = None, layout: str = "full", formula: bool = True) -> Figure:
+    """The figure of ``lossviz render``: the scene fitted (or its race) and drawn; the caller closes it."""
     from lossviz.core.experiment import fit_runs
     from lossviz.gui.theme import THEMES
 
@@ -322,6 +322,18 @@ def render_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (1920
     try:
         surface = figure.compute_surface(objective, runs, upto) if figure.surface_plot is not None else None
         figure.draw(objective, runs, upto, surface)
+    except BaseException:
+        figure.close()
+        raise
+    return figure
+
+
+def render_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (1920, 1080), scale: float = 1.0,
+                 theme_name: str = "light", steps: int | None = None, layout: str = "full",
+                 formula: bool = True) -> None:
+    """``lossviz render``: fit the scene (or its race) and write one figure."""
+    figure = draw_scene(scene, size, scale, theme_name, steps, layout, formula)
+    try:
         figure.save(output)
     finally:
         figure.close()

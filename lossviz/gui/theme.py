@@ -15,6 +15,7 @@ RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", 
 
 @dataclass(frozen=True)
 class Theme:
+    """Colours and sizes of one look (light or dark), scaled for exports and presentation."""
     name: str
     background: str
     foreground: str
@@ -31,22 +32,27 @@ class Theme:
     marker_size: float = 9.0
     scale: float = 1.0  # multiplies fonts, lines and markers (exports at 2×, 4×; presentation mode)
 
-    def scaled(self, factor: float) -> "Theme":
+    def scaled(self, factor: float) -> Theme:
+        """The same theme with fonts, lines and markers ``factor`` times larger."""
         return replace(self, scale=self.scale * factor)
 
     @property
     def font(self) -> float:
+        """Font size in points."""
         return self.font_pt * self.scale
 
     @property
     def line(self) -> float:
+        """Line width in pixels."""
         return self.line_width * self.scale
 
     @property
     def marker(self) -> float:
+        """Marker size in pixels."""
         return self.marker_size * self.scale
 
     def class_color(self, label: int) -> str:
+        """The colour of class ``label`` (black shows as white on dark)."""
         color = CLASS_COLORS[int(label) % len(CLASS_COLORS)]
         if color == "#000000" and self.name == "dark":
             return "#FFFFFF"

@@ -149,6 +149,7 @@ class SceneViews(QtCore.QObject):
         generation = live.generation
 
         def current(draw):
+            """``draw``, unless the run has started over meanwhile."""
             return lambda: draw() if live.generation == generation and not live.closing else None
 
         live.scheduler.queue(current(self.draw_data), current(self.draw_curve))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
@@ -145,7 +145,7 @@ class TrainingWorker(QObject):
         self.speed = 30.0
         self.timer: QTimer | None = None
         self._buffer: TrajectoryBuffer | None = None
-        self._last_emit = 0.0
+        self.last_emit = 0.0
         self._last_tick = 0.0
         self._owed = 0.0
         # False from a report until acknowledge(), when the GUI has drawn it: no queue of stale reports
@@ -155,10 +155,11 @@ class TrainingWorker(QObject):
 
     @Slot()
     def initialize(self):
+        """Make the worker's timer in its own thread (Qt timers are per thread)."""
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(0)
-        self.timer.timeout.connect(self._tick)
+        self.timer.timeout.connect(self.tick)
 
     @Slot(object)
     def configure(self, request: TrainingRequest):
@@ -204,11 +205,12 @@ class TrainingWorker(QObject):
 
     def _gui_busy(self, now: float) -> float:
         """Seconds to keep out of the GUI thread's way (0: none): it is drawing a report or something else."""
-        wait = ACK_TIMEOUT - (now - self._last_emit) if not self.delivered else 0.0
+        wait = ACK_TIMEOUT - (now - self.last_emit) if not self.delivered else 0.0
         return max(wait, self.busy.remaining(now), 0.0)
 
     @Slot(float)
     def set_speed(self, steps_per_second: float):
+        """Updates per second (0: as fast as it can)."""
         self.speed = steps_per_second
 
     @Slot()
@@ -217,7 +219,7 @@ class TrainingWorker(QObject):
         self.answered += 1
         if self.trainer is None:
             return
-        self._advance(1)
+        self.advance(1)
         self._emit()
 
     @Slot()
@@ -229,7 +231,7 @@ class TrainingWorker(QObject):
             self.timer.setParent(None)
             self.timer = None
 
-    def _advance(self, count: int, deadline: float | None = None) -> bool:
+    def advance(self, count: int, deadline: float | None = None) -> bool:
         """Make up to ``count`` updates (until ``deadline``); False once the run diverged."""
         trainer = self.trainer
         for _ in range(count):
@@ -248,7 +250,8 @@ class TrainingWorker(QObject):
         return True
 
     @Slot()
-    def _tick(self):
+    def tick(self):
+        """One slice of updates (at most WORK_SLICE), then a report when due; run by the worker's timer."""
         if not self.running or self.trainer is None:
             return
         now = time.perf_counter()
@@ -263,9 +266,9 @@ class TrainingWorker(QObject):
         else:
             count = 1 << 30
         self._last_tick = now
-        if count and not self._advance(count, deadline=now + WORK_SLICE):
+        if count and not self.advance(count, deadline=now + WORK_SLICE):
             return
-        if self.delivered and time.perf_counter() - self._last_emit >= EMIT_INTERVAL:
+        if self.delivered and time.perf_counter() - self.last_emit >= EMIT_INTERVAL:
             self._emit()
         if self.running and self.timer is not None:
             # flat out: the next slice once pending commands are served; at a set speed: when the next step is due
@@ -282,7 +285,7 @@ class TrainingWorker(QObject):
         self.progress.emit(Progress(self.generation, steps, losses, grad_norms, thetas, trainer.theta.copy(),
                                     trainer.steps, trainer.loss, trainer.grad_norm, self.running, diverged,
                                     self.answered, rivals))
-        self._last_emit = time.perf_counter()
+        self.last_emit = time.perf_counter()
         time.sleep(0)  # let the GUI thread take the GIL right away
 
 

@@ -116,8 +116,8 @@ def test_extreme_ranges_mix_factored_and_stable_chunks(task, name, monkeypatch):
     objective.Xa[:, :2] *= 3.0
     monkeypatch.setattr(module, "CHUNK_ELEMENTS", 1)
     paths = []  # whether each check found the exp factors in range
-    normal_exp = module._normal_exp
-    monkeypatch.setattr(module, "_normal_exp", lambda lo, hi: paths.append(normal_exp(lo, hi)) or paths[-1])
+    normal_exp = module.exp_in_range
+    monkeypatch.setattr(module, "exp_in_range", lambda lo, hi: paths.append(normal_exp(lo, hi)) or paths[-1])
     center = rng.normal(size=objective.shape.zeros().shape)
     spec = SurfaceSpec("W[0,0]", "W[0,1]", (-3.0, 3.0), (-300.0, 300.0), 15, center)
     one, two = loss_surface(objective, spec, workers=1), loss_surface(objective, spec, workers=2)

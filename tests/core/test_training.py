@@ -43,13 +43,13 @@ def test_entry_zero_is_the_start_and_entries_hold_full_dataset_loss():
 def test_minibatches_cover_every_sample_once_per_epoch_and_reshuffle():
     objective = regression(n=10)
     trainer = Trainer(objective, np.zeros((1, 3)), OptimizerConfig("gd", 0.01, batch_size=4), seed=5)
-    epochs = [np.concatenate([trainer._next_batch() for _ in range(3)]) for _ in range(3)]
+    epochs = [np.concatenate([trainer.next_batch() for _ in range(3)]) for _ in range(3)]
     for epoch in epochs:
         assert sorted(epoch.tolist()) == list(range(10))
-    assert [len(trainer._next_batch()) for _ in range(3)] == [4, 4, 2]  # last batch is partial
+    assert [len(trainer.next_batch()) for _ in range(3)] == [4, 4, 2]  # last batch is partial
     assert not all(np.array_equal(epochs[0], e) for e in epochs[1:])
     again = Trainer(objective, np.zeros((1, 3)), OptimizerConfig("gd", 0.01, batch_size=4), seed=5)
-    np.testing.assert_array_equal(epochs[0], np.concatenate([again._next_batch() for _ in range(3)]))
+    np.testing.assert_array_equal(epochs[0], np.concatenate([again.next_batch() for _ in range(3)]))
 
 
 def test_minibatch_runs_depend_on_seed_only():

@@ -42,3 +42,11 @@ def type_into(widget, text):
     widget.selectAll()
     QTest.keyClicks(widget, text)
     QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def choose_fastest_speed(window):
+    """Speed "as fast as possible", chosen with the keyboard (End on the focused box)."""
+    speed = window.controls.speed
+    speed.setFocus()
+    QTest.keyClick(speed, Qt.Key.Key_End)
+    assert speed.currentData() == 0.0 and window.document.view_options().speed == 0.0

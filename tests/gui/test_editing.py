@@ -114,3 +114,56 @@ def test_every_preset_opens_and_accepts_clicks(make_window, preset):
     (x0, x1), (y0, y1) = window.views.data_viewbox.viewRange()
     click(window.views.data_view, x0 + 0.02 * (x1 - x0), y0 + 0.5 * (y1 - y0))
     assert window.document.scene.data.size == before + 1
+
+
+def screen_pixels(window, widget):
+    """What the screen shows of ``widget`` (the window's backing store), as an array."""
+    from PySide6 import QtCore
+
+    shot = window.screen().grabWindow(window.winId()).toImage()
+    part = shot.copy(QtCore.QRect(widget.mapTo(window, QtCore.QPoint(0, 0)), widget.size()))
+    return image_pixels(part)
+
+
+def image_pixels(image):
+    import pyqtgraph as pg
+    from PySide6 import QtGui
+
+    return pg.imageToArray(image.convertToFormat(QtGui.QImage.Format.Format_RGB32), copy=True)
+
+
+@pytest.mark.parametrize("preset", ["binary-1d", "linear-regression", "multiclass-3"])
+def test_clear_leaves_no_trace_of_the_old_points_and_resets_the_status(preset, make_window, qtbot):
+    window = make_window(load_preset(preset))
+    qtbot.waitUntil(window.live.idle, timeout=30000)
+    QTest.mouseClick(window.controls.clear, Qt.MouseButton.LeftButton)
+    assert window.document.scene.data.size == 0
+    qtbot.waitUntil(window.live.idle, timeout=30000)
+    qtbot.wait(50)  # painted
+    view = window.views.data_view
+    on_screen = screen_pixels(window, view)
+    repainted = image_pixels(view.grab().toImage())  # every pixel drawn anew
+    assert on_screen.shape == repainted.shape and np.array_equal(on_screen, repainted), \
+        f"{int((on_screen != repainted).any(axis=-1).sum())} pixels on screen are left from before"
+    labels = [label.text() for label in window.views.status_labels()]
+    assert labels == ["step 0", "L(θ|D) = –", "‖∇L‖ = –"]
+    assert not window.controls.run.isEnabled() and not window.controls.step.isEnabled()
+
+
+def test_file_new_is_an_empty_canvas_and_a_task_change_keeps_it_empty(make_window, qtbot):
+    window = make_window(load_preset("multiclass-3"))
+    window.files.new_document()
+    scene = window.document.scene
+    assert scene.data.size == 0 and scene.task == "multiclass"
+    combo = window.controls.task
+    for task in ("regression", "binary", "multiclass"):
+        combo.setCurrentIndex(combo.findData(task))
+        combo.activated.emit(combo.currentIndex())
+        assert window.document.scene.task == task and window.document.scene.data.size == 0
+    click(window.views.data_view, 0.5, 0.5)  # and a click adds the first point
+    assert window.document.scene.data.size == 1
+    combo.setCurrentIndex(combo.findData("regression"))  # labels 0..2 are no targets: an example replaces them
+    combo.activated.emit(combo.currentIndex())
+    assert window.document.scene.task == "regression" and window.document.scene.data.size > 1
+    window.document.undo_stack.undo()
+    assert window.document.scene.task == "multiclass" and window.document.scene.data.size == 1

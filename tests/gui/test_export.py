@@ -5,6 +5,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 from PIL import Image
 from PySide6 import QtWidgets
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
 
@@ -13,8 +15,8 @@ def trained(make_window, qtbot, preset="binary-2d-blobs", steps=15):
     window = make_window(load_preset(preset))
     for _ in range(steps):
         window.live.step_once()
-    qtbot.waitUntil(lambda: window.live.step == steps, timeout=10000)
-    qtbot.waitUntil(window.live.surface_idle, timeout=10000)
+    qtbot.waitUntil(lambda: window.live.step == steps, timeout=60000)
+    qtbot.waitUntil(window.live.surface_idle, timeout=60000)
     return window
 
 
@@ -76,3 +78,29 @@ def test_presentation_mode_enlarges_everything(make_window, qtbot):
     assert window.theme.line > 1.5 * line and window.theme.font > 1.5 * window.base_theme.font
     window.presentation_action.trigger()
     assert not window.isFullScreen() and window.theme.line == line
+
+
+def test_a_race_exported_from_the_app_draws_what_lossviz_render_draws(make_window, qtbot, tmp_path):
+    from lossviz.gui.render import draw_scene
+
+    window = make_window(load_preset("optimizer-race"))
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=30000)
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.live.idle, timeout=30000)
+    exported = window.exports.figure()
+    rendered = draw_scene(window.document.scene)
+    try:
+        labels = [run.label for run in window.live.race_runs()]
+        assert len(labels) == 3
+        for figure in (exported, rendered):
+            assert figure.surface_plot.legend_labels() == labels
+            assert len([item for item in figure.surface_plot.race_items if hasattr(item, "getData")]) == 2 * 3
+            assert len(figure.loss_plot.race_items) == 3
+        footer = exported.footer.text
+        assert all(label in footer for label in labels)
+    finally:
+        exported.close()
+        rendered.close()
+    window.export_image(tmp_path / "race.png")
+    assert Image.open(tmp_path / "race.png").size == (1920, 1080)

@@ -511,7 +511,7 @@ def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
 # Minimal tests, one per bug found by the random test; all fixed.
 
 def _settle_surface(window, qtbot):
-    qtbot.waitUntil(lambda: window.views.surface_plot.surface is not None and not window.live.reframe, timeout=5000)
+    qtbot.waitUntil(lambda: window.views.surface_plot.surface is not None and not window.live.reframe, timeout=60000)
 
 
 # Found by the random test at aec6222 (IndexError/ValueError in DataPlot._draw_ghost, from every redraw);

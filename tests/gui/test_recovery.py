@@ -131,7 +131,7 @@ def test_two_windows_each_keep_their_own_recovery_file(make_window, dialog_log, 
         second.files.set_autosave_delays(20, 80)
         click(second.views.data_view, 0.0, 1.9)
         ours = second.files.recovery_path
-        qtbot.waitUntil(lambda: ours.exists() and ours != theirs, timeout=10000)
+        qtbot.waitUntil(lambda: ours.exists() and ours != theirs, timeout=60000)
     finally:
         kill(running)
     # the first window is gone: a third window offers its work (and never the second's, which still runs)
