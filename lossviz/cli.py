@@ -202,11 +202,12 @@ def _command_surface(args) -> None:
     spec = surface_spec(scene, objective, path, args.resolution)
     with np.errstate(all="ignore"):  # an overflowing loss shows as inf (null in JSON), not as warnings
         surface = loss_surface(objective, spec)
+    text: str | bytes
     if fmt == "npz":
-        buffer = io.BytesIO()
-        np.savez(buffer, x=surface.x, y=surface.y, loss=surface.loss,
+        archive = io.BytesIO()
+        np.savez(archive, x=surface.x, y=surface.y, loss=surface.loss,
                  x_param=np.array(surface.x_param), y_param=np.array(surface.y_param))
-        text = buffer.getvalue()
+        text = archive.getvalue()
     elif fmt == "json":
         loss = [[value if np.isfinite(value) else None for value in row] for row in surface.loss.tolist()]
         text = json.dumps({"x_param": surface.x_param, "y_param": surface.y_param, "x": surface.x.tolist(),

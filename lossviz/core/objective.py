@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from lossviz.core.dataset import Dataset
 from lossviz.core.losses import Loss
 from lossviz.core.model import ModelShape, augment
+
+if TYPE_CHECKING:
+    from lossviz.core.surface import QuadraticStatistics
 
 
 class Objective:
@@ -18,6 +23,7 @@ class Objective:
         self.data = data
         self.Xa = augment(data.X)
         self.target = loss.encode(data.y, shape.outputs)
+        self._quadratic_statistics: QuadraticStatistics | None = None  # made once, by lossviz.core.surface, for L2
 
     @property
     def size(self) -> int:

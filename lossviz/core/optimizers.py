@@ -63,16 +63,17 @@ class SGD:
 
     def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False):
         self.lr, self.momentum, self.nesterov = lr, momentum, nesterov
-        self.buffer = None
+        self.buffer: np.ndarray | None = None
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         if self.momentum:
-            if self.buffer is None:
-                self.buffer = grad.copy()
+            buffer = self.buffer
+            if buffer is None:
+                buffer = self.buffer = grad.copy()
             else:
-                self.buffer *= self.momentum
-                self.buffer += grad
-            grad = grad + self.momentum * self.buffer if self.nesterov else self.buffer
+                buffer *= self.momentum
+                buffer += grad
+            grad = grad + self.momentum * buffer if self.nesterov else buffer
         theta -= self.lr * grad
 
 
@@ -81,9 +82,9 @@ class Adagrad:
 
     def __init__(self, lr: float, eps: float = 1e-10):
         self.lr, self.eps = lr, eps
-        self.sum = None
+        self.sum: np.ndarray | None = None
 
-    def step(self, theta, grad):
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         if self.sum is None:
             self.sum = np.zeros_like(theta)
         self.sum += grad * grad
@@ -95,20 +96,21 @@ class RMSprop:
 
     def __init__(self, lr: float, alpha: float = 0.99, eps: float = 1e-8, momentum: float = 0.0):
         self.lr, self.alpha, self.eps, self.momentum = lr, alpha, eps, momentum
-        self.square_avg = None
-        self.buffer = None
+        self.square_avg: np.ndarray | None = None
+        self.buffer: np.ndarray | None = None
 
-    def step(self, theta, grad):
-        if self.square_avg is None:
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        if self.square_avg is None or self.buffer is None:  # both are made on the first step
             self.square_avg = np.zeros_like(theta)
             self.buffer = np.zeros_like(theta)
-        self.square_avg *= self.alpha
-        self.square_avg += (1 - self.alpha) * grad * grad
-        avg = np.sqrt(self.square_avg) + self.eps
+        square_avg, buffer = self.square_avg, self.buffer
+        square_avg *= self.alpha
+        square_avg += (1 - self.alpha) * grad * grad
+        avg = np.sqrt(square_avg) + self.eps
         if self.momentum > 0:
-            self.buffer *= self.momentum
-            self.buffer += grad / avg
-            theta -= self.lr * self.buffer
+            buffer *= self.momentum
+            buffer += grad / avg
+            theta -= self.lr * buffer
         else:
             theta += (-self.lr * grad) / avg
 
@@ -119,10 +121,11 @@ class Adam:
     def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.steps = 0
-        self.m = self.v = None
+        self.m: np.ndarray | None = None
+        self.v: np.ndarray | None = None
 
-    def step(self, theta, grad):
-        if self.m is None:
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        if self.m is None or self.v is None:  # both are made on the first step
             self.m = np.zeros_like(theta)
             self.v = np.zeros_like(theta)
         self.steps += 1
@@ -137,7 +140,10 @@ class Adam:
         theta += (-step_size * m) / denom  # addcdiv: (value * m) / denom
 
 
-def make_optimizer(config: OptimizerConfig):
+Optimizer = SGD | Adagrad | RMSprop | Adam
+
+
+def make_optimizer(config: OptimizerConfig) -> Optimizer:
     """A fresh optimizer (no state) for ``config``."""
     name, lr = config.name, config.lr
     if name in ("gd", "momentum", "nesterov"):

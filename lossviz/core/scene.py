@@ -206,12 +206,14 @@ def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
             raise LossvizError(f"classes: only a multiclass scene has classes (this is {task})")
         classes = integer(classes, "classes", 2, MAX_CLASSES)
     dataset = make_dataset(x_rows, labels, task, dims, classes if task == "multiclass" else None)
-    if task == "multiclass" and classes is None:
+    if task != "multiclass":
+        return dataset, dims, {"binary": 2, "regression": 1}[task]
+    if classes is None:
         classes = max(int(dataset.y.max()) + 1, 2) if dataset.size else 3
         if classes > MAX_CLASSES:
             raise LossvizError(f"data.y[{int(dataset.y.argmax())}]: labels go up to {classes - 1}; "
                                f"lossviz shows at most {MAX_CLASSES} classes")
-    return dataset, dims, {"binary": 2, "regression": 1}.get(task, classes)
+    return dataset, dims, classes
 
 
 def _parse_optimizer(value) -> OptimizerConfig:
@@ -271,7 +273,7 @@ def scene_to_dict(scene: Scene) -> dict:
     opt["batch_size"] = scene.optimizer.batch_size
     doc.update(init=theta_to_dict(scene.init), optimizer=opt, steps=scene.steps, tol=scene.tol,
                seed=scene.seed)
-    surf = {}
+    surf: dict[str, object] = {}
     x_axis, y_axis = scene.surface_axes
     surf["x"], surf["y"] = x_axis, y_axis
     if scene.surface.x_range is not None:

@@ -73,7 +73,7 @@ class QuadraticStatistics:
 
 
 def _statistics(objective: Objective) -> QuadraticStatistics:
-    stats = getattr(objective, "_quadratic_statistics", None)
+    stats = objective._quadratic_statistics
     if stats is None:
         stats = QuadraticStatistics(objective)
         objective._quadratic_statistics = stats
@@ -143,7 +143,8 @@ def _softplus_rows(U, V, rows: slice) -> np.ndarray:
         np.exp(u, out=u)
         np.log1p(u, out=u)
         u += top
-    return _blocked_means(rows.stop - rows.start, *U.shape, fill)
+    R, N = U.shape
+    return _blocked_means(rows.stop - rows.start, R, N, fill)
 
 
 def exp_in_range(lo: np.ndarray, hi: np.ndarray) -> bool:
@@ -177,7 +178,8 @@ class _Log1pExpSum:
             for k in range(1, len(EU)):
                 part += EU[k, cols] * EV[k, r]
             np.log1p(part, out=part)
-        return _blocked_means(v.shape[1], *EU.shape[1:], fill)
+        _, R, N = EU.shape
+        return _blocked_means(v.shape[1], R, N, fill)
 
 
 def _rows_function(objective, shape, spec):

@@ -47,8 +47,9 @@ class Trainer:
         return math.isfinite(self.loss) and math.isfinite(self.grad_norm) and bool(np.isfinite(self.theta).all())
 
     def next_batch(self) -> np.ndarray:
-        """Row indices of the next minibatch (a new permutation each epoch)."""
+        """Row indices of the next minibatch (a new permutation each epoch); only with a batch size."""
         size = self.config.batch_size
+        assert size is not None, "next_batch() needs config.batch_size (full batch has no minibatches)"
         if self.cursor >= len(self.order):
             self.order = self.rng.permutation(self.objective.size)
             self.cursor = 0

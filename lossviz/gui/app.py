@@ -15,6 +15,8 @@ def prepare_application() -> QtWidgets.QApplication:
     interpreter's thread switch interval that the window's pacing relies on."""
     sys.setswitchinterval(SWITCH_INTERVAL)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    # instance() is typed as the QCoreApplication it may be; the window needs widgets
+    assert isinstance(app, QtWidgets.QApplication), "the running Qt application is not a QApplication"
     app.setApplicationName("lossviz")
     app.setOrganizationName("lossviz")
     return app

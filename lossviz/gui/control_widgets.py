@@ -5,10 +5,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from lossviz.gui.theme import CLASS_COLORS
+
+Widget = TypeVar("Widget", bound=QtWidgets.QWidget)
+
+
+def named(widget: Widget, name: str) -> Widget:
+    """``widget`` with its object name set (what tests and style sheets find it by)."""
+    widget.setObjectName(name)
+    return widget
 
 
 @contextmanager
@@ -42,7 +51,7 @@ class RateSpinBox(QtWidgets.QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QtGui.QValidator.State, str, int]:
         """Accept numbers in range, and what could still become one."""
         stripped = text.strip()
         if stripped in ("", ".", "-", "e"):

@@ -16,7 +16,7 @@ from lossviz.core.losses import LOSSES, TASK_LOSSES
 from lossviz.core.notation import TASK_TITLES, formula_lines
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig
-from lossviz.gui.control_widgets import ClassPalette, RateSpinBox, signals_blocked
+from lossviz.gui.control_widgets import ClassPalette, RateSpinBox, named, signals_blocked
 from lossviz.gui.document import ViewOptions
 
 SPEEDS = [("1 step/s", 1.0), ("3 steps/s", 3.0), ("10 steps/s", 10.0), ("30 steps/s", 30.0),
@@ -51,14 +51,14 @@ class ControlPanel(QtWidgets.QWidget):
         form = QtWidgets.QFormLayout(box)
         self.task = _combo("taskSelector", [(TASK_TITLES[t], t) for t in TASK_TITLES])
         self.dims = _combo("dimsSelector", [("1-D input", 1), ("2-D input", 2)])
-        self.classes = QtWidgets.QSpinBox(objectName="classesSpin")
+        self.classes = named(QtWidgets.QSpinBox(), "classesSpin")
         self.classes.setRange(2, 10)
         self.loss = _combo("lossSelector", [])
         form.addRow("Task", self.task)
         form.addRow("Input", self.dims)
         form.addRow("Classes", self.classes)
         form.addRow("Loss", self.loss)
-        self.formula = QtWidgets.QLabel(objectName="formulaCard")
+        self.formula = named(QtWidgets.QLabel(), "formulaCard")
         self.formula.setWordWrap(True)
         self.formula.setTextFormat(QtCore.Qt.TextFormat.RichText)
         form.addRow(self.formula)
@@ -68,13 +68,13 @@ class ControlPanel(QtWidgets.QWidget):
         box = QtWidgets.QGroupBox("Gradient descent")
         form = QtWidgets.QFormLayout(box)
         self.optimizer = _combo("optimizerSelector", [(TITLES[name], name) for name in OPTIMIZERS])
-        self.learning_rate = RateSpinBox(objectName="learningRate")
-        self.momentum = QtWidgets.QDoubleSpinBox(objectName="momentumSpin")
+        self.learning_rate = named(RateSpinBox(), "learningRate")
+        self.momentum = named(QtWidgets.QDoubleSpinBox(), "momentumSpin")
         self.momentum.setRange(0.0, 0.999)
         self.momentum.setDecimals(3)
         self.momentum.setSingleStep(0.05)
         self.momentum.setKeyboardTracking(False)
-        self.batch_size = QtWidgets.QSpinBox(objectName="batchSizeSpin")
+        self.batch_size = named(QtWidgets.QSpinBox(), "batchSizeSpin")
         self.batch_size.setRange(0, 100000)
         self.batch_size.setSpecialValueText("full batch")
         self.batch_size.setKeyboardTracking(False)
@@ -85,12 +85,12 @@ class ControlPanel(QtWidgets.QWidget):
         form.addRow("Batch size", self.batch_size)
         form.addRow("Speed", self.speed)
         buttons = QtWidgets.QHBoxLayout()
-        self.run = QtWidgets.QPushButton("Run", objectName="runButton")
+        self.run = named(QtWidgets.QPushButton("Run"), "runButton")
         self.run.setCheckable(True)
         self.run.setToolTip("run / pause gradient descent (Space)")
-        self.step = QtWidgets.QPushButton("Step", objectName="stepButton")
+        self.step = named(QtWidgets.QPushButton("Step"), "stepButton")
         self.step.setToolTip("one update (→)")
-        self.reset = QtWidgets.QPushButton("Reset", objectName="resetButton")
+        self.reset = named(QtWidgets.QPushButton("Reset"), "resetButton")
         self.reset.setToolTip("back to the start θ (R)")
         for button in (self.run, self.step, self.reset):
             buttons.addWidget(button)
@@ -102,13 +102,13 @@ class ControlPanel(QtWidgets.QWidget):
         form = QtWidgets.QFormLayout(box)
         self.x_axis = _combo("surfaceXAxis", [])
         self.y_axis = _combo("surfaceYAxis", [])
-        self.auto_range = QtWidgets.QCheckBox("automatic range", objectName="autoRange")
+        self.auto_range = named(QtWidgets.QCheckBox("automatic range"), "autoRange")
         self.auto_range.setChecked(True)
         self.x_range = [_range_spin(f"xRange{i}") for i in range(2)]
         self.y_range = [_range_spin(f"yRange{i}") for i in range(2)]
         self.resolution = _combo("resolutionSelector", [(f"{r} × {r}", r) for r in RESOLUTIONS])
-        self.log_surface = QtWidgets.QCheckBox("log colour scale", objectName="logSurface")
-        self.held = QtWidgets.QLabel(objectName="heldLabel")
+        self.log_surface = named(QtWidgets.QCheckBox("log colour scale"), "logSurface")
+        self.held = named(QtWidgets.QLabel(), "heldLabel")
         self.held.setWordWrap(True)
         form.addRow("x axis", self.x_axis)
         form.addRow("y axis", self.y_axis)
@@ -123,17 +123,17 @@ class ControlPanel(QtWidgets.QWidget):
     def _data_box(self) -> QtWidgets.QGroupBox:
         box = QtWidgets.QGroupBox("Data")
         form = QtWidgets.QFormLayout(box)
-        self.palette = ClassPalette()
-        form.addRow("Label", self.palette)
+        self.class_palette = ClassPalette()
+        form.addRow("Label", self.class_palette)
         self.generator = _combo("generatorSelector", [(name, name) for name in GENERATORS])
-        self.noise = QtWidgets.QDoubleSpinBox(objectName="noiseSpin")
+        self.noise = named(QtWidgets.QDoubleSpinBox(), "noiseSpin")
         self.noise.setRange(0.0, 3.0)
         self.noise.setSingleStep(0.1)
         self.noise.setValue(0.5)
-        self.seed = QtWidgets.QSpinBox(objectName="seedSpin")
+        self.seed = named(QtWidgets.QSpinBox(), "seedSpin")
         self.seed.setRange(0, 99999)
-        self.generate = QtWidgets.QPushButton("Generate", objectName="generateButton")
-        self.clear = QtWidgets.QPushButton("Clear", objectName="clearButton")
+        self.generate = named(QtWidgets.QPushButton("Generate"), "generateButton")
+        self.clear = named(QtWidgets.QPushButton("Clear"), "clearButton")
         form.addRow("Preset", self.generator)
         form.addRow(_row(QtWidgets.QLabel("noise"), self.noise, QtWidgets.QLabel("seed"), self.seed))
         form.addRow(_row(self.generate, self.clear))
@@ -197,7 +197,7 @@ class ControlPanel(QtWidgets.QWidget):
         model, loss, mean = formula_lines(scene.task, scene.loss)
         self.formula.setText(f"<div style='font-size:11pt'>{model}<br>{loss}<br>{mean}</div>")
         classes = 0 if scene.task == "regression" else scene.classes
-        self.palette.set_classes(classes, min(self.palette.current(), max(classes - 1, 0)))
+        self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)))
 
     def _show_optimizer(self, config: OptimizerConfig) -> None:
         self.optimizer.setCurrentIndex(self.optimizer.findData(config.name))
@@ -277,14 +277,14 @@ class ControlPanel(QtWidgets.QWidget):
 
 
 def _combo(name: str, items: list) -> QtWidgets.QComboBox:
-    combo = QtWidgets.QComboBox(objectName=name)
+    combo = named(QtWidgets.QComboBox(), name)
     for text, value in items:
         combo.addItem(text, value)
     return combo
 
 
 def _range_spin(name: str) -> QtWidgets.QDoubleSpinBox:
-    spin = QtWidgets.QDoubleSpinBox(objectName=name)
+    spin = named(QtWidgets.QDoubleSpinBox(), name)
     spin.setRange(-1e6, 1e6)
     spin.setDecimals(3)
     spin.setKeyboardTracking(False)

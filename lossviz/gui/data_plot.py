@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtGui
 from lossviz.core.dataset import Dataset
 from lossviz.core.edits import sample_positions
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
-from lossviz.gui.plot_style import clear_scatter, join_lines, make_pen
+from lossviz.gui.plot_style import clear_scatter, contour_lines, join_lines, make_pen
 from lossviz.gui.theme import Theme
 
 SHADING_RESOLUTION = 96
@@ -101,6 +101,7 @@ class DataPlot:
 
     def _draw_points(self) -> None:
         data, shape, theme = self.data, self.shape, self.theme
+        assert data is not None and shape is not None, "set_model() sets both; redraw() waits for them"
         positions = self.point_positions()
         if not len(positions):
             for scatter in self.scatters:
@@ -132,6 +133,7 @@ class DataPlot:
     def _model_lines(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The model as a polyline (NaN-separated): line, sigmoid, threshold or boundaries."""
         shape = self.shape
+        assert shape is not None, "drawn only once set_model() has given a shape"
         x0, x1, y0, y1 = self.view_rect()
         if shape.dims == 1:
             xs = np.linspace(x0, x1, 2 if shape.task == "regression" else 240)
@@ -162,15 +164,16 @@ class DataPlot:
         gx, gy = self._grid()
         xx, yy = np.meshgrid(gx, gy)
         z = logits(theta, np.column_stack([xx.ravel(), yy.ravel()])).reshape(len(gy), len(gx), -1)
-        pieces = []
+        pieces: list[np.ndarray] = []
         for c in range(z.shape[-1]):
             others = np.delete(z, c, axis=-1).max(axis=-1)
             margin = z[..., c] - others
-            pieces += contourpy.contour_generator(gx, gy, margin).lines(0.0)
+            pieces += contour_lines(contourpy.contour_generator(gx, gy, margin), 0.0)
         return join_lines(pieces)
 
     def _draw_model(self) -> None:
         shape, theta = self.shape, self.theta
+        assert shape is not None, "redraw() checks the shape"
         self.boundary.setData([], [])
         self.model_curve.setData([], [])
         if theta is None:
@@ -188,6 +191,7 @@ class DataPlot:
 
     def _draw_shading(self, theta) -> None:
         shape = self.shape
+        assert shape is not None, "_draw_model() checks the shape"
         gx, gy = self._grid()
         if shape.dims == 2:
             xx, yy = np.meshgrid(gx, gy)
@@ -195,7 +199,8 @@ class DataPlot:
         else:
             points = np.tile(gx, len(gy))[:, None]
         z = logits(theta, points)
-        colors = np.array([QtGui.QColor(self.theme.class_color(c)).getRgb()[:3] for c in range(10)], dtype=np.float64)
+        qcolors = [QtGui.QColor(self.theme.class_color(c)) for c in range(10)]
+        colors = np.array([(q.red(), q.green(), q.blue()) for q in qcolors], dtype=np.float64)
         if shape.task == "binary":
             p = sigmoid(z[:, 0])[:, None]
             rgb = colors[0] * (1 - p) + colors[1] * p

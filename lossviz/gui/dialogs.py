@@ -67,8 +67,8 @@ def ask_export_options(parent):
                         ("loss curve", "curve")):
         what.addItem(text, value)
     scale = QtWidgets.QComboBox()
-    for value in (1, 2, 4):
-        scale.addItem(f"{value}× (1920×1080 × {value})", value)
+    for factor in (1, 2, 4):
+        scale.addItem(f"{factor}× (1920×1080 × {factor})", factor)
     form.addRow("Content", what)
     form.addRow("Size", scale)
     buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok

@@ -43,7 +43,7 @@ class DataEditor(QtCore.QObject):
         views.surface_viewbox.clickedAt.connect(self._on_view_surface_clicked)
         controls.structureEdited.connect(self.change_task)
         controls.classesEdited.connect(self.change_classes)
-        controls.palette.labelChosen.connect(self.choose_label)
+        controls.class_palette.labelChosen.connect(self.choose_label)
         controls.generate.clicked.connect(self.generate_data)
         controls.clear.clicked.connect(self.clear_data)
         document.undo_stack.indexChanged.connect(self._on_model_undo_index_changed)
@@ -51,7 +51,7 @@ class DataEditor(QtCore.QObject):
     @property
     def current_label(self) -> int:
         """The label new points get."""
-        return self.controls.palette.current()
+        return self.controls.class_palette.current()
 
     # ------------------------------------------------------------------ the data view
     def hit_test(self, x: float, y: float) -> int | None:
@@ -109,7 +109,7 @@ class DataEditor(QtCore.QObject):
         scene = self.document.scene
         classes = 0 if scene.task == "regression" else scene.classes
         if label < classes:
-            self.controls.palette.select(label)
+            self.controls.class_palette.select(label)
             self.message.emit(f"New points get label {label}", 2000)
 
     # ------------------------------------------------------------------ the surface

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -172,9 +173,11 @@ class FileActions(QtCore.QObject):
     def recent_paths(self) -> list[str]:
         """The recent scene files, newest first."""
         value = self.settings.value("recent", [])
-        if isinstance(value, str):
+        if isinstance(value, str):  # a list of one may come back as its one string
             value = [value]
-        return [str(v) for v in (value or [])]
+        if not isinstance(value, Iterable):  # None, or anything else that is no list of paths
+            return []
+        return [str(v) for v in value]
 
     def set_recent_menu(self, menu: QtWidgets.QMenu) -> None:
         """The menu that lists the recent files."""
@@ -266,7 +269,8 @@ class FileActions(QtCore.QObject):
         except LossvizError as error:
             self._set_aside(path, str(error))
             return False
-        info = scene.extra.get("recovery") if isinstance(scene.extra.get("recovery"), dict) else {}
+        recovery = scene.extra.get("recovery")
+        info = recovery if isinstance(recovery, dict) else {}
         if not dialogs.ask_restore(self.parent_widget, str(info.get("time", "the last session"))):
             _remove(path)
             return False

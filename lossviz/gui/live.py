@@ -14,7 +14,7 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from lossviz.core.errors import LossvizError
 from lossviz.core.experiment import Run, Snapshot, scene_runs
@@ -172,7 +172,7 @@ class LiveRun(QObject):
         self.theta = scene.init.copy()
         self.step = 0
         self.runs = self.race_runs()
-        self.histories = [History(self.theta.shape) for _ in (self.runs or [None])]
+        self.histories = [History(self.theta.shape) for _ in range(max(len(self.runs), 1))]  # one per racer, or one
         if self.objective is None:
             self.loss = self.grad_norm = math.nan
             self.set_running(False)
@@ -195,7 +195,7 @@ class LiveRun(QObject):
                                self.theta.copy(), optimizer, scene.seed, reset=reset,
                                rivals=tuple(run.optimizer for run in self.runs[1:]))
 
-    def _send(self, signal: Signal, *args: object) -> None:
+    def _send(self, signal: SignalInstance, *args: object) -> None:
         """A command the training worker answers with a report (counted, for ``idle``)."""
         if signal is self.trainingRequested:
             self._configured = True
@@ -292,6 +292,7 @@ class LiveRun(QObject):
         scene = self.scene
         x_param, y_param = scene.surface_axes
         config = scene.surface
+        ranges: tuple[tuple[float, float] | None, tuple[float, float] | None]  # None: frame that axis
         if config.x_range is not None and config.y_range is not None:
             ranges = (config.x_range, config.y_range)
         elif self.reframe or self.surface_ranges is None:

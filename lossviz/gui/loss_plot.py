@@ -24,10 +24,10 @@ def envelope(x: np.ndarray, y: np.ndarray, bins: int) -> tuple[np.ndarray, np.nd
     rows = -(-n // width)
     padded = np.full(rows * width, np.nan)
     padded[:n] = y
-    padded = padded.reshape(rows, width)
+    runs = padded.reshape(rows, width)
     base = np.arange(rows) * width
-    low = base + np.argmin(np.where(np.isnan(padded), np.inf, padded), axis=1)
-    high = base + np.argmax(np.where(np.isnan(padded), -np.inf, padded), axis=1)
+    low = base + np.argmin(np.where(np.isnan(runs), np.inf, runs), axis=1)
+    high = base + np.argmax(np.where(np.isnan(runs), -np.inf, runs), axis=1)
     picks = np.unique(np.concatenate([[0], low, high, [n - 1]]))  # padding (±inf) is never picked
     return x[picks], y[picks]
 
@@ -40,11 +40,13 @@ def broken_curve(steps: np.ndarray, losses: np.ndarray, stretches: np.ndarray | 
         x, y = envelope(steps, losses, bins) if bins else (steps, losses)
         return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), []
     starts = np.flatnonzero(np.diff(stretches)) + 1
-    xs, ys = [], []
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    gap = np.array([np.nan])
     for piece in np.split(np.arange(len(steps)), starts):
         x, y = envelope(steps[piece], losses[piece], bins) if bins else (steps[piece], losses[piece])
-        xs += [np.asarray(x, dtype=np.float64), [np.nan]]
-        ys += [np.asarray(y, dtype=np.float64), [np.nan]]
+        xs += [np.asarray(x, dtype=np.float64), gap]
+        ys += [np.asarray(y, dtype=np.float64), gap]
     return np.concatenate(xs[:-1]), np.concatenate(ys[:-1]), [float(steps[i]) for i in starts]
 
 
@@ -138,7 +140,7 @@ class LossPlot:
     def curves(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The (x, y) data of every curve shown (one, or one per run of a race)."""
         items = self.race_items or [self.curve]
-        return [tuple(np.asarray(a if a is not None else []) for a in item.getData()) for item in items]
+        return [(_array(x), _array(y)) for x, y in (item.getData() for item in items)]
 
     def _clear_race(self) -> None:
         for item in self.race_items:
@@ -168,3 +170,8 @@ def _small_font(theme: Theme) -> QtGui.QFont:
     font = QtGui.QFont()
     font.setPointSizeF(theme.font * 0.8)
     return font
+
+
+def _array(values: object) -> np.ndarray:
+    """pyqtgraph's data (None when it has none) as an array."""
+    return np.asarray(values if values is not None else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contourpy
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -72,6 +73,13 @@ def clear_scatter(item: pg.ScatterPlotItem) -> None:
     rect without telling the scene, so the old spots stay on screen until something else repaints)."""
     item.prepareGeometryChange()
     item.clear()
+
+
+def contour_lines(generator: contourpy.ContourGenerator, level: float) -> list[np.ndarray]:
+    """The contour lines at ``level``, each an (M, 2) array: the default line type, LineType.Separate."""
+    lines = generator.lines(level)
+    assert isinstance(lines, list), "made without a line_type, a contour generator returns a list of lines"
+    return lines
 
 
 def join_lines(pieces: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

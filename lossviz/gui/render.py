@@ -258,7 +258,8 @@ class Figure:
             raise LossvizError(f"{path}: cannot tell the format (use .png, .svg or .pdf)")
         with atomic_output(path) as tmp:
             if suffix == ".png":
-                if not self.image().save(str(tmp), "PNG"):
+                # PySide6's stubs say bytes for the format, but at run time it accepts only str
+                if not self.image().save(str(tmp), "PNG"):  # type: ignore[call-overload]
                     raise LossvizError(f"{path}: cannot write the PNG")
             elif suffix == ".svg":
                 self._paint_to_svg(tmp)

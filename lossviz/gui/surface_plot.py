@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from lossviz.core.surface import Surface
-from lossviz.gui.plot_style import DRAW_LIMIT, clear_scatter, join_lines, make_pen, style_plot, with_alpha
+from lossviz.gui.plot_style import DRAW_LIMIT, clear_scatter, contour_lines, join_lines, make_pen, style_plot, with_alpha
 from lossviz.gui.theme import Theme
 
 CONTOUR_LEVELS = 10
@@ -121,10 +121,10 @@ class SurfacePlot:
             unit = f" (×10^{exponent})" if exponent else ""
             self.colorbar.setLabel("right", ("log₁₀ L(θ|D)" if log else "L(θ|D)") + unit, color=self.theme.foreground,
                                    **{"font-size": f"{self.theme.font:.1f}pt"})
-        pieces = []
+        pieces: list[np.ndarray] = []
         generator = contourpy.contour_generator(x, y, values)
         for level in surface_levels(values):
-            pieces += generator.lines(level)
+            pieces += contour_lines(generator, level)
         self.contours.setData(*join_lines(pieces))
         row, col = np.unravel_index(np.argmin(np.where(np.isfinite(surface.loss), surface.loss, np.inf)), surface.loss.shape)
         inside = 0 < row < len(y) - 1 and 0 < col < len(x) - 1

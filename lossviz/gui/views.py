@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
+from lossviz.gui.control_widgets import named
 from lossviz.gui.data_plot import DataPlot, axis_labels
 from lossviz.gui.document import Change, Document
 from lossviz.gui.live import LiveRun
@@ -49,9 +50,9 @@ class SceneViews(QtCore.QObject):
         self.loss_plot = LossPlot(self.loss_view.getPlotItem(), theme)
         for view in (self.data_view, self.surface_view, self.loss_view):
             cache_axes(view.getPlotItem())
-        self.step_label = QtWidgets.QLabel(objectName="stepLabel")
-        self.loss_label = QtWidgets.QLabel(objectName="lossLabel")
-        self.grad_label = QtWidgets.QLabel(objectName="gradLabel")
+        self.step_label = named(QtWidgets.QLabel(), "stepLabel")
+        self.loss_label = named(QtWidgets.QLabel(), "lossLabel")
+        self.grad_label = named(QtWidgets.QLabel(), "gradLabel")
         for label in self.status_labels():
             label.setMinimumWidth(140)
         self._last_points_only = self._last_curve_fit = 0.0

@@ -233,7 +233,8 @@ class TrainingWorker(QObject):
 
     def advance(self, count: int, deadline: float | None = None) -> bool:
         """Make up to ``count`` updates (until ``deadline``); False once the run diverged."""
-        trainer = self.trainer
+        trainer, trajectory = self.trainer, self._buffer
+        assert trainer is not None and trajectory is not None, "advance() before configure()"
         for _ in range(count):
             if not trainer.step():
                 self.running = False
@@ -241,7 +242,7 @@ class TrainingWorker(QObject):
                     self.timer.stop()
                 self._emit(diverged=True)
                 return False
-            self._buffer.append(trainer)
+            trajectory.append(trainer)
             for rival, buffer in zip(self.rivals, self._rival_buffers, strict=True):
                 if rival.steps == trainer.steps - 1 and rival.step():  # a diverged rival stays where it was
                     buffer.append(rival)
@@ -257,7 +258,8 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         wait = self._gui_busy(now)
         if wait > 0:  # keep out of the GUI's way until acknowledge() or wake() (or the timeout)
-            self.timer.start(max(1, round(1000 * wait)))
+            if self.timer is not None:
+                self.timer.start(max(1, round(1000 * wait)))
             return
         if self.speed > 0:
             self._owed += self.speed * (now - self._last_tick)
@@ -276,11 +278,11 @@ class TrainingWorker(QObject):
             self.timer.start(min(50, round(1000 * due)))
 
     def _emit(self, diverged: bool = False):
-        trainer = self.trainer
-        if trainer is None:
+        trainer, trajectory = self.trainer, self._buffer
+        if trainer is None or trajectory is None:  # nothing configured yet (configure() sets both)
             return
         self.delivered = False
-        steps, losses, grad_norms, thetas = self._buffer.drain(MAX_POINTS_PER_EMIT)
+        steps, losses, grad_norms, thetas = trajectory.drain(MAX_POINTS_PER_EMIT)
         rivals = tuple(buffer.drain(MAX_POINTS_PER_EMIT) for buffer in self._rival_buffers)
         self.progress.emit(Progress(self.generation, steps, losses, grad_norms, thetas, trainer.theta.copy(),
                                     trainer.steps, trainer.loss, trainer.grad_norm, self.running, diverged,

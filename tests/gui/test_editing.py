@@ -24,7 +24,7 @@ def test_clicks_add_labelled_points_where_clicked(make_window, qtbot):
     np.testing.assert_allclose(data.X[-2], [-2.8, 3.0], atol=0.03)
     np.testing.assert_allclose(data.X[-1], [2.9, -2.9], atol=0.03)
     assert data.y[-2:].tolist() == [0, 1]
-    assert window.controls.palette.buttons[1].isChecked()
+    assert window.controls.class_palette.buttons[1].isChecked()
 
 
 def test_digit_typed_into_a_field_edits_the_field(make_window, qtbot):

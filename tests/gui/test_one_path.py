@@ -85,7 +85,7 @@ def visible_state(window) -> dict:
         "actions": (window.race_action.isChecked(), window.dark_action.isChecked(), window.log_loss_action.isChecked()),
         "theme": (window.theme.name, window.theme.scale),
         "run": (panel.run.isChecked(), panel.run.text(), panel.run.isEnabled()),
-        "label": panel.palette.current(),
+        "label": panel.class_palette.current(),
         "title": window.windowTitle(),
     }
 
