@@ -90,3 +90,13 @@ def test_a_pipe_is_written_in_place(tmp_path):
     write_atomic(fifo, "through the pipe")
     assert reader.communicate(timeout=60)[0] == "through the pipe"
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_the_command_line_keeps_the_mode_of_a_file_it_replaces(tmp_path):
+    target = tmp_path / "t.json"
+    target.write_text("{}")
+    target.chmod(0o600)
+    result = subprocess.run([sys.executable, "-m", "lossviz", "fit", "xor", "--steps", "1", "-o", str(target)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and target.read_text().startswith('{"status"')
