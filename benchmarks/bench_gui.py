@@ -2,11 +2,12 @@
 
 (a) Dragging one point among 200 (2-D, binary, BCE, surface 128 x 128): a real drag with QTest
     mouse events (press, a move every ~16 ms for ~2 s with QTest.qWait between moves, release).
-    Reported: surface images shown per second during the drag (the window's ``surfaceShown``
+    Reported: surface images shown per second during the drag (the live run's ``surfaces_shown``
     counter; target >= 20/s) and the time from the release until the window has put the
     full-resolution surface (a result with ``request.coarse == False`` at the scene's resolution
-    128) into its plot (its ``surfaceDrawn`` signal; the paint follows in the same pass of the
-    event loop) (target <= 300 ms). Median over DRAGS drags.
+    128) into its plot (the live run's ``surfaceReady`` signal, whose first listener, the window,
+    draws it; the paint follows in the same pass of the event loop) (target <= 300 ms). Median
+    over DRAGS drags.
 (b) Training flat out ("as fast as possible", Run on) for ~3 s on a few presets, while a 10 ms
     QTimer runs in the GUI thread: the worst lateness of its ticks (target <= 30 ms) and the
     99th percentile. Lateness = time between two ticks minus 10 ms.
@@ -40,7 +41,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
-from PySide6 import QtCore, QtWidgets  # noqa: E402
+from PySide6 import QtCore  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
@@ -137,7 +138,8 @@ def wait_until(condition, timeout=10.0, step_ms=5) -> bool:
 
 
 class SurfaceProbe(QtCore.QObject):
-    """Notes when the window has drawn a full-resolution surface (its surfaceDrawn signal)."""
+    """Notes when the window has drawn a full-resolution surface (``LiveRun.surfaceReady``, heard after the
+    window, which connected first and draws it)."""
 
     def __init__(self, window):
         super().__init__()
@@ -182,7 +184,7 @@ def bench_drag(windows: Windows, drags: int, seconds: float):
         start = to_viewport(view, *window.document.scene.data.X[index])
         before = window.document.scene.data
         QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-        shown0 = getattr(window, "surfaceShown", 0)
+        shown0 = window.live.surfaces_shown
         pressed = time.perf_counter()
         moves = 0
         while time.perf_counter() - pressed < seconds:
@@ -193,7 +195,7 @@ def bench_drag(windows: Windows, drags: int, seconds: float):
             QTest.mouseMove(viewport, point)
             QTest.qWait(16)
         during = time.perf_counter() - pressed
-        shown = getattr(window, "surfaceShown", 0) - shown0
+        shown = window.live.surfaces_shown - shown0
         probe.full_shown_at = None
         released = time.perf_counter()
         QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
@@ -244,7 +246,7 @@ def bench_training(windows: Windows, presets, seconds: float):
     all_lateness = []
     for preset in presets:
         window = windows.make(load_preset(preset))
-        wait_until(lambda w=window: w.surface_plot.surface is not None, timeout=20)
+        wait_until(lambda w=window: w.views.surface_plot.surface is not None, timeout=20)
         QTest.qWait(200)
         speed = window.controls.speed
         speed.setFocus()
@@ -309,7 +311,9 @@ def main() -> int:
     args = parser.parse_args()
 
     QtCore.QStandardPaths.setTestModeEnabled(True)
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    from lossviz.gui.app import prepare_application
+
+    app = prepare_application()  # as `lossviz` starts: the interpreter's switch interval too
     folder = Path(tempfile.mkdtemp(prefix="lossviz-bench-gui-"))
     windows = Windows(folder)
     began = time.perf_counter()

@@ -167,14 +167,13 @@ class Document(QObject):
         self.previewing = True
         self.replace_fields({"data": data}, Change.DATA)
 
-    def commit_drag(self, before: Dataset, text: str = "Move point") -> None:
-        """End a drag that began on ``before``: listeners hear once more of the data, now final (a full
-        surface, a paused descent told), and the whole drag becomes one undo step."""
+    def commit_drag(self, before: Dataset, data: Dataset, text: str = "Move point") -> None:
+        """End a drag that began on ``before`` with ``data``: listeners hear once more of the data, now final
+        (a full surface, a paused descent told), and the whole drag becomes one undo step."""
         self.previewing = False
-        if before is not self.scene.data:
-            self.changed.emit(Change.DATA)
-            self.undo_stack.push(FieldsCommand(self, text, {"data": before}, {"data": self.scene.data},
-                                               Change.DATA, done=True))
+        if data is not before:
+            self.replace_fields({"data": data}, Change.DATA)
+            self.undo_stack.push(FieldsCommand(self, text, {"data": before}, {"data": data}, Change.DATA, done=True))
         self.drag = None
 
     def cancel_preview(self) -> None:

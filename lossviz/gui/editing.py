@@ -83,8 +83,7 @@ class DataEditor(QtCore.QObject):
             self._drag_timer.stop()
             self._pending_drag = None
             before, self._drag_before = self._drag_before, None
-            self.document.preview_data(moved)
-            self.document.commit_drag(before)
+            self.document.commit_drag(before, moved)
         else:
             # mouse moves come faster than a frame: keep the newest, apply it once per frame
             self._pending_drag = moved

@@ -45,7 +45,7 @@ PATH_SAMPLES = 200  # visited θ's sent with a request to frame the surface
 class LiveRun(QObject):
     """θ, step, L, ‖∇L‖ and histories of the descent on ``document``'s scene; owns both worker threads."""
 
-    progressed = Signal(bool)  # new entries; True when the costly views (data, curve) are due too
+    progressed = Signal(bool, bool)  # (the costly views are due: the curve, and the data view if θ moved; θ moved)
     surfaceReady = Signal(object)  # a SurfaceResult of the current question (stale ones never come)
     runningChanged = Signal(bool)
     message = Signal(str, int)  # text, milliseconds
@@ -76,6 +76,7 @@ class LiveRun(QObject):
         self.generation = 0
         self._commands_sent = self._commands_answered = 0
         self._configured = False
+        self._worker_running = False
         # surfaces: the question (generation), the data (data_version), each request (sequence)
         self.surface_generation = self.data_version = self.surface_sequence = 0
         self.shown_sequence, self.received_sequence = -1, 0
@@ -180,7 +181,7 @@ class LiveRun(QObject):
         self.loss, grad = self.objective.value_and_grad(self.theta)
         self.grad_norm = math.sqrt(float(np.vdot(grad, grad)))
         self._send(self.trainingRequested, self._training_request(reset=True))
-        self._send(self.runningRequested, self.running)
+        self._tell_worker_running()
 
     def reset(self) -> None:
         """Run → Reset: back to the start θ (the surface follows where parameters are held at θ)."""
@@ -219,7 +220,7 @@ class LiveRun(QObject):
         if self.document.previewing and not self.running:
             return  # a paused descent learns of the new data once, when the drag ends
         self._send(self.trainingRequested, self._training_request(reset=False))
-        self._send(self.runningRequested, self.running)
+        self._tell_worker_running()
 
     def _break_histories(self) -> None:
         """Each history begins a new stretch here; a drag is one edit (one break)."""
@@ -235,10 +236,15 @@ class LiveRun(QObject):
         running = running and self.objective is not None and not self.closing
         changed = running != self.running
         self.running = running
-        if self._configured:
-            self._send(self.runningRequested, running)
+        self._tell_worker_running()
         if changed:
             self.runningChanged.emit(running)
+
+    def _tell_worker_running(self) -> None:
+        """Tell the training worker to run or pause, if it was last told otherwise (each telling costs a report)."""
+        if self._configured and self.running != self._worker_running:
+            self._worker_running = self.running
+            self._send(self.runningRequested, self.running)
 
     def step_once(self) -> None:
         """One update (pausing a run)."""
@@ -268,10 +274,11 @@ class LiveRun(QObject):
             self.message.emit("Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
                               "lower the learning rate and press Reset.", 15000)
         now = time.perf_counter()
-        costly = not progress.running or now - self._last_costly >= COSTLY_REDRAW_INTERVAL
+        changed = moved or len(progress.steps) > 0
+        costly = changed and (not progress.running or now - self._last_costly >= COSTLY_REDRAW_INTERVAL)
         if costly:
             self._last_costly = now
-        self.progressed.emit(costly)
+        self.progressed.emit(costly, moved)
         if moved:
             self._follow_theta(progress.running)
 

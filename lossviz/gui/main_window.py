@@ -202,11 +202,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.files.schedule_autosave()
         self._update_title()
 
-    def _on_live_progressed(self, costly: bool) -> None:
+    def _on_live_progressed(self, costly: bool, moved: bool) -> None:
         self.views.draw_run()
         self.controls.show_held(self.live.held_text())
         if costly:
-            self.views.draw_costly()
+            self.views.draw_costly(data=moved)
 
     def _on_live_surface_ready(self, result: SurfaceResult) -> None:
         fixed = self.document.scene.surface.x_range is not None

@@ -8,6 +8,7 @@ window, an opened file, a task change and a theme change all go through.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -81,10 +82,11 @@ class SceneViews(QtCore.QObject):
     # ------------------------------------------------------------------ the one path
     def draw(self, kind: Change | None = None) -> None:
         """Draw what a change of ``kind`` touched (None: everything) from the scene and the live run."""
-        if kind is Change.DATA:
+        if kind is Change.DATA:  # the path is the same; the curve breaks once the drag (if any) ends
             self.draw_data(points_only=self._drag_in_progress())
-            self.draw_run()
-            self.draw_curve()
+            self.draw_status()
+            if not self.document.previewing:
+                self.draw_curve()
             return
         if kind is Change.SCENE or kind is None:
             self.data_plot.set_ghost(None)  # a hovered θ of the old shape means nothing now
@@ -139,21 +141,22 @@ class SceneViews(QtCore.QObject):
         self.loss_label.setText(f"L(θ|D) = {'–' if no_data else format(live.loss, '.6g')}")
         self.grad_label.setText(f"‖∇L‖ = {'–' if no_data else format(live.grad_norm, '.4g')}")
 
-    def draw_costly(self) -> None:
-        """The data view and the loss curve: now when paused; while running, as pieces after the next paint
-        (see pacing.py), skipped if the run has started over meanwhile."""
+    def draw_costly(self, data: bool = True) -> None:
+        """The loss curve and (``data``: θ moved) the data view: now when paused; while running, as pieces after
+        the next paint (see pacing.py), skipped if the run has started over meanwhile."""
         live = self.live
+        draws = [self.draw_data, self.draw_curve] if data else [self.draw_curve]
         if not live.running:
-            self.draw_data()
-            self.draw_curve()
+            for draw in draws:
+                draw()
             return
         generation = live.generation
 
-        def current(draw):
+        def current(draw: Callable[[], None]) -> Callable[[], None]:
             """``draw``, unless the run has started over meanwhile."""
             return lambda: draw() if live.generation == generation and not live.closing else None
 
-        live.scheduler.queue(current(self.draw_data), current(self.draw_curve))
+        live.scheduler.queue(*(current(draw) for draw in draws))
 
     def draw_data(self, points_only: bool = False) -> None:
         """The samples and the model at the live θ (each marker sized by its loss)."""

@@ -142,7 +142,7 @@ def test_training_goes_on_while_the_window_draws_it(make_window, qtbot):
     choose_fastest_speed(window)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     reports = []
-    window.live.progressed.connect(lambda costly: reports.append((window.live.step, window.live.surfaces_shown)))
+    window.live.progressed.connect(lambda costly, moved: reports.append((window.live.step, window.live.surfaces_shown)))
     # any number of steps: the run must go on from report to report (and surfaces with it), however fast
     qtbot.waitUntil(lambda: len({step for step, _ in reports}) >= 8 and reports[-1][1] >= reports[0][1] + 2,
                     timeout=120000)
