@@ -70,7 +70,10 @@ def axis_label(plot: pg.PlotItem, name: str) -> str:
 
 def clear_scatter(item: pg.ScatterPlotItem) -> None:
     """Remove every spot, and repaint where they were (ScatterPlotItem.clear alone changes the bounding
-    rect without telling the scene, so the old spots stay on screen until something else repaints)."""
+    rect without telling the scene, so the old spots stay on screen until something else repaints). An
+    empty item is left alone: telling the scene of a change costs a repaint of the whole view."""
+    if not len(item.data):
+        return
     item.prepareGeometryChange()
     item.clear()
 
