@@ -112,6 +112,9 @@ class DataPlot:
         if shape.task != "regression" and self.per_sample is not None and len(self.per_sample) == data.size:
             # marker area grows with the sample's loss: L is the mean of these
             sizes = theme.marker * (0.75 + 0.85 * np.sqrt(np.minimum(self.per_sample, 4.0)))
+            # in steps of half a pixel: pyqtgraph renders each new size of a symbol into its atlas, and sizes
+            # that change a little with every step of a run re-rendered every marker on every redraw
+            sizes = np.round(sizes * 2.0) / 2.0
         else:
             sizes = np.full(data.size, theme.marker)
         for label, scatter in enumerate(self.scatters):
