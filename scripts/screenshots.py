@@ -35,13 +35,11 @@ def main():
         window.show()
         for _ in range(scene.steps):  # exactly the scene's steps, through the worker
             window.live.step_once()
-        deadline = QtCore.QDeadlineTimer(20000)
-        while window.live.step < scene.steps and not deadline.hasExpired():
+        deadline = QtCore.QDeadlineTimer(60000)
+        # every step reported and drawn, the newest surface (held parameters, re-framing) shown
+        while not (window.live.step == scene.steps and window.live.idle()) and not deadline.hasExpired():
             QTest.qWait(20)
-        QTest.qWait(100)  # the last reports may ask for a surface (held parameters, re-framing)
-        while not window.live.surface_idle() and not deadline.hasExpired():  # the newest surface, drawn
-            QTest.qWait(20)
-        QTest.qWait(500)
+        QTest.qWait(300)
         window.grab().save(str(out / f"{name}.png"))
         window.document.mark_clean()
         window.close()
