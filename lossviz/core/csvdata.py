@@ -27,6 +27,8 @@ def read_dataset_csv(path, task: str, classes: int | None = None) -> Dataset:
     width = len(rows[0])
     if width not in (2, 3):
         raise LossvizError(f"{path}: row 1 has {width} columns; expected x,y or x1,x2,y")
+    if task == "regression" and width != 2:
+        raise LossvizError(f"{path}: {width} columns; regression takes one input x per row (x,y)")
     x, y = [], []
     for number, row in enumerate(rows, start=1):
         if len(row) != width:

@@ -80,11 +80,6 @@ class Snapshot:
     surface: Surface | None = None
     surface_center: np.ndarray | None = None
 
-    @property
-    def last_step(self) -> int:
-        """The largest step count of any run."""
-        return max(int(result.step_axis[-1]) for _, result in self.runs)
-
 
 def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResult]]:
     """Every run of the scene's race from the same start on the same data."""

@@ -42,6 +42,11 @@ class SurfaceConfig:
     resolution: int = 128
     center: np.ndarray | None = None  # (k, d+1) theta
 
+    @property
+    def fixed(self) -> bool:
+        """True when both ranges are given (else the surface is framed automatically)."""
+        return self.x_range is not None and self.y_range is not None
+
     def __eq__(self, other):
         if not isinstance(other, SurfaceConfig):
             return NotImplemented
@@ -206,6 +211,9 @@ def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
             raise LossvizError(f"classes: only a multiclass scene has classes (this is {task})")
         classes = integer(classes, "classes", 2, MAX_CLASSES)
     dataset = make_dataset(x_rows, labels, task, dims, classes if task == "multiclass" else None)
+    if task == "regression" and dims != 1:  # the data view shows x against the target y
+        where = "dims" if "dims" in obj else "data.x"
+        raise LossvizError(f"{where}: regression takes one input x per row (dims 1; the target is y), got {dims}")
     if task != "multiclass":
         return dataset, dims, {"binary": 2, "regression": 1}[task]
     if classes is None:

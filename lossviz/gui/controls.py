@@ -179,8 +179,9 @@ class ControlPanel(QtWidgets.QWidget):
         with signals_blocked(*self.findChildren(QtWidgets.QWidget)):
             self._show_model(scene)
             self._show_optimizer(scene.optimizer)
-            speeds = [value for _, value in SPEEDS]
-            self.speed.setCurrentIndex(speeds.index(options.speed) if options.speed in speeds else 3)
+            if self.speed.findData(options.speed) < 0:  # a speed of the file's own: listed too
+                self.speed.addItem(f"{options.speed:g} steps/s", options.speed)
+            self.speed.setCurrentIndex(self.speed.findData(options.speed))
             self._show_surface(scene, shown_ranges)
             self.log_surface.setChecked(options.log_surface)
 
@@ -214,7 +215,7 @@ class ControlPanel(QtWidgets.QWidget):
             for name in names:
                 combo.addItem(name, name)
             combo.setCurrentIndex(names.index(current))
-        fixed = scene.surface.x_range is not None and scene.surface.y_range is not None
+        fixed = scene.surface.fixed
         self.auto_range.setChecked(not fixed)
         for spin in self.x_range + self.y_range:
             spin.setEnabled(fixed)

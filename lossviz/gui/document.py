@@ -177,15 +177,17 @@ class Document(QObject):
         self.drag = None
 
     def cancel_preview(self) -> None:
-        """A drag ended without a commit (an undo came in the middle of it)."""
+        """A drag ended without a commit (an undo came in the middle of it): listeners hear of the data as
+        it is now, no longer a preview (a paused descent is told, a full surface asked for)."""
         self.previewing, self.drag = False, None
+        self.changed.emit(Change.DATA)
 
     def set_settings(self, kind: Change = Change.SETTINGS, **values: Any) -> None:
         """Change tuning settings (loss, optimizer, init, surface, steps, extra): not undoable."""
         if all(_same(getattr(self.scene, key), value) for key, value in values.items()):
             return
+        self.mark_modified()  # first: listeners (the autosave among them) see a modified document
         self.replace_fields(values, kind)
-        self.mark_modified()
 
     def set_view_options(self, **changes: Any) -> None:
         """Change view options (ViewOptions fields), kept in the scene's ``"view"`` key."""

@@ -1,11 +1,12 @@
 """Files in the app: new, open, save, recent files, CSV import and export, autosave and recovery.
 
 Crash recovery: each window autosaves its unsaved work to its own file,
-``recovery-<pid>-<n>.json`` in the user's data folder, at most AUTOSAVE_QUIET_MS after the
+``recovery-<pid>-<random>.json`` in the user's data folder (the random part: a process id can come
+back, e.g. in a container), at most AUTOSAVE_QUIET_MS after the
 last edit and at most AUTOSAVE_LATEST_MS after the first unsaved one, and holds a lock file
 beside it (QLockFile) while it runs. A start offers only recovery files whose lock is free
 (their window is gone). A recovery file that cannot be read is never deleted: it is renamed
-``recovery.broken-<time>.json`` beside it and the user is told.
+``<its name>.broken-<time>.json`` beside it (never over another file) and the user is told.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +31,8 @@ from lossviz.gui.document import Document
 AUTOSAVE_QUIET_MS = 3000
 AUTOSAVE_LATEST_MS = 10000
 MAX_RECENT = 8
-RECOVERY_NAME = re.compile(r"^recovery(-\d+-\d+)?\.json$")
-_windows = itertools.count(1)  # windows of this process, for their recovery file names
+RECOVERY_NAME = re.compile(r"^recovery(-[0-9a-f-]+)?\.json$")
+_OPEN_RECOVERY_FILES: set[Path] = set()  # the recovery files of this process's open windows
 
 
 def default_recovery_dir() -> Path:
@@ -50,7 +52,8 @@ class FileActions(QtCore.QObject):
         super().__init__(parent)
         self.document, self.parent_widget, self.settings = document, parent, settings
         self.recovery_dir = Path(recovery_dir) if recovery_dir is not None else default_recovery_dir()
-        self.recovery_path = self.recovery_dir / f"recovery-{os.getpid()}-{next(_windows)}.json"
+        self.recovery_path = self.recovery_dir / f"recovery-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"
+        _OPEN_RECOVERY_FILES.add(self.recovery_path)
         self._lock = QtCore.QLockFile(str(self.recovery_path.with_suffix(".lock")))
         self._lock.setStaleLockTime(0)  # a live window's lock is never stale, however old
         self.recent_menu: QtWidgets.QMenu | None = None
@@ -233,19 +236,25 @@ class FileActions(QtCore.QObject):
         self._latest_timer.stop()
         _remove(self.recovery_path)
 
+    def stop(self) -> None:
+        """No more autosaves (the window is going); the recovery file and its lock stay, as after a crash."""
+        self.closed = True
+        self._quiet_timer.stop()
+        self._latest_timer.stop()
+
     def close(self) -> None:
         """The window closes on purpose: no recovery file left, the lock released."""
-        self.discard_recovery()
-        self.closed = True
+        self.stop()
+        _remove(self.recovery_path)
+        _OPEN_RECOVERY_FILES.discard(self.recovery_path)
         if self._lock.isLocked():
             self._lock.unlock()
 
     def offer_recovery(self) -> bool:
         """Offer the unsaved work of windows that are gone, newest first; True if one was restored."""
         for path in self._orphans():
-            lock = QtCore.QLockFile(str(path.with_suffix(".lock")))
-            lock.setStaleLockTime(0)
-            if not lock.tryLock(0):
+            lock = _lock_if_owner_gone(path)
+            if lock is None:
                 continue  # its window is still running
             try:
                 restored = self._offer(path)
@@ -285,15 +294,46 @@ class FileActions(QtCore.QObject):
         self.write_recovery()  # this window's crash protection covers it from now on
 
     def _set_aside(self, path: Path, reason: str) -> None:
-        kept = path.with_name(f"recovery.broken-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.json")
+        kept = _aside_name(path)
         try:
-            path.rename(kept)
+            try:
+                os.link(path, kept)  # never over another file, as a rename might
+            except OSError:
+                os.rename(path, kept)  # no hard links here: the name was free a moment ago
+            else:
+                path.unlink()
         except OSError as error:
             reason = f"{reason}; it could not be renamed either ({error.strerror or error})"
             kept = path
         dialogs.show_text(self.parent_widget, "Recovery file kept aside",
                           f"A recovery file from an earlier session could not be read:<br>{_html(reason)}<br><br>"
                           f"It was not restored and is kept as<br><code>{_html(str(kept))}</code>")
+
+
+def _aside_name(path: Path) -> Path:
+    """A free name beside ``path`` for keeping it aside: <stem>.broken-<time>[-n].json."""
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+    for number in itertools.count():
+        candidate = path.with_name(f"{path.stem}.broken-{stamp}{f'-{number}' if number else ''}.json")
+        if not candidate.exists():
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def _lock_if_owner_gone(path: Path) -> QtCore.QLockFile | None:
+    """The lock of recovery file ``path``, taken, if the window that wrote it is gone; else None. A lock
+    that names this very process but no window of it was left by an earlier process of the same id."""
+    lock = QtCore.QLockFile(str(path.with_suffix(".lock")))
+    lock.setStaleLockTime(0)
+    if lock.tryLock(0):
+        return lock
+    if path in _OPEN_RECOVERY_FILES:
+        return None
+    pid, host, _app = lock.getLockInfo()
+    if pid == os.getpid() and host == QtCore.QSysInfo.machineHostName() and lock.removeStaleLockFile() \
+            and lock.tryLock(0):
+        return lock
+    return None
 
 
 def _remove(path: Path) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 from lossviz.core.errors import LossvizError
 from lossviz.core.experiment import Run, Snapshot, scene_runs
 from lossviz.core.objective import Objective
+from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.scene import Scene
 from lossviz.core.training import FitResult
 from lossviz.gui.document import Change, Document
@@ -45,7 +46,7 @@ PATH_SAMPLES = 200  # visited θ's sent with a request to frame the surface
 class LiveRun(QObject):
     """θ, step, L, ‖∇L‖ and histories of the descent on ``document``'s scene; owns both worker threads."""
 
-    progressed = Signal(bool, bool)  # (the costly views are due: the curve, and the data view if θ moved; θ moved)
+    progressed = Signal(bool, bool)  # (the costly views are due, the data view among them)
     surfaceReady = Signal(object)  # a SurfaceResult of the current question (stale ones never come)
     runningChanged = Signal(bool)
     message = Signal(str, int)  # text, milliseconds
@@ -77,6 +78,7 @@ class LiveRun(QObject):
         self._commands_sent = self._commands_answered = 0
         self._configured = False
         self._worker_running = False
+        self._worker_started = False
         # surfaces: the question (generation), the data (data_version), each request (sequence)
         self.surface_generation = self.data_version = self.surface_sequence = 0
         self.shown_sequence, self.received_sequence = -1, 0
@@ -88,6 +90,7 @@ class LiveRun(QObject):
         self._latest_result: SurfaceResult | None = None
         self._break_drag: int | None = None
         self._last_held_request = self._last_costly = 0.0
+        self._drawn_theta = self.theta
         self._start_workers()
 
     def _start_workers(self) -> None:
@@ -125,6 +128,9 @@ class LiveRun(QObject):
         self.objective = scene.objective() if scene.data.size else None
         if kind is Change.DATA:
             self.data_version += 1
+            if self.objective is None:  # no data, no descent: back to the start, as a fresh window shows it
+                self.restart()
+                return
             self._continue_on_new_data()
             self.request_surface(coarse=self.document.previewing)
             return
@@ -146,13 +152,14 @@ class LiveRun(QObject):
         dropped, work on the old one stops, and a new framing is chosen when the picture changes."""
         scene = self.scene
         question = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.surface.x_range,
-                    scene.surface.y_range, scene.surface.resolution)
+                    scene.surface.y_range, scene.surface.resolution, scene.data.size > 0)
         if question == self._question and not force:
             return
-        if force or self._question is None or question[:5] != self._question[:5]:
-            self.reframe = True  # another model, loss or axes: frame anew
+        if force or self._question is None or question[:5] != self._question[:5] or question[8] != self._question[8]:
+            self.reframe = True  # another model, loss, axes, or the first data: frame anew
         self._question = question
         self.surface_generation += 1
+        self.received_sequence = self.surface_sequence  # requests of the old question are never taken
         self.shown_surface = None
         self.surfaces.worker.supersede(self.surface_generation)
 
@@ -174,13 +181,30 @@ class LiveRun(QObject):
         self.step = 0
         self.runs = self.race_runs()
         self.histories = [History(self.theta.shape) for _ in range(max(len(self.runs), 1))]  # one per racer, or one
+        self._worker_started = False  # the worker's descent is of the restart before (until it is told)
+        self._drawn_theta = self.theta
         if self.objective is None:
             self.loss = self.grad_norm = math.nan
             self.set_running(False)
             return
+        self._evaluate()
+        self._start_worker()
+
+    def _evaluate(self) -> None:
+        """L and ‖∇L‖ at the current θ on the current data (the views show them at once)."""
+        assert self.objective is not None
         self.loss, grad = self.objective.value_and_grad(self.theta)
         self.grad_norm = math.sqrt(float(np.vdot(grad, grad)))
+        self._drawn_theta = self.theta  # the views draw the data at this θ now
+
+    def main_optimizer(self) -> OptimizerConfig:
+        """The optimizer of the main run: the first racer's, or the scene's."""
+        return self.runs[0].optimizer if self.runs else self.scene.optimizer
+
+    def _start_worker(self) -> None:
+        """The worker starts this descent over from θ (a fresh optimizer state, step 0)."""
         self._send(self.trainingRequested, self._training_request(reset=True))
+        self._worker_started = True
         self._tell_worker_running()
 
     def reset(self) -> None:
@@ -191,9 +215,8 @@ class LiveRun(QObject):
 
     def _training_request(self, reset: bool) -> TrainingRequest:
         scene = self.scene
-        optimizer = self.runs[0].optimizer if self.runs else scene.optimizer
         return TrainingRequest(self.generation, Problem.snapshot(scene.shape, scene.loss, scene.data),
-                               self.theta.copy(), optimizer, scene.seed, reset=reset,
+                               self.theta.copy(), self.main_optimizer(), scene.seed, reset=reset,
                                rivals=tuple(run.optimizer for run in self.runs[1:]))
 
     def _send(self, signal: SignalInstance, *args: object) -> None:
@@ -207,18 +230,17 @@ class LiveRun(QObject):
     def _continue_on_new_data(self) -> None:
         """The data changed: training goes on from the current θ on the new data."""
         self.generation += 1
-        if self.objective is None:
-            self.loss = self.grad_norm = math.nan
-            self.set_running(False)
-            return
+        assert self.objective is not None
         if self.theta.shape != self.scene.init.shape:
             self.restart()
             return
-        self.loss, grad = self.objective.value_and_grad(self.theta)
-        self.grad_norm = math.sqrt(float(np.vdot(grad, grad)))
+        self._evaluate()
         self._break_histories()
         if self.document.previewing and not self.running:
             return  # a paused descent learns of the new data once, when the drag ends
+        if not self._worker_started:  # the first data since a restart without any: the descent starts here
+            self._start_worker()
+            return
         self._send(self.trainingRequested, self._training_request(reset=False))
         self._tell_worker_running()
 
@@ -274,11 +296,13 @@ class LiveRun(QObject):
             self.message.emit("Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
                               "lower the learning rate and press Reset.", 15000)
         now = time.perf_counter()
-        changed = moved or len(progress.steps) > 0
-        costly = changed and (not progress.running or now - self._last_costly >= COSTLY_REDRAW_INTERVAL)
-        if costly:
+        costly = not progress.running or now - self._last_costly >= COSTLY_REDRAW_INTERVAL
+        data = False
+        if costly:  # the data view only if θ moved since it was last drawn (a paused report after an edit: no)
             self._last_costly = now
-        self.progressed.emit(costly, moved)
+            data = not np.array_equal(self.theta, self._drawn_theta)
+            self._drawn_theta = self.theta
+        self.progressed.emit(costly, data)
         if moved:
             self._follow_theta(progress.running)
 
@@ -300,20 +324,19 @@ class LiveRun(QObject):
         x_param, y_param = scene.surface_axes
         config = scene.surface
         ranges: tuple[tuple[float, float] | None, tuple[float, float] | None]  # None: frame that axis
-        if config.x_range is not None and config.y_range is not None:
+        if config.fixed:
             ranges = (config.x_range, config.y_range)
         elif self.reframe or self.surface_ranges is None:
             ranges = (None, None)
         else:
             ranges = self.surface_ranges
         self.surface_sequence += 1
-        optimizer = self.runs[0].optimizer if self.runs else scene.optimizer
         self.surfaceRequested.emit(SurfaceRequest(
             generation=self.surface_generation, sequence=self.surface_sequence, data_version=self.data_version,
             problem=Problem.snapshot(scene.shape, scene.loss, scene.data), x_param=x_param, y_param=y_param,
             x_range=ranges[0], y_range=ranges[1],
             resolution=min(config.resolution, COARSE_RESOLUTION) if coarse else config.resolution,
-            center=self.theta.copy(), start=scene.init.copy(), optimizer=optimizer,
+            center=self.theta.copy(), start=scene.init.copy(), optimizer=self.main_optimizer(),
             preview_steps=min(scene.steps, PREVIEW_STEPS), seed=scene.seed, coarse=coarse, path=self._visited()))
 
     def _visited(self) -> np.ndarray:
@@ -363,7 +386,7 @@ class LiveRun(QObject):
 
     def _left_the_surface(self) -> bool:
         config = self.scene.surface
-        if config.x_range is not None or self.surface_ranges is None or self.reframe:
+        if config.fixed or self.surface_ranges is None or self.reframe:
             return False
         (x0, x1), (y0, y1) = self.surface_ranges
         x, y = self.axis_values(self.theta[None])[0]

@@ -12,6 +12,7 @@ from lossviz.gui.theme import Theme
 
 MAX_EDIT_MARKERS = 12  # the most recent data edits get a marker
 EDIT_LABEL = "D edited"
+LABEL_ROOM_PX = 70  # an edit marker closer than this to the last labelled one goes without a label
 
 
 def envelope(x: np.ndarray, y: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
@@ -87,11 +88,20 @@ class LossPlot:
         losses = np.maximum(losses, 1e-300) if self.log else losses
         bins = max(1, round(self.plot.getViewBox().width())) if thin else None
         x, y, edits = broken_curve(steps, losses, stretches, bins)
-        self.curve.setData(x, y)
-        self._draw_markers(edits)
+        self.curve.setData(x, y, symbol="o" if len(x) == 1 else None, symbolSize=6 * self.theme.scale,
+                           symbolBrush=self.theme.trajectory, symbolPen=None)  # one entry: a dot, not nothing
         if len(steps) < 2:  # nothing to fit yet: the first steps, not the width of the last curve
             first = float(steps[0]) if len(steps) else 0.0
-            self.plot.enableAutoRange(y=True)
+            value = float(losses[0]) if len(losses) and np.isfinite(losses[0]) else None
+            self.plot.disableAutoRange()
+            if value is None:
+                self.plot.setYRange(0.0, 1.0, padding=0)
+            elif self.log:  # half a decade either side
+                middle = float(np.log10(max(value, 1e-300)))
+                self.plot.setYRange(middle - 0.5, middle + 0.5, padding=0)
+            else:
+                margin = max(abs(value) * 0.1, 1e-3)
+                self.plot.setYRange(value - margin, value + margin, padding=0)
             self.plot.setXRange(first, first + 10, padding=0.02)
         elif view == "fit":
             self.plot.enableAutoRange()
@@ -99,6 +109,7 @@ class LossPlot:
             self.plot.disableAutoRange()
             if view == "follow":
                 self._follow(steps, losses)
+        self._draw_markers(edits)  # after the axes: labels are spaced in pixels
 
     def _follow(self, steps: np.ndarray, losses: np.ndarray) -> None:
         """Widen the axes where the curve has left them: x to a quarter past the last step, y to the
@@ -159,11 +170,19 @@ class LossPlot:
             marker.setZValue(-5)
             self.plot.addItem(marker)
             self.markers.append(marker)
+        box = self.plot.getViewBox()
+        (x0, x1), width = box.viewRange()[0], max(box.width(), 1.0)
+        labelled = -np.inf
         for marker, step in zip(self.markers, self.edit_steps, strict=True):
             marker.setPen(pen)
-            marker.label.setColor(self.theme.foreground)
-            marker.label.setFont(_small_font(self.theme))
             marker.setValue(step)
+            # a label only where it does not run into the one before (edits close together share it)
+            room = (step - labelled) * width / max(x1 - x0, 1e-12) >= LABEL_ROOM_PX
+            marker.label.setVisible(bool(room))
+            if room:
+                labelled = step
+                marker.label.setColor(self.theme.foreground)
+                marker.label.setFont(_small_font(self.theme))
 
 
 def _small_font(theme: Theme) -> QtGui.QFont:

@@ -191,7 +191,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                     (self.log_loss_action, options.log_loss)):
                 with signals_blocked(action):
                     action.setChecked(checked)
-            if kind in (Change.SCENE, Change.VIEW):
+            if options.theme != self.base_theme.name:
                 self._apply_theme(THEMES[options.theme])
         self._on_live_running_changed(self.live.running)
         self.views.draw(kind)
@@ -202,14 +202,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.files.schedule_autosave()
         self._update_title()
 
-    def _on_live_progressed(self, costly: bool, moved: bool) -> None:
+    def _on_live_progressed(self, costly: bool, data: bool) -> None:
         self.views.draw_run()
         self.controls.show_held(self.live.held_text())
         if costly:
-            self.views.draw_costly(data=moved)
+            self.views.draw_costly(data=data)
 
     def _on_live_surface_ready(self, result: SurfaceResult) -> None:
-        fixed = self.document.scene.surface.x_range is not None
+        fixed = self.document.scene.surface.fixed
         self.views.draw_surface(frame=result.request.framing or fixed)
         if not fixed and result.request.framing:
             self.controls.show_ranges(self.live.surface_ranges)
@@ -334,10 +334,11 @@ class MainWindow(QtWidgets.QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop both workers and wait for their threads, keep the geometry (idempotent). The recovery
-        file stays: this is what a crash leaves behind too."""
+        """Stop both workers and wait for their threads, stop autosaving, keep the geometry (idempotent).
+        The recovery file stays: this is what a crash leaves behind too."""
         if self._closing:
             return
         self._closing = True
+        self.files.stop()
         self.live.stop()
         self.settings.setValue("geometry", self.saveGeometry())

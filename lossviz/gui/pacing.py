@@ -16,7 +16,7 @@ stalls; so the workers step only while the GUI thread is idle. The protocol, in 
 3. **Pieces.** The GUI thread does its drawing in short pieces through one
    ``FrameScheduler`` queue: each piece runs from a timer once the views changed by the one
    before have been painted, so that timers and input are served in between. A report's
-   pieces are: the path and the status at once, then (at most ``DATA_REDRAW_INTERVAL``
+   pieces are: the path and the status at once, then (at most ``COSTLY_REDRAW_INTERVAL``
    apart, live.py) the data view, then the loss curve, then the acknowledgement and the
    release of the hold. A surface from the surface worker is one piece, queued behind
    whatever is queued, then the release of its hold.

@@ -117,6 +117,7 @@ class SurfacePlot:
         dy = (y[-1] - y[0]) / (len(y) - 1)
         self.image.setRect(QtCore.QRectF(x[0] - dx / 2, y[0] - dy / 2, dx * len(x), dy * len(y)))
         if self.colorbar is not None:
+            self.colorbar.setVisible(True)
             self.colorbar.setLevels((lo, hi))
             unit = f" (×10^{exponent})" if exponent else ""
             self.colorbar.setLabel("right", ("log₁₀ L(θ|D)" if log else "L(θ|D)") + unit, color=self.theme.foreground,
@@ -195,11 +196,14 @@ class SurfacePlot:
         return self.plot.legend
 
     def clear_surface(self) -> None:
-        """No surface (yet): an empty plot rather than the surface of another question."""
+        """No surface (yet): an empty plot rather than the surface of another question, and no colour bar
+        (its numbers would be those of that other surface)."""
         self.surface = None
         self.image.clear()
         self.contours.setData([], [])
         clear_scatter(self.minimum)
+        if self.colorbar is not None:
+            self.colorbar.setVisible(False)
 
     def frame_surface(self) -> None:
         """Show the whole surface."""

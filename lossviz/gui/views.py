@@ -1,8 +1,9 @@
 """The window's three linked views and its status line, drawn from the document's scene and the live run.
 
-Every drawing method reads the state (``Document.scene``, ``LiveRun``) and shows it; none keeps
-a state of its own beyond what pyqtgraph holds. ``draw()`` draws everything, and is what a fresh
-window, an opened file, a task change and a theme change all go through.
+Every drawing method reads the state (``Document.scene``, ``LiveRun``) and shows it; the views keep
+nothing of their own but two throttles (when the model and the curve's axes were last redrawn).
+``draw()`` draws everything, and is what a fresh window, an opened file, a task change and a theme
+change all go through.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from lossviz.gui.plot_widgets import DataPlotWidget, EditableViewBox
 from lossviz.gui.surface_plot import SurfacePlot, style_surface
 from lossviz.gui.theme import RUN_COLORS, Theme
 
-DRAG_POINTS_INTERVAL = 0.125  # s: during a drag the samples follow at once, the model at most this often
+MODEL_DRAG_INTERVAL = 0.125  # s: during a drag the samples follow at once, the model at most this often
 CURVE_FIT_INTERVAL = 0.3  # s between checks that the running loss curve is still in view (LossPlot.set_history)
 
 
@@ -56,7 +57,7 @@ class SceneViews(QtCore.QObject):
         self.grad_label = named(QtWidgets.QLabel(), "gradLabel")
         for label in self.status_labels():
             label.setMinimumWidth(140)
-        self._last_points_only = self._last_curve_fit = 0.0
+        self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)
         self.surface_view.installEventFilter(self)
@@ -82,8 +83,9 @@ class SceneViews(QtCore.QObject):
     # ------------------------------------------------------------------ the one path
     def draw(self, kind: Change | None = None) -> None:
         """Draw what a change of ``kind`` touched (None: everything) from the scene and the live run."""
-        if kind is Change.DATA:  # the path is the same; the curve breaks once the drag (if any) ends
-            self.draw_data(points_only=self._drag_in_progress())
+        if kind is Change.DATA and self.live.objective is not None:
+            # the path is the same; the curve breaks once the drag (if any) ends
+            self.draw_data(points_only=self._points_only_now())
             self.draw_status()
             if not self.document.previewing:
                 self.draw_curve()
@@ -99,14 +101,14 @@ class SceneViews(QtCore.QObject):
         if kind is Change.SCENE:
             self.data_plot.frame_data()
 
-    def _drag_in_progress(self) -> bool:
-        """During a drag, the samples are redrawn at once and the model at most every DRAG_POINTS_INTERVAL."""
+    def _points_only_now(self) -> bool:
+        """During a drag, the samples are redrawn at once and the model at most every MODEL_DRAG_INTERVAL."""
         if not self.document.previewing:
             return False
         now = time.perf_counter()
-        if now - self._last_points_only < DRAG_POINTS_INTERVAL:
+        if now - self._last_model_drawn < MODEL_DRAG_INTERVAL:
             return True
-        self._last_points_only = now
+        self._last_model_drawn = now
         return False
 
     def _draw_axes(self) -> None:
@@ -188,6 +190,9 @@ class SceneViews(QtCore.QObject):
         shown = self.live.shown_surface
         if shown is None:
             self.surface_plot.clear_surface()
+            if frame:  # what a fresh window shows before its first surface: the start θ, ±2
+                x, y = self.live.axis_values(self.document.scene.init[None])[0]
+                self.surface_viewbox.setRange(xRange=(x - 2, x + 2), yRange=(y - 2, y + 2), padding=0)
             return
         log = self.document.view_options().log_surface
         if self.surface_plot.surface is not shown.surface or self.surface_plot.log != log:

@@ -364,10 +364,14 @@ class SurfaceWorker(QObject):
     def _stale(self, request: SurfaceRequest) -> bool:
         return self.cancelled.is_set() or request.generation < self.latest_generation
 
-    def _check(self, request: SurfaceRequest) -> None:
-        """Between chunks: wait while the GUI draws, then stop if the work is no longer wanted."""
+    def _should_stop(self, request: SurfaceRequest) -> bool:
+        """Between chunks of work: wait while the GUI draws; then True if the work is no longer wanted."""
         self.busy.wait()
-        if self._stale(request):
+        return self._stale(request)
+
+    def _check(self, request: SurfaceRequest) -> None:
+        """Between chunks of a surface: raise Cancelled if it is no longer wanted (see _should_stop)."""
+        if self._should_stop(request):
             raise Cancelled()
 
     @Slot()
@@ -390,7 +394,7 @@ class SurfaceWorker(QObject):
         path = None
         if request.framing:
             path = fit(objective, request.start, request.optimizer, request.preview_steps, seed=request.seed,
-                       should_stop=lambda: self._stale(request)).thetas
+                       should_stop=lambda: self._should_stop(request)).thetas
             if request.path is not None and len(request.path):
                 path = np.concatenate([path, request.path])
         x_range, y_range = frame_ranges(objective, request.start, path, request.x_param, request.y_param,

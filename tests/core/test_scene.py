@@ -69,3 +69,26 @@ def test_bundled_scenes_cover_the_lecture():
     assert {"linear-regression", "regression-outliers", "binary-1d", "binary-2d-blobs", "multiclass-3", "xor"} <= names
     tasks = {load_preset(n).task for n in names}
     assert tasks == {"regression", "binary", "multiclass"}
+
+
+def test_regression_takes_one_input_column():
+    import pytest
+
+    from lossviz.core.errors import LossvizError
+    from lossviz.core.scene import parse_scene_text
+
+    with pytest.raises(LossvizError, match="data.x: regression takes one input x"):
+        parse_scene_text('{"lossviz": 1, "task": "regression", "data": {"x": [[0, 1], [1, 2]], "y": [0, 1]}}')
+    with pytest.raises(LossvizError, match="dims: regression takes one input x"):
+        parse_scene_text('{"lossviz": 1, "task": "regression", "dims": 2, "data": {"x": [], "y": []}}')
+
+
+def test_a_three_column_csv_is_no_regression_data(tmp_path):
+    import pytest
+
+    from lossviz.core.csvdata import read_dataset_csv
+    from lossviz.core.errors import LossvizError
+
+    (tmp_path / "d.csv").write_text("x1,x2,y\n0,1,2\n1,2,3\n")
+    with pytest.raises(LossvizError, match="regression takes one input x"):
+        read_dataset_csv(tmp_path / "d.csv", "regression")

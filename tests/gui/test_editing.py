@@ -167,3 +167,54 @@ def test_file_new_is_an_empty_canvas_and_a_task_change_keeps_it_empty(make_windo
     assert window.document.scene.task == "regression" and window.document.scene.data.size > 1
     window.document.undo_stack.undo()
     assert window.document.scene.task == "multiclass" and window.document.scene.data.size == 1
+
+
+def test_clear_after_a_run_shows_what_a_fresh_window_of_no_data_shows(make_window, qtbot):
+    window = make_window(load_preset("binary-2d-blobs"))
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=60000)
+    QTest.mouseClick(window.controls.clear, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    assert not window.live.running and window.live.step == 0
+    assert window.views.surface_plot.surface is None and not window.views.surface_plot.colorbar.isVisible()
+    assert [len(x) for x, _ in window.views.loss_plot.curves()] == [0]
+    assert [label.text() for label in window.views.status_labels()] == ["step 0", "L(θ|D) = –", "‖∇L‖ = –"]
+    window.document.undo_stack.undo()  # the data back: a descent from the start, and its surface
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    assert window.views.surface_plot.surface is not None and window.live.step == 0
+    np.testing.assert_array_equal(window.live.theta, window.document.scene.init)
+
+
+def test_undo_in_the_middle_of_a_paused_drag_leaves_a_live_run(make_window, qtbot):
+    from PySide6 import QtCore
+
+    from .helpers import to_viewport
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    click(window.views.data_view, -2.7, 2.7)  # a point to undo
+    x0, y0 = window.document.scene.data.X[0]
+    viewport = window.views.data_view.viewport()
+    start = to_viewport(window.views.data_view, x0, y0)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for offset in (10, 20, 30):
+        QTest.mouseMove(viewport, start + QtCore.QPoint(offset, offset))
+        qtbot.wait(30)  # the drag shows: coarse surfaces
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       start + QtCore.QPoint(40, 40))
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    assert window.live.shown_surface.spec.resolution == window.document.scene.surface.resolution  # not coarse
+    for _ in range(3):
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 3, timeout=60000)
+    assert window.live.loss == window.document.scene.objective().value(window.live.theta)  # on the data shown
+
+
+def test_the_first_settings_change_is_autosaved(make_window, qtbot, tmp_path):
+    window = make_window(load_preset("binary-2d-blobs"), recovery_dir=tmp_path / "recovery")
+    window.files.set_autosave_delays(50, 200)
+    combo = window.controls.loss
+    combo.setCurrentIndex(combo.findData("mse"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(window.files.recovery_path.exists, timeout=60000)

@@ -113,6 +113,7 @@ def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
     worker.set_speed(0.0)  # flat out
     worker.set_running(True)
     assert not worker.delivered  # set_running sent a report: no steps until the GUI has drawn it
+    worker.last_emit += 3600  # that report stays unacknowledged "for an hour", however slow this machine is
     worker.tick()
     assert worker.trainer.steps == 0 and worker.timer.isActive() and worker.timer.interval() > 0
     worker.acknowledge()
@@ -121,6 +122,7 @@ def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
     assert worker.trainer.steps > 0
     stepped = worker.trainer.steps
     busy.hold()  # e.g. a new surface being drawn
+    busy.since += 3600  # fresh for an hour: only release() ends it
     worker.tick()
     assert worker.trainer.steps == stepped and worker.timer.interval() > 0
     assert worker.advance(1000, deadline=time.perf_counter() + 10) and worker.trainer.steps == stepped + 1
@@ -129,7 +131,7 @@ def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
     worker.tick()
     assert worker.trainer.steps > stepped + 1
     busy.hold()
-    busy.since -= ACK_TIMEOUT  # a hold nobody released: ignored after ACK_TIMEOUT
+    busy.since -= ACK_TIMEOUT + 1  # a hold nobody released: ignored after ACK_TIMEOUT
     stepped = worker.trainer.steps
     worker.tick()
     assert worker.trainer.steps > stepped

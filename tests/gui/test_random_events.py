@@ -457,7 +457,8 @@ def run_monkey(window, qtbot, seed, actions, budget):
     sys.excepthook = hook
     started = time.perf_counter()
     try:
-        while monkey.index < actions and time.perf_counter() - started < budget:
+        # the time budget shortens a run on a slow machine, but never below MIN_ACTIONS actions
+        while monkey.index < actions and (monkey.index < MIN_ACTIONS or time.perf_counter() - started < budget):
             for _ in range(rng.randint(5, 25)):  # a burst of actions without waiting ...
                 monkey.act()
             pause = rng.choice([0, 0, 1, 2, 5, 10])
@@ -479,7 +480,7 @@ def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
     print("  slowest actions (name, count, seconds):",
           [(name, monkey.counts[name], round(t, 2)) for name, t in monkey.times.most_common(6)])
     assert not failures, failures[0]
-    assert monkey.index >= MIN_ACTIONS, f"only {monkey.index} actions in {TIME_BUDGET} s"
+    assert monkey.index >= MIN_ACTIONS
 
     monkey.pointer_elsewhere()  # the user goes to the Edit menu
     if window.controls.run.isChecked():

@@ -94,6 +94,12 @@ def kill(process):
     process.stderr.close()
 
 
+def own_files(tmp_path, pid):
+    """The recovery files of the lossviz process ``pid``."""
+    folder = recovery_folder(tmp_path)
+    return sorted(folder.glob(f"recovery-{pid}-*.json")) if folder.exists() else []
+
+
 def dead_pid() -> int:
     """The process id of a process that has ended."""
     child = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -105,24 +111,23 @@ def test_unsaved_work_survives_kill_9_and_is_offered_at_the_next_start(tmp_path)
     blobs = load_preset("binary-2d-blobs").data.size
     first = start_lossviz(tmp_path, "binary-2d-blobs", EDIT="yes")
     read_until(first, "EDITED")
-    own = recovery_folder(tmp_path) / f"recovery-{first.pid}-1.json"
-    wait_for(own.exists)
+    wait_for(lambda: len(own_files(tmp_path, first.pid)) == 1)
+    own, = own_files(tmp_path, first.pid)
     kill(first)  # a crash: no closeEvent, the file and its lock stay
     assert read_scene(own).data.size == blobs + 1
     second = start_lossviz(tmp_path, "binary-2d-blobs", ANSWER_RESTORE="yes", EDIT="no")
     lines = read_until(second, "READY")
     assert any(line.startswith("ASKED") for line in lines)
     assert lines[-1].split()[2:] == [str(blobs + 1), "True"]  # restored, and unsaved
-    restored_copy = recovery_folder(tmp_path) / f"recovery-{second.pid}-1.json"
-    wait_for(lambda: restored_copy.exists() and not own.exists())  # its own crash protection covers it now
+    wait_for(lambda: len(own_files(tmp_path, second.pid)) == 1 and not own.exists())  # its own file covers it now
     kill(second)
 
 
 def test_two_windows_each_keep_their_own_recovery_file(make_window, dialog_log, qtbot, tmp_path):
     running = start_lossviz(tmp_path, "binary-2d-blobs", EDIT="yes")
     read_until(running, "EDITED")
-    theirs = recovery_folder(tmp_path) / f"recovery-{running.pid}-1.json"
-    wait_for(theirs.exists)
+    wait_for(lambda: len(own_files(tmp_path, running.pid)) == 1)
+    theirs, = own_files(tmp_path, running.pid)
     try:
         # a second window while the first runs: the first one's work is not offered, and stays protected
         second = make_window(load_preset("xor"), recovery_dir=recovery_folder(tmp_path))
@@ -160,7 +165,7 @@ def test_an_unreadable_recovery_file_does_not_stop_the_app_and_is_kept_aside(tmp
     out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err
     texts = [line for line in out.splitlines() if line.startswith("TEXT")]
-    assert len(texts) == 1 and "kept aside" in texts[0] and "recovery.broken-" in texts[0]
+    assert len(texts) == 1 and "kept aside" in texts[0] and "recovery.broken-" in texts[0]  # the old name's stem
     assert "READY" in out  # the window opened
     kept = list(folder.glob("recovery.broken-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == BROKEN["invalid UTF-8"]
@@ -172,13 +177,14 @@ def test_an_unreadable_recovery_file_does_not_stop_the_app_and_is_kept_aside(tmp
 def test_every_kind_of_broken_recovery_file_is_set_aside_with_one_message(kind, make_window, dialog_log, tmp_path):
     folder = tmp_path / "recovery"
     folder.mkdir()
-    left = folder / f"recovery-{dead_pid()}-1.json"
+    left = folder / f"recovery-{dead_pid()}-0a1b2c3d4e5f.json"
     left.write_bytes(BROKEN[kind])
     window = make_window(load_preset("xor"), recovery_dir=folder)
     assert not window.offer_recovery()
     assert len(dialog_log["texts"]) == 1 and dialog_log["asked"] == []
-    kept = list(folder.glob("recovery.broken-*.json"))
+    kept = list(folder.glob("*.broken-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == BROKEN[kind] and not left.exists()
+    assert kept[0].name.startswith(left.stem)
     assert window.document.scene == load_preset("xor")
 
 
@@ -193,3 +199,34 @@ def test_steady_editing_does_not_starve_the_autosave(make_window, qtbot, tmp_pat
             break
     assert path.exists(), "no recovery file while the user kept editing"
     assert read_scene(path).data.size > load_preset("binary-2d-blobs").data.size
+
+
+def test_work_left_by_an_earlier_process_of_the_same_id_is_offered(make_window, dialog_log, qtbot, tmp_path):
+    """In a container the process id comes back: a lock naming this process, held by none of its windows."""
+    from PySide6 import QtCore
+
+    from lossviz.core.scene import scene_to_text
+
+    folder = tmp_path / "recovery"
+    folder.mkdir()
+    left = folder / f"recovery-{os.getpid()}-00c0ffee0000.json"
+    left.write_text(scene_to_text(load_preset("multiclass-3")))
+    left.with_suffix(".lock").write_text(f"{os.getpid()}\n{QtCore.QCoreApplication.applicationName()}\n"
+                                         f"{QtCore.QSysInfo.machineHostName()}\n")
+    dialog_log["answers"]["restore"] = True
+    window = make_window(load_preset("xor"), recovery_dir=folder)
+    assert window.offer_recovery()
+    assert window.document.scene.task == "multiclass" and window.document.modified
+    assert not left.exists()
+
+
+def test_two_unreadable_files_set_aside_at_once_keep_both(make_window, dialog_log, tmp_path):
+    folder = tmp_path / "recovery"
+    folder.mkdir()
+    for number, content in enumerate((b"{", b"")):
+        (folder / f"recovery-{dead_pid()}-{number:012x}.json").write_bytes(content)
+    (folder / "recovery.json").write_bytes(b"\xff")
+    window = make_window(load_preset("xor"), recovery_dir=folder)
+    assert not window.offer_recovery()
+    kept = sorted(p.read_bytes() for p in folder.glob("*.broken-*.json"))
+    assert kept == sorted([b"{", b"", b"\xff"]) and len(dialog_log["texts"]) == 3
