@@ -218,3 +218,19 @@ def test_the_first_settings_change_is_autosaved(make_window, qtbot, tmp_path):
     combo.setCurrentIndex(combo.findData("mse"))
     combo.activated.emit(combo.currentIndex())
     qtbot.waitUntil(window.files.recovery_path.exists, timeout=60000)
+
+
+def test_after_file_new_the_first_points_descend_from_the_new_start(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))  # init W = -1.5, b = 2.5
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=60000)
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    window.files.new_document()
+    for x, y in [(-1.0, 0.5), (0.5, 0.2), (1.5, 1.0)]:
+        click(window.views.data_view, x, y)
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 1, timeout=60000)
+    history = window.live.histories[0]
+    assert history.steps.tolist() == [0, 1]
+    np.testing.assert_array_equal(history.thetas[0], window.document.scene.init)  # zeros, not the old θ
