@@ -3,6 +3,8 @@ figure headers): plain Unicode, with a little HTML where a label shows rich text
 
 from __future__ import annotations
 
+import re
+
 from lossviz.core.losses import LOSSES
 
 MODEL_FORMULAS = {"regression": "ŷ = Wx + b", "binary": "ŷ = σ(Wx + b)", "multiclass": "ŷ = softmax(Wx + b)"}
@@ -13,3 +15,21 @@ MEAN_FORMULA_HTML = "L(θ|D) = <sup>1</sup>&frasl;<sub>N</sub> Σ<sub>i</sub> l(
 def formula_lines(task: str, loss: str) -> tuple[str, str, str]:
     """The model ŷ, the per-sample loss l(θ|x, y) and the mean L(θ|D) (HTML) for ``task`` and ``loss``."""
     return MODEL_FORMULAS[task], LOSSES[loss].formula, MEAN_FORMULA_HTML
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_PARAMETER = re.compile(r"\s*(?:W\[\s*(\d+)\s*,\s*(\d+)\s*\]|b\[\s*(\d+)\s*\])\s*")
+PARAMETER_HELP = ("Parameters are numbered from 1, like the inputs x₁, x₂: W₁₂ is the weight of input x₂ in "
+                  "output 1, b₁ the bias of output 1 (a multiclass model has one output per class). Scene files "
+                  "write them 0-based: W[0,1], b[0].")
+
+
+def parameter_label(name: str) -> str:
+    """The lecture's name of a parameter: ``W[0,1]`` → W₁₂, ``b[0]`` → b₁ (1-based, like x₁, x₂; a comma
+    between indices of two digits); any other name as it is."""
+    match = _PARAMETER.fullmatch(name)
+    if match is None:
+        return name
+    if match.group(3) is not None:
+        return "b" + str(int(match.group(3)) + 1).translate(_SUBSCRIPT)
+    row, column = (str(int(match.group(i)) + 1).translate(_SUBSCRIPT) for i in (1, 2))
+    return f"W{row}{',' if len(row) > 1 or len(column) > 1 else ''}{column}"

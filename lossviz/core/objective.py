@@ -8,7 +8,7 @@ import numpy as np
 
 from lossviz.core.dataset import Dataset
 from lossviz.core.losses import Loss
-from lossviz.core.model import ModelShape, augment
+from lossviz.core.model import ModelShape, augment, predict
 
 if TYPE_CHECKING:
     from lossviz.core.surface import QuadraticStatistics
@@ -45,3 +45,17 @@ class Objective:
         Xa, target = (self.Xa, self.target) if rows is None else (self.Xa[rows], self.target[rows])
         value, dz = self.loss.value_and_grad(Xa @ theta.T, target)
         return value, dz.T @ Xa
+
+    def outputs(self, theta: np.ndarray) -> np.ndarray:
+        """The model's output ŷ for every sample, (N, k): Wx + b, σ(Wx + b) or softmax(Wx + b)."""
+        return predict(self.shape, theta, self.data.X)
+
+    def quality(self, theta: np.ndarray) -> tuple[str, float]:
+        """A number a person reads at a glance: ("RMSE", √mean (ŷ − y)²) for regression, ("accuracy", the
+        fraction of samples whose most probable class is their label, ties at 0.5 counted as class 1)."""
+        y = self.data.y
+        outputs = self.outputs(theta)
+        if self.shape.task == "regression":
+            return "RMSE", float(np.sqrt(np.mean((outputs[:, 0] - y) ** 2)))
+        predicted = (outputs[:, 0] >= 0.5).astype(np.int64) if self.shape.task == "binary" else outputs.argmax(axis=1)
+        return "accuracy", float(np.mean(predicted == y))

@@ -107,14 +107,15 @@ class ClassPalette(QtWidgets.QWidget):
             button = QtWidgets.QToolButton(self)
             button.setText(str(label))
             button.setCheckable(True)
+            button.setFocusPolicy(QtCore.Qt.FocusPolicy.TabFocus)  # a click leaves the keys to the plots
             button.setObjectName(f"classButton{label}")
             button.setToolTip(f"add points of class {label} (key {label})")
             color = CLASS_COLORS[label]
             text = "#000000" if label in (1, 4, 6, 8) else "#FFFFFF"
             button.setStyleSheet(
-                f"QToolButton {{ background: {color}; color: {text}; font-weight: bold; min-width: 22px;"
-                f" border: 2px solid transparent; border-radius: 3px; }}"
-                f" QToolButton:checked {{ border: 3px solid palette(highlight); }}")
+                f"QToolButton {{ background: {color}; color: {text}; font-weight: bold; min-width: 1.8em;"
+                f" min-height: 1.4em; border: 3px solid transparent; border-radius: 4px; }}"
+                f" QToolButton:checked {{ border: 3px solid palette(window-text); text-decoration: underline; }}")
             self.group.addButton(button, label)
             self.layout_.addWidget(button)
             self.buttons.append(button)
@@ -128,3 +129,45 @@ class ClassPalette(QtWidgets.QWidget):
         """Show ``label`` as the chosen one."""
         if 0 <= label < len(self.buttons):
             self.buttons[label].setChecked(True)
+
+
+class PanelManners(QtCore.QObject):
+    """How the panel's widgets take the mouse wheel and the keyboard, so that nothing changes by surprise:
+
+    - the wheel changes a value only in the widget that has the keyboard focus; elsewhere it scrolls
+      the panel;
+    - a click gives the focus only to the fields one types into (spin boxes): buttons, combo boxes and
+      check boxes leave it where it was, so Space, the arrow keys and the digits keep acting on the plots;
+    - Enter in a field commits its value and ``committed`` is emitted (the window gives the focus back
+      to the plots), so that the next Space runs instead of typing into the field.
+    """
+
+    committed = QtCore.Signal()
+
+    def install(self, panel: QtWidgets.QWidget) -> None:
+        """Apply these manners to every widget of ``panel`` (and to those added later by ``adopt``)."""
+        for widget in panel.findChildren(QtWidgets.QWidget):
+            self.adopt(widget)
+
+    def adopt(self, widget: QtWidgets.QWidget) -> None:
+        """Apply these manners to one widget."""
+        if isinstance(widget, QtWidgets.QAbstractSpinBox):
+            widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)  # not WheelFocus
+            widget.installEventFilter(self)
+        elif isinstance(widget, (QtWidgets.QComboBox, QtWidgets.QAbstractButton)):
+            widget.setFocusPolicy(QtCore.Qt.FocusPolicy.TabFocus)
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Pass the wheel on to the panel unless the widget has the focus; note Enter in a field."""
+        if not isinstance(watched, QtWidgets.QWidget):
+            return False
+        if event.type() == QtCore.QEvent.Type.Wheel and not watched.hasFocus():
+            parent = watched.parentWidget()
+            if parent is not None:  # up to the scroll area, which scrolls
+                QtWidgets.QApplication.sendEvent(parent, event.clone())
+            return True
+        if event.type() == QtCore.QEvent.Type.KeyPress and isinstance(watched, QtWidgets.QAbstractSpinBox):
+            if isinstance(event, QtGui.QKeyEvent) and event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
+                QtCore.QTimer.singleShot(0, self.committed.emit)  # after the field has taken the value
+        return False

@@ -13,12 +13,44 @@ from PySide6 import QtCore, QtWidgets
 from lossviz.core.errors import LossvizError
 from lossviz.core.generators import GENERATORS
 from lossviz.core.losses import LOSSES, TASK_LOSSES
-from lossviz.core.notation import TASK_TITLES, formula_lines
+from lossviz.core.notation import PARAMETER_HELP, TASK_TITLES, formula_lines, parameter_label
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig
-from lossviz.gui.control_widgets import ClassPalette, RateSpinBox, named, signals_blocked
+from lossviz.gui.control_widgets import ClassPalette, PanelManners, RateSpinBox, named, signals_blocked
 from lossviz.gui.document import ViewOptions
 
+# every control explained in the lecture's words (shown on hover)
+TOOLTIPS = {
+    "taskSelector": "What the model predicts: a number (regression), one of two classes (binary) or one of several "
+                    "classes (multiclass). The output ŷ of f_θ(x) = Wx + b is shown beside each.",
+    "dimsSelector": "How many inputs each sample has: x (1-D) or x₁, x₂ (2-D).",
+    "classesSpin": "How many classes a multiclass model tells apart (2–10); W gets one row per class.",
+    "lossSelector": "The per-sample loss l(θ|x, y); L(θ|D) is its mean over the dataset D.",
+    "formulaCard": "The model, the per-sample loss and the loss over the dataset, in the lecture's notation.",
+    "optimizerSelector": "How each step uses the gradient ∇L(θ|D): plain gradient descent, with momentum, or with "
+                         "per-parameter step sizes (Adagrad, RMSprop, Adam) — as in torch.optim.",
+    "learningRate": "The step size η: θ ← θ − η ∇L (type a value and press Enter; ↑/↓ walk 1-2-5 steps).",
+    "momentumSpin": "How much of the last step carries over into the next (0 = none; 0.9 is usual).",
+    "batchSizeSpin": "Samples per step: full batch uses all of D; a smaller batch gives stochastic gradient "
+                     "descent (minibatches reshuffled every epoch).",
+    "speedSelector": "Steps per second while running (as fast as possible: as fast as this computer goes).",
+    "runButton": "Run or pause gradient descent (Space).",
+    "stepButton": "One step of gradient descent (→); ← goes back along the path.",
+    "resetButton": "Back to the start θ (R); the path and the loss curve start over.",
+    "surfaceXAxis": "The parameter on the surface's horizontal axis; the others are held at the current θ.",
+    "surfaceYAxis": "The parameter on the surface's vertical axis; the others are held at the current θ.",
+    "autoRange": "Frame the surface around the start, the path and the minimum (off: type the ranges).",
+    "xRange0": "Lowest value of the horizontal parameter shown.", "xRange1": "Highest value of the horizontal parameter.",
+    "yRange0": "Lowest value of the vertical parameter shown.", "yRange1": "Highest value of the vertical parameter.",
+    "resolutionSelector": "Grid points per axis of the surface (more: finer, slower).",
+    "logSurface": "Colour the surface by log₁₀ L(θ|D): shows the shape near the minimum.",
+    "heldLabel": "The parameters that are not on the surface's axes, and the values they are held at.",
+    "generatorSelector": "A dataset drawn from a known distribution (the task follows it).",
+    "noiseSpin": "How much the samples scatter around their pattern.",
+    "seedSpin": "The random seed: the same seed draws the same dataset.",
+    "generateButton": "Replace the data by a fresh sample (Edit → Undo brings the old data back).",
+    "clearButton": "Remove every sample, to click your own (Edit → Undo brings them back).",
+}
 SPEEDS = [("1 step/s", 1.0), ("3 steps/s", 3.0), ("10 steps/s", 10.0), ("30 steps/s", 30.0),
           ("100 steps/s", 100.0), ("300 steps/s", 300.0), ("1000 steps/s", 1000.0), ("as fast as possible", 0.0)]
 RESOLUTIONS = (32, 64, 96, 128, 192, 256)
@@ -43,6 +75,14 @@ class ControlPanel(QtWidgets.QWidget):
         layout.addWidget(self._surface_box())
         layout.addWidget(self._data_box())
         layout.addStretch(1)
+        for name, text in TOOLTIPS.items():
+            widget = self.findChild(QtWidgets.QWidget, name)
+            if widget is not None:
+                widget.setToolTip(text)
+        for combo in (self.x_axis, self.y_axis):
+            combo.setToolTip(f"{combo.toolTip()} {PARAMETER_HELP}")
+        self.manners = PanelManners(self)
+        self.manners.install(self)
         self._connect()
 
     # ------------------------------------------------------------------ construction
@@ -124,7 +164,8 @@ class ControlPanel(QtWidgets.QWidget):
         box = QtWidgets.QGroupBox("Data")
         form = QtWidgets.QFormLayout(box)
         self.class_palette = ClassPalette()
-        form.addRow("Label", self.class_palette)
+        self.class_palette.setToolTip("The class that the next click adds (or press its digit over the data view).")
+        form.addRow("New points", self.class_palette)
         self.generator = _combo("generatorSelector", [(name, name) for name in GENERATORS])
         self.noise = named(QtWidgets.QDoubleSpinBox(), "noiseSpin")
         self.noise.setRange(0.0, 3.0)
@@ -137,7 +178,8 @@ class ControlPanel(QtWidgets.QWidget):
         form.addRow("Preset", self.generator)
         form.addRow(_row(QtWidgets.QLabel("noise"), self.noise, QtWidgets.QLabel("seed"), self.seed))
         form.addRow(_row(self.generate, self.clear))
-        hint = QtWidgets.QLabel("Click: add · drag: move · right-click: delete · 0–9: label")
+        hint = QtWidgets.QLabel("Click: add · drag: move · right-click: delete · 0–9 over the data: label · "
+                                "hover a point: its loss")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")
         form.addRow(hint)
@@ -213,7 +255,7 @@ class ControlPanel(QtWidgets.QWidget):
         for combo, current in ((self.x_axis, x_axis), (self.y_axis, y_axis)):
             combo.clear()
             for name in names:
-                combo.addItem(name, name)
+                combo.addItem(parameter_label(name), name)
             combo.setCurrentIndex(names.index(current))
         fixed = scene.surface.fixed
         self.auto_range.setChecked(not fixed)

@@ -109,8 +109,8 @@ class DataPlot:
             self.residuals.setData([], [])
             return
         classes = np.zeros(data.size, dtype=int) if shape.task == "regression" else data.y.astype(int) % 10
-        if shape.task != "regression" and self.per_sample is not None and len(self.per_sample) == data.size:
-            # marker area grows with the sample's loss: L is the mean of these
+        if self.per_sample is not None and len(self.per_sample) == data.size:
+            # in every task, the marker grows with the sample's loss l(θ|x_i, y_i): L(θ|D) is their mean
             sizes = theme.marker * (0.75 + 0.85 * np.sqrt(np.minimum(self.per_sample, 4.0)))
             # in steps of half a pixel: pyqtgraph renders each new size of a symbol into its atlas, and sizes
             # that change a little with every step of a run re-rendered every marker on every redraw

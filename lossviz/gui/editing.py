@@ -39,7 +39,6 @@ class DataEditor(QtCore.QObject):
         views.data_viewbox.hit_test = self.hit_test
         views.data_viewbox.clickedAt.connect(self._on_view_data_clicked)
         views.data_viewbox.pointDragged.connect(self._on_view_point_dragged)
-        views.data_view.labelKey.connect(self.choose_label)
         views.surface_viewbox.clickedAt.connect(self._on_view_surface_clicked)
         controls.structureEdited.connect(self.change_task)
         controls.classesEdited.connect(self.change_classes)
@@ -56,11 +55,7 @@ class DataEditor(QtCore.QObject):
     # ------------------------------------------------------------------ the data view
     def hit_test(self, x: float, y: float) -> int | None:
         """The sample drawn under data position (x, y), within a few pixels, or None."""
-        size_x, size_y = self.views.data_viewbox.viewPixelSize()
-        if size_x <= 0 or size_y <= 0:
-            return None
-        return edits.nearest_point(self.views.data_plot.point_positions(), (x, y), (1 / size_x, 1 / size_y),
-                                   radius_pixels=max(8.0, self.views.theme.marker))
+        return self.views.point_at(x, y)
 
     def _on_view_data_clicked(self, x: float, y: float, button: Qt.MouseButton) -> None:
         scene = self.document.scene

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from lossviz.core.errors import LossvizError
 from lossviz.core.experiment import Run, Snapshot, scene_runs
+from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.scene import Scene
@@ -423,7 +424,7 @@ class LiveRun(QObject):
         if not held:
             return ""
         shape = self.scene.shape
-        values = ", ".join(f"{name} = {self.theta[shape.param_index(name)]:.3g}" for name in held[:6])
+        values = ", ".join(f"{parameter_label(name)} = {self.theta[shape.param_index(name)]:.3g}" for name in held[:6])
         return f"Held at the current θ: {values}{' …' if len(held) > 6 else ''}"
 
     def snapshot(self) -> Snapshot:

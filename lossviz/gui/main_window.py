@@ -63,6 +63,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                  Path(recovery_dir) if recovery_dir is not None else None)
         self.exports = ExportActions(self.document, self.live, self)
         self._build_menus()
+        self._build_label_keys()
         for label in self.views.status_labels():
             self.statusBar().addPermanentWidget(label)
         self._connect()
@@ -77,6 +78,7 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ construction
     def _build_dock(self) -> None:
         scroll = QtWidgets.QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click in the panel leaves the keys to the plots
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -156,6 +158,20 @@ class MainWindow(QtWidgets.QMainWindow):
         self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, "F11",
                                                 name="actionPresentation", checkable=True)
 
+    def _build_label_keys(self) -> None:
+        """0–9 choose the label of new points while the pointer is over the data view (or it has the focus);
+        a field being typed into takes the digits itself."""
+        for digit in range(10):
+            action = QtGui.QAction(f"Label {digit}", self)
+            action.setShortcut(QtGui.QKeySequence(str(digit)))
+            action.triggered.connect(lambda _=False, d=digit: self._on_view_digit(d))
+            self.addAction(action)
+
+    def _on_view_digit(self, digit: int) -> None:
+        view = self.views.data_view
+        if view.pointer_inside() or view.hasFocus():
+            self.editor.choose_label(digit)
+
     def _connect(self) -> None:
         document, live, controls = self.document, self.live, self.controls
         document.changed.connect(self._on_model_document_changed)
@@ -177,6 +193,7 @@ class MainWindow(QtWidgets.QMainWindow):
         controls.run.toggled.connect(live.set_running)
         controls.step.clicked.connect(live.step_once)
         controls.reset.clicked.connect(self.reset)
+        controls.manners.committed.connect(self._on_view_value_committed)
 
     # ------------------------------------------------------------------ model callbacks
     def _on_model_document_changed(self, kind: Change) -> None:
@@ -224,6 +241,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.live.reframe_surface()
 
     # ------------------------------------------------------------------ view callbacks
+    def _on_view_value_committed(self) -> None:
+        """Enter in a field: the keys go back to the plots (Space runs, → steps)."""
+        self.views.data_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _on_view_loss_chosen(self, loss: str) -> None:
         self.document.set_settings(loss=loss)
 

@@ -59,9 +59,7 @@ class EditableViewBox(pg.ViewBox):
 
 
 class DataPlotWidget(pg.PlotWidget):
-    """The data view: takes keyboard focus so that digit keys choose the label."""
-
-    labelKey = Signal(int)
+    """The data view: takes the keyboard focus when clicked (the keys then act on the plots)."""
 
     def __init__(self, viewbox: EditableViewBox):
         super().__init__(viewBox=viewbox, background=LIGHT.background)
@@ -72,11 +70,6 @@ class DataPlotWidget(pg.PlotWidget):
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mousePressEvent(ev)
 
-    def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:  # noqa: N802 (Qt's name)
-        """Digits choose the label of new points."""
-        text = ev.text()
-        if len(text) == 1 and text.isdigit() and not ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            self.labelKey.emit(int(text))
-            ev.accept()
-            return
-        super().keyPressEvent(ev)
+    def pointer_inside(self) -> bool:
+        """True while the mouse pointer is over the view."""
+        return self.rect().contains(self.mapFromGlobal(QtGui.QCursor.pos()))

@@ -191,6 +191,7 @@ class Figure:
             box.setYRange(float(losses.min()), float(losses.max()), padding=0.05)
 
     def _annotation(self, runs: Runs, upto: int, surface: Surface | None) -> str:
+        from lossviz.core.notation import parameter_label
         from lossviz.gui.theme import RUN_COLORS
 
         scene = self.scene
@@ -206,7 +207,7 @@ class Figure:
         held = [n for n in scene.shape.param_names() if n not in scene.surface_axes]
         if held and surface is not None and self.surface_plot is not None and self.surface_center is not None:
             center, shape = self.surface_center, scene.shape
-            values = ", ".join(f"{n} = {center[shape.param_index(n)]:.3g}" for n in held[:6])
+            values = ", ".join(f"{parameter_label(n)} = {center[shape.param_index(n)]:.3g}" for n in held[:6])
             parts.append(f"surface: {values}{' …' if len(held) > 6 else ''} held fixed")
         return "<br>".join(parts)
 

@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from lossviz.core.notation import PARAMETER_HELP, parameter_label
 from lossviz.core.surface import Surface
 from lossviz.gui.plot_style import DRAW_LIMIT, clear_scatter, contour_lines, join_lines, make_pen, style_plot, with_alpha
 from lossviz.gui.theme import Theme
@@ -45,9 +46,12 @@ def surface_image_values(loss: np.ndarray, log: bool) -> np.ndarray:
 
 
 def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str) -> None:
-    """The surface plot's title and axes; no grid (the heatmap and contours carry the scale, and a
-    grid over the image costs a repaint of every line whenever θ moves)."""
-    style_plot(plot, theme, "Loss surface L(θ|D)", x_param, y_param, grid=False)
+    """The surface plot's title and axes, named the lecture's way (W₁₂, b₁; the axes' tooltip explains the
+    numbering); no grid (the heatmap and contours carry the scale, and a grid over the image costs a
+    repaint of every line whenever θ moves)."""
+    style_plot(plot, theme, "Loss surface L(θ|D)", parameter_label(x_param), parameter_label(y_param), grid=False)
+    for name in ("bottom", "left"):
+        plot.getAxis(name).setToolTip(PARAMETER_HELP)
 
 
 class SurfacePlot:

@@ -13,9 +13,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from lossviz.core.edits import nearest_point
+from lossviz.core.notation import parameter_label
+from lossviz.core.objective import Objective
 from lossviz.gui.control_widgets import named
 from lossviz.gui.data_plot import DataPlot, axis_labels
 from lossviz.gui.document import Change, Document
@@ -52,6 +55,7 @@ class SceneViews(QtCore.QObject):
         self.loss_plot = LossPlot(self.loss_view.getPlotItem(), theme)
         for view in (self.data_view, self.surface_view, self.loss_view):
             cache_axes(view.getPlotItem())
+        self.quality_label = named(QtWidgets.QLabel(), "qualityLabel")
         self.step_label = named(QtWidgets.QLabel(), "stepLabel")
         self.loss_label = named(QtWidgets.QLabel(), "lossLabel")
         self.grad_label = named(QtWidgets.QLabel(), "gradLabel")
@@ -60,6 +64,7 @@ class SceneViews(QtCore.QObject):
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)
+        self.data_view.scene().sigMouseMoved.connect(self._on_view_data_hover)
         self.surface_view.installEventFilter(self)
 
     def central_widget(self) -> QtWidgets.QSplitter:
@@ -76,9 +81,9 @@ class SceneViews(QtCore.QObject):
         splitter.setStretchFactor(1, 1)
         return splitter
 
-    def status_labels(self) -> tuple[QtWidgets.QLabel, QtWidgets.QLabel, QtWidgets.QLabel]:
-        """The step, L(θ|D) and ‖∇L‖ labels (the window puts them in its status bar)."""
-        return self.step_label, self.loss_label, self.grad_label
+    def status_labels(self) -> tuple[QtWidgets.QLabel, ...]:
+        """The step, L(θ|D), ‖∇L‖ and accuracy or RMSE labels (the window puts them in its status bar)."""
+        return self.step_label, self.loss_label, self.grad_label, self.quality_label
 
     # ------------------------------------------------------------------ the one path
     def draw(self, kind: Change | None = None) -> None:
@@ -136,12 +141,26 @@ class SceneViews(QtCore.QObject):
         self.draw_status()
 
     def draw_status(self) -> None:
-        """step, L(θ|D) and ‖∇L‖ of the live run ("–" without data)."""
+        """step, L(θ|D), ‖∇L‖ and the accuracy (classification) or RMSE (regression) of the live run ("–" without
+        data)."""
         live = self.live
         self.step_label.setText(f"step {live.step}")
-        no_data = live.objective is None
-        self.loss_label.setText(f"L(θ|D) = {'–' if no_data else format(live.loss, '.6g')}")
-        self.grad_label.setText(f"‖∇L‖ = {'–' if no_data else format(live.grad_norm, '.4g')}")
+        if live.objective is None:
+            texts = ["L(θ|D) = –", "‖∇L‖ = –", "accuracy –" if self.document.scene.task != "regression" else "RMSE –"]
+        else:
+            name, value = live.objective.quality(live.theta)
+            quality = f"accuracy {100 * value:.1f} %" if name == "accuracy" else f"RMSE {value:.4g}"
+            texts = [f"L(θ|D) = {live.loss:.6g}", f"‖∇L‖ = {live.grad_norm:.4g}", quality]
+        for label, text in zip((self.loss_label, self.grad_label, self.quality_label), texts, strict=True):
+            label.setText(text)
+
+    def point_at(self, x: float, y: float) -> int | None:
+        """The sample drawn under data position (x, y), within a few pixels, or None."""
+        size_x, size_y = self.data_viewbox.viewPixelSize()
+        if size_x <= 0 or size_y <= 0:
+            return None
+        return nearest_point(self.data_plot.point_positions(), (x, y), (1 / size_x, 1 / size_y),
+                             radius_pixels=max(8.0, self.theme.marker))
 
     def draw_costly(self, data: bool = True) -> None:
         """The loss curve and (``data``: θ moved) the data view: now when paused; while running, as pieces after
@@ -219,11 +238,40 @@ class SceneViews(QtCore.QObject):
         theta = live.theta_at(pos.x(), pos.y())
         self.data_plot.set_ghost(theta)
         x_param, y_param = self.document.scene.surface_axes
-        self.message.emit(f"{x_param} = {pos.x():.3g}, {y_param} = {pos.y():.3g}: L = {live.objective.value(theta):.4g}"
-                          "   (click to start there)", 3000)
+        self.message.emit(f"{parameter_label(x_param)} = {pos.x():.3g}, {parameter_label(y_param)} = {pos.y():.3g}: "
+                          f"L = {live.objective.value(theta):.4g}   (click to start there)", 3000)
+
+    def _on_view_data_hover(self, scene_pos: QtCore.QPointF) -> None:
+        """Hovering a sample: its label, the model's prediction and its loss l(θ|x_i, y_i)."""
+        box, live = self.data_viewbox, self.live
+        if live.objective is None or not box.sceneBoundingRect().contains(scene_pos):
+            return
+        pos = box.mapSceneToView(scene_pos)
+        index = self.point_at(pos.x(), pos.y())
+        if index is None:
+            return
+        text = sample_text(self.document.scene.task, live.objective, live.theta, index)
+        self.message.emit(text, 4000)
+        QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.data_view)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt's name)
         """The pointer left the surface: no ghost model."""
         if watched is self.surface_view and event.type() == QtCore.QEvent.Type.Leave:
             self.data_plot.set_ghost(None)
         return super().eventFilter(watched, event)
+
+
+def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int) -> str:
+    """One sample in words: its input, its label or target, the model's prediction and its loss."""
+    data = objective.data
+    x = ", ".join(f"{v:.3g}" for v in data.X[index])
+    output = objective.outputs(theta)[index]
+    loss = float(objective.per_sample(theta)[index])
+    if task == "regression":
+        said = f"y = {data.y[index]:.3g}, ŷ = {output[0]:.3g}"
+    elif task == "binary":
+        said = f"class {data.y[index]}, ŷ = P(class 1) = {output[0]:.3f}"
+    else:
+        said = f"class {data.y[index]}, predicted class {int(output.argmax())}, P(class {data.y[index]}) = " \
+               f"{output[data.y[index]]:.3f}"
+    return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"

@@ -146,7 +146,7 @@ def test_clear_leaves_no_trace_of_the_old_points_and_resets_the_status(preset, m
     assert on_screen.shape == repainted.shape and np.array_equal(on_screen, repainted), \
         f"{int((on_screen != repainted).any(axis=-1).sum())} pixels on screen are left from before"
     labels = [label.text() for label in window.views.status_labels()]
-    assert labels == ["step 0", "L(θ|D) = –", "‖∇L‖ = –"]
+    assert labels[:3] == ["step 0", "L(θ|D) = –", "‖∇L‖ = –"] and labels[3] in ("accuracy –", "RMSE –")
     assert not window.controls.run.isEnabled() and not window.controls.step.isEnabled()
 
 
@@ -178,7 +178,8 @@ def test_clear_after_a_run_shows_what_a_fresh_window_of_no_data_shows(make_windo
     assert not window.live.running and window.live.step == 0
     assert window.views.surface_plot.surface is None and not window.views.surface_plot.colorbar.isVisible()
     assert [len(x) for x, _ in window.views.loss_plot.curves()] == [0]
-    assert [label.text() for label in window.views.status_labels()] == ["step 0", "L(θ|D) = –", "‖∇L‖ = –"]
+    assert [label.text() for label in window.views.status_labels()] == ["step 0", "L(θ|D) = –", "‖∇L‖ = –",
+                                                                         "accuracy –"]
     window.document.undo_stack.undo()  # the data back: a descent from the start, and its surface
     qtbot.waitUntil(window.live.idle, timeout=60000)
     assert window.views.surface_plot.surface is not None and window.live.step == 0
@@ -234,3 +235,40 @@ def test_after_file_new_the_first_points_descend_from_the_new_start(make_window,
     history = window.live.histories[0]
     assert history.steps.tolist() == [0, 1]
     np.testing.assert_array_equal(history.thetas[0], window.document.scene.init)  # zeros, not the old θ
+
+
+@pytest.mark.parametrize("preset", ["linear-regression", "binary-1d", "multiclass-3"])
+def test_markers_grow_with_their_loss_and_hovering_tells_it(preset, make_window, qtbot):
+    window = make_window(load_preset(preset))
+    for _ in range(5):  # away from a start where every sample may have the same loss
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 5, timeout=60000)
+    objective, theta = window.live.objective, window.live.theta
+    losses = objective.per_sample(theta)
+    sizes = np.concatenate([scatter.data["size"] for scatter in window.views.data_plot.scatters if len(scatter.data)])
+    assert len(np.unique(sizes)) > 1  # markers differ with l in every task, regression included
+    worst = int(np.argmax(losses))
+    x, y = window.views.data_plot.point_positions()[worst]
+    from .helpers import move
+
+    move(window.views.data_view, x, y)
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"sample {worst + 1}:") and f"l(θ|x, y) = {losses[worst]:.4g}" in message
+
+
+def test_the_status_bar_shows_accuracy_or_rmse(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    scene = window.document.scene
+    rmse = np.sqrt(np.mean((scene.data.X[:, 0] * scene.init[0, 0] + scene.init[0, 1] - scene.data.y) ** 2))
+    assert window.views.quality_label.text() == f"RMSE {rmse:.4g}"
+    window.load_scene(_preset_file(window, "binary-2d-blobs"))
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    text = window.views.quality_label.text()
+    assert text.startswith("accuracy ") and text.endswith(" %")
+
+
+def _preset_file(window, name):
+    from lossviz.core.presets import preset_path
+
+    return preset_path(name)

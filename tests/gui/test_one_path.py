@@ -79,7 +79,7 @@ def visible_state(window) -> dict:
         "legend": (views.surface_plot.legend_labels(),
                    surface_item.legend is not None and surface_item.legend.isVisible()),
         "curves": [(arrays(x), arrays(y)) for x, y in views.loss_plot.curves()],
-        "status": (views.step_label.text(), views.loss_label.text(), views.grad_label.text()),
+        "status": [label.text() for label in views.status_labels()],
         "data axes": (axis_label(views.data_view.getPlotItem(), "bottom"), axis_label(views.data_view.getPlotItem(), "left")),
         "data view": np.round(views.data_viewbox.viewRange(), 9).tolist(),
         "actions": (window.race_action.isChecked(), window.dark_action.isChecked(), window.log_loss_action.isChecked()),
