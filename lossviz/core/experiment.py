@@ -94,6 +94,35 @@ def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResul
     return results
 
 
+FRAME_REACH = 20.0  # a frame follows a path while it stays within this many scales of the start
+
+
+def frame_scale(objective: Objective, start: np.ndarray) -> float:
+    """The scale of a picture of descent from ``start``: its size, the distance to the exact L2 minimum, or 1."""
+    scale = max(1.0, float(np.abs(start).max()))
+    if objective.loss.name == "l2" and objective.size:
+        theta_star = landmarks(objective, start, None)[-1]
+        scale = max(scale, float(np.abs(theta_star - start).max()))
+    return scale
+
+
+def within_reach(objective: Objective, start: np.ndarray, thetas: np.ndarray) -> np.ndarray:
+    """(M,) bool: which of ``thetas`` (M, k, d+1) a frame around the start should follow (finite, and within
+    FRAME_REACH scales of the start): a diverging descent does not zoom the picture out to 1e80."""
+    if not len(thetas):
+        return np.zeros(0, dtype=bool)
+    distance = np.abs(thetas - start).reshape(len(thetas), -1).max(axis=1)
+    return np.isfinite(distance) & (distance <= FRAME_REACH * frame_scale(objective, start))
+
+
+def sane_path(objective: Objective, start: np.ndarray, path: np.ndarray | None) -> np.ndarray | None:
+    """The first steps of ``path`` that stay within reach of the start (all of it for a sensible descent)."""
+    if path is None or not len(path):
+        return path
+    inside = within_reach(objective, start, path)
+    return path if inside.all() else path[:int(np.argmin(inside))]
+
+
 def frame_ranges(objective: Objective, start: np.ndarray, path: np.ndarray | None, x_param: str, y_param: str,
                  x_range: tuple[float, float] | None = None,
                  y_range: tuple[float, float] | None = None) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -101,7 +130,7 @@ def frame_ranges(objective: Objective, start: np.ndarray, path: np.ndarray | Non
     missing one frames the start θ, the ``path`` (θ's, (M, k, d+1)) and, for L2, the exact minimum."""
     if x_range is not None and y_range is not None:
         return x_range, y_range
-    points = landmarks(objective, start, path)
+    points = landmarks(objective, start, sane_path(objective, start, path))
     shape = objective.shape
     (xi, xj), (yi, yj) = shape.param_index(x_param), shape.param_index(y_param)
     return x_range or auto_range(points[:, xi, xj]), y_range or auto_range(points[:, yi, yj])

@@ -47,13 +47,22 @@ class SurfaceSpec:
 
 @dataclass(frozen=True)
 class Surface:
-    """loss[i, j] = L at (x[j], y[i]); x, y (R,), loss (R, R) float64."""
+    """loss[i, j] = L at (x[j], y[i]); x, y (R,), loss (R, R) float64. Where L has no unique minimum on the
+    grid's plane: ``valley`` (L2 with a flat direction: a point and a unit direction in (x, y) of the line
+    of minima) or ``ties`` ((M, 2) grid points that tie for the minimum)."""
 
     x_param: str
     y_param: str
     x: np.ndarray
     y: np.ndarray
     loss: np.ndarray
+    valley: tuple[np.ndarray, np.ndarray] | None = None
+    ties: np.ndarray | None = None
+
+    @property
+    def minimum_unique(self) -> bool:
+        """False when the minimum on this plane is a line or a plateau."""
+        return self.valley is None and self.ties is None
 
 
 class QuadraticStatistics:
@@ -228,7 +237,45 @@ def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = 
             with ThreadPoolExecutor(workers) as pool:
                 for rows, values in zip(chunks, pool.map(grid_rows, chunks)):
                     loss[rows] = values
-    return Surface(spec.x_param, spec.y_param, spec.x, spec.y, loss)
+    valley = _l2_valley(objective, shape, spec) if objective.loss.name == "l2" and objective.size else None
+    ties = None if valley is not None else _ties(loss, spec.x, spec.y)
+    return Surface(spec.x_param, spec.y_param, spec.x, spec.y, loss, valley, ties)
+
+
+FLAT = 1e-9  # an eigenvalue this small relative to the largest is a flat direction
+TIE = 1e-9  # grid values this close (relative) to the smallest tie with it
+
+
+def _l2_valley(objective: Objective, shape, spec: SurfaceSpec) -> tuple[np.ndarray, np.ndarray] | None:
+    """For L2, L on the plane is c + bᵀz + ½ zᵀHz (z: the two parameters' offsets from θ*); when H has one
+    flat direction (one point, or repeated x), its minima form a line: (a point on it, its direction)."""
+    stats = _statistics(objective)
+    ix, iy = shape.param_index(spec.x_param)[1], shape.param_index(spec.y_param)[1]
+    if ix == iy:
+        return None
+    H = stats.S[np.ix_([ix, iy], [ix, iy])]
+    values, vectors = np.linalg.eigh(H)
+    if not values[1] > 0 or values[0] > FLAT * values[1]:
+        return None  # a unique minimum (or, H = 0, no shape at all: the grid's ties say so)
+    delta = spec.center[0] - stats.theta_star
+    delta[[ix, iy]] = 0.0
+    b = (stats.S @ delta)[[ix, iy]]
+    u = vectors[:, 1]
+    offset = -float(u @ b) / values[1] * u
+    point = np.array([stats.theta_star[ix], stats.theta_star[iy]]) + offset
+    return point, vectors[:, 0]
+
+
+def _ties(loss: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+    """The grid points whose loss ties with the smallest (within TIE, relative), when there are several."""
+    finite = np.isfinite(loss)
+    if not finite.any():
+        return None
+    smallest = float(loss[finite].min())
+    rows, cols = np.nonzero(finite & (loss <= smallest + TIE * max(1.0, abs(smallest))))
+    if len(rows) < 3:
+        return None
+    return np.column_stack([x[cols], y[rows]])
 
 
 def auto_range(values: np.ndarray, padding: float = 0.25, min_half_width: float = 1.0) -> tuple[float, float]:

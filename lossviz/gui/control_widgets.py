@@ -31,13 +31,13 @@ def signals_blocked(*objects: QtCore.QObject) -> Iterator[None]:
             obj.blockSignals(was)
 
 
-class RateSpinBox(QtWidgets.QDoubleSpinBox):
-    """A learning-rate box: shows 0.001 rather than 0.001000, steps along 1-2-5 decades."""
+class NumberSpinBox(QtWidgets.QDoubleSpinBox):
+    """A number box that shows a value as a person writes it (0.001, 2.5e+04), not with a fixed number of
+    decimals, so that the box always shows the value in use."""
 
     def __init__(self, parent=None, **kwargs):
         super().__init__(parent, **kwargs)
-        self.setDecimals(6)
-        self.setRange(1e-6, 100.0)
+        self.setDecimals(12)
         self.setKeyboardTracking(False)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
@@ -68,6 +68,14 @@ class RateSpinBox(QtWidgets.QDoubleSpinBox):
         if self.minimum() <= value <= self.maximum():
             return QtGui.QValidator.State.Acceptable, text, pos
         return QtGui.QValidator.State.Intermediate, text, pos
+
+
+class RateSpinBox(NumberSpinBox):
+    """A learning-rate box: 1e-6 to 100, Up/Down along 1-2-5 decades."""
+
+    def __init__(self, parent=None, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.setRange(1e-6, 100.0)
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt's name)
         """Up/Down walk along 1-2-5 decades."""

@@ -16,7 +16,7 @@ from lossviz.core.losses import LOSSES, TASK_LOSSES
 from lossviz.core.notation import PARAMETER_HELP, TASK_TITLES, formula_lines, parameter_label
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig
-from lossviz.gui.control_widgets import ClassPalette, PanelManners, RateSpinBox, named, signals_blocked
+from lossviz.gui.control_widgets import ClassPalette, NumberSpinBox, PanelManners, RateSpinBox, named, signals_blocked
 from lossviz.gui.document import ViewOptions
 
 # every control explained in the lecture's words (shown on hover)
@@ -327,10 +327,9 @@ def _combo(name: str, items: list) -> QtWidgets.QComboBox:
 
 
 def _range_spin(name: str) -> QtWidgets.QDoubleSpinBox:
-    spin = named(QtWidgets.QDoubleSpinBox(), name)
-    spin.setRange(-1e6, 1e6)
-    spin.setDecimals(3)
-    spin.setKeyboardTracking(False)
+    spin = named(NumberSpinBox(), name)
+    spin.setRange(-1e9, 1e9)
+    spin.setSingleStep(0.5)
     return spin
 
 

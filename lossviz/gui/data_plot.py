@@ -244,6 +244,7 @@ class DataPlot:
             lo, hi = np.array([-2.0, -2.0]), np.array([2.0, 2.0])
         if shape is not None and shape.dims == 1 and shape.task != "regression":
             lo[1], hi[1] = 0.0, 1.0 if shape.task == "binary" else max(1.0, shape.classes - 1)
-        span = np.maximum(hi - lo, 1.0)
-        lo, hi = lo - 0.15 * span, hi + 0.15 * span
+        span = np.maximum(hi - lo, 1.0)  # a single point, or points on a line, still get room around them
+        middle = 0.5 * (lo + hi)
+        lo, hi = middle - 0.65 * span, middle + 0.65 * span
         self.plot.getViewBox().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)

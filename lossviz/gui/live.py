@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.experiment import Run, Snapshot, scene_runs
+from lossviz.core.experiment import Run, Snapshot, scene_runs, within_reach
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
@@ -209,10 +209,10 @@ class LiveRun(QObject):
         self._tell_worker_running()
 
     def reset(self) -> None:
-        """Run → Reset: back to the start θ (the surface follows where parameters are held at θ)."""
+        """Run → Reset: back to the start θ, and an automatic surface framed anew around it."""
         self.restart()
-        if self.held_parameters():
-            self.request_surface()
+        self.reframe = True
+        self.request_surface()
 
     def _training_request(self, reset: bool) -> TrainingRequest:
         scene = self.scene
@@ -389,10 +389,10 @@ class LiveRun(QObject):
         config = self.scene.surface
         if config.fixed or self.surface_ranges is None or self.reframe:
             return False
+        if self.objective is None or not within_reach(self.objective, self.scene.init, self.theta[None])[0]:
+            return False  # diverging: a frame around it would show nothing useful (see frame_ranges)
         (x0, x1), (y0, y1) = self.surface_ranges
         x, y = self.axis_values(self.theta[None])[0]
-        if max(abs(x), abs(y)) > 1e6:
-            return False  # diverging: a frame around it would show nothing useful
         return not (x0 <= x <= x1 and y0 <= y <= y1)
 
     # ------------------------------------------------------------------ reading

@@ -67,7 +67,11 @@ class SurfacePlot:
         self.start = pg.ScatterPlotItem()
         self.current = pg.ScatterPlotItem()
         self.minimum = pg.ScatterPlotItem()
-        for item in (self.image, self.contours, self.trajectory, self.minimum, self.start, self.current):
+        self.valley = pg.PlotDataItem()  # the line of minima, where there is one
+        self.note = pg.TextItem("minimum not unique", anchor=(-0.05, 1.1))
+        self.note.setVisible(False)
+        for item in (self.image, self.contours, self.valley, self.trajectory, self.minimum, self.start, self.current,
+                     self.note):
             plot.addItem(item)
         self.colormap = pg.colormap.get(theme.colormap)
         self.lut = self.colormap.getLookupTable(nPts=256)
@@ -79,6 +83,7 @@ class SurfacePlot:
         self.surface: Surface | None = None
         self.log = False
         self.race_items: list[pg.GraphicsObject] = []
+        self._anchor: np.ndarray | None = None  # the θ (2,) last drawn as current: a valley's "+" is nearest it
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -89,6 +94,11 @@ class SurfacePlot:
             self.plot.legend.setLabelTextSize(f"{theme.font:.0f}pt")
             self.plot.legend.setBrush(pg.mkBrush(with_alpha(theme.background, 200)))
         self.contours.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.5), alpha=150))
+        self.valley.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.8), QtCore.Qt.PenStyle.DashLine))
+        self.note.setColor(theme.contour)
+        font = QtGui.QFont()
+        font.setPointSizeF(theme.font * 0.9)
+        self.note.setFont(font)
         self.trajectory.setPen(make_pen(theme.trajectory, theme.line))
         if self.colorbar is not None:
             axis = self.colorbar.getAxis("right")
@@ -131,13 +141,47 @@ class SurfacePlot:
         for level in surface_levels(values):
             pieces += contour_lines(generator, level)
         self.contours.setData(*join_lines(pieces))
-        row, col = np.unravel_index(np.argmin(np.where(np.isfinite(surface.loss), surface.loss, np.inf)), surface.loss.shape)
-        inside = 0 < row < len(y) - 1 and 0 < col < len(x) - 1
-        if inside:  # a minimum on the edge of the grid is not the minimum
-            self.minimum.setData([x[col]], [y[row]], symbol="+", size=16 * self.theme.scale,
-                                 pen=make_pen(self.theme.contour, 2 * self.theme.scale), brush=None)
+        self._draw_minimum(self._anchor)
+
+    def _draw_minimum(self, current: np.ndarray | None) -> None:
+        """The grid's minimum as "+" when it is unique and inside the grid; where it is not unique (a line or
+        a plateau of minima), the valley line, "+" at the minimum nearest the current θ and a note."""
+        surface = self.surface
+        self.valley.setData([], [])
+        self.note.setVisible(False)
+        if surface is None:
+            return
+        x, y = surface.x, surface.y
+        point = None
+        if surface.minimum_unique:
+            loss = np.where(np.isfinite(surface.loss), surface.loss, np.inf)
+            row, col = np.unravel_index(np.argmin(loss), loss.shape)
+            if 0 < row < len(y) - 1 and 0 < col < len(x) - 1:  # a minimum on the edge of the grid is not the minimum
+                point = np.array([x[col], y[row]])
         else:
+            point = self._nearest_minimum(current if current is not None else np.array([x.mean(), y.mean()]))
+            self.note.setPos(*point)
+            # beside the "+", on the side towards the middle of the plot, so that it is never cut off
+            self.note.setAnchor((1.05 if point[0] > x.mean() else -0.05, 1.1 if point[1] < y.mean() else -0.1))
+            self.note.setVisible(True)
+        if point is None:
             clear_scatter(self.minimum)
+        else:
+            self.minimum.setData([point[0]], [point[1]], symbol="+", size=16 * self.theme.scale,
+                                 pen=make_pen(self.theme.contour, 2 * self.theme.scale), brush=None)
+
+    def _nearest_minimum(self, current: np.ndarray) -> np.ndarray:
+        """Of the many minima, the one nearest ``current`` (drawing the valley line when there is one)."""
+        surface = self.surface
+        assert surface is not None
+        if surface.valley is not None:
+            point, direction = surface.valley
+            span = (surface.x[-1] - surface.x[0]) + (surface.y[-1] - surface.y[0])
+            ends = np.array([point - span * direction, point + span * direction])
+            self.valley.setData(ends[:, 0], ends[:, 1])
+            return point + float((current - point) @ direction) * direction
+        assert surface.ties is not None
+        return surface.ties[np.argmin(np.hypot(*(surface.ties - current).T))]
 
     def set_path(self, path: np.ndarray, start, current, thin: bool = False) -> None:
         """path (M, 2) in the plotted parameters; start and current θ as (2,) or None. ``thin`` drops the
@@ -157,6 +201,10 @@ class SurfacePlot:
                                  brush=pg.mkBrush(self.theme.current), pen=pg.mkPen("#000000", width=1.5 * self.theme.scale))
         else:
             clear_scatter(self.current)
+        anchor = current if current is not None else start
+        self._anchor = None if anchor is None else np.asarray(anchor, dtype=np.float64)
+        if self.surface is not None and not self.surface.minimum_unique:  # the minimum nearest θ moves with it
+            self._draw_minimum(self._anchor)
 
     def set_race(self, runs: list[tuple[str, str, np.ndarray]], start: np.ndarray | None) -> None:
         """Several trajectories from one start: runs = [(label, colour, path (M, 2)), …], with a legend;
@@ -205,7 +253,7 @@ class SurfacePlot:
         self.surface = None
         self.image.clear()
         self.contours.setData([], [])
-        clear_scatter(self.minimum)
+        self._draw_minimum(None)
         if self.colorbar is not None:
             self.colorbar.setVisible(False)
 
