@@ -30,6 +30,15 @@ def preset_path(name: str) -> Path:
     return Path(str(_folder() / f"{name}.json"))
 
 
+def is_bundled(path: str | Path) -> bool:
+    """True if ``path`` lies in the bundled scenes' folder: an installed file, which is never written
+    (an app opens it as an untitled copy)."""
+    try:
+        return Path(path).resolve().is_relative_to(Path(str(_folder())).resolve())
+    except (OSError, RuntimeError):  # an unreadable path or a symlink loop is no bundled scene
+        return False
+
+
 def preset_text(name: str) -> str:
     return preset_path(name).read_text(encoding="utf-8")
 

@@ -17,8 +17,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from lossviz.core.dataset import Dataset
+from lossviz.core.errors import LossvizError
 from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES
 from lossviz.core.model import ModelShape
+from lossviz.core.presets import is_bundled
 from lossviz.core.scene import Scene, SurfaceConfig, read_scene, write_scene
 
 
@@ -88,6 +90,7 @@ class Document(QObject):
     """The scene being edited, where it lives on disk, and whether it has unsaved changes."""
 
     changed = Signal(object)  # a Change
+    loaded = Signal()  # a whole document was loaded (opened, new, restored): just before its changed(SCENE)
     modifiedChanged = Signal(bool)
     pathChanged = Signal(object)
 
@@ -115,14 +118,28 @@ class Document(QObject):
         """How the scene is shown (theme, speed, log scales)."""
         return ViewOptions.of(self.scene)
 
+    @property
+    def title(self) -> str:
+        """The scene's title (its ``"title"`` key) on one line; '' if it has none."""
+        title = self.scene.extra.get("title")
+        return " ".join(title.split()) if isinstance(title, str) else ""
+
+    @property
+    def notes(self) -> str:
+        """The scene's notes for the lecture (its ``"notes"`` key); '' if it has none."""
+        notes = self.scene.extra.get("notes")
+        return notes.strip() if isinstance(notes, str) else ""
+
     # ------------------------------------------------------------------ whole documents
     def load(self, scene: Scene, path: Path | None) -> None:
-        """Show ``scene`` (from ``path``, or untitled) with an empty undo history, unmodified."""
+        """Show ``scene`` (from ``path``, or untitled) with an empty undo history, unmodified. A bundled
+        scene's file is never the document's: it opens as an untitled copy (Save asks where)."""
         self.scene = scene
-        self.path = Path(path) if path is not None else None
+        self.path = Path(path) if path is not None and not is_bundled(path) else None
         self.previewing, self.drag = False, None
         self.undo_stack.clear()
         self.mark_clean()
+        self.loaded.emit()
         self.changed.emit(Change.SCENE)
         self.pathChanged.emit(self.path)
 
@@ -131,7 +148,10 @@ class Document(QObject):
         self.load(read_scene(path), Path(path))
 
     def save(self, path: str | Path) -> None:
-        """Write the scene to ``path`` (atomically); the document then lives there, unmodified."""
+        """Write the scene to ``path`` (atomically); the document then lives there, unmodified. The bundled
+        scenes' folder is refused (LossvizError): nothing installed is written."""
+        if is_bundled(path):
+            raise LossvizError(f"{path}: the bundled examples' folder is read-only; save the scene elsewhere")
         write_scene(self.scene, path)
         self.path = Path(path)
         self.mark_clean()

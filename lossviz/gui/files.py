@@ -1,4 +1,7 @@
-"""Files in the app: new, open, save, recent files, CSV import and export, autosave and recovery.
+"""Files in the app: new, open, examples, save, recent files, CSV import and export, autosave and recovery.
+
+Examples: File → Examples lists the bundled scenes by title; one opens as an untitled copy, and so does
+a file opened from the bundled scenes' folder, so that Save asks where and nothing installed is written.
 
 Crash recovery: each window autosaves its unsaved work to its own file,
 ``recovery-<pid>-<random>.json`` in the user's data folder (the random part: a process id can come
@@ -24,6 +27,7 @@ from PySide6 import QtCore, QtWidgets
 from lossviz.core.csvdata import dataset_csv_text, read_dataset_csv
 from lossviz.core.errors import LossvizError
 from lossviz.core.files import write_atomic
+from lossviz.core.presets import is_bundled, load_preset, preset_names, preset_title
 from lossviz.core.scene import Scene, read_scene, scene_from_dict, scene_to_text
 from lossviz.gui import dialogs
 from lossviz.gui.document import Document
@@ -57,6 +61,7 @@ class FileActions(QtCore.QObject):
         self._lock = QtCore.QLockFile(str(self.recovery_path.with_suffix(".lock")))
         self._lock.setStaleLockTime(0)  # a live window's lock is never stale, however old
         self.recent_menu: QtWidgets.QMenu | None = None
+        self.examples_menu: QtWidgets.QMenu | None = None
         self._quiet_timer = QtCore.QTimer(self, singleShot=True, interval=AUTOSAVE_QUIET_MS)
         self._latest_timer = QtCore.QTimer(self, singleShot=True, interval=AUTOSAVE_LATEST_MS)
         for timer in (self._quiet_timer, self._latest_timer):
@@ -65,9 +70,13 @@ class FileActions(QtCore.QObject):
 
     # ------------------------------------------------------------------ scenes
     def load_scene(self, path: str | Path) -> None:
-        """Open a scene file (raises LossvizError and keeps the document if the file is bad)."""
+        """Open a scene file (raises LossvizError and keeps the document if the file is bad); a bundled
+        scene's file opens as an untitled copy, and is not put in Open Recent (File → Examples lists it)."""
         self.document.open(path)
-        self.remember_recent(path)
+        if is_bundled(path):
+            self.message.emit(f"{Path(path).name} is a bundled example: opened as an untitled copy", 6000)
+        else:
+            self.remember_recent(path)
 
     def save_scene(self, path: str | Path) -> None:
         """Save the scene to ``path`` (raises LossvizError); the document then lives there."""
@@ -79,7 +88,7 @@ class FileActions(QtCore.QObject):
         """Ask to save unsaved changes; False if the user cancelled."""
         if not self.document.modified:
             return True
-        name = self.document.path.name if self.document.path else "untitled"
+        name = self.document.path.name if self.document.path else self.document.title or "untitled"
         answer = dialogs.ask_save_changes(self.parent_widget, name)
         if answer == "save":
             return self.save()
@@ -94,6 +103,34 @@ class FileActions(QtCore.QObject):
                                  **({"classes": scene.classes} if scene.task == "multiclass" else {}),
                                  "data": {"x": [], "y": []}})
         self.document.load(blank, None)
+
+    def open_example(self, name: str) -> bool:
+        """File → Examples: the bundled scene ``name`` as an untitled copy (Save asks where); True if opened."""
+        if not self.confirm_discard():
+            return False
+        try:
+            scene = load_preset(name)
+        except LossvizError as error:
+            dialogs.show_error(self.parent_widget, "Cannot open example", str(error))
+            return False
+        self.document.load(scene, None)
+        self.message.emit(f"Example {name}: an untitled copy (Save asks where to keep it)", 6000)
+        return True
+
+    def set_examples_menu(self, menu: QtWidgets.QMenu) -> None:
+        """Fill File → Examples: one entry per bundled scene, its title as text and its name as tooltip."""
+        self.examples_menu = menu
+        menu.setToolTipsVisible(True)
+        for name in preset_names():
+            try:
+                title = preset_title(name) or name
+            except (OSError, ValueError):  # a damaged install: the entry still opens it, and says what is wrong
+                title = name
+            action = menu.addAction(title.replace("&", "&&"))
+            action.setToolTip(name)
+            action.setData(name)
+            action.triggered.connect(lambda _=False, n=name: self.open_example(n))
+        menu.setEnabled(bool(menu.actions()))
 
     def open_dialog(self) -> None:
         """File → Open."""

@@ -17,7 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.presets import DEFAULT_PRESET, load_preset
+from lossviz.core.presets import DEFAULT_PRESET, is_bundled, load_preset
 from lossviz.core.scene import Scene
 from lossviz.gui import dialogs
 from lossviz.gui.control_widgets import signals_blocked
@@ -27,6 +27,7 @@ from lossviz.gui.editing import DataEditor
 from lossviz.gui.exports import ExportActions
 from lossviz.gui.files import FileActions
 from lossviz.gui.live import LiveRun
+from lossviz.gui.notes import NotesBar
 from lossviz.gui.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
 from lossviz.gui.views import SceneViews
 from lossviz.gui.workers import SurfaceResult
@@ -52,10 +53,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.presenting = False
         self.base_theme = self.theme = LIGHT
         self.document = Document(scene if scene is not None else load_preset(DEFAULT_PRESET), self)
-        self.document.path = Path(path).resolve() if path is not None else None
+        self.document.path = Path(path).resolve() if path is not None and not is_bundled(path) else None
         self.live = LiveRun(self.document, self)
         self.views = SceneViews(self.document, self.live, self.theme)
-        self.setCentralWidget(self.views.central_widget())
+        self.notes = NotesBar(self.document)
+        self.setCentralWidget(self.notes.above(self.views.central_widget()))
         self.controls = ControlPanel()
         self._build_dock()
         self.editor = DataEditor(self.document, self.live, self.views, self.controls)
@@ -110,6 +112,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(file, "&Open…", files.open_dialog, keys.Open, "actionOpen")
         self.recent_menu = file.addMenu("Open &Recent")
         files.set_recent_menu(self.recent_menu)
+        self.examples_menu = file.addMenu("E&xamples")
+        self.examples_menu.setObjectName("menuExamples")
+        files.set_examples_menu(self.examples_menu)
         self._action(file, "&Save", files.save, keys.Save, "actionSave")
         self._action(file, "Save &As…", files.save_as, keys.SaveAs, "actionSaveAs")
         file.addSeparator()
@@ -274,8 +279,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.document.set_settings(Change.SURFACE, surface=config)
 
     def _update_title(self, *_: object) -> None:
-        name = self.document.path.name if self.document.path else "untitled"
-        self.setWindowTitle(f"{name}[*] — lossviz")
+        """'<file>[*] — <scene title> — lossviz'; without a file, the title alone names the document."""
+        name, title = self.document.path.name if self.document.path else "", self.document.title
+        parts = [f"{name}[*]", title] if name and title else [f"{name or title or 'untitled'}[*]"]
+        self.setWindowTitle(" — ".join([*parts, "lossviz"]))
         self.setWindowModified(self.document.modified)
 
     # ------------------------------------------------------------------ actions

@@ -87,6 +87,7 @@ def visible_state(window) -> dict:
         "run": (panel.run.isChecked(), panel.run.text(), panel.run.isEnabled()),
         "label": panel.class_palette.current(),
         "title": window.windowTitle(),
+        "notes": (window.notes.isHidden(), window.notes.label.text()),
     }
 
 
