@@ -40,6 +40,22 @@ class Run:
 MAX_RUNS = 8
 
 
+def racer_entry(name: str, lr: float, momentum: float | None = None) -> dict:
+    """One racer as the scene's "runs" key holds it, labelled the lecture's way ("Adam (lr 0.1)")."""
+    from lossviz.core.optimizers import TITLES
+
+    shown = "" if momentum is None else f", momentum {momentum:g}"
+    optimizer: dict = {"name": name, "lr": lr}
+    if momentum is not None:
+        optimizer["momentum"] = momentum
+    return {"label": f"{TITLES[name]} (lr {lr:g}{shown})", "optimizer": optimizer}
+
+
+def default_race(lr: float) -> list[dict]:
+    """Gradient descent, momentum and Adam, all at the learning rate ``lr`` (the panel's)."""
+    return [racer_entry("gd", lr), racer_entry("momentum", lr), racer_entry("adam", lr)]
+
+
 def scene_runs(scene: Scene) -> list[Run]:
     """The scene's race (its ``"runs"`` key), or its one optimizer; raises LossvizError on a bad list."""
     runs = scene.extra.get("runs")
@@ -67,7 +83,7 @@ def scene_runs(scene: Scene) -> list[Run]:
         label = run.get("label", f"{config.name} (lr {config.lr:g})")
         if not isinstance(label, str):
             raise LossvizError(f"{where}.label: expected text")
-        parsed.append(Run(label[:40], config))
+        parsed.append(Run(label[:60], config))
     return parsed
 
 

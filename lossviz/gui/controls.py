@@ -51,6 +51,7 @@ TOOLTIPS = {
     "generateButton": "Replace the data by a fresh sample (Edit → Undo brings the old data back).",
     "clearButton": "Remove every sample, to click your own (Edit → Undo brings them back).",
 }
+RACE_TOOLTIP = "Set by the optimizer race: each racer has its own optimizer and learning rate (Run → Set up race…)."
 SPEEDS = [("1 step/s", 1.0), ("3 steps/s", 3.0), ("10 steps/s", 10.0), ("30 steps/s", 30.0),
           ("100 steps/s", 100.0), ("300 steps/s", 300.0), ("1000 steps/s", 1000.0), ("as fast as possible", 0.0)]
 RESOLUTIONS = (32, 64, 96, 128, 192, 256)
@@ -220,7 +221,7 @@ class ControlPanel(QtWidgets.QWidget):
         in use, shown in the range boxes when the range is automatic."""
         with signals_blocked(*self.findChildren(QtWidgets.QWidget)):
             self._show_model(scene)
-            self._show_optimizer(scene.optimizer)
+            self._show_optimizer(scene.optimizer, "runs" in scene.extra)
             if self.speed.findData(options.speed) < 0:  # a speed of the file's own: listed too
                 self.speed.addItem(f"{options.speed:g} steps/s", options.speed)
             self.speed.setCurrentIndex(self.speed.findData(options.speed))
@@ -242,12 +243,17 @@ class ControlPanel(QtWidgets.QWidget):
         classes = 0 if scene.task == "regression" else scene.classes
         self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)))
 
-    def _show_optimizer(self, config: OptimizerConfig) -> None:
+    def _show_optimizer(self, config: OptimizerConfig, race: bool) -> None:
+        """The scene's optimizer; in an optimizer race the racers' own settings rule, and these boxes are
+        greyed out and say so."""
         self.optimizer.setCurrentIndex(self.optimizer.findData(config.name))
         self.learning_rate.setValue(config.lr)
         self.momentum.setValue(config.effective_momentum)
-        self.momentum.setEnabled(config.name in MOMENTUM_DEFAULTS)
         self.batch_size.setValue(config.batch_size or 0)
+        for widget in (self.optimizer, self.learning_rate, self.momentum, self.batch_size):
+            name = widget.objectName()
+            widget.setToolTip(RACE_TOOLTIP if race else TOOLTIPS[name])
+            widget.setEnabled(not race and (widget is not self.momentum or config.name in MOMENTUM_DEFAULTS))
 
     def _show_surface(self, scene: Scene, shown_ranges: tuple | None) -> None:
         names = scene.shape.param_names()

@@ -50,6 +50,8 @@ class DataPlot:
         self.theta: np.ndarray | None = None
         self.per_sample: np.ndarray | None = None
         self.ghost_theta: np.ndarray | None = None
+        self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
+        self.racer_items: list[pg.PlotDataItem] = []
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -77,6 +79,26 @@ class DataPlot:
         else:
             self.redraw()
 
+    def set_racers(self, racers: list[tuple[str, np.ndarray]]) -> None:
+        """The model of each racer of an optimizer race, in its colour ([] for a single run)."""
+        self.racers = racers
+        self._draw_racers()
+
+    def _draw_racers(self) -> None:
+        while len(self.racer_items) > len(self.racers):
+            self.plot.removeItem(self.racer_items.pop())
+        while len(self.racer_items) < len(self.racers):
+            item = pg.PlotDataItem(connect="finite")
+            self.plot.addItem(item)
+            self.racer_items.append(item)
+        shape = self.shape.zeros().shape if self.shape is not None and self.data is not None else None
+        for item, (color, theta) in zip(self.racer_items, self.racers, strict=True):
+            item.setPen(make_pen(color, self.theme.line, QtCore.Qt.PenStyle.DashLine))
+            if theta.shape == shape:
+                item.setData(*self._model_lines(theta))
+            else:
+                item.setData([], [])
+
     def set_ghost(self, theta: np.ndarray | None) -> None:
         """The model of a hovered θ, dashed (None: none)."""
         self.ghost_theta = theta
@@ -98,6 +120,7 @@ class DataPlot:
         self._draw_points()
         self._draw_model()
         self._draw_ghost()
+        self._draw_racers()
 
     def _draw_points(self) -> None:
         data, shape, theme = self.data, self.shape, self.theme

@@ -81,6 +81,16 @@ def ask_export_options(parent):
     return what.currentData(), scale.currentData()
 
 
+def ask_race(parent, runs: list[dict]) -> list[dict] | None:
+    """The racers of an optimizer race, set up in a table (starting from ``runs``); None if cancelled."""
+    from lossviz.gui.race_dialog import RaceDialog
+
+    dialog = RaceDialog(parent, runs)
+    if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        return None
+    return dialog.runs()
+
+
 def progress_dialog(parent, title: str, total: int) -> QtWidgets.QProgressDialog:
     """A window-modal progress dialog with a Cancel button."""
     dialog = QtWidgets.QProgressDialog(title, "Cancel", 0, total, parent)

@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.experiment import default_race
 from lossviz.core.presets import DEFAULT_PRESET, is_bundled, load_preset
 from lossviz.core.scene import Scene
 from lossviz.gui import dialogs
@@ -75,6 +76,7 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.resize(1400, 860)
         self._closing = False
+        self._race_setup: list[dict] | None = None  # the racers last set up in this window
         self._on_model_document_changed(Change.SCENE)
 
     # ------------------------------------------------------------------ construction
@@ -149,8 +151,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(run, "&Step", self.live.step_once, "Right", "actionStep")
         self._action(run, "R&eset", self.reset, "R", "actionReset")
         run.addSeparator()
-        self.race_action = self._action(run, "Optimizer &race (gradient descent, momentum, Adam)", self.set_race,
-                                        name="actionRace", checkable=True)
+        self.race_action = self._action(run, "Optimizer &race", self.set_race, name="actionRace", checkable=True)
+        self._action(run, "Set &up race…", self.setup_race, name="actionSetUpRace")
 
     def _build_view_menu(self, view: QtWidgets.QMenu) -> None:
         self._action(view, "&Frame data", self.views.data_plot.frame_data, "F", "actionFrameData")
@@ -292,15 +294,24 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.draw()
 
     def set_race(self, on: bool) -> None:
-        """Race gradient descent, momentum and Adam (at the current learning rate) from the same start."""
+        """Race optimizers from the same start: the racers last set up, or gradient descent, momentum and Adam
+        at the panel's learning rate."""
         scene = self.document.scene
         extra = {key: value for key, value in scene.extra.items() if key != "runs"}
+        if "runs" in scene.extra:
+            self._race_setup = scene.extra["runs"]  # kept for the next race
         if on:
-            lr = scene.optimizer.lr
-            extra["runs"] = [{"label": f"gradient descent (lr {lr:g})", "optimizer": {"name": "gd", "lr": lr}},
-                             {"label": f"momentum 0.9 (lr {lr / 5:g})", "optimizer": {"name": "momentum", "lr": lr / 5}},
-                             {"label": f"Adam (lr {min(lr, 0.1):g})", "optimizer": {"name": "adam", "lr": min(lr, 0.1)}}]
+            extra["runs"] = self._race_setup or default_race(scene.optimizer.lr)
         self.document.set_settings(extra=extra)
+
+    def setup_race(self) -> None:
+        """Run → Set up race…: choose the racers in a table; OK starts the race with them."""
+        scene = self.document.scene
+        current = scene.extra.get("runs") or self._race_setup or default_race(scene.optimizer.lr)
+        runs = dialogs.ask_race(self, current if isinstance(current, list) else default_race(scene.optimizer.lr))
+        if runs:
+            self._race_setup = runs
+            self.document.set_settings(extra={**scene.extra, "runs": runs})
 
     def set_theme(self, name: str) -> None:
         """Light or dark, for the window and for exports; kept with the document's view settings."""

@@ -117,6 +117,8 @@ class Figure:
              surface_center: np.ndarray | None = None) -> None:
         """Show the first ``upto`` + 1 entries of each run (runs = [(Run, FitResult)], the main run first)
         and ``surface`` (from ``compute_surface``, or the one a window shows, held at ``surface_center``)."""
+        from lossviz.gui.theme import RUN_COLORS
+
         if surface_center is not None:
             self.surface_center = surface_center
         self._draw_header()
@@ -126,6 +128,9 @@ class Figure:
             from lossviz.gui.plot_style import style_plot
 
             self.data_plot.set_model(self.scene.shape, self.scene.data, theta, objective.per_sample(theta))
+            self.data_plot.set_racers([] if len(runs) < 2 else [
+                (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])
+                for i, (_, result) in enumerate(runs)])
             title = "Data and model" + (f" ({runs[0][0].label})" if len(runs) > 1 else "")
             style_plot(self.data_plot.plot, self.theme, title, *self.data_plot.labels())
         if self.surface_plot is not None:

@@ -185,6 +185,9 @@ class SceneViews(QtCore.QObject):
         per_sample = live.objective.per_sample(live.theta) if live.objective is not None else None
         theta = live.theta if live.theta.shape == scene.init.shape else scene.init
         self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only)
+        if not points_only:
+            self.data_plot.set_racers([(RUN_COLORS[i % len(RUN_COLORS)], history.thetas[-1])
+                                       for i, history in enumerate(live.histories) if live.runs and len(history)])
 
     def draw_curve(self) -> None:
         """The loss curve of the run (or of every racer), its axes fitted when paused, followed when running."""

@@ -93,10 +93,11 @@ def test_a_race_exported_from_the_app_draws_what_lossviz_render_draws(make_windo
     try:
         labels = [run.label for run in window.live.race_runs()]
         assert len(labels) == 3
-        for figure in (exported, rendered):
+        for figure in (exported, rendered):  # one path, one ★, one legend entry and one model per racer
             assert figure.surface_plot.legend_labels() == labels
-            assert len([item for item in figure.surface_plot.race_items if hasattr(item, "getData")]) == 2 * 3
-            assert len(figure.loss_plot.race_items) == 3
+            kinds = [item.__class__.__name__ for item in figure.surface_plot.race_items]
+            assert kinds.count("PlotDataItem") == 3 and kinds.count("ScatterPlotItem") == 3
+            assert len(figure.loss_plot.race_items) == 3 and len(figure.data_plot.racer_items) == 3
         footer = exported.footer.text
         assert all(label in footer for label in labels)
     finally:
