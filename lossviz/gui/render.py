@@ -255,7 +255,7 @@ class Figure:
         return image
 
     def save(self, path: str | Path) -> None:
-        """Write PNG, SVG (real vectors, via QSvgGenerator) or PDF, chosen by the suffix, atomically."""
+        """Write PNG, SVG (vectors that every renderer draws alike, see ``svg.py``) or PDF, chosen by the suffix, atomically."""
         from lossviz.core.files import atomic_output
 
         path = Path(path)
@@ -273,19 +273,11 @@ class Figure:
                 self._paint_to_pdf(tmp)
 
     def _paint_to_svg(self, target: Path) -> None:
-        from PySide6 import QtCore, QtGui
-        from PySide6.QtSvg import QSvgGenerator
+        from lossviz.gui.svg import write_svg
 
         qt_application().processEvents()
-        generator = QSvgGenerator()
-        generator.setFileName(str(target))
-        generator.setSize(QtCore.QSize(*self.pixels))
-        generator.setViewBox(QtCore.QRect(0, 0, *self.pixels))
         title = self.scene.extra.get("title")
-        generator.setTitle(title if isinstance(title, str) else "lossviz")
-        painter = QtGui.QPainter(generator)
-        self.widget.render(painter)
-        painter.end()
+        write_svg(self.widget, target, self.pixels, title if isinstance(title, str) else "lossviz")
 
     def _paint_to_pdf(self, target: Path) -> None:
         from PySide6 import QtCore, QtGui
