@@ -55,6 +55,16 @@ class History:
         self.steps, self.losses = self.steps[keep], self.losses[keep]
         self.grad_norms, self.thetas, self.stretches = self.grad_norms[keep], self.thetas[keep], self.stretches[keep]
 
+    def current_stretch_start(self) -> int:
+        """Index of the first entry since the data last changed."""
+        if not len(self.stretches):
+            return 0
+        return int(np.searchsorted(self.stretches, self.stretches[-1]))
+
+    def upto_step(self, step: int) -> int:
+        """Index of the last entry at or before ``step`` (-1 if none)."""
+        return int(np.searchsorted(self.steps, step, side="right")) - 1
+
     def as_fit_result(self) -> FitResult:
         """The entries as a FitResult (step numbers kept, stretches as its ``stretches``)."""
         return FitResult("max_steps", self.thetas.copy(), self.losses.copy(), self.grad_norms.copy(),

@@ -48,6 +48,7 @@ class LiveRun(QObject):
     """θ, step, L, ‖∇L‖ and histories of the descent on ``document``'s scene; owns both worker threads."""
 
     progressed = Signal(bool, bool)  # (the costly views are due, the data view among them)
+    stepped = Signal()  # moved along the recorded path (← and → after stepping back)
     surfaceReady = Signal(object)  # a SurfaceResult of the current question (stale ones never come)
     runningChanged = Signal(bool)
     message = Signal(str, int)  # text, milliseconds
@@ -72,6 +73,7 @@ class LiveRun(QObject):
         self.runs: list[Run] = []  # the racers, or [] for a single run
         self.histories = [History(self.theta.shape)]  # one per run (the main run first)
         self.running = False
+        self.cursor: int | None = None  # stepped back to this entry of the main history (None: the newest)
         self.speed: float | None = None
         self.closing = False
         # training: generation numbers restarts and data changes; commands count what the worker must answer
@@ -178,6 +180,7 @@ class LiveRun(QObject):
         """Back to the start θ: clear the histories and start the worker over (running stays as it was)."""
         self.generation += 1
         scene = self.scene
+        self.cursor = None
         self.theta = scene.init.copy()
         self.step = 0
         self.runs = self.race_runs()
@@ -232,6 +235,8 @@ class LiveRun(QObject):
         """The data changed: training goes on from the current θ on the new data."""
         self.generation += 1
         assert self.objective is not None
+        if self.cursor is not None:  # stepped back: the data change applies to the newest state
+            self._show_entry(None)
         if self.theta.shape != self.scene.init.shape:
             self.restart()
             return
@@ -255,8 +260,10 @@ class LiveRun(QObject):
             history.data_changed(self.step)
 
     def set_running(self, running: bool) -> None:
-        """Run or pause (running needs data)."""
+        """Run or pause (running needs data); a run goes on from the newest state, also when stepped back."""
         running = running and self.objective is not None and not self.closing
+        if running and self.cursor is not None:
+            self._show_entry(None)
         changed = running != self.running
         self.running = running
         self._tell_worker_running()
@@ -270,11 +277,41 @@ class LiveRun(QObject):
             self._send(self.runningRequested, self.running)
 
     def step_once(self) -> None:
-        """One update (pausing a run)."""
+        """→: forward along the recorded path when stepped back; else one update (pausing a run)."""
         if self.objective is None:
             return
         self.set_running(False)
+        if self.cursor is not None:
+            index = self.cursor + 1
+            self._show_entry(None if index >= len(self.histories[0]) - 1 else index)
+            return
         self._send(self.stepRequested)
+
+    def step_back(self) -> None:
+        """←: one recorded entry back along the path (pausing a run), down to where the data last changed."""
+        history = self.histories[0]
+        if self.objective is None or len(history) < 2:
+            return
+        self.set_running(False)
+        index = (self.cursor if self.cursor is not None else len(history) - 1) - 1
+        if index >= history.current_stretch_start():
+            self._show_entry(index)
+
+    def _show_entry(self, index: int | None) -> None:
+        """Show recorded entry ``index`` of the main run as the current state (None: the newest, the live end)."""
+        history = self.histories[0]
+        self.cursor = index
+        i = len(history) - 1 if index is None else index
+        self.theta = history.thetas[i].copy()
+        self.step, self.loss, self.grad_norm = int(history.steps[i]), float(history.losses[i]), float(history.grad_norms[i])
+        self.stepped.emit()
+        if self.held_parameters():
+            self.request_surface()
+
+    def shown_entries(self, run: int) -> int:
+        """How many entries of run ``run``'s history are shown: all, or those up to the step stepped back to."""
+        history = self.histories[run]
+        return len(history) if self.cursor is None else history.upto_step(self.step) + 1
 
     def _on_progress(self, progress: Progress) -> None:
         self.busy.hold()  # the surface worker waits too until the report is drawn
@@ -289,6 +326,9 @@ class LiveRun(QObject):
         main = (progress.steps, progress.losses, progress.grad_norms, progress.thetas)
         for history, entries in zip(self.histories, (main, *progress.rivals), strict=False):
             history.extend(*entries)
+        if self.cursor is not None:  # stepped back: the newest entries are recorded, the view stays
+            self.progressed.emit(True, False)
+            return
         moved = not np.array_equal(progress.theta, self.theta)
         self.theta = progress.theta
         self.step, self.loss, self.grad_norm = progress.step, progress.loss, progress.grad_norm

@@ -63,6 +63,9 @@ class LossPlot:
         self.race_items: list[pg.PlotDataItem] = []
         self.markers: list[pg.InfiniteLine] = []
         self.edit_steps: list[float] = []
+        self.cursor = pg.InfiniteLine(angle=90, movable=False)  # the step stepped back to (hidden at the newest)
+        self.cursor.setVisible(False)
+        plot.addItem(self.cursor)
         self.log = False
         self.apply_theme(theme)
 
@@ -70,7 +73,14 @@ class LossPlot:
         """Colours and line widths."""
         self.theme = theme
         self.curve.setPen(make_pen(theme.trajectory, theme.line))
+        self.cursor.setPen(make_pen(theme.foreground, max(1.0, 0.6 * theme.line)))
         self._draw_markers(self.edit_steps)
+
+    def set_cursor(self, step: float | None) -> None:
+        """Mark the step stepped back to (None: no mark, the newest step is shown)."""
+        self.cursor.setVisible(step is not None)
+        if step is not None:
+            self.cursor.setValue(step)
 
     def set_log(self, log: bool) -> None:
         """A log₁₀ y axis (or a linear one)."""

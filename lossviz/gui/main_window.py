@@ -34,7 +34,8 @@ from lossviz.gui.views import SceneViews
 from lossviz.gui.workers import SurfaceResult
 
 PRESENTATION_SCALE = 1.6
-SHORTCUTS = [("Space", "run / pause"), ("→", "one step"), ("R", "reset to the start θ"),
+SHORTCUTS = [("Space", "run / pause"), ("→", "one step (forward along the path after ←)"),
+             ("←", "one step back along the path"), ("R", "reset to the start θ"),
              ("0–9", "label for new points (data view focused)"), ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
              ("F", "frame the data"), ("click (data)", "add a point"), ("drag (data)", "move a point"),
              ("right-click (data)", "delete a point"), ("hover (surface)", "that θ's model, dashed"),
@@ -149,6 +150,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_run_menu(self, run: QtWidgets.QMenu) -> None:
         self.run_action = self._action(run, "&Run / Pause", lambda: self.controls.run.toggle(), "Space", "actionRun")
         self._action(run, "&Step", self.live.step_once, "Right", "actionStep")
+        self._action(run, "Step &back", self.live.step_back, "Left", "actionStepBack")
         self._action(run, "R&eset", self.reset, "R", "actionReset")
         run.addSeparator()
         self.race_action = self._action(run, "Optimizer &race", self.set_race, name="actionRace", checkable=True)
@@ -188,6 +190,7 @@ class MainWindow(QtWidgets.QMainWindow):
         live.progressed.connect(self._on_live_progressed)
         live.surfaceReady.connect(self._on_live_surface_ready)
         live.runningChanged.connect(self._on_live_running_changed)
+        live.stepped.connect(self._on_live_stepped)
         for part in (live, self.views, self.editor, self.files, self.exports):
             part.message.connect(self.statusBar().showMessage)
         self.editor.dataReplaced.connect(self._on_data_replaced)
@@ -237,6 +240,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.draw_surface(frame=result.request.framing or fixed)
         if not fixed and result.request.framing:
             self.controls.show_ranges(self.live.surface_ranges)
+
+    def _on_live_stepped(self) -> None:
+        self.views.draw_run()
+        self.views.draw_data()
+        self.views.draw_curve()
+        self.controls.show_held(self.live.held_text())
 
     def _on_live_running_changed(self, running: bool) -> None:
         with signals_blocked(self.controls.run):

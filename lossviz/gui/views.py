@@ -127,8 +127,9 @@ class SceneViews(QtCore.QObject):
         live, scene = self.live, self.document.scene
         start = live.axis_values(scene.init[None])[0]
         if live.runs:
-            racers = [(run.label, RUN_COLORS[i % len(RUN_COLORS)], live.axis_values(history.thetas))
-                      for i, (run, history) in enumerate(zip(live.runs, live.histories, strict=True)) if len(history)]
+            racers = [(run.label, RUN_COLORS[i % len(RUN_COLORS)], live.axis_values(history.thetas[:live.shown_entries(i)]))
+                      for i, (run, history) in enumerate(zip(live.runs, live.histories, strict=True))
+                      if live.shown_entries(i)]
             if racers:
                 self.surface_plot.set_race(racers, start)
             else:
@@ -136,7 +137,7 @@ class SceneViews(QtCore.QObject):
                 self.surface_plot.set_path(np.empty((0, 2)), start, None)
         else:
             self.surface_plot.set_race([], None)
-            path = live.axis_values(live.histories[0].thetas)
+            path = live.axis_values(live.histories[0].thetas[:live.shown_entries(0)])
             self.surface_plot.set_path(path, start, live.axis_values(live.theta[None])[0], thin=True)
         self.draw_status()
 
@@ -186,8 +187,8 @@ class SceneViews(QtCore.QObject):
         theta = live.theta if live.theta.shape == scene.init.shape else scene.init
         self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only)
         if not points_only:
-            self.data_plot.set_racers([(RUN_COLORS[i % len(RUN_COLORS)], history.thetas[-1])
-                                       for i, history in enumerate(live.histories) if live.runs and len(history)])
+            self.data_plot.set_racers([(RUN_COLORS[i % len(RUN_COLORS)], history.thetas[live.shown_entries(i) - 1])
+                                       for i, history in enumerate(live.histories) if live.runs and live.shown_entries(i)])
 
     def draw_curve(self) -> None:
         """The loss curve of the run (or of every racer), its axes fitted when paused, followed when running."""
@@ -196,6 +197,7 @@ class SceneViews(QtCore.QObject):
             self.loss_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)], h.steps, h.losses, h.stretches)
                                      for i, (run, h) in enumerate(zip(live.runs, live.histories, strict=True))
                                      if len(h)], thin=True)
+            self.loss_plot.set_cursor(None if live.cursor is None else live.step)
             return
         now = time.perf_counter()
         if not live.running:
@@ -206,6 +208,7 @@ class SceneViews(QtCore.QObject):
             view = "keep"
         history = live.histories[0]
         self.loss_plot.set_history(history.steps, history.losses, view, thin=True, stretches=history.stretches)
+        self.loss_plot.set_cursor(None if live.cursor is None else live.step)
 
     def draw_surface(self, frame: bool = False) -> None:
         """The surface the live run shows (an empty plot while none is ready); ``frame`` fits the view to it."""

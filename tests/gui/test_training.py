@@ -251,3 +251,37 @@ def test_closing_while_a_surface_computes_cancels_it(make_window, qtbot):
     assert window.close()
     assert not window.live.surfaces.thread.isRunning() and not window.live.training.thread.isRunning()
     assert window.live.surfaces.worker.computed == 0  # stopped between chunks, not finished
+
+
+def test_left_steps_back_along_the_path_and_right_forward_then_on(make_window, qtbot):
+    window = make_window(load_preset("linear-regression"))
+    view = window.views.data_view
+    view.setFocus()
+    for _ in range(10):
+        QTest.keyClick(view, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 10, timeout=60000)
+    history = window.live.histories[0]
+    assert history.steps.tolist() == list(range(11))
+    for _ in range(3):
+        QTest.keyClick(view, Qt.Key.Key_Left)
+    assert window.live.step == 7 and window.views.step_label.text() == "step 7"
+    np.testing.assert_array_equal(window.live.theta, history.thetas[7])
+    assert window.live.loss == history.losses[7]
+    xs, _ = window.views.surface_plot.trajectory.getData()
+    assert len(xs) <= 8  # the path up to step 7
+    assert window.views.loss_plot.cursor.isVisible() and window.views.loss_plot.cursor.value() == 7
+    for _ in range(3):  # forward along the recorded path: no new steps
+        QTest.keyClick(view, Qt.Key.Key_Right)
+    assert window.live.step == 10 and window.live.cursor is None and len(history) == 11
+    np.testing.assert_array_equal(window.live.theta, history.thetas[10])
+    QTest.keyClick(view, Qt.Key.Key_Right)  # then on: a new step
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 11, timeout=60000)
+    for _ in range(20):  # back to the start, no further
+        QTest.keyClick(view, Qt.Key.Key_Left)
+    assert window.live.step == 0
+    np.testing.assert_array_equal(window.live.theta, window.document.scene.init)
+    QTest.keyClick(view, Qt.Key.Key_Space)  # a run goes on from the newest step
+    qtbot.waitUntil(lambda: window.live.step > 11, timeout=60000)
+    QTest.keyClick(view, Qt.Key.Key_Space)
+    steps = window.live.histories[0].steps
+    assert np.all(np.diff(steps) > 0)
