@@ -87,6 +87,11 @@ class LossPlot:
         self.log = log
         self.plot.setLogMode(y=log)
 
+    def view_values(self, losses: np.ndarray) -> np.ndarray:
+        """Losses in the plot's y coordinates, as the curve is drawn: log₁₀ on a log axis (losses ≤ 0 at 1e-300)."""
+        losses = np.asarray(losses, dtype=np.float64)
+        return np.log10(np.maximum(losses, 1e-300)) if self.log else losses
+
     def set_history(self, steps: np.ndarray, losses: np.ndarray, view: str = "fit", thin: bool = False,
                     stretches: np.ndarray | None = None) -> None:
         """Show the curve. ``view``: "fit" fits the axes to it; "follow" widens them only when the curve
@@ -128,7 +133,7 @@ class LossPlot:
         (x0, x1), (y0, y1) = box.viewRange()
         first, last = float(steps[0]), float(steps[-1])
         x_range = (first, last + 0.25 * (last - first)) if first < x0 or last > x1 else None
-        values = np.log10(losses) if self.log else losses  # the view's coordinates
+        values = self.view_values(losses)
         finite = values[np.isfinite(values)]
         y_range = None
         if finite.size:

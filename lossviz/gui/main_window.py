@@ -65,7 +65,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.editor = DataEditor(self.document, self.live, self.views, self.controls)
         self.files = FileActions(self.document, self, self.settings,
                                  Path(recovery_dir) if recovery_dir is not None else None)
-        self.exports = ExportActions(self.document, self.live, self)
+        self.exports = ExportActions(self.document, self.live, self, self.settings)
         self._build_menus()
         self._build_label_keys()
         for label in self.views.status_labels():

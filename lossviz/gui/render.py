@@ -188,12 +188,13 @@ class Figure:
         # the axes of the whole runs, so that the frames of an animation share them
         last = max(float(result.step_axis[-1]) for _, result in runs)
         first = min(float(result.step_axis[0]) for _, result in runs)
-        losses = np.concatenate([result.losses for _, result in runs])
-        losses = losses[np.isfinite(losses)]
+        # in the plot's y coordinates (log₁₀ on a log axis), fitted to the losses as the app's paused curve is
+        values = self.loss_plot.view_values(np.concatenate([result.losses for _, result in runs]))
+        values = values[np.isfinite(values)]
         box = self.loss_plot.plot.getViewBox()
         box.setXRange(first, max(first + 1, last), padding=0.02)
-        if losses.size and losses.max() > losses.min():
-            box.setYRange(float(losses.min()), float(losses.max()), padding=0.05)
+        if values.size and values.max() > values.min():
+            box.setYRange(float(values.min()), float(values.max()), padding=0.05)
 
     def _annotation(self, runs: Runs, upto: int, surface: Surface | None) -> str:
         from lossviz.core.notation import parameter_label
@@ -343,15 +344,22 @@ def frame_steps(total: int, limit: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.linspace(0, total, min(total + 1, limit)).round().astype(int))
 
 
+def mp4_available() -> bool:
+    """True when the ``mp4`` extra (imageio and imageio-ffmpeg) can be imported."""
+    try:
+        import imageio.v2  # noqa: F401
+        import imageio_ffmpeg  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _check_animation_format(output: Path) -> None:
     suffix = output.suffix.lower()
     if suffix == ".mp4":
-        try:
-            import imageio.v2 as imageio  # noqa: F401
-            import imageio_ffmpeg  # noqa: F401
-        except ImportError:
+        if not mp4_available():
             raise LossvizError("MP4 needs imageio and imageio-ffmpeg: pip install 'lossviz[mp4]' "
-                               "(or write a .gif)") from None
+                               "(or write a .gif)")
     elif suffix != ".gif":
         raise LossvizError(f"{output}: cannot tell the format (use .gif or .mp4)")
 
@@ -359,11 +367,11 @@ def _check_animation_format(output: Path) -> None:
 def animate_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (800, 450), fps: int = 12,
                   steps: int | None = None, theme_name: str = "light", layout: str = "full",
                   progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> bool:
+                  cancelled: Callable[[], bool] | None = None, log_loss: bool = False) -> bool:
     """``lossviz animate``: one frame per shown step; GIF via Pillow, MP4 via imageio-ffmpeg.
 
     progress(done, total) is called after each frame; cancelled() returning True stops the
-    export and leaves no file. Returns False if cancelled.
+    export and leaves no file. Returns False if cancelled. ``log_loss``: a log₁₀ axis for the loss curve.
     """
     from lossviz.core.experiment import fit_runs
     from lossviz.gui.theme import THEMES
@@ -375,39 +383,100 @@ def animate_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (800
     total = max(result.steps for _, result in runs)
     shown = frame_steps(total)
     figure = Figure(scene, THEMES[theme_name], size, 1.0, layout, formula=True)
+    if figure.loss_plot is not None:
+        figure.loss_plot.set_log(log_loss)
     held = len(runs) == 1 and scene.surface.center is None and len(scene.shape.param_names()) > 2
-    frames = []
+    surface = None
+
+    def frame(step: int) -> Any:
+        """The figure after ``step`` updates, as a Pillow image."""
+        nonlocal surface
+        if figure.surface_plot is not None and (surface is None or held):  # held parameters move with θ
+            surface = figure.compute_surface(objective, runs, total if surface is None and not held else step)
+        figure.draw(objective, runs, step, surface)
+        return qimage_to_pil(figure.image())
+
     try:
-        surface = figure.compute_surface(objective, runs, total) if figure.surface_plot is not None else None
+        if cancelled is not None and cancelled():
+            return False
+        last = frame(int(shown[-1]))  # first, so that its colours (the whole path) go into a GIF's palette
+        frames: GifFrames | VideoFrames = GifFrames(last) if output.suffix.lower() == ".gif" else VideoFrames()
         for done, step in enumerate(shown, start=1):
             if cancelled is not None and cancelled():
                 return False
-            if held and figure.surface_plot is not None:  # the held parameters move with θ
-                surface = figure.compute_surface(objective, runs, int(step))
-            figure.draw(objective, runs, int(step), surface)
-            frames.append(qimage_to_pil(figure.image()))
+            frames.add(last if done == len(shown) else frame(int(step)))
             if progress is not None:
                 progress(done, len(shown))
     finally:
         figure.close()
-    _write_animation(frames, output, fps)
+    frames.write(output, fps)
     return True
 
 
-def _write_animation(frames: list[Any], output: Path, fps: int) -> None:
-    from lossviz.core.files import atomic_output
+GIF_COLORS = 255
 
-    with atomic_output(output) as tmp:
-        if output.suffix.lower() == ".gif":
-            from PIL import Image
 
-            palette = [frame.quantize(colors=255, method=Image.Quantize.FASTOCTREE) for frame in frames]
-            palette[0].save(tmp, format="GIF", save_all=True, append_images=palette[1:],
-                            duration=max(20, round(1000 / fps)), loop=0, disposal=1)
-        else:
-            import imageio.v2 as imageio
+class GifFrames:
+    """The frames of a GIF on one palette shared by all of them, each mapped to it with Floyd–Steinberg
+    dithering: a palette per frame bands smooth colour ramps (the surface) and flickers from frame to frame.
 
+    The palette comes from the first frame and ``reference`` (the last one, drawn before the others);
+    where a frame's pixels are those of the frame before, it keeps that frame's palette indices, so that the
+    dither pattern stands still where the picture does (and the GIF stores only what changed).
+    Frames are kept quantized: one byte a pixel."""
+
+    def __init__(self, reference: Any):
+        self.reference = reference
+        self.palette: Any = None
+        self.frames: list[Any] = []
+        self.previous: tuple[np.ndarray, Any] | None = None  # the last frame added: RGB pixels and its GIF frame
+
+    def add(self, frame: Any) -> None:
+        """Append an RGB Pillow image of the animation's size."""
+        from PIL import Image
+
+        if self.palette is None:
+            both = np.concatenate([np.asarray(frame), np.asarray(self.reference)], axis=0)
+            self.palette = Image.fromarray(both).quantize(colors=GIF_COLORS, method=Image.Quantize.MEDIANCUT)
+            self.reference = None
+        pixels = np.asarray(frame)
+        mapped = frame.quantize(palette=self.palette, dither=Image.Dither.FLOYDSTEINBERG)
+        if self.previous is not None:
+            still = (pixels == self.previous[0]).all(axis=2)
+            if still.any():
+                mapped.paste(self.previous[1], (0, 0), Image.fromarray(still.astype(np.uint8) * 255))
+        self.previous = (pixels, mapped)
+        self.frames.append(mapped)
+
+    def write(self, output: Path, fps: int) -> None:
+        """Write the GIF atomically. Pillow stores each frame after the first as the rectangle that changed,
+        with the palette's free 256th entry as "transparent" where a pixel did not: a local colour table per
+        frame, the shared palette plus that entry (naming the palette once would turn this off, at 3× the size)."""
+        from lossviz.core.files import atomic_output
+
+        with atomic_output(output) as tmp:
+            self.frames[0].save(tmp, format="GIF", save_all=True, append_images=self.frames[1:],
+                                duration=max(20, round(1000 / fps)), loop=0, disposal=1)
+
+
+class VideoFrames:
+    """The frames of an MP4 (H.264 via imageio-ffmpeg), kept as RGB arrays until written."""
+
+    def __init__(self) -> None:
+        self.frames: list[np.ndarray] = []
+
+    def add(self, frame: Any) -> None:
+        """Append an RGB Pillow image of the animation's size."""
+        self.frames.append(np.asarray(frame))
+
+    def write(self, output: Path, fps: int) -> None:
+        """Write the MP4 atomically."""
+        import imageio.v2 as imageio
+
+        from lossviz.core.files import atomic_output
+
+        with atomic_output(output) as tmp:
             with imageio.get_writer(tmp, fps=fps, codec="libx264", quality=8, macro_block_size=1,
                                     format="FFMPEG") as writer:
-                for frame in frames:
-                    writer.append_data(np.asarray(frame))
+                for frame in self.frames:
+                    writer.append_data(frame)

@@ -1,10 +1,12 @@
-"""Export from the app: images at 1×/2×, one view, the clipboard, animations, themes, presentation."""
+"""Export from the app: images at 1×/2×, one view, the clipboard, animations, themes, presentation; the export
+dialogs' remembered choices and proposed file names; shared GIF palettes; the loss curve's log scale."""
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -35,7 +37,7 @@ def test_export_dialog_flow_and_clipboard(make_window, qtbot, tmp_path, dialog_l
     from lossviz.gui import dialogs
 
     window = trained(make_window, qtbot)
-    monkeypatch.setattr(dialogs, "ask_export_options", lambda parent: ("curve", 1))
+    monkeypatch.setattr(dialogs, "ask_export_options", lambda parent, chosen: dialogs.ImageOptions("curve", 1, "png"))
     dialog_log["answers"]["save_path"] = str(tmp_path / "curve.png")
     window.exports.export_image_dialog()
     assert Image.open(tmp_path / "curve.png").size == (1920, 1080)
@@ -105,3 +107,151 @@ def test_a_race_exported_from_the_app_draws_what_lossviz_render_draws(make_windo
         rendered.close()
     window.export_image(tmp_path / "race.png")
     assert Image.open(tmp_path / "race.png").size == (1920, 1080)
+
+
+BLOBS_SLUG = "2-d-binary-classification-two-blobs-sigmoid-bce"  # binary-2d-blobs' title
+LINEAR_SLUG = "1-d-linear-regression-y-wx-b-with-the-l2-loss"  # "1-D linear regression: ŷ = Wx + b with the L2 loss"
+
+
+def recording_save_path(monkeypatch, answer):
+    """Replace the save dialog: record (suggestion, selected filter), answer ``answer()``."""
+    from lossviz.gui import dialogs
+
+    asked = []
+
+    def save_path(parent, title, suggestion="", file_filter="", selected_filter=""):
+        asked.append((suggestion, selected_filter))
+        return str(answer())
+
+    monkeypatch.setattr(dialogs, "save_path", save_path)
+    return asked
+
+
+def test_image_options_and_folder_are_remembered_across_exports_and_windows(make_window, qtbot, tmp_path,
+                                                                             monkeypatch):
+    from lossviz.gui import dialogs
+
+    window = trained(make_window, qtbot)
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    offered = []
+    monkeypatch.setattr(dialogs, "ask_export_options",
+                        lambda parent, chosen: offered.append(chosen) or dialogs.ImageOptions("surface", 2, "svg"))
+    asked = recording_save_path(monkeypatch, lambda: slides / "blobs-surface.svg")
+    window.exports.export_image_dialog()
+    assert offered == [dialogs.ImageOptions("full", 1, "png")]  # the defaults, at first
+    assert asked[0] == (str(Path.home() / f"{BLOBS_SLUG}-surface.svg"), "SVG vector image (*.svg)")
+    ET.parse(slides / "blobs-surface.svg")
+    window.exports.export_image_dialog()
+    assert offered[1] == dialogs.ImageOptions("surface", 2, "svg")
+    assert asked[1] == (str(slides / f"{BLOBS_SLUG}-surface.svg"), "SVG vector image (*.svg)")
+    window.settings.sync()
+
+    again = make_window(load_preset("binary-2d-blobs"), show=False)  # the same settings file
+    assert again.exports.image_options() == dialogs.ImageOptions("surface", 2, "svg")
+    assert again.exports.proposed_path("svg", "surface") == slides / f"{BLOBS_SLUG}-surface.svg"
+
+
+def test_proposed_file_name_comes_from_the_scene(make_window, qtbot, tmp_path):
+    window = make_window(load_preset("binary-2d-blobs"), show=False)
+    assert window.exports.proposed_path("png") == Path.home() / f"{BLOBS_SLUG}.png"
+    assert window.exports.proposed_path("gif", "curve").name == f"{BLOBS_SLUG}-curve.gif"
+    window.save_scene(tmp_path / "week 3 blobs.json")  # a file name wins over the title; its folder comes first
+    assert window.exports.proposed_path("pdf", "data") == tmp_path / "week 3 blobs-data.pdf"
+    untitled = make_window(load_preset("xor").replace(extra={}), show=False)
+    assert untitled.exports.proposed_path("png") == Path.home() / "lossviz.png"
+
+
+def test_animation_dialog_choices_reach_the_writer_and_are_remembered(make_window, qtbot, tmp_path, dialog_log,
+                                                                      monkeypatch):
+    from lossviz.gui import dialogs, render
+
+    window = trained(make_window, qtbot, "linear-regression", steps=10)
+    monkeypatch.setattr(render, "mp4_available", lambda: False)
+    offered = []
+
+    def ask(parent, chosen, mp4):
+        offered.append((chosen, mp4))
+        return dialogs.AnimationOptions((800, 450), 5, 4, "gif")
+
+    monkeypatch.setattr(dialogs, "ask_animation_options", ask)
+    asked = recording_save_path(monkeypatch, lambda: tmp_path / "descent")  # no suffix: the format's
+    window.exports.export_animation_dialog()
+    assert offered == [(dialogs.AnimationOptions((1280, 720), 12, 10, "gif"), False)]  # steps: the live step
+    assert asked == [(str(Path.home() / f"{LINEAR_SLUG}.gif"), "GIF animation (*.gif)")]
+    gif = Image.open(tmp_path / "descent.gif")
+    assert gif.size == (800, 450) and gif.n_frames == len(render.frame_steps(4)) == 5
+    assert gif.info["duration"] == 200 and dialog_log["errors"] == []
+    window.exports.export_animation_dialog()
+    assert offered[1] == (dialogs.AnimationOptions((800, 450), 5, 10, "gif"), False)
+    assert asked[1][0] == str(tmp_path / f"{LINEAR_SLUG}.gif")
+
+
+def test_animation_frame_count_text():
+    from lossviz.gui.dialogs import animation_summary
+
+    assert animation_summary(10, 12) == "11 frames (one per step), 0.9 s at 12 fps"
+    assert animation_summary(1000, 12) == "120 frames (every 8.4 steps), 10.0 s at 12 fps"
+
+
+def test_gif_frames_share_one_palette(make_window, qtbot, tmp_path):
+    """Every frame's pixels come from one palette of at most 255 colours (Pillow stores each frame with its own
+    colour table, a subset of that palette plus "transparent" for unchanged pixels; a palette per frame, as
+    before, gave over 2,000 colours in all)."""
+    window = trained(make_window, qtbot, steps=6)
+    assert window.exports.export_animation(tmp_path / "run.gif", size=(400, 225))
+    gif = Image.open(tmp_path / "run.gif")
+    colours = set()
+    for number in range(gif.n_frames):
+        gif.seek(number)
+        colours |= {tuple(colour) for colour in np.unique(np.asarray(gif.convert("RGB")).reshape(-1, 3), axis=0)}
+    assert gif.n_frames == 7 and len(colours) <= 255
+
+
+def accept_next_dialog(labels):
+    """Accept the next modal dialog as it is once it shows, keeping the texts of its labels."""
+
+    def accept():
+        dialog = QtWidgets.QApplication.activeModalWidget()
+        if dialog is None:
+            QtCore.QTimer.singleShot(10, accept)
+            return
+        labels.extend(label.text() for label in dialog.findChildren(QtWidgets.QLabel))
+        dialog.accept()
+
+    QtCore.QTimer.singleShot(0, accept)
+
+
+def test_the_export_dialogs_start_from_the_choices_they_are_given(qtbot):
+    from lossviz.gui import dialogs
+
+    parent = QtWidgets.QWidget()
+    qtbot.addWidget(parent)
+    labels = []
+    accept_next_dialog(labels)
+    chosen = dialogs.ImageOptions("curve", 4, "pdf")
+    assert dialogs.ask_export_options(parent, chosen) == chosen
+    accept_next_dialog(labels)
+    chosen = dialogs.AnimationOptions((1920, 1080), 24, 30, "mp4")
+    assert dialogs.ask_animation_options(parent, chosen, True) == chosen
+    assert "31 frames (one per step), 1.3 s at 24 fps" in labels
+    accept_next_dialog(labels)
+    assert dialogs.ask_animation_options(parent, chosen, False) == dialogs.AnimationOptions((1920, 1080), 24, 30, "gif")
+    assert any("pip install 'lossviz[mp4]'" in text for text in labels)
+
+
+def test_an_exported_loss_curve_uses_the_windows_log_scale_and_fits_its_losses(make_window, qtbot):
+    window = trained(make_window, qtbot, steps=30)
+    losses = window.live.snapshot().runs[0][1].losses
+    for log in (False, True):
+        window.document.set_view_options(log_loss=log)
+        figure = window.exports.figure(layout="curve")
+        try:
+            plot = figure.loss_plot.plot
+            assert plot.getAxis("left").logMode == log
+            low, high = plot.getViewBox().viewRange()[1]
+            values = np.log10(losses) if log else losses
+            span = values.max() - values.min()
+            assert low <= values.min() < low + 0.1 * span and high - 0.1 * span < values.max() <= high
+        finally:
+            figure.close()
