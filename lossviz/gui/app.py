@@ -29,9 +29,10 @@ def run_app(scene_argument: str | None = None) -> int:
     scene = resolve_scene(scene_argument) if scene_argument else None  # bad input: exit 2 before a window
     app = prepare_application()
     from lossviz.gui.main_window import MainWindow
+    from lossviz.gui.presentation import fit_to_screen
 
     path = Path(scene_argument) if scene_argument and Path(scene_argument).exists() else None
     window = MainWindow(scene, path=path)
-    window.show()
+    fit_to_screen(window)
     window.offer_recovery()
     return app.exec()

@@ -239,7 +239,7 @@ class ControlPanel(QtWidgets.QWidget):
             self.loss.addItem(f"{name}: {LOSSES[name].title}", name)
         self.loss.setCurrentIndex(max(0, self.loss.findData(scene.loss)))
         model, loss, mean = formula_lines(scene.task, scene.loss)
-        self.formula.setText(f"<div style='font-size:11pt'>{model}<br>{loss}<br>{mean}</div>")
+        self.formula.setText(f"{model}<br>{loss}<br>{mean}")  # its size: the window's style (presentation.py)
         classes = 0 if scene.task == "regression" else scene.classes
         self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)))
 

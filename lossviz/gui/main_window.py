@@ -29,11 +29,11 @@ from lossviz.gui.exports import ExportActions
 from lossviz.gui.files import FileActions
 from lossviz.gui.live import LiveRun
 from lossviz.gui.notes import NotesBar
+from lossviz.gui.presentation import DEFAULT_SIZE, enter_full_screen, presentation_scale, window_style
 from lossviz.gui.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
 from lossviz.gui.views import SceneViews
 from lossviz.gui.workers import SurfaceResult
 
-PRESENTATION_SCALE = 1.6
 SHORTCUTS = [("Space", "run / pause"), ("→", "one step (forward along the path after ←)"),
              ("←", "one step back along the path"), ("R", "reset to the start θ"),
              ("0–9", "label for new points (data view focused)"), ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
@@ -41,6 +41,7 @@ SHORTCUTS = [("Space", "run / pause"), ("→", "one step (forward along the path
              ("right-click (data)", "delete a point"), ("hover (surface)", "that θ's model, dashed"),
              ("click (surface)", "start gradient descent there"), ("Ctrl+O / Ctrl+S", "open / save"),
              ("Ctrl+E", "export image"), ("Ctrl+Shift+C", "copy image"), ("F11", "presentation mode"),
+             ("F9", "show / hide the controls"),
              ("F1", "this list")]
 
 
@@ -75,9 +76,10 @@ class MainWindow(QtWidgets.QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self.resize(*DEFAULT_SIZE)
         self._closing = False
         self._race_setup: list[dict] | None = None  # the racers last set up in this window
+        self._normal_geometry = self.geometry()  # where the window was before presentation mode
         self._on_model_document_changed(Change.SCENE)
 
     # ------------------------------------------------------------------ construction
@@ -87,12 +89,15 @@ class MainWindow(QtWidgets.QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        self.panel_scroll = scroll
         dock = QtWidgets.QDockWidget("Controls", self)
         dock.setObjectName("controlsDock")
         dock.setWidget(scroll)
         dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.controls_dock = dock
+        self.setStyleSheet(window_style(1.0))
+        self._fit_panel()
 
     def _action(self, menu: QtWidgets.QMenu, text: str, slot, shortcut=None, name: str | None = None,
                 checkable: bool = False) -> QtGui.QAction:
@@ -166,6 +171,9 @@ class MainWindow(QtWidgets.QMainWindow):
                                         name="actionDarkTheme", checkable=True)
         self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, "F11",
                                                 name="actionPresentation", checkable=True)
+        self.panel_action = self._action(view, "Show &controls", self.set_panel_visible, "F9", name="actionShowControls",
+                                         checkable=True)
+        self.panel_action.setChecked(True)
 
     def _build_label_keys(self) -> None:
         """0–9 choose the label of new points while the pointer is over the data view (or it has the focus);
@@ -328,18 +336,42 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _apply_theme(self, base: Theme) -> None:
         self.base_theme = base
-        self.theme = base.scaled(PRESENTATION_SCALE) if self.presenting else base
+        self.theme = base.scaled(presentation_scale(self.screen())) if self.presenting else base
         self.views.apply_theme(self.theme)
 
     def set_presentation(self, on: bool) -> None:
-        """F11: full screen with enlarged fonts, lines and markers (and a larger control panel)."""
+        """F11: full screen, and everything larger with the screen: fonts of the panel, menus, formula card and
+        status bar, and the plots' fonts, lines and markers (F9 hides the panel for more room)."""
+        if on == self.presenting:
+            return
         self.presenting = on
         with signals_blocked(self.presentation_action):
             self.presentation_action.setChecked(on)
-        self.showFullScreen() if on else self.showNormal()
-        self.controls.setStyleSheet("QWidget { font-size: 14pt; }" if on else "")
+        if on:
+            self._normal_geometry = self.geometry()
+            enter_full_screen(self)
+        else:
+            self.showNormal()
+            self.setGeometry(self._normal_geometry)
+        self.setStyleSheet(window_style(presentation_scale(self.screen()) if on else 1.0))
+        self._fit_panel()
         self._apply_theme(self.base_theme)
         self.views.draw()
+
+    def _fit_panel(self) -> None:
+        """The panel as wide as its widgets want (after a change of font), so that nothing in it is cut off."""
+        self.controls.ensurePolished()
+        for widget in self.controls.findChildren(QtWidgets.QWidget):
+            widget.ensurePolished()
+        self.controls.adjustSize()
+        scroll_bar = self.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.panel_scroll.setMinimumWidth(self.controls.sizeHint().width() + scroll_bar + 8)
+
+    def set_panel_visible(self, visible: bool) -> None:
+        """F9: show or hide the control panel (the keys and the menus keep working)."""
+        self.controls_dock.setVisible(visible)
+        with signals_blocked(self.panel_action):
+            self.panel_action.setChecked(visible)
 
     # ------------------------------------------------------------------ files and exports (see files.py, exports.py)
     def load_scene(self, path: str | Path) -> None:

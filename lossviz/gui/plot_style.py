@@ -43,11 +43,19 @@ def style_plot(plot: pg.PlotItem, theme: Theme, title: str = "", x_label: str = 
         axis.setTextPen(theme.foreground)
         axis.setTickFont(tick_font)
         axis.setStyle(tickLength=int(-5 * theme.scale), tickTextOffset=int(4 * theme.scale))
-        axis.enableAutoSIPrefix(False)
+        plain_numbers(axis)
     plot.showGrid(x=grid, y=grid, alpha=theme.grid_alpha)
+    plot.setContentsMargins(0, 0, theme.font * 0.8, 0)  # the last tick label of the x axis stays inside
     plot.setLabel("bottom", x_label, **label_style)
     plot.setLabel("left", y_label, **label_style)
     set_title(plot, theme, title)
+
+
+def plain_numbers(axis: pg.AxisItem) -> None:
+    """Tick labels that are the numbers themselves: no SI factor (pyqtgraph 0.14 scales an axis below 1 by
+    1000 and puts "(m)" in its label, which a narrow plot cuts off — L = 0.4 read as 400)."""
+    axis.setSIPrefixEnableRanges(())  # no range of values turns the factor on ...
+    axis.enableAutoSIPrefix(False)  # ... and this recomputes it now (as 1), whatever the range shown
 
 
 def cache_axes(plot: pg.PlotItem) -> None:

@@ -11,7 +11,16 @@ from PySide6 import QtCore, QtGui
 
 from lossviz.core.notation import PARAMETER_HELP, parameter_label
 from lossviz.core.surface import Surface
-from lossviz.gui.plot_style import DRAW_LIMIT, clear_scatter, contour_lines, join_lines, make_pen, style_plot, with_alpha
+from lossviz.gui.plot_style import (
+    DRAW_LIMIT,
+    clear_scatter,
+    contour_lines,
+    join_lines,
+    make_pen,
+    plain_numbers,
+    style_plot,
+    with_alpha,
+)
 from lossviz.gui.theme import Theme
 
 CONTOUR_LEVELS = 10
@@ -52,6 +61,7 @@ def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str) -
     style_plot(plot, theme, "Loss surface L(θ|D)", parameter_label(x_param), parameter_label(y_param), grid=False)
     for name in ("bottom", "left"):
         plot.getAxis(name).setToolTip(PARAMETER_HELP)
+    plot.setContentsMargins(0, 0, theme.font * 1.5, 0)  # room on the right for the colour bar's label
 
 
 class SurfacePlot:
@@ -107,7 +117,7 @@ class SurfacePlot:
             axis.setTickFont(font)
             axis.setTextPen(theme.foreground)
             axis.setPen(make_pen(theme.foreground, max(1.0, theme.scale)))
-            axis.enableAutoSIPrefix(False)
+            plain_numbers(axis)
             axis.setWidth(int(theme.font * 6))  # room for tick labels and the title at any scale
 
     def set_surface(self, surface: Surface, log: bool = False) -> None:

@@ -60,7 +60,7 @@ class SceneViews(QtCore.QObject):
         self.loss_label = named(QtWidgets.QLabel(), "lossLabel")
         self.grad_label = named(QtWidgets.QLabel(), "gradLabel")
         for label in self.status_labels():
-            label.setMinimumWidth(140)
+            label.setMinimumWidth(120)
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)

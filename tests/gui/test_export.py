@@ -72,16 +72,6 @@ def test_dark_theme_applies_to_window_and_exports(make_window, qtbot, tmp_path):
     assert np.median(rgb) < 60
 
 
-def test_presentation_mode_enlarges_everything(make_window, qtbot):
-    window = trained(make_window, qtbot)
-    line = window.theme.line
-    window.presentation_action.trigger()
-    assert window.presenting and window.isFullScreen()
-    assert window.theme.line > 1.5 * line and window.theme.font > 1.5 * window.base_theme.font
-    window.presentation_action.trigger()
-    assert not window.isFullScreen() and window.theme.line == line
-
-
 def test_a_race_exported_from_the_app_draws_what_lossviz_render_draws(make_window, qtbot, tmp_path):
     from lossviz.gui.render import draw_scene
 

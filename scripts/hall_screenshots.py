@@ -1,0 +1,63 @@
+"""Screenshots for the lecture hall, taken on a real X server (run by scripts/hall_screenshots.sh).
+
+    DISPLAY=:N python scripts/hall_screenshots.py OUT.png [--present] [--scene NAME] [--steps N]
+
+Opens the window as ``lossviz`` does (fitted to the screen), makes the scene's steps, optionally
+turns on presentation mode, waits until everything is drawn and saves the whole screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+from PySide6 import QtCore, QtWidgets
+
+from lossviz.core.presets import load_preset
+from lossviz.gui.app import prepare_application
+from lossviz.gui.main_window import MainWindow
+from lossviz.gui.presentation import fit_to_screen
+
+
+def wait(milliseconds: int) -> None:
+    loop = QtCore.QEventLoop()
+    QtCore.QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output")
+    parser.add_argument("--present", action="store_true")
+    parser.add_argument("--scene", default="multiclass-3")
+    parser.add_argument("--steps", type=int, default=60)
+    args = parser.parse_args()
+    os.environ.pop("QT_QPA_PLATFORM", None)
+    app = prepare_application()
+    folder = tempfile.mkdtemp(prefix="lossviz-hall-")
+    settings = QtCore.QSettings(os.path.join(folder, "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    window = MainWindow(load_preset(args.scene), settings=settings, recovery_dir=folder)
+    fit_to_screen(window)
+    wait(500)
+    if args.present:
+        window.set_presentation(True)
+    for _ in range(args.steps):
+        window.live.step_once()
+    for _ in range(400):  # every step drawn and the newest surface shown
+        wait(25)
+        if window.live.step == args.steps and window.live.idle():
+            break
+    wait(600)
+    screen = app.primaryScreen()
+    screen.grabWindow(0).save(args.output)
+    print(args.output, screen.geometry().width(), screen.geometry().height(), window.width(), window.height())
+    window.document.mark_clean()
+    window.close()
+    QtWidgets.QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

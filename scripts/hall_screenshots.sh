@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Screenshots of the window on projector-sized screens (Xvfb): the normal window at 1280×720, and
+# presentation mode at 1280×720 and 1920×1080. Needs Xvfb (Debian: xvfb) and Qt's xcb libraries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shoot() {  # WIDTH HEIGHT OUT [--present]
+  Xvfb :57 -screen 0 "$1x$2x24" -nolisten tcp > /dev/null 2>&1 &
+  local server=$!
+  sleep 1
+  DISPLAY=:57 python scripts/hall_screenshots.py "$3" "${@:4}" || true
+  kill "$server"; wait "$server" 2> /dev/null || true
+}
+shoot 1280 720 docs/screenshots/window-1280x720.png
+shoot 1280 720 docs/screenshots/presentation-1280x720.png --present
+shoot 1920 1080 docs/screenshots/presentation-1920x1080.png --present

@@ -1,0 +1,89 @@
+"""The lecture hall: presentation mode enlarges the whole window and cuts nothing off; the window fits its
+screen; axis and colour-bar numbers are the numbers themselves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtWidgets
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.presets import load_preset
+from lossviz.gui.presentation import presentation_scale
+
+
+def cut_off(window):
+    """Widgets of the panel narrower than they need to show their text (combo texts, buttons, fields)."""
+    kinds = (QtWidgets.QComboBox, QtWidgets.QAbstractButton, QtWidgets.QAbstractSpinBox)
+    return [w.objectName() or w.text() for w in window.controls.findChildren(QtWidgets.QWidget)
+            if isinstance(w, kinds) and w.isVisibleTo(window.controls) and w.width() < w.minimumSizeHint().width()]
+
+
+def font_size(widget):
+    return widget.fontInfo().pointSizeF()
+
+
+def test_presentation_mode_enlarges_the_whole_window_and_cuts_nothing_off(make_window, qtbot):
+    window = make_window(load_preset("multiclass-3"))
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    panel, views = window.controls, window.views
+    before = {"line": window.theme.line, "formula": font_size(panel.formula), "status": font_size(views.step_label),
+              "combo": font_size(panel.task), "menu": font_size(window.menuBar())}
+    assert cut_off(window) == []
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=60000)
+    scale = presentation_scale(window.screen())
+    assert window.theme.line == before["line"] * scale and scale >= 1.3
+    for name, widget in (("formula", panel.formula), ("status", views.step_label), ("combo", panel.task),
+                         ("menu", window.menuBar())):
+        assert font_size(widget) >= 1.25 * before[name], name  # the panel, the card, the status bar grow too
+    assert font_size(panel.formula) > font_size(panel.task)  # the formula card stays the larger text
+    qtbot.wait(50)
+    assert cut_off(window) == []
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_F9)  # the panel out of the way, and back
+    assert not window.controls_dock.isVisible()
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_F9)
+    assert window.controls_dock.isVisible()
+    window.presentation_action.trigger()
+    assert not window.isFullScreen() and window.theme.line == before["line"]
+    assert font_size(panel.formula) == before["formula"]
+
+
+def test_the_window_fits_a_small_screen(make_window, qtbot):
+    from lossviz.gui.presentation import fit_to_screen
+
+    window = make_window(load_preset("xor"), show=False)
+    available = window.screen().availableGeometry()
+    window.resize(available.width() + 300, available.height() + 200)  # larger than this screen
+    fit_to_screen(window)
+    qtbot.waitExposed(window)
+    assert window.width() <= available.width() and window.height() <= available.height()
+
+
+def test_small_values_are_shown_as_they_are_on_every_axis(qtbot):
+    from lossviz.core.surface import Surface
+    from lossviz.gui.loss_plot import LossPlot
+    from lossviz.gui.plot_style import style_plot
+    from lossviz.gui.surface_plot import SurfacePlot
+    from lossviz.gui.theme import LIGHT
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 300)
+    plot = LossPlot(widget.getPlotItem(), LIGHT)
+    style_plot(widget.getPlotItem(), LIGHT, "Loss curve", "step", "L(θ|D)")
+    widget.getPlotItem().setYRange(0.0001, 0.0004)
+    style_plot(widget.getPlotItem(), LIGHT, "Loss curve", "step", "L(θ|D)")  # restyled (a theme change) now
+    plot.set_history(np.arange(50), 0.1 + 0.3 * np.exp(-np.arange(50) / 10))
+    widget.show()
+    qtbot.waitExposed(widget)
+    axis = widget.getPlotItem().getAxis("left")
+    assert axis.autoSIPrefixScale == 1.0 and axis.labelUnitPrefix == ""
+    surface_widget = pg.PlotWidget()
+    qtbot.addWidget(surface_widget)
+    surface = SurfacePlot(surface_widget.getPlotItem(), LIGHT)
+    x = y = np.linspace(-1, 1, 16)
+    surface.set_surface(Surface("W[0,0]", "b[0]", x, y, 0.1 + 0.35 * np.add.outer(y ** 2, x ** 2) / 2))
+    bar = surface.colorbar.getAxis("right")
+    assert bar.autoSIPrefixScale == 1.0 and bar.labelUnitPrefix == ""
