@@ -23,7 +23,7 @@ class Objective:
         self.data = data
         self.Xa = augment(data.X)
         self.target = loss.encode(data.y, shape.outputs)
-        self._quadratic_statistics: QuadraticStatistics | None = None  # made once, by lossviz.core.surface, for L2
+        self._quadratic_statistics: QuadraticStatistics | None = None  # made once, for L2 surfaces
 
     @property
     def size(self) -> int:
@@ -45,6 +45,14 @@ class Objective:
         Xa, target = (self.Xa, self.target) if rows is None else (self.Xa[rows], self.target[rows])
         value, dz = self.loss.value_and_grad(Xa @ theta.T, target)
         return value, dz.T @ Xa
+
+    def quadratic_statistics(self) -> QuadraticStatistics:
+        """L2's sufficient statistics of this objective (made on first use, then kept)."""
+        if self._quadratic_statistics is None:
+            from lossviz.core.surface import QuadraticStatistics
+
+            self._quadratic_statistics = QuadraticStatistics.of(self)
+        return self._quadratic_statistics
 
     def outputs(self, theta: np.ndarray) -> np.ndarray:
         """The model's output ŷ for every sample, (N, k): Wx + b, σ(Wx + b) or softmax(Wx + b)."""

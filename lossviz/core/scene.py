@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from lossviz.core.dataset import TASKS, Dataset, make_dataset
+from lossviz.core.distributions import Distribution, check_compatible, parse_distribution
 from lossviz.core.errors import LossvizError
 from lossviz.core.files import write_atomic
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
@@ -24,7 +25,7 @@ from lossviz.core.validate import as_object, check_keys, integer, number, show_v
 
 SCENE_VERSION = 1
 KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
-              "steps", "tol", "seed", "surface")
+              "steps", "tol", "seed", "surface", "distribution")
 MAX_STEPS = 1_000_000
 MAX_CLASSES = 10  # the digit keys choose a label
 MAX_RESOLUTION = 2048
@@ -72,6 +73,7 @@ class Scene:
     seed: int = 0
     surface: SurfaceConfig = field(default_factory=SurfaceConfig)
     extra: dict = field(default_factory=dict)
+    distribution: Distribution | None = None  # P(X, Y), where the scene names it
 
     @property
     def shape(self) -> ModelShape:
@@ -173,9 +175,13 @@ def _parse(obj) -> Scene:
         raise LossvizError(f"tol: must be >= 0, got {tol}")
     seed = integer(obj.get("seed", 0), "seed", 0, 2**63 - 1)
     extra = {key: value for key, value in obj.items() if key not in KNOWN_KEYS}
+    distribution = None
+    if "distribution" in obj:
+        distribution = parse_distribution(obj["distribution"])
+        check_compatible(distribution, shape)
     scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
                   optimizer=_parse_optimizer(obj.get("optimizer", {})), steps=steps, tol=tol, seed=seed,
-                  surface=_parse_surface(obj.get("surface", {}), shape), extra=extra)
+                  surface=_parse_surface(obj.get("surface", {}), shape), extra=extra, distribution=distribution)
     x_axis, y_axis = scene.surface_axes
     if shape.param_index(x_axis) == shape.param_index(y_axis):
         raise LossvizError(f"surface: x and y are both {x_axis}; choose two different parameters")
@@ -292,6 +298,8 @@ def scene_to_dict(scene: Scene) -> dict:
     if scene.surface.center is not None:
         surf["center"] = theta_to_dict(scene.surface.center)
     doc["surface"] = surf
+    if scene.distribution is not None:
+        doc["distribution"] = scene.distribution.to_dict()
     doc["data"] = {"x": data_x, "y": data_y}
     for key, value in scene.extra.items():
         doc[key] = value

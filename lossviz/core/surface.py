@@ -66,27 +66,33 @@ class Surface:
 
 
 class QuadraticStatistics:
-    """Sufficient statistics of the L2 loss: L(θ) = L* + ½ (θ − θ*)ᵀ S (θ − θ*).
+    """Sufficient statistics of the L2 loss: L(θ) = L* + ½ (θ − θ*)ᵀ S (θ − θ*), θ (d+1,).
 
-    S = XaᵀXa / N, θ* a least-squares solution, L* its loss, all from one O(N) pass,
-    so that every later surface costs O(R²) whatever N is.
-    """
+    From data: S = XaᵀXa / N, θ* a least-squares solution, L* its loss, all from one O(N) pass, so that
+    every later surface costs O(R²) whatever N is. From moments (a population): S = E[xa xaᵀ],
+    c = E[xa y], E[y²]."""
 
-    def __init__(self, objective: Objective):
+    def __init__(self, S: np.ndarray, theta_star: np.ndarray, loss_star: float):
+        self.S, self.theta_star, self.loss_star = S, theta_star, loss_star
+
+    @classmethod
+    def of(cls, objective: Objective) -> QuadraticStatistics:
+        """The statistics of ``objective``'s data."""
         Xa, y = objective.Xa, objective.target[:, 0]
         n = len(y)
-        self.S = Xa.T @ Xa / n
-        self.theta_star = np.linalg.lstsq(Xa, y, rcond=None)[0]
-        residual = Xa @ self.theta_star - y
-        self.loss_star = 0.5 * float(residual @ residual) / n
+        theta_star = np.linalg.lstsq(Xa, y, rcond=None)[0]
+        residual = Xa @ theta_star - y
+        return cls(Xa.T @ Xa / n, theta_star, 0.5 * float(residual @ residual) / n)
+
+    @classmethod
+    def from_moments(cls, S: np.ndarray, c: np.ndarray, ey2: float) -> QuadraticStatistics:
+        """The statistics of E[½(θᵀxa − y)²] from S = E[xa xaᵀ], c = E[xa y] and E[y²]."""
+        theta_star = np.linalg.lstsq(S, c, rcond=None)[0]
+        return cls(S, theta_star, max(0.0, 0.5 * (ey2 - float(c @ theta_star))))
 
 
 def _statistics(objective: Objective) -> QuadraticStatistics:
-    stats = objective._quadratic_statistics
-    if stats is None:
-        stats = QuadraticStatistics(objective)
-        objective._quadratic_statistics = stats
-    return stats
+    return objective.quadratic_statistics()
 
 
 def _l2_surface(objective, shape, spec) -> np.ndarray:

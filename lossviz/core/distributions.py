@@ -1,0 +1,212 @@
+"""Data-generating distributions P(X, Y): a dataset D is a sample from one.
+
+A scene may name the distribution its data came from (key ``"distribution"``):
+
+    {"name": "line", "n": 30, "seed": 0, "params": {"slope": 0.8, "intercept": 0.3, "noise": 0.5,
+                                                    "x_range": [-3, 3]}}
+
+Families (parameters and their defaults in ``FAMILIES``):
+
+- ``line`` (regression, 1-D): x ∼ U(x_range), y = slope·x + intercept + ε, ε ∼ N(0, noise²).
+- ``sine`` (regression, 1-D): x ∼ U(x_range), y = amplitude·sin(2π·frequency·x) + ε.
+- ``blobs`` (binary with 2 classes, multiclass with more; 1-D or 2-D): equal class priors,
+  x | y=c ∼ N(means[c], std²·I).
+- ``xor`` (binary, 2-D): x ∼ U([−r, r]²), y = [x₁·x₂ > 0], each label flipped with probability ``flip``.
+
+The sample of size n with seed s is drawn with ``numpy.random.default_rng(s)``: reproducible.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lossviz.core.dataset import Dataset, make_dataset
+from lossviz.core.errors import LossvizError
+from lossviz.core.model import ModelShape
+from lossviz.core.validate import as_object, check_keys, integer, number, show_value
+
+MAX_SAMPLE = 1_000_000
+FAMILIES: dict[str, dict[str, Any]] = {
+    "line": {"slope": 1.0, "intercept": 0.0, "noise": 0.5, "x_range": [-3.0, 3.0]},
+    "sine": {"amplitude": 1.0, "frequency": 0.25, "noise": 0.2, "x_range": [-3.0, 3.0]},
+    "blobs": {"means": [[-1.2, -1.2], [1.2, 1.2]], "std": 0.8},
+    "xor": {"r": 1.5, "flip": 0.1},
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Distribution:
+    """P(X, Y): a family ``name`` with its parameters (validated, defaults filled), N and the seed."""
+
+    name: str
+    params: dict = field(default_factory=dict)
+    n: int = 30
+    seed: int = 0
+
+    @property
+    def task(self) -> str:
+        """regression, binary or multiclass."""
+        if self.name in ("line", "sine"):
+            return "regression"
+        if self.name == "blobs" and len(self.params["means"]) > 2:
+            return "multiclass"
+        return "binary"
+
+    @property
+    def dims(self) -> int:
+        """The number of inputs."""
+        return len(self.params["means"][0]) if self.name == "blobs" else (2 if self.name == "xor" else 1)
+
+    @property
+    def classes(self) -> int:
+        """The number of classes (1 for regression)."""
+        return len(self.params["means"]) if self.name == "blobs" else (1 if self.task == "regression" else 2)
+
+    def draw(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """n draws (x, y) from P: X (n, d), y (n,)."""
+        p = self.params
+        if self.name in ("line", "sine"):
+            low, high = p["x_range"]
+            x = rng.uniform(low, high, n)
+            return x[:, None], self.regression_mean(x[:, None]) + p["noise"] * rng.normal(size=n)
+        if self.name == "blobs":
+            means = np.asarray(p["means"], dtype=np.float64)
+            y = rng.integers(0, len(means), n)
+            return means[y] + p["std"] * rng.normal(size=(n, means.shape[1])), y
+        X = rng.uniform(-p["r"], p["r"], (n, 2))
+        y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+        flipped = rng.random(n) < p["flip"]
+        return X, np.where(flipped, 1 - y, y)
+
+    def sample(self, n: int | None = None, seed: int | None = None) -> Dataset:
+        """A dataset D ∼ P of size ``n`` (default N) from ``seed`` (default the distribution's)."""
+        rng = np.random.default_rng(self.seed if seed is None else seed)
+        X, y = self.draw(self.n if n is None else n, rng)
+        return make_dataset(X, y, self.task, self.dims, self.classes if self.task == "multiclass" else None)
+
+    def regression_mean(self, X: np.ndarray) -> np.ndarray:
+        """E[y | x] for regression families, (n,) from X (n, 1)."""
+        p, x = self.params, X[:, 0]
+        if self.name == "line":
+            return p["slope"] * x + p["intercept"]
+        return p["amplitude"] * np.sin(2 * np.pi * p["frequency"] * x)
+
+    def class_probabilities(self, X: np.ndarray) -> np.ndarray:
+        """P(y = c | x) for classification families, (n, C): the Bayes posterior."""
+        p = self.params
+        if self.name == "xor":
+            agree = X[:, 0] * X[:, 1] > 0
+            one = np.where(agree, 1.0 - p["flip"], p["flip"])
+            return np.column_stack([1.0 - one, one])
+        means = np.asarray(p["means"], dtype=np.float64)
+        logits = -((X[:, None, :] - means[None]) ** 2).sum(axis=2) / (2 * p["std"] ** 2)
+        logits -= logits.max(axis=1, keepdims=True)
+        weights = np.exp(logits)
+        return weights / weights.sum(axis=1, keepdims=True)
+
+    def to_dict(self) -> dict:
+        """The scene key's value."""
+        return {"name": self.name, "n": self.n, "seed": self.seed, "params": self.params}
+
+
+def check_compatible(distribution: Distribution, shape: ModelShape, where: str = "distribution") -> None:
+    """Refuse a distribution whose task, inputs or classes differ from the scene's model."""
+    if distribution.task != shape.task:
+        raise LossvizError(f"{where}: {distribution.name} gives {distribution.task} data; this scene is {shape.task}")
+    if distribution.dims != shape.dims:
+        raise LossvizError(f"{where}: {distribution.name} has {distribution.dims} input(s); the scene has {shape.dims}")
+    if shape.task == "multiclass" and distribution.classes != shape.classes:
+        raise LossvizError(f"{where}: {distribution.classes} classes in P, {shape.classes} in the scene")
+
+
+def parse_distribution(value: Any, where: str = "distribution") -> Distribution:
+    """A Distribution from a scene's ``"distribution"`` value; LossvizError naming the key otherwise."""
+    obj = as_object(value, where)
+    check_keys(obj, ("name", "n", "seed", "params"), where)
+    name = obj.get("name")
+    if name not in FAMILIES:
+        raise LossvizError(f"{where}.name: unknown distribution {show_value(name)} (choose {', '.join(FAMILIES)})")
+    n = integer(obj.get("n", 30), f"{where}.n", 1, MAX_SAMPLE)
+    seed = integer(obj.get("seed", 0), f"{where}.seed", 0, 2**63 - 1)
+    given = as_object(obj.get("params", {}), f"{where}.params")
+    check_keys(given, FAMILIES[name], f"{where}.params")
+    params = {key: _parameter(name, key, given.get(key, default), f"{where}.params.{key}")
+              for key, default in FAMILIES[name].items()}
+    if name == "blobs":
+        params["means"] = _means(params["means"], f"{where}.params.means")
+    return Distribution(name, params, n, seed)
+
+
+def _parameter(family: str, key: str, value: Any, where: str) -> Any:
+    """One parameter, checked: ranges [lo, hi] with lo < hi, non-negative scales, probabilities."""
+    if key == "x_range":
+        if not isinstance(value, list) or len(value) != 2:
+            raise LossvizError(f"{where}: expected [lo, hi], got {show_value(value)}")
+        lo, hi = number(value[0], f"{where}[0]"), number(value[1], f"{where}[1]")
+        if not lo < hi:
+            raise LossvizError(f"{where}: lo must be below hi, got [{lo:g}, {hi:g}]")
+        return [lo, hi]
+    if key == "means":
+        return value
+    result = number(value, where)
+    if key in ("noise", "std", "r", "frequency") and result < 0:
+        raise LossvizError(f"{where}: must be >= 0, got {result:g}")
+    if key in ("std", "r") and result == 0:
+        raise LossvizError(f"{where}: must be > 0, got 0")
+    if key == "flip" and not 0.0 <= result <= 0.5:
+        raise LossvizError(f"{where}: a probability between 0 and 0.5, got {result:g}")
+    return result
+
+
+def _means(value: Any, where: str) -> list[list[float]]:
+    if not isinstance(value, list) or not 2 <= len(value) <= 10:
+        raise LossvizError(f"{where}: expected a list of 2 to 10 class means, got {show_value(value)}")
+    rows = []
+    for i, mean in enumerate(value):
+        if not isinstance(mean, list) or len(mean) not in (1, 2):
+            raise LossvizError(f"{where}[{i}]: expected [x] or [x1, x2], got {show_value(mean)}")
+        rows.append([number(v, f"{where}[{i}][{j}]") for j, v in enumerate(mean)])
+    if len({len(row) for row in rows}) != 1:
+        raise LossvizError(f"{where}: every mean needs the same number of inputs")
+    return rows
+
+
+def uniform_moments(low: float, high: float) -> tuple[float, float]:
+    """E[x] and E[x²] for x ∼ U(low, high)."""
+    return 0.5 * (low + high), (low * low + low * high + high * high) / 3.0
+
+
+def sine_moments(low: float, high: float, omega: float) -> tuple[float, float, float]:
+    """E[sin ωx], E[x sin ωx] and E[sin² ωx] for x ∼ U(low, high) (ω = 0: all 0)."""
+    if omega == 0:
+        return 0.0, 0.0, 0.0
+    width = high - low
+    e_sin = (math.cos(omega * low) - math.cos(omega * high)) / (omega * width)
+
+    def x_sin(x: float) -> float:  # an antiderivative of x·sin(ωx)
+        return math.sin(omega * x) / omega ** 2 - x * math.cos(omega * x) / omega
+
+    e_x_sin = (x_sin(high) - x_sin(low)) / width
+    e_sin2 = 0.5 - (math.sin(2 * omega * high) - math.sin(2 * omega * low)) / (4 * omega * width)
+    return e_sin, e_x_sin, e_sin2
+
+
+def regression_moments(distribution: Distribution) -> tuple[np.ndarray, np.ndarray, float]:
+    """S = E[xa xaᵀ], c = E[xa y] and E[y²] of a ``line`` or ``sine`` (xa = [x, 1]): L2's exact population."""
+    p = distribution.params
+    low, high = p["x_range"]
+    ex, ex2 = uniform_moments(low, high)
+    if distribution.name == "line":
+        slope, intercept = p["slope"], p["intercept"]
+        exf, ef = slope * ex2 + intercept * ex, slope * ex + intercept
+        ef2 = slope ** 2 * ex2 + 2 * slope * intercept * ex + intercept ** 2
+    else:
+        amplitude = p["amplitude"]
+        e_sin, e_x_sin, e_sin2 = sine_moments(low, high, 2 * math.pi * p["frequency"])
+        exf, ef, ef2 = amplitude * e_x_sin, amplitude * e_sin, amplitude ** 2 * e_sin2
+    S = np.array([[ex2, ex], [ex, 1.0]])
+    return S, np.array([exf, ef]), ef2 + p["noise"] ** 2

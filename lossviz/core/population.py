@@ -1,0 +1,96 @@
+"""The population loss L(θ|P) = E₍ₓ,ᵧ₎∼P[l(θ|x, y)]: L(θ|D) with the dataset replaced by P itself.
+
+Exact where a closed form exists — L2 on ``line`` and ``sine``, where L(θ|P) = ½ E[(wx + b − y)²] is a
+quadratic in θ made of the moments of x ∼ U(a, b) and of E[y | x] (see distributions.regression_moments)
+— and otherwise a Monte-Carlo mean over one fixed sample of POPULATION_DRAWS draws from P, drawn with
+``numpy.random.default_rng(POPULATION_SEED)``: the same sample for every θ, so the population surface
+is a smooth function of θ and does not change when a new dataset D is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from lossviz.core.dataset import Dataset, make_dataset
+from lossviz.core.distributions import Distribution, check_compatible, regression_moments
+from lossviz.core.losses import get_loss
+from lossviz.core.model import ModelShape
+from lossviz.core.objective import Objective
+from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.surface import QuadraticStatistics
+from lossviz.core.training import fit
+
+POPULATION_DRAWS = 100_000
+POPULATION_SEED = 20_261_127  # the Monte-Carlo sample of P; fixed, so L(θ|P) is one function of θ
+EXACT_PREVIEW_DRAWS = 1000  # the sample an exact population keeps as its ``data`` (for drawing only)
+
+
+class ExactL2Population(Objective):
+    """L(θ|P) for L2 on ``line`` or ``sine``, exactly: L* + ½ (θ − θ*)ᵀ S (θ − θ*) with S = E[xa xaᵀ]."""
+
+    def __init__(self, shape: ModelShape, distribution: Distribution):
+        rng = np.random.default_rng(POPULATION_SEED)
+        X, y = distribution.draw(EXACT_PREVIEW_DRAWS, rng)
+        super().__init__(shape, get_loss("l2", "regression"), make_dataset(X, y, "regression", 1))
+        self._quadratic_statistics = QuadraticStatistics.from_moments(*regression_moments(distribution))
+
+    def value(self, theta: np.ndarray) -> float:
+        """L(θ|P), exactly."""
+        return self.value_and_grad(theta)[0]
+
+    def value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """L(θ|P) and its gradient S(θ − θ*), exactly (``rows`` must be None: P has no minibatches)."""
+        if rows is not None:
+            raise ValueError("an exact population has no minibatches")
+        stats = self.quadratic_statistics()
+        delta = theta[0] - stats.theta_star
+        gradient = stats.S @ delta
+        return stats.loss_star + 0.5 * float(delta @ gradient), gradient[None, :]
+
+
+def population_sample(distribution: Distribution, draws: int = POPULATION_DRAWS) -> Dataset:
+    """The fixed Monte-Carlo sample of P that L(θ|P) is a mean over."""
+    X, y = distribution.draw(draws, np.random.default_rng(POPULATION_SEED))
+    classes = distribution.classes if distribution.task == "multiclass" else None
+    return make_dataset(X, y, distribution.task, distribution.dims, classes)
+
+
+def population_objective(distribution: Distribution, shape: ModelShape, loss: str) -> Objective:
+    """L(θ|P) for the scene's model and loss: exact for L2 on line and sine, else by Monte Carlo."""
+    check_compatible(distribution, shape)
+    if loss == "l2" and distribution.name in ("line", "sine"):
+        return ExactL2Population(shape, distribution)
+    return Objective(shape, get_loss(loss, shape.task), population_sample(distribution))
+
+
+def exact(objective: Objective) -> bool:
+    """True when ``objective`` is a closed form, not a mean over samples."""
+    return isinstance(objective, ExactL2Population)
+
+
+def minimum_of(objective: Objective, start: np.ndarray, optimizer: OptimizerConfig, steps: int,
+               should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+    """θ*_D of one dataset: exact for L2 (least squares), else where ``steps`` of ``optimizer`` from ``start``
+    end (cross-entropies of separable data have their minimum at infinity)."""
+    if objective.loss.name == "l2":
+        return objective.quadratic_statistics().theta_star[None, :].copy()
+    return fit(objective, start, optimizer, steps, should_stop=should_stop).thetas[-1]
+
+
+def resample_minima(distribution: Distribution, shape: ModelShape, loss: str, start: np.ndarray,
+                    optimizer: OptimizerConfig, steps: int, count: int = 20, n: int | None = None,
+                    should_stop: Callable[[], bool] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """θ*_D of ``count`` datasets of size ``n`` (default N) drawn from P with seeds seed+1 … seed+count:
+    (count, k, d+1). The cloud shrinks as n grows."""
+    check_compatible(distribution, shape)
+    minima = []
+    for number in range(count):
+        data = distribution.sample(n, seed=distribution.seed + 1 + number)
+        objective = Objective(shape, get_loss(loss, shape.task), data)
+        minima.append(minimum_of(objective, start, optimizer, steps, should_stop))
+        if progress is not None:
+            progress(number + 1, count)
+    return np.stack(minima)
