@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from lossviz.core.dataset import Dataset
+from lossviz.core.distributions import Distribution
 from lossviz.core.edits import sample_positions
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
 from lossviz.gui.plot_style import clear_scatter, contour_lines, join_lines, make_pen
@@ -50,6 +51,9 @@ class DataPlot:
         self.theta: np.ndarray | None = None
         self.per_sample: np.ndarray | None = None
         self.ghost_theta: np.ndarray | None = None
+        self.truth = pg.PlotDataItem(connect="finite")  # E[y|x] or the Bayes boundary under P
+        plot.addItem(self.truth)
+        self.distribution: Distribution | None = None
         self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
         self.racer_items: list[pg.PlotDataItem] = []
         self.apply_theme(theme)
@@ -78,6 +82,35 @@ class DataPlot:
             self._draw_points()
         else:
             self.redraw()
+
+    def set_truth(self, distribution: Distribution | None) -> None:
+        """Overlay what P says about y given x (None: nothing): the true line or curve E[y|x] for regression,
+        P(y=1|x) for 1-D binary data, the Bayes decision boundary for 2-D classification — dotted, in the
+        theme's truth colour, apart from the model."""
+        self.distribution = distribution
+        self._draw_truth()
+
+    def _draw_truth(self) -> None:
+        self.truth.setPen(make_pen(self.theme.truth, self.theme.line * 1.2, QtCore.Qt.PenStyle.DotLine))
+        dist, shape = self.distribution, self.shape
+        if dist is None or shape is None or dist.task != shape.task or dist.dims != shape.dims:
+            self.truth.setData([], [])
+            return
+        x0, x1, _, _ = self.view_rect()
+        if dist.dims == 1:
+            xs = np.linspace(x0, x1, 400)[:, None]
+            ys = dist.regression_mean(xs) if dist.task == "regression" else dist.class_probabilities(xs)[:, 1]
+            self.truth.setData(xs[:, 0], ys)
+            return
+        gx, gy = self._grid(160)
+        xx, yy = np.meshgrid(gx, gy)
+        probabilities = dist.class_probabilities(np.column_stack([xx.ravel(), yy.ravel()]))
+        probabilities = probabilities.reshape(len(gy), len(gx), -1)
+        pieces = []
+        for c in range(probabilities.shape[-1]):  # where class c stops being the most probable
+            margin = probabilities[..., c] - np.delete(probabilities, c, axis=-1).max(axis=-1)
+            pieces += contour_lines(contourpy.contour_generator(gx, gy, margin), 0.0)
+        self.truth.setData(*join_lines(pieces))
 
     def set_racers(self, racers: list[tuple[str, np.ndarray]]) -> None:
         """The model of each racer of an optimizer race, in its colour ([] for a single run)."""
@@ -121,6 +154,7 @@ class DataPlot:
         self._draw_model()
         self._draw_ghost()
         self._draw_racers()
+        self._draw_truth()
 
     def _draw_points(self) -> None:
         data, shape, theme = self.data, self.shape, self.theme

@@ -41,6 +41,24 @@ def thin_path(path: np.ndarray, pixel: tuple[float, float]) -> np.ndarray:
     return path[keep]
 
 
+def arrow_polyline(origin: np.ndarray, vector: np.ndarray, pixel: tuple[float, float], head: float = 9.0) -> np.ndarray:
+    """An arrow from ``origin`` along ``vector`` (plot units) as one polyline: the shaft, then the two barbs of
+    its head, ``head`` pixels long at ±25° on screen (``pixel``: one pixel's size in plot units)."""
+    px, py = (p if np.isfinite(p) and p > 0 else 1.0 for p in pixel)
+    tip = origin + vector
+    screen = np.array([vector[0] / px, vector[1] / py])
+    length = float(np.hypot(*screen))
+    if length == 0:
+        return np.array([origin, tip])
+    back = -screen / length * head
+    barbs = []
+    for angle in (np.radians(25), -np.radians(25)):
+        c, s = np.cos(angle), np.sin(angle)
+        turned = np.array([c * back[0] - s * back[1], s * back[0] + c * back[1]])
+        barbs.append(tip + turned * np.array([px, py]))
+    return np.array([origin, tip, barbs[0], tip, barbs[1]])
+
+
 def surface_levels(values: np.ndarray, count: int = CONTOUR_LEVELS) -> np.ndarray:
     """Contour levels at quantiles of the surface values: evenly spread over the picture."""
     finite = values[np.isfinite(values)]
@@ -80,7 +98,13 @@ class SurfacePlot:
         self.valley = pg.PlotDataItem()  # the line of minima, where there is one
         self.note = pg.TextItem("minimum not unique", anchor=(-0.05, 1.1))
         self.note.setVisible(False)
-        for item in (self.image, self.contours, self.valley, self.trajectory, self.minimum, self.start, self.current,
+        self.population = pg.PlotDataItem(connect="finite")  # L(θ|P) as dashed contours
+        self.population_minimum = pg.ScatterPlotItem()  # θ*_P
+        self.cloud = pg.ScatterPlotItem()  # θ*_D of datasets resampled from P
+        self.arrows = pg.PlotDataItem(connect="finite")  # −∇l of the selected samples
+        self.mean_arrow = pg.PlotDataItem(connect="finite")  # their mean
+        for item in (self.image, self.contours, self.population, self.valley, self.trajectory, self.cloud,
+                     self.minimum, self.population_minimum, self.start, self.current, self.arrows, self.mean_arrow,
                      self.note):
             plot.addItem(item)
         self.colormap = pg.colormap.get(theme.colormap)
@@ -105,6 +129,9 @@ class SurfacePlot:
             self.plot.legend.setBrush(pg.mkBrush(with_alpha(theme.background, 200)))
         self.contours.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.5), alpha=150))
         self.valley.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.8), QtCore.Qt.PenStyle.DashLine))
+        self.population.setPen(make_pen(theme.population, max(1.0, theme.line * 0.7), QtCore.Qt.PenStyle.DashLine))
+        self.arrows.setPen(make_pen(theme.foreground if theme.name == "dark" else "#FFFFFF", max(1.0, theme.line * 0.7)))
+        self.mean_arrow.setPen(make_pen(theme.trajectory, theme.line * 1.4))
         self.note.setColor(theme.contour)
         font = QtGui.QFont()
         font.setPointSizeF(theme.font * 0.9)
@@ -266,6 +293,44 @@ class SurfacePlot:
         self._draw_minimum(None)
         if self.colorbar is not None:
             self.colorbar.setVisible(False)
+
+    def set_population(self, surface: Surface | None, minimum: np.ndarray | None) -> None:
+        """L(θ|P) as dashed contours over the heat map and θ*_P as "×" (None: neither)."""
+        if surface is None:
+            self.population.setData([], [])
+        else:
+            generator = contourpy.contour_generator(surface.x, surface.y, surface.loss)
+            pieces = [line for level in surface_levels(surface.loss) for line in contour_lines(generator, level)]
+            self.population.setData(*join_lines(pieces))
+        if minimum is None:
+            clear_scatter(self.population_minimum)
+        else:
+            self.population_minimum.setData([minimum[0]], [minimum[1]], symbol="x", size=17 * self.theme.scale,
+                                            pen=make_pen(self.theme.population, 2.5 * self.theme.scale),
+                                            brush=pg.mkBrush(self.theme.population))
+
+    def set_cloud(self, points: np.ndarray | None) -> None:
+        """θ*_D of datasets resampled from P, (M, 2), as small rings (None: none)."""
+        if points is None or not len(points):
+            clear_scatter(self.cloud)
+            return
+        points = np.clip(points, -DRAW_LIMIT, DRAW_LIMIT)
+        self.cloud.setData(points[:, 0], points[:, 1], symbol="o", size=8 * self.theme.scale, brush=None,
+                           pen=make_pen(self.theme.population, 1.6 * self.theme.scale))
+
+    def set_arrows(self, origin: np.ndarray | None, vectors: np.ndarray, mean: np.ndarray | None) -> None:
+        """Arrows from ``origin`` (2,): one per row of ``vectors`` (M, 2), thin, and ``mean`` (2,), bold —
+        already scaled to plot units (None: no arrows)."""
+        if origin is None:
+            self.arrows.setData([], [])
+            self.mean_arrow.setData([], [])
+            return
+        pixel = self.plot.getViewBox().viewPixelSize()
+        self.arrows.setData(*join_lines([arrow_polyline(origin, vector, pixel) for vector in vectors]))
+        if mean is None:
+            self.mean_arrow.setData([], [])
+        else:
+            self.mean_arrow.setData(*join_lines([arrow_polyline(origin, mean, pixel, head=14)]))
 
     def frame_surface(self) -> None:
         """Show the whole surface."""

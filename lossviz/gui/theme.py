@@ -27,6 +27,8 @@ class Theme:
     model: str
     ghost: str
     contour: str
+    truth: str = "#6A3D9A"  # what P says (E[y|x], the Bayes boundary): dotted, apart from the model
+    population: str = "#FFD54A"  # L(θ|P)'s contours and θ*_P on the surface
     font_pt: float = 10.0
     line_width: float = 2.0
     marker_size: float = 9.0
@@ -64,7 +66,7 @@ LIGHT = Theme("light", background="#FFFFFF", foreground="#222222", grid_alpha=0.
               contour="#FFFFFF")
 DARK = Theme("dark", background="#1E1E1E", foreground="#E0E0E0", grid_alpha=0.2, colormap="viridis",
              trajectory="#FF8C42", start="#FFFFFF", current="#FF8C42", model="#F0F0F0", ghost="#CC79A7",
-             contour="#FFFFFF")
+             contour="#FFFFFF", truth="#C8A2FF")
 THEMES = {"light": LIGHT, "dark": DARK}
 
 
