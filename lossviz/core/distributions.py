@@ -18,6 +18,7 @@ The sample of size n with seed s is drawn with ``numpy.random.default_rng(s)``: 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -210,3 +211,47 @@ def regression_moments(distribution: Distribution) -> tuple[np.ndarray, np.ndarr
         exf, ef, ef2 = amplitude * e_x_sin, amplitude * e_sin, amplitude ** 2 * e_sin2
     S = np.array([[ex2, ex], [ex, 1.0]])
     return S, np.array([exf, ef]), ef2 + p["noise"] ** 2
+
+
+def families_for(task: str, dims: int) -> list[str]:
+    """The families that give data of ``task`` with ``dims`` inputs."""
+    if task == "regression":
+        return ["line", "sine"] if dims == 1 else []
+    return ["blobs", "xor"] if task == "binary" and dims == 2 else ["blobs"]
+
+
+def default_distribution(name: str, task: str, dims: int, classes: int, n: int = 30, seed: int = 0) -> Distribution:
+    """Family ``name`` with its default parameters, fitted to a scene's task, inputs and classes (blobs: one mean
+    per class, on a line in 1-D, on a circle of radius 1.8 in 2-D; two classes at (−1.2, −1.2) and (1.2, 1.2))."""
+    params = dict(FAMILIES[name])
+    if name == "blobs":
+        count = classes if task == "multiclass" else 2
+        if dims == 1:
+            params["means"] = [[float(v)] for v in np.linspace(-1.2 * (count - 1), 1.2 * (count - 1), count)]
+        elif count > 2:
+            angles = 2 * np.pi * np.arange(count) / count + np.pi / 2
+            params["means"] = [[round(1.8 * math.cos(a), 6), round(1.8 * math.sin(a), 6)] for a in angles]
+    return parse_distribution({"name": name, "n": n, "seed": seed, "params": params})
+
+
+_drawn: dict[str, Dataset] = {}  # the last sample provenance() drew, by its distribution
+
+
+def provenance(distribution: Distribution | None, data: Dataset) -> str:
+    """Where D came from, in words: N draws from P, those plus points by hand, or partly hand-made."""
+    if distribution is None:
+        return ""
+    key = json.dumps(distribution.to_dict(), sort_keys=True)
+    if key not in _drawn:
+        _drawn.clear()
+        _drawn[key] = distribution.sample()
+    drawn, seed = _drawn[key], distribution.seed
+    shared = min(drawn.size, data.size)
+    same = (np.all(data.X[:shared] == drawn.X[:shared], axis=1) & (data.y[:shared] == drawn.y[:shared]))
+    matching = int(np.count_nonzero(same))
+    if matching == drawn.size == data.size:
+        return f"D: N = {drawn.size} draws from P (seed {seed})."
+    if matching == drawn.size:
+        return f"D: {drawn.size} draws from P (seed {seed}) + {data.size - drawn.size} points by hand."
+    return (f"D is partly hand-made: {matching} of its {data.size} samples are draws from P (seed {seed}). "
+            "L(θ|P) still refers to P.")

@@ -9,6 +9,7 @@ from lossviz.core.losses import LOSSES
 
 MODEL_FORMULAS = {"regression": "ŷ = Wx + b", "binary": "ŷ = σ(Wx + b)", "multiclass": "ŷ = softmax(Wx + b)"}
 TASK_TITLES = {task: f"{task}: {formula}" for task, formula in MODEL_FORMULAS.items()}
+POPULATION_FORMULA_HTML = "L(θ|P) = E<sub>(x, y)∼P</sub>[l(θ|x, y)]"
 MEAN_FORMULA_HTML = "L(θ|D) = <sup>1</sup>&frasl;<sub>N</sub> Σ<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)"
 
 

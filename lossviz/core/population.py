@@ -60,9 +60,14 @@ def population_sample(distribution: Distribution, draws: int = POPULATION_DRAWS)
 def population_objective(distribution: Distribution, shape: ModelShape, loss: str) -> Objective:
     """L(θ|P) for the scene's model and loss: exact for L2 on line and sine, else by Monte Carlo."""
     check_compatible(distribution, shape)
-    if loss == "l2" and distribution.name in ("line", "sine"):
+    if closed_form(distribution, loss):
         return ExactL2Population(shape, distribution)
     return Objective(shape, get_loss(loss, shape.task), population_sample(distribution))
+
+
+def closed_form(distribution: Distribution, loss: str) -> bool:
+    """True when L(θ|P) of ``loss`` under ``distribution`` has a closed form (L2 on line and sine)."""
+    return loss == "l2" and distribution.name in ("line", "sine")
 
 
 def exact(objective: Objective) -> bool:

@@ -13,10 +13,11 @@ from PySide6 import QtCore, QtWidgets
 from lossviz.core.errors import LossvizError
 from lossviz.core.generators import GENERATORS
 from lossviz.core.losses import LOSSES, TASK_LOSSES
-from lossviz.core.notation import PARAMETER_HELP, TASK_TITLES, formula_lines, parameter_label
+from lossviz.core.notation import PARAMETER_HELP, POPULATION_FORMULA_HTML, TASK_TITLES, formula_lines, parameter_label
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig
 from lossviz.gui.control_widgets import ClassPalette, NumberSpinBox, PanelManners, RateSpinBox, named, signals_blocked
+from lossviz.gui.distribution_box import DistributionBox
 from lossviz.gui.document import ViewOptions
 
 # every control explained in the lecture's words (shown on hover)
@@ -44,6 +45,8 @@ TOOLTIPS = {
     "yRange0": "Lowest value of the vertical parameter shown.", "yRange1": "Highest value of the vertical parameter.",
     "resolutionSelector": "Grid points per axis of the surface (more: finer, slower).",
     "logSurface": "Colour the surface by log₁₀ L(θ|D): shows the shape near the minimum.",
+    "surfaceOfSelector": "What the surface shows: the loss on the dataset D, the expected loss under the "
+                         "distribution P the data come from, or both (needs a distribution).",
     "heldLabel": "The parameters that are not on the surface's axes, and the values they are held at.",
     "generatorSelector": "A dataset drawn from a known distribution (the task follows it).",
     "noiseSpin": "How much the samples scatter around their pattern.",
@@ -67,6 +70,7 @@ class ControlPanel(QtWidgets.QWidget):
     speedChosen = QtCore.Signal(float)
     surfaceEdited = QtCore.Signal()  # read it with surface_config
     logSurfaceToggled = QtCore.Signal(bool)
+    surfaceOfChosen = QtCore.Signal(str)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -75,6 +79,8 @@ class ControlPanel(QtWidgets.QWidget):
         layout.addWidget(self._optimizer_box())
         layout.addWidget(self._surface_box())
         layout.addWidget(self._data_box())
+        self.distribution_box = DistributionBox()
+        layout.addWidget(self.distribution_box)
         layout.addStretch(1)
         for name, text in TOOLTIPS.items():
             widget = self.findChild(QtWidgets.QWidget, name)
@@ -84,6 +90,7 @@ class ControlPanel(QtWidgets.QWidget):
             combo.setToolTip(f"{combo.toolTip()} {PARAMETER_HELP}")
         self.manners = PanelManners(self)
         self.manners.install(self)
+        self.distribution_box.manners = self.manners
         self._connect()
 
     # ------------------------------------------------------------------ construction
@@ -148,6 +155,9 @@ class ControlPanel(QtWidgets.QWidget):
         self.x_range = [_range_spin(f"xRange{i}") for i in range(2)]
         self.y_range = [_range_spin(f"yRange{i}") for i in range(2)]
         self.resolution = _combo("resolutionSelector", [(f"{r} × {r}", r) for r in RESOLUTIONS])
+        self.surface_of = _combo("surfaceOfSelector", [("L(θ|D): the loss on the data", "data"),
+                                                        ("L(θ|P): the expected loss under P", "population"),
+                                                        ("L(θ|D), and L(θ|P) as dashed contours", "both")])
         self.log_surface = named(QtWidgets.QCheckBox("log colour scale"), "logSurface")
         self.held = named(QtWidgets.QLabel(), "heldLabel")
         self.held.setWordWrap(True)
@@ -157,6 +167,7 @@ class ControlPanel(QtWidgets.QWidget):
         form.addRow("x range", _pair(self.x_range))
         form.addRow("y range", _pair(self.y_range))
         form.addRow("Resolution", self.resolution)
+        form.addRow("Show", self.surface_of)
         form.addRow(self.log_surface)
         form.addRow(self.held)
         return box
@@ -201,6 +212,7 @@ class ControlPanel(QtWidgets.QWidget):
         for spin in self.x_range + self.y_range:
             spin.valueChanged.connect(lambda _: self.surfaceEdited.emit())
         self.log_surface.toggled.connect(self.logSurfaceToggled.emit)
+        self.surface_of.activated.connect(lambda _: self.surfaceOfChosen.emit(self.surface_of.currentData()))
 
     def _optimizer_chosen(self) -> None:
         """Another optimizer: its default momentum, and the momentum box only where it applies."""
@@ -227,6 +239,9 @@ class ControlPanel(QtWidgets.QWidget):
             self.speed.setCurrentIndex(self.speed.findData(options.speed))
             self._show_surface(scene, shown_ranges)
             self.log_surface.setChecked(options.log_surface)
+            self.surface_of.setCurrentIndex(self.surface_of.findData(options.surface_of))
+            self.surface_of.setEnabled(scene.distribution is not None)
+        self.formula.setText(formula_card(scene, options.surface_of != "data"))
 
     def _show_model(self, scene: Scene) -> None:
         self.task.setCurrentIndex(self.task.findData(scene.task))
@@ -238,8 +253,6 @@ class ControlPanel(QtWidgets.QWidget):
         for name in TASK_LOSSES[scene.task]:
             self.loss.addItem(f"{name}: {LOSSES[name].title}", name)
         self.loss.setCurrentIndex(max(0, self.loss.findData(scene.loss)))
-        model, loss, mean = formula_lines(scene.task, scene.loss)
-        self.formula.setText(f"{model}<br>{loss}<br>{mean}")  # its size: the window's style (presentation.py)
         classes = 0 if scene.task == "regression" else scene.classes
         self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)))
 
@@ -353,3 +366,13 @@ def _row(*widgets: QtWidgets.QWidget) -> QtWidgets.QHBoxLayout:
     for widget in widgets:
         row.addWidget(widget)
     return row
+
+
+def formula_card(scene: Scene, population: bool) -> str:
+    """The formula card: ŷ, l(θ|x, y), L(θ|D) and, when the population is shown, L(θ|P) = E_P[l]
+    (its size comes from the window's style, presentation.py)."""
+    model, loss, mean = formula_lines(scene.task, scene.loss)
+    lines = [model, loss, mean]
+    if population and scene.distribution is not None:
+        lines.append(f"{POPULATION_FORMULA_HTML} &nbsp;({scene.distribution.name})")
+    return "<br>".join(lines)

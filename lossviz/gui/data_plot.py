@@ -30,6 +30,14 @@ def axis_labels(shape: ModelShape | None) -> tuple[str, str]:
     return "x", "y"
 
 
+class PassiveScatter(pg.ScatterPlotItem):
+    """Markers that leave clicks to the view (which says what a click on a sample does: select it, or nothing)."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
+        """Not ours: the view box under the marker takes the click."""
+        ev.ignore()
+
+
 class DataPlot:
     """The dataset and the model: line, sigmoid, boundary or class regions, per-sample losses."""
 
@@ -43,7 +51,7 @@ class DataPlot:
         self.residuals = pg.PlotDataItem(connect="pairs")
         self.ghost = pg.PlotDataItem(connect="finite")
         # one scatter per class: a single brush each keeps pyqtgraph on its fast path
-        self.scatters = [pg.ScatterPlotItem(hoverable=False) for _ in range(10)]
+        self.scatters = [PassiveScatter(hoverable=False) for _ in range(10)]
         for item in (self.shading, self.residuals, self.boundary, self.model_curve, self.ghost, *self.scatters):
             plot.addItem(item)
         self.shape: ModelShape | None = None
@@ -52,7 +60,10 @@ class DataPlot:
         self.per_sample: np.ndarray | None = None
         self.ghost_theta: np.ndarray | None = None
         self.truth = pg.PlotDataItem(connect="finite")  # E[y|x] or the Bayes boundary under P
+        self.rings = PassiveScatter(hoverable=False)  # around the selected samples
         plot.addItem(self.truth)
+        plot.addItem(self.rings)
+        self.selected: tuple[int, ...] = ()
         self.distribution: Distribution | None = None
         self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
         self.racer_items: list[pg.PlotDataItem] = []
@@ -112,6 +123,12 @@ class DataPlot:
             pieces += contour_lines(contourpy.contour_generator(gx, gy, margin), 0.0)
         self.truth.setData(*join_lines(pieces))
 
+    def set_selection(self, indices: tuple[int, ...]) -> None:
+        """Ring the selected samples (their own losses are on the surface)."""
+        self.selected = indices
+        if self.shape is not None and self.data is not None:
+            self._draw_points()
+
     def set_racers(self, racers: list[tuple[str, np.ndarray]]) -> None:
         """The model of each racer of an optimizer race, in its colour ([] for a single run)."""
         self.racers = racers
@@ -163,6 +180,7 @@ class DataPlot:
         if not len(positions):
             for scatter in self.scatters:
                 clear_scatter(scatter)
+            clear_scatter(self.rings)
             self.residuals.setData([], [])
             return
         classes = np.zeros(data.size, dtype=int) if shape.task == "regression" else data.y.astype(int) % 10
@@ -180,6 +198,7 @@ class DataPlot:
                 scatter.setData(pos=positions[mine], size=sizes[mine], brush=self._brushes[label], pen=self._outline)
             else:
                 clear_scatter(scatter)
+        self._draw_rings(positions, sizes)
         if shape.task == "regression" and shape.dims == 1 and self.theta is not None:
             fitted = logits(self.theta, data.X)[:, 0]
             segments = np.empty((2 * data.size, 2))
@@ -189,6 +208,14 @@ class DataPlot:
             self.residuals.setData(segments[:, 0], segments[:, 1])
         else:
             self.residuals.setData([], [])
+
+    def _draw_rings(self, positions: np.ndarray, sizes: np.ndarray) -> None:
+        rows = np.array([i for i in self.selected if i < len(positions)], dtype=np.int64)
+        if not len(rows):
+            clear_scatter(self.rings)
+            return
+        self.rings.setData(pos=positions[rows], size=sizes[rows] + 10 * self.theme.scale, symbol="o", brush=None,
+                           pen=make_pen(self.theme.trajectory, 2.5 * self.theme.scale))
 
     def _model_lines(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The model as a polyline (NaN-separated): line, sigmoid, threshold or boundaries."""

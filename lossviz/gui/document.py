@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from lossviz.core.dataset import Dataset
+from lossviz.core.distributions import Distribution, check_compatible
 from lossviz.core.errors import LossvizError
 from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES
 from lossviz.core.model import ModelShape
@@ -36,6 +37,7 @@ class Change(enum.Enum):
 
 
 THEME_NAMES = ("light", "dark")
+SURFACE_OF = ("data", "population", "both")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class ViewOptions:
     speed: float = 30.0  # updates per second, 0: as fast as possible
     log_surface: bool = False
     log_loss: bool = False
+    surface_of: str = "data"  # the surface's heat map: L(θ|D) ("data"), L(θ|P) ("population"), or both
 
     @classmethod
     def of(cls, scene: Scene) -> ViewOptions:
@@ -63,6 +66,8 @@ class ViewOptions:
         for key in ("log_surface", "log_loss"):
             if isinstance(stored.get(key), bool):
                 values[key] = stored[key]
+        if stored.get("surface_of") in SURFACE_OF and scene.distribution is not None:
+            values["surface_of"] = stored["surface_of"]
         return cls(**values)
 
 
@@ -179,6 +184,11 @@ class Document(QObject):
         """An undoable data edit."""
         self.undo_stack.push(FieldsCommand(self, text, {"data": self.scene.data}, {"data": data}, Change.DATA))
 
+    def edit_fields(self, text: str, kind: Change, **values: Any) -> None:
+        """An undoable edit of some fields of the scene (e.g. the data and the distribution together)."""
+        old = {key: getattr(self.scene, key) for key in values}
+        self.undo_stack.push(FieldsCommand(self, text, old, values, kind))
+
     def preview_data(self, data: Dataset) -> None:
         """Show data while a drag is under way; ``commit_drag`` makes the whole drag one undo step."""
         if self.drag is None:
@@ -240,9 +250,21 @@ class Document(QObject):
             "loss": scene.loss if scene.loss in TASK_LOSSES[task] else DEFAULT_LOSS[task],
             "init": ModelShape(task, dims, classes).zeros(),
             "surface": SurfaceConfig(resolution=scene.surface.resolution),
+            "distribution": _still_fitting(scene.distribution, ModelShape(task, dims, classes)),
         }
         old = {key: getattr(scene, key) for key in new}
         self.undo_stack.push(FieldsCommand(self, text, old, new, Change.SCENE))
+
+
+def _still_fitting(distribution: Distribution | None, shape: ModelShape) -> Distribution | None:
+    """The scene's distribution if it still gives data of ``shape``'s task, inputs and classes, else None."""
+    if distribution is None:
+        return None
+    try:
+        check_compatible(distribution, shape)
+    except LossvizError:
+        return None
+    return distribution
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -2,11 +2,14 @@
 
 Clicks add points, right clicks delete them, drags move them (coalesced to one document change
 per DRAG_FRAME_MS, one undo step per drag), digit keys and the class buttons choose the label of
-new points; the task, the number of classes, Generate and Clear change the data undoably; a
-click on the surface sets the start θ.
+new points; Shift+click selects samples (their own loss on the surface); the task, the number of
+classes, Generate, New sample D ∼ P and Clear change the data undoably; a click on the surface sets
+the start θ.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6 import QtCore
 from PySide6.QtCore import Qt
@@ -39,7 +42,9 @@ class DataEditor(QtCore.QObject):
         views.data_viewbox.hit_test = self.hit_test
         views.data_viewbox.clickedAt.connect(self._on_view_data_clicked)
         views.data_viewbox.pointDragged.connect(self._on_view_point_dragged)
+        views.data_viewbox.shiftClickedAt.connect(self._on_view_data_shift_clicked)
         views.surface_viewbox.clickedAt.connect(self._on_view_surface_clicked)
+        views.surface_viewbox.shiftClickedAt.connect(lambda x, y: self._on_view_surface_clicked(x, y, Qt.MouseButton.LeftButton))
         controls.structureEdited.connect(self.change_task)
         controls.classesEdited.connect(self.change_classes)
         controls.class_palette.labelChosen.connect(self.choose_label)
@@ -65,6 +70,19 @@ class DataEditor(QtCore.QObject):
             index = self.hit_test(x, y)
             if index is not None:
                 self.document.edit_data(edits.remove_point(scene.data, index), "Delete point")
+
+    def _on_view_data_shift_clicked(self, x: float, y: float) -> None:
+        """Shift+click: select a sample (or unselect it) — the surface shows its own loss; on empty space, select
+        nothing."""
+        index = self.hit_test(x, y)
+        if index is None:
+            self.live.clear_selection()
+            return
+        self.live.toggle_selection(index)
+        count = len(self.live.selection)
+        if count:
+            self.message.emit(f"{count} selected: the surface shows {'its' if count == 1 else 'their mean'} own loss; "
+                              "Shift+click more points, Esc to go back to L(θ|D)", 6000)
 
     def _on_view_point_dragged(self, index: int, x: float, y: float, phase: str) -> None:
         scene = self.document.scene
@@ -153,6 +171,19 @@ class DataEditor(QtCore.QObject):
         else:
             classes = classes if task == "multiclass" else 2
             self.document.change_structure(f"Generate {name}", task=task, dims=data.dims, classes=classes, data=data)
+        self.dataReplaced.emit()
+
+    def new_sample(self) -> None:
+        """Data → New sample D ∼ P: N fresh draws from P with the next seed, one undo step with P's new seed."""
+        scene = self.document.scene
+        dist = scene.distribution
+        if dist is None:
+            self.message.emit("No distribution P: choose one in the Distribution section first", 5000)
+            return
+        drawn = replace(dist, seed=dist.seed + 1)
+        self.live.clear_selection()
+        self.document.edit_fields("New sample D ∼ P", Change.DATA, data=drawn.sample(), distribution=drawn)
+        self.message.emit(f"A new D ∼ P: {drawn.n} draws (seed {drawn.seed}); Undo brings the old one back", 5000)
         self.dataReplaced.emit()
 
     def clear_data(self) -> None:

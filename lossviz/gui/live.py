@@ -10,6 +10,7 @@ workers keep out of the GUI thread's way.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -26,16 +27,10 @@ from lossviz.core.training import FitResult
 from lossviz.gui.document import Change, Document
 from lossviz.gui.history import History
 from lossviz.gui.pacing import FrameScheduler, GuiBusy
-from lossviz.gui.workers import (
-    Problem,
-    Progress,
-    SurfaceRequest,
-    SurfaceResult,
-    SurfaceWorker,
-    TrainingRequest,
-    TrainingWorker,
-    WorkerThread,
-)
+from lossviz.gui.population_layer import PopulationLayer
+from lossviz.gui.selection import Selection, sample_gradients
+from lossviz.gui.surface_worker import SurfaceRequest, SurfaceResult, SurfaceWorker
+from lossviz.gui.workers import Problem, Progress, TrainingRequest, TrainingWorker, WorkerThread
 
 PREVIEW_STEPS = 2000  # at most this many steps of the preview descent that frames an automatic surface
 COARSE_RESOLUTION = 40  # while a point is dragged
@@ -50,6 +45,7 @@ class LiveRun(QObject):
     progressed = Signal(bool, bool)  # (the costly views are due, the data view among them)
     stepped = Signal()  # moved along the recorded path (← and → after stepping back)
     surfaceReady = Signal(object)  # a SurfaceResult of the current question (stale ones never come)
+    selectionChanged = Signal()
     runningChanged = Signal(bool)
     message = Signal(str, int)  # text, milliseconds
 
@@ -90,11 +86,13 @@ class LiveRun(QObject):
         self.surface_ranges: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.reframe = True
         self._question: tuple | None = None
-        self._latest_result: SurfaceResult | None = None
+        self._latest_result: dict[str, SurfaceResult] = {}  # of each role
+        self.selection = Selection()  # samples whose own loss the surface shows
         self._break_drag: int | None = None
         self._last_held_request = self._last_costly = 0.0
         self._drawn_theta = self.theta
         self._start_workers()
+        self.population = PopulationLayer(self)  # L(θ|P)'s contours and the cloud of resampled minima
 
     def _start_workers(self) -> None:
         self.training = WorkerThread(TrainingWorker(self.busy), "lossviz-training")
@@ -120,8 +118,13 @@ class LiveRun(QObject):
         """Bring the run up to date with a change of the document (connect to ``Document.changed``)."""
         if self.closing:
             return
+        if kind is Change.SCENE or not self.selection.valid_for(self.scene.data.size):
+            self._clear_selection()
+        self.population.follow_scene()
         if kind is Change.VIEW:
             self._follow_speed()
+            if self._new_question():  # shown: the data, P or both
+                self.request_surface()
             return
         self._new_question(force=kind is Change.SCENE)
         if kind is Change.SURFACE:
@@ -150,21 +153,43 @@ class LiveRun(QObject):
             self.speed = speed
             self.speedRequested.emit(speed)
 
-    def _new_question(self, force: bool = False) -> None:
-        """A new surface question (task, loss, axes, ranges or resolution changed): the surface shown is
-        dropped, work on the old one stops, and a new framing is chosen when the picture changes."""
+    def _new_question(self, force: bool = False) -> bool:
+        """A new surface question (task, loss, axes, ranges, resolution, what is shown, P, the selection): the
+        surface shown is dropped, work on the old one stops, and a new framing is chosen when the picture
+        changes. True if the question is new."""
         scene = self.scene
+        shows = self.surface_shows()
         question = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.surface.x_range,
-                    scene.surface.y_range, scene.surface.resolution, scene.data.size > 0)
+                    scene.surface.y_range, scene.surface.resolution, scene.data.size > 0, self.surface_of(),
+                    self._population_key(), self.selection.indices if shows == "samples" else ())
         if question == self._question and not force:
-            return
+            return False
         if force or self._question is None or question[:5] != self._question[:5] or question[8] != self._question[8]:
             self.reframe = True  # another model, loss, axes, or the first data: frame anew
         self._question = question
         self.surface_generation += 1
         self.received_sequence = self.surface_sequence  # requests of the old question are never taken
         self.shown_surface = None
+        self.population.forget_overlay()
         self.surfaces.worker.supersede(self.surface_generation)
+        return True
+
+    def surface_of(self) -> str:
+        """What the surface shows: "data", "population" or "both" (the view option; "data" without a P)."""
+        return self.document.view_options().surface_of if self.scene.distribution is not None else "data"
+
+    def surface_shows(self) -> str:
+        """The heat map's quantity: "samples" (the selected samples' own loss), "population" or "data"."""
+        if self.selection:
+            return "samples"
+        return "population" if self.surface_of() == "population" else "data"
+
+    def _population_key(self) -> str:
+        """P's family and parameters, where L(θ|P) is shown (N and the seed do not change it)."""
+        dist = self.scene.distribution
+        if dist is None or self.surface_of() == "data":
+            return ""
+        return json.dumps([dist.name, dist.params], sort_keys=True)
 
     # ------------------------------------------------------------------ training
     def race_runs(self) -> list[Run]:
@@ -371,14 +396,32 @@ class LiveRun(QObject):
             ranges = (None, None)
         else:
             ranges = self.surface_ranges
-        self.surface_sequence += 1
+        shows, data = self.surface_shows(), Problem.snapshot(scene.shape, scene.loss, scene.data)
+        problem = self._shown_problem(shows, data)
+        if shows == "population":
+            self.population.say_computing(problem)
         self.surfaceRequested.emit(SurfaceRequest(
-            generation=self.surface_generation, sequence=self.surface_sequence, data_version=self.data_version,
-            problem=Problem.snapshot(scene.shape, scene.loss, scene.data), x_param=x_param, y_param=y_param,
-            x_range=ranges[0], y_range=ranges[1],
+            generation=self.surface_generation, sequence=self.next_surface_sequence(), data_version=self.data_version,
+            problem=problem, x_param=x_param, y_param=y_param, x_range=ranges[0], y_range=ranges[1],
             resolution=min(config.resolution, COARSE_RESOLUTION) if coarse else config.resolution,
             center=self.theta.copy(), start=scene.init.copy(), optimizer=self.main_optimizer(),
-            preview_steps=min(scene.steps, PREVIEW_STEPS), seed=scene.seed, coarse=coarse, path=self._visited()))
+            preview_steps=min(scene.steps, PREVIEW_STEPS), seed=scene.seed, coarse=coarse, path=self._visited(),
+            shows=shows, frame_with=None if shows == "data" else data))
+
+    def _shown_problem(self, shows: str, data: Problem) -> Problem:
+        """The loss the heat map shows: L(θ|D), L(θ|P), or the mean loss of the selected samples."""
+        scene = self.scene
+        if shows == "population" and scene.distribution is not None:
+            return Problem.population(scene.shape, scene.loss, scene.distribution)
+        if shows == "samples":
+            rows = np.asarray(self.selection.indices, dtype=np.int64)
+            return Problem(scene.shape, scene.loss, data.X[rows], data.y[rows])
+        return data
+
+    def next_surface_sequence(self) -> int:
+        """A number for the next surface request (later requests, larger numbers)."""
+        self.surface_sequence += 1
+        return self.surface_sequence
 
     def _visited(self) -> np.ndarray:
         """Up to PATH_SAMPLES θ's of every run so far, to keep in the frame."""
@@ -392,15 +435,18 @@ class LiveRun(QObject):
 
     def _on_surface(self, result: SurfaceResult) -> None:
         """A surface from the worker: taken in its turn (see pacing.py), the workers waiting meanwhile."""
-        self._latest_result = result
+        self._latest_result[result.request.role] = result
         self.busy.hold()
         self.scheduler.queue(lambda: self._take_surface(result), self._release, at_once=True)
 
     def _take_surface(self, result: SurfaceResult) -> None:
         request = result.request
         self.received_sequence = max(self.received_sequence, request.sequence)
-        if result is not self._latest_result or self.closing:
+        if result is not self._latest_result.get(request.role) or self.closing:
             return  # a newer one is on its way
+        if request.role == "population":
+            self.population.take_overlay(result)
+            return
         if request.generation != self.surface_generation or request.sequence <= self.shown_sequence:
             return  # another question, or older than the one shown
         if request.framing and request.data_version != self.data_version:
@@ -412,6 +458,7 @@ class LiveRun(QObject):
         self.shown_surface = result
         self.surfaces_shown += 1
         self.surfaceReady.emit(result)
+        self.population.follow_main(result)
 
     def _follow_theta(self, running: bool) -> None:
         """θ moved: re-frame if it walked off an automatic surface; refresh a surface whose held parameters
@@ -435,6 +482,43 @@ class LiveRun(QObject):
         x, y = self.axis_values(self.theta[None])[0]
         return not (x0 <= x <= x1 and y0 <= y <= y1)
 
+    # ------------------------------------------------------------------ selected samples
+    def toggle_selection(self, index: int) -> None:
+        """Select sample ``index`` (the surface shows its own loss), or unselect it."""
+        self.selection.toggle(index, self.scene.data.size)
+        self._selection_changed()
+
+    def select_all(self) -> None:
+        """Select every sample: the surface is L(θ|D) again, drawn as the mean of the samples' losses, and the
+        mean arrow is −∇L(θ|D)."""
+        self.selection.set(range(self.scene.data.size), self.scene.data.size)
+        self._selection_changed()
+
+    def clear_selection(self) -> None:
+        """Select nothing: the surface shows L(θ|D) (or L(θ|P)) again."""
+        if self._clear_selection():
+            self._selection_changed()
+
+    def _clear_selection(self) -> bool:
+        cleared = self.selection.clear()
+        if cleared:
+            self.selectionChanged.emit()
+        return cleared
+
+    def _selection_changed(self) -> None:
+        self.selectionChanged.emit()
+        if self._new_question():
+            self.request_surface()
+
+    def selection_arrows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The arrows at θ on the surface's axes: θ (2,), −∇l(θ|xᵢ, yᵢ) of the selected samples (M, 2) and their
+        mean (2,); None when nothing is selected."""
+        if not self.selection or self.objective is None or not self.selection.valid_for(self.objective.size):
+            return None
+        each, mean = sample_gradients(self.objective, self.theta, self.selection.indices)
+        origin = self.axis_values(self.theta[None])[0]
+        return origin, self.axis_values(-each), self.axis_values(-mean[None])[0]
+
     # ------------------------------------------------------------------ reading
     def axis_values(self, thetas: np.ndarray) -> np.ndarray:
         """The surface's two parameters of each θ: (M, 2) from (M, k, d+1)."""
@@ -452,6 +536,11 @@ class LiveRun(QObject):
         theta[shape.param_index(x_param)] = x
         theta[shape.param_index(y_param)] = y
         return theta
+
+    def held_values(self, theta: np.ndarray) -> list[float]:
+        """The values of the held parameters (off the surface's axes) in ``theta``."""
+        shape = self.scene.shape
+        return [float(theta[shape.param_index(name)]) for name in self.held_parameters()]
 
     def held_parameters(self) -> list[str]:
         """The parameters off the surface's axes (held at the current θ)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from lossviz.core.distributions import provenance
 from lossviz.core.errors import LossvizError
 from lossviz.core.experiment import default_race
 from lossviz.core.presets import DEFAULT_PRESET, is_bundled, load_preset
@@ -30,9 +31,9 @@ from lossviz.gui.files import FileActions
 from lossviz.gui.live import LiveRun
 from lossviz.gui.notes import NotesBar
 from lossviz.gui.presentation import DEFAULT_SIZE, enter_full_screen, presentation_scale, window_style
+from lossviz.gui.surface_worker import SurfaceResult
 from lossviz.gui.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
 from lossviz.gui.views import SceneViews
-from lossviz.gui.workers import SurfaceResult
 
 SHORTCUTS = [("Space", "run / pause"), ("→", "one step (forward along the path after ←)"),
              ("←", "one step back along the path"), ("R", "reset to the start θ"),
@@ -41,7 +42,8 @@ SHORTCUTS = [("Space", "run / pause"), ("→", "one step (forward along the path
              ("right-click (data)", "delete a point"), ("hover (surface)", "that θ's model, dashed"),
              ("click (surface)", "start gradient descent there"), ("Ctrl+O / Ctrl+S", "open / save"),
              ("Ctrl+E", "export image"), ("Ctrl+Shift+C", "copy image"), ("F11", "presentation mode"),
-             ("F9", "show / hide the controls"),
+             ("F9", "show / hide the controls"), ("Shift+click (data)", "select a sample: its own loss on the surface"),
+             ("Ctrl+A / Esc", "select every sample / none"), ("D", "new sample D ∼ P"),
              ("F1", "this list")]
 
 
@@ -150,7 +152,11 @@ class MainWindow(QtWidgets.QMainWindow):
         edit.addAction(redo)
         edit.addSeparator()
         self._action(edit, "&Generate data", self.editor.generate_data, name="actionGenerate")
+        self._action(edit, "New sample &D ∼ P", self.editor.new_sample, "D", "actionNewSample")
         self._action(edit, "&Clear data", self.editor.clear_data, name="actionClear")
+        edit.addSeparator()
+        self._action(edit, "Select &all samples", self.live.select_all, "Ctrl+A", "actionSelectAll")
+        self._action(edit, "Clear &selection", self.live.clear_selection, "Esc", "actionClearSelection")
 
     def _build_run_menu(self, run: QtWidgets.QMenu) -> None:
         self.run_action = self._action(run, "&Run / Pause", lambda: self.controls.run.toggle(), "Space", "actionRun")
@@ -199,7 +205,9 @@ class MainWindow(QtWidgets.QMainWindow):
         live.surfaceReady.connect(self._on_live_surface_ready)
         live.runningChanged.connect(self._on_live_running_changed)
         live.stepped.connect(self._on_live_stepped)
-        for part in (live, self.views, self.editor, self.files, self.exports):
+        live.selectionChanged.connect(self.views.draw_selection)
+        live.population.changed.connect(self.views.draw_population)
+        for part in (live, live.population, self.views, self.editor, self.files, self.exports):
             part.message.connect(self.statusBar().showMessage)
         self.editor.dataReplaced.connect(self._on_data_replaced)
         self.files.dataReplaced.connect(self._on_data_replaced)
@@ -212,6 +220,11 @@ class MainWindow(QtWidgets.QMainWindow):
         controls.step.clicked.connect(live.step_once)
         controls.reset.clicked.connect(self.reset)
         controls.manners.committed.connect(self._on_view_value_committed)
+        controls.surfaceOfChosen.connect(lambda of: document.set_view_options(surface_of=of))
+        box = controls.distribution_box
+        box.distributionEdited.connect(self._on_view_distribution_edited)
+        box.newSampleRequested.connect(self.editor.new_sample)
+        box.resampleRequested.connect(live.population.resample)
 
     # ------------------------------------------------------------------ model callbacks
     def _on_model_document_changed(self, kind: Change) -> None:
@@ -228,6 +241,8 @@ class MainWindow(QtWidgets.QMainWindow):
                     action.setChecked(checked)
             if options.theme != self.base_theme.name:
                 self._apply_theme(THEMES[options.theme])
+        self.controls.distribution_box.show_distribution(scene.distribution, scene.task, scene.dims, scene.classes,
+                                                         provenance(scene.distribution, scene.data))
         self._on_live_running_changed(self.live.running)
         self.views.draw(kind)
         self.controls.show_held(self.live.held_text())
@@ -296,6 +311,15 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(str(error), 5000)
             return
         self.document.set_settings(Change.SURFACE, surface=config)
+
+    def _on_view_distribution_edited(self) -> None:
+        """P's family, parameters or N edited in the panel: the scene's distribution (the data stay)."""
+        try:
+            distribution = self.controls.distribution_box.distribution()
+        except LossvizError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return
+        self.document.set_settings(Change.SURFACE, distribution=distribution)
 
     def _update_title(self, *_: object) -> None:
         """'<file>[*] — <scene title> — lossviz'; without a file, the title alone names the document."""

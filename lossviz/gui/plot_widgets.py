@@ -15,6 +15,7 @@ class EditableViewBox(pg.ViewBox):
     """A ViewBox that reports clicks and point drags in data coordinates; other drags pan."""
 
     clickedAt = Signal(float, float, object)  # x, y, Qt.MouseButton
+    shiftClickedAt = Signal(float, float)  # a left click with Shift held: x, y
     pointDragged = Signal(int, float, float, str)  # index, x, y, "start" | "move" | "finish"
 
     def __init__(self) -> None:
@@ -26,6 +27,9 @@ class EditableViewBox(pg.ViewBox):
         """Report a click in data coordinates."""
         pos = self.mapSceneToView(ev.scenePos())
         ev.accept()
+        if ev.button() == Qt.MouseButton.LeftButton and ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.shiftClickedAt.emit(pos.x(), pos.y())
+            return
         self.clickedAt.emit(pos.x(), pos.y(), ev.button())
 
     def cancel_drag(self) -> None:

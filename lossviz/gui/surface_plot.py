@@ -72,11 +72,12 @@ def surface_image_values(loss: np.ndarray, log: bool) -> np.ndarray:
     return np.log10(np.maximum(loss, 1e-12)) if log else loss
 
 
-def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str) -> None:
+def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str,
+                  title: str = "Loss surface L(θ|D)") -> None:
     """The surface plot's title and axes, named the lecture's way (W₁₂, b₁; the axes' tooltip explains the
     numbering); no grid (the heatmap and contours carry the scale, and a grid over the image costs a
     repaint of every line whenever θ moves)."""
-    style_plot(plot, theme, "Loss surface L(θ|D)", parameter_label(x_param), parameter_label(y_param), grid=False)
+    style_plot(plot, theme, title, parameter_label(x_param), parameter_label(y_param), grid=False)
     for name in ("bottom", "left"):
         plot.getAxis(name).setToolTip(PARAMETER_HELP)
     plot.setContentsMargins(0, 0, theme.font * 1.5, 0)  # room on the right for the colour bar's label
@@ -116,6 +117,7 @@ class SurfacePlot:
             self.colorbar.setImageItem(self.image, insert_in=plot)
         self.surface: Surface | None = None
         self.log = False
+        self.quantity = "L(θ|D)"
         self.race_items: list[pg.GraphicsObject] = []
         self._anchor: np.ndarray | None = None  # the θ (2,) last drawn as current: a valley's "+" is nearest it
         self.apply_theme(theme)
@@ -147,9 +149,10 @@ class SurfacePlot:
             plain_numbers(axis)
             axis.setWidth(int(theme.font * 6))  # room for tick labels and the title at any scale
 
-    def set_surface(self, surface: Surface, log: bool = False) -> None:
-        """Show a surface; the image data is a fresh float32 array (pyqtgraph keeps a view of it)."""
-        self.surface, self.log = surface, log
+    def set_surface(self, surface: Surface, log: bool = False, quantity: str = "L(θ|D)") -> None:
+        """Show a surface of ``quantity`` (the colour bar's name for it); the image data is a fresh float32 array
+        (pyqtgraph keeps a view of it)."""
+        self.surface, self.log, self.quantity = surface, log, quantity
         values = surface_image_values(surface.loss, log)
         # pyqtgraph wants float32: losses beyond its range (around a diverged θ) are shown in units of
         # 10^k, and the colour bar says so; the levels come from the float32 image that is drawn
@@ -171,7 +174,7 @@ class SurfacePlot:
             self.colorbar.setVisible(True)
             self.colorbar.setLevels((lo, hi))
             unit = f" (×10^{exponent})" if exponent else ""
-            self.colorbar.setLabel("right", ("log₁₀ L(θ|D)" if log else "L(θ|D)") + unit, color=self.theme.foreground,
+            self.colorbar.setLabel("right", (f"log₁₀ {quantity}" if log else quantity) + unit, color=self.theme.foreground,
                                    **{"font-size": f"{self.theme.font:.1f}pt"})
         pieces: list[np.ndarray] = []
         generator = contourpy.contour_generator(x, y, values)
@@ -305,18 +308,18 @@ class SurfacePlot:
         if minimum is None:
             clear_scatter(self.population_minimum)
         else:
-            self.population_minimum.setData([minimum[0]], [minimum[1]], symbol="x", size=17 * self.theme.scale,
-                                            pen=make_pen(self.theme.population, 2.5 * self.theme.scale),
+            self.population_minimum.setData([minimum[0]], [minimum[1]], symbol="x", size=20 * self.theme.scale,
+                                            pen=make_pen("#000000", 1.2 * self.theme.scale),
                                             brush=pg.mkBrush(self.theme.population))
 
     def set_cloud(self, points: np.ndarray | None) -> None:
-        """θ*_D of datasets resampled from P, (M, 2), as small rings (None: none)."""
+        """θ*_D of datasets resampled from P, (M, 2), as small white dots (the family of the "+" θ*_D; None: none)."""
         if points is None or not len(points):
             clear_scatter(self.cloud)
             return
         points = np.clip(points, -DRAW_LIMIT, DRAW_LIMIT)
-        self.cloud.setData(points[:, 0], points[:, 1], symbol="o", size=8 * self.theme.scale, brush=None,
-                           pen=make_pen(self.theme.population, 1.6 * self.theme.scale))
+        self.cloud.setData(points[:, 0], points[:, 1], symbol="o", size=7 * self.theme.scale,
+                           brush=pg.mkBrush(with_alpha("#FFFFFF", 190)), pen=make_pen("#000000", 0.8 * self.theme.scale))
 
     def set_arrows(self, origin: np.ndarray | None, vectors: np.ndarray, mean: np.ndarray | None) -> None:
         """Arrows from ``origin`` (2,): one per row of ``vectors`` (M, 2), thin, and ``mean`` (2,), bold —

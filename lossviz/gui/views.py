@@ -119,7 +119,7 @@ class SceneViews(QtCore.QObject):
     def _draw_axes(self) -> None:
         theme, scene = self.theme, self.document.scene
         style_plot(self.data_view.getPlotItem(), theme, "Data and model", *axis_labels(scene.shape))
-        style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes)
+        style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes, title=self.surface_title()[0])
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
     def draw_run(self) -> None:
@@ -139,6 +139,7 @@ class SceneViews(QtCore.QObject):
             self.surface_plot.set_race([], None)
             path = live.axis_values(live.histories[0].thetas[:live.shown_entries(0)])
             self.surface_plot.set_path(path, start, live.axis_values(live.theta[None])[0], thin=True)
+        self.draw_arrows()
         self.draw_status()
 
     def draw_status(self) -> None:
@@ -185,7 +186,10 @@ class SceneViews(QtCore.QObject):
         scene, live = self.document.scene, self.live
         per_sample = live.objective.per_sample(live.theta) if live.objective is not None else None
         theta = live.theta if live.theta.shape == scene.init.shape else scene.init
+        self.data_plot.selected = live.selection.indices
         self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only)
+        if not points_only and self.data_plot.distribution != scene.distribution:
+            self.data_plot.set_truth(scene.distribution)
         if not points_only:
             self.data_plot.set_racers([(RUN_COLORS[i % len(RUN_COLORS)], history.thetas[live.shown_entries(i) - 1])
                                        for i, history in enumerate(live.histories) if live.runs and live.shown_entries(i)])
@@ -215,15 +219,65 @@ class SceneViews(QtCore.QObject):
         shown = self.live.shown_surface
         if shown is None:
             self.surface_plot.clear_surface()
+            self.draw_population()
             if frame:  # what a fresh window shows before its first surface: the start θ, ±2
                 x, y = self.live.axis_values(self.document.scene.init[None])[0]
                 self.surface_viewbox.setRange(xRange=(x - 2, x + 2), yRange=(y - 2, y + 2), padding=0)
             return
         log = self.document.view_options().log_surface
         if self.surface_plot.surface is not shown.surface or self.surface_plot.log != log:
-            self.surface_plot.set_surface(shown.surface, log)
+            self.surface_plot.set_surface(shown.surface, log, quantity=self.surface_title()[1])
         if frame:
             self.surface_plot.frame_surface()
+        self.draw_population()
+
+    def surface_title(self) -> tuple[str, str]:
+        """The surface view's title and the name of what its colours show."""
+        live = self.live
+        shows, count = live.surface_shows(), len(live.selection)
+        if shows == "samples":
+            if count == 1:
+                i = live.selection.indices[0] + 1
+                return f"Sample {i}'s own loss l(θ|x<sub>{i}</sub>, y<sub>{i}</sub>)", f"l(θ|x{i}, y{i})"
+            if count == self.document.scene.data.size:
+                return f"Mean of all {count} samples' losses: L(θ|D)", "L(θ|D)"
+            return f"Mean loss of the {count} selected samples", "mean of their l"
+        if shows == "population":
+            return "Expected loss L(θ|P) (+ θ*<sub>P</sub>)", "L(θ|P)"
+        if live.surface_of() == "both":
+            return "L(θ|D), and L(θ|P) dashed (+ θ*<sub>D</sub>, × θ*<sub>P</sub>)", "L(θ|D)"
+        return "Loss surface L(θ|D)", "L(θ|D)"
+
+    def draw_population(self) -> None:
+        """L(θ|P)'s contours with θ*_P over L(θ|D) ("both"), and the resampled minima θ*_D (rings)."""
+        live = self.live
+        overlay = live.population.overlay_for(live.shown_surface)
+        self.surface_plot.set_population(overlay.surface if overlay else None, overlay.minimum if overlay else None)
+        cloud = live.population.cloud
+        shape = self.document.scene.init.shape
+        self.surface_plot.set_cloud(live.axis_values(cloud) if cloud is not None and cloud.shape[1:] == shape else None)
+
+    def draw_selection(self) -> None:
+        """The selected samples: rings in the data view, their own loss's title and their arrows on the surface."""
+        self.data_plot.set_selection(self.live.selection.indices)
+        self._draw_axes()
+        self.draw_surface()
+        self.draw_arrows()
+
+    def draw_arrows(self) -> None:
+        """−∇l(θ|xᵢ, yᵢ) of the selected samples at θ, and their mean (bold), the longest a quarter of the view."""
+        arrows = self.live.selection_arrows()
+        if arrows is None:
+            self.surface_plot.set_arrows(None, np.empty((0, 2)), None)
+            return
+        origin, vectors, mean = arrows
+        longest = float(np.max(np.hypot(*np.vstack([vectors, mean[None]]).T)))
+        (x0, x1), (y0, y1) = self.surface_viewbox.viewRange()
+        if not longest > 0 or not np.isfinite(longest):
+            self.surface_plot.set_arrows(None, np.empty((0, 2)), None)
+            return
+        scale = 0.25 * min(x1 - x0, y1 - y0) / longest
+        self.surface_plot.set_arrows(origin, vectors * scale, mean * scale)
 
     def apply_theme(self, theme: Theme) -> None:
         """Colours, fonts and line widths of every view."""

@@ -7,47 +7,53 @@ stale. How they keep out of the GUI thread's way is written down in pacing.py.
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from lossviz.core.dataset import Dataset
-from lossviz.core.errors import Cancelled
-from lossviz.core.experiment import frame_ranges
+from lossviz.core.distributions import Distribution
 from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
-from lossviz.core.surface import Surface, SurfaceSpec, loss_surface
-from lossviz.core.training import Trainer, fit
+from lossviz.core.population import population_objective
+from lossviz.core.training import Trainer
 from lossviz.gui.pacing import ACK_TIMEOUT, GuiBusy
 
 EMIT_INTERVAL = 0.05  # seconds between progress signals (at most 20 per second: each costs a repaint)
 WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands (pause, new data) are served promptly
 MAX_POINTS_PER_EMIT = 64
-SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
 
 
 @dataclass(frozen=True)
 class Problem:
-    """What L(θ|D) is: the model shape, the loss and a private copy of the data."""
+    """What the loss is: the model shape, the loss and a private copy of the data — or, with a
+    ``distribution``, the population loss L(θ|P) under it."""
 
     shape: ModelShape
     loss: str
     X: np.ndarray
     y: np.ndarray
+    distribution: Distribution | None = None
 
     @classmethod
     def snapshot(cls, shape: ModelShape, loss: str, data: Dataset) -> Problem:
         """A Problem holding copies of ``data``'s arrays."""
         return cls(shape, loss, data.X.copy(), data.y.copy())
 
+    @classmethod
+    def population(cls, shape: ModelShape, loss: str, distribution: Distribution) -> Problem:
+        """The population loss L(θ|P) of ``distribution``."""
+        return cls(shape, loss, np.empty((0, shape.dims)), np.empty(0), distribution)
+
     def objective(self) -> Objective:
-        """L(θ|D) over a private copy of the data."""
+        """L(θ|D) over a private copy of the data, or L(θ|P)."""
+        if self.distribution is not None:
+            return population_objective(self.distribution, self.shape, self.loss)
         return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X.copy(), self.y.copy()))
 
 
@@ -289,123 +295,6 @@ class TrainingWorker(QObject):
                                     self.answered, rivals))
         self.last_emit = time.perf_counter()
         time.sleep(0)  # let the GUI thread take the GIL right away
-
-
-@dataclass(frozen=True)
-class SurfaceRequest:
-    """A surface to compute. ``generation`` numbers the question (loss, axes, ranges, scene), ``data_version``
-    the dataset, ``sequence`` the request; ranges None mean: frame the start, a preview descent
-    (``preview_steps`` of ``optimizer``), the ``path`` so far and, for L2, the minimum."""
-
-    generation: int
-    sequence: int
-    data_version: int
-    problem: Problem
-    x_param: str
-    y_param: str
-    x_range: tuple[float, float] | None
-    y_range: tuple[float, float] | None
-    resolution: int
-    center: np.ndarray
-    start: np.ndarray
-    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
-    preview_steps: int = 100
-    seed: int = 0
-    coarse: bool = False
-    path: np.ndarray | None = None  # θ's visited so far, to keep in the frame
-
-    @property
-    def framing(self) -> bool:
-        """True when the worker chooses the ranges (automatic range, to be framed anew)."""
-        return self.x_range is None or self.y_range is None
-
-
-@dataclass(frozen=True)
-class SurfaceResult:
-    """A computed surface, with the request it answers and the grid it used."""
-
-    request: SurfaceRequest
-    spec: SurfaceSpec
-    surface: Surface
-    seconds: float
-
-
-class SurfaceWorker(QObject):
-    """Computes surfaces one at a time, always the latest request (older pending ones are skipped).
-
-    Work in progress is cancelled between chunks (and during a preview fit) when the window closes
-    (``cancel``) or asks another question (``supersede`` with a newer generation); both are called
-    from the GUI thread and only set plain values, which is safe while this thread computes."""
-
-    ready = Signal(object)
-
-    def __init__(self, busy: GuiBusy | None = None):
-        super().__init__()
-        self.busy = busy or GuiBusy()
-        self.pending: SurfaceRequest | None = None
-        self.latest_generation = -1
-        self.cancelled = threading.Event()
-        self.computed = 0  # surfaces finished (tests count them)
-
-    def supersede(self, generation: int) -> None:
-        """A new question (GUI thread): work on an older generation stops at its next chunk."""
-        self.latest_generation = generation
-
-    def cancel(self) -> None:
-        """Stop for good (GUI thread, before the thread is ended): work in progress stops at its next chunk."""
-        self.cancelled.set()
-
-    @Slot(object)
-    def request(self, request: SurfaceRequest) -> None:
-        """Compute ``request`` next, dropping any request still waiting."""
-        self.pending = request
-        QTimer.singleShot(0, self._process)
-
-    def _stale(self, request: SurfaceRequest) -> bool:
-        return self.cancelled.is_set() or request.generation < self.latest_generation
-
-    def _should_stop(self, request: SurfaceRequest) -> bool:
-        """Between chunks of work: wait while the GUI draws; then True if the work is no longer wanted."""
-        self.busy.wait()
-        return self._stale(request)
-
-    def _check(self, request: SurfaceRequest) -> None:
-        """Between chunks of a surface: raise Cancelled if it is no longer wanted (see _should_stop)."""
-        if self._should_stop(request):
-            raise Cancelled()
-
-    @Slot()
-    def _process(self) -> None:
-        self.busy.wait()  # not while the window draws (the last surface, say); a newer request may come meanwhile
-        request, self.pending = self.pending, None
-        if request is None or self._stale(request):
-            return
-        started = time.perf_counter()
-        try:
-            spec, surface = self._compute(request)
-        except Cancelled:
-            return
-        self.computed += 1
-        self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started))
-        time.sleep(0)
-
-    def _compute(self, request: SurfaceRequest) -> tuple[SurfaceSpec, Surface]:
-        objective = request.problem.objective()
-        path = None
-        if request.framing:
-            path = fit(objective, request.start, request.optimizer, request.preview_steps, seed=request.seed,
-                       should_stop=lambda: self._should_stop(request)).thetas
-            if request.path is not None and len(request.path):
-                path = np.concatenate([path, request.path])
-        x_range, y_range = frame_ranges(objective, request.start, path, request.x_param, request.y_param,
-                                        request.x_range, request.y_range)
-        spec = SurfaceSpec(request.x_param, request.y_param, x_range, y_range, request.resolution,
-                           request.center.copy())
-        # one thread: the other core belongs to the GUI and the training worker; small chunks, and
-        # between them a wait while the GUI draws
-        surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
-                               between_chunks=lambda: self._check(request))
-        return spec, surface
 
 
 class WorkerThread:

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from lossviz.core.distributions import default_distribution
 from lossviz.core.losses import LOSSES, TASK_LOSSES
 from lossviz.core.notation import MODEL_FORMULAS
 from lossviz.core.presets import load_preset
@@ -29,8 +30,12 @@ def scene_documents() -> dict[str, dict]:
     blobs["surface"] = {"x": "b[0]", "y": "W[0,1]", "x_range": [-2.0, 2.0], "y_range": [-1.0, 4.0], "resolution": 64}
     three = scene_to_dict(load_preset("multiclass-3"))
     three["runs"] = RACE
+    line = default_distribution("line", "regression", 1, 1, n=12)
+    population = scene_to_dict(load_preset("linear-regression").replace(distribution=line, data=line.sample()))
+    population["view"] = {"surface_of": "both"}
     return {"regression": scene_to_dict(load_preset("linear-regression")),
-            "binary-1d": scene_to_dict(load_preset("binary-1d")), "binary-2d": blobs, "race-3": three}
+            "binary-1d": scene_to_dict(load_preset("binary-1d")), "binary-2d": blobs, "race-3": three,
+            "population": population}
 
 
 @pytest.fixture
@@ -88,7 +93,21 @@ def visible_state(window) -> dict:
         "label": panel.class_palette.current(),
         "title": window.windowTitle(),
         "notes": (window.notes.isHidden(), window.notes.label.text()),
+        "distribution": distribution_state(panel.distribution_box),
+        "P on the surface": (surface_item.titleLabel.text, panel.surface_of.currentData(), panel.surface_of.isEnabled(),
+                             [arrays(a) for a in views.surface_plot.population.getData()],
+                             [arrays(a) for a in views.surface_plot.cloud.getData()]),
+        "selection": ([arrays(a) for a in views.data_plot.rings.getData()],
+                      [arrays(a) for a in views.surface_plot.mean_arrow.getData()],
+                      [arrays(a) for a in views.data_plot.truth.getData()]),
     }
+
+
+def distribution_state(box) -> tuple:
+    """The Distribution section as shown: family, fields and their values, N, provenance, buttons."""
+    return (box.family.currentData(), [box.family.itemData(i) for i in range(box.family.count())],
+            {key: [spin.value() for spin in spins] for key, spins in box.fields.items()}, box.sample_size.value(),
+            box.provenance.text(), box.new_sample.isEnabled(), box.resample.isEnabled())
 
 
 def click_run(window):
@@ -109,7 +128,8 @@ def choose(combo, value):
 
 
 def use(window, qtbot):
-    """A lecturer's history: race on, run, pause, race off, dark theme, another loss, run, pause."""
+    """A lecturer's history: race on, run, pause, race off, dark theme, another loss, run, pause, every sample
+    selected and, with a P, Resample ×20 and the population surface."""
     window.race_action.trigger()
     run_until(window, qtbot, window.live.step + 15)
     window.race_action.trigger()
@@ -118,6 +138,13 @@ def use(window, qtbot):
     if len(losses) > 1:
         choose(window.controls.loss, losses[-1])
     run_until(window, qtbot, 10)
+    window.views.data_view.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # every sample selected: arrows
+    assert window.live.selection
+    if window.document.scene.distribution is not None:  # a cloud of resampled minima, and P shown alone
+        QTest.mouseClick(window.controls.distribution_box.resample, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.live.population.cloud is not None, timeout=30000)
+        choose(window.controls.surface_of, "population")
 
 
 @pytest.mark.parametrize("first, second", list(itertools.permutations(scene_documents(), 2)))

@@ -85,6 +85,11 @@ def check_consistent(window, where=""):
     if scene.task == "multiclass":
         assert panel.classes.value() == scene.classes, prefix + "classes control"
     assert (window.live.objective is None) == (data.size == 0), prefix + "objective vs empty data"
+    dist = scene.distribution
+    assert panel.distribution_box.family.currentData() == (dist.name if dist else None), prefix + "distribution control"
+    if dist is not None:
+        assert (dist.task, dist.dims) == (scene.task, scene.dims), prefix + f"P gives {dist.task} {dist.dims}-D data"
+    assert window.live.selection.valid_for(data.size), prefix + "a selection of samples that are gone"
 
 
 def data_key(scene):
@@ -133,6 +138,11 @@ class Monkey:
             ("run", lambda: self.button(panel.run), 3), ("step", lambda: self.button(panel.step), 1),
             ("reset", lambda: self.button(panel.reset), 1),
             ("surface:hover", self.hover_surface, 8), ("surface:click", self.click_surface, 3),
+            ("select point", self.select_point, 3), ("key:select all", lambda: self.key(Qt.Key.Key_A, CTRL), 1),
+            ("key:Esc", lambda: self.key(Qt.Key.Key_Escape), 1), ("key:D", lambda: self.key(Qt.Key.Key_D), 1.5),
+            ("distribution", lambda: self.combo(panel.distribution_box.family), 2),
+            ("surface of", lambda: self.combo(panel.surface_of), 2), ("sample size", self.sample_size, 1),
+            ("resample", lambda: self.button(panel.distribution_box.resample), 0.5),
         ]
         self.weights = [weight for _, _, weight in self.actions]
 
@@ -249,6 +259,28 @@ class Monkey:
                 self.events += 2
         QTest.mouseRelease(viewport, LEFT, NO, end)
         self.events += steps + 2
+
+    def select_point(self):
+        """Shift+click on a sample (selects or unselects it) or, now and then, on empty space (selects none)."""
+        visible, positions = self.visible_points()
+        if len(visible) and self.rng.random() < 0.85:
+            i = int(self.rng.choice(list(visible)))
+            x, y = positions[i]
+        else:
+            x, y = self.point_in_view(self.window.views.data_viewbox)
+            i = None
+        self.note(f"shift+click data point {i} ({x:.3f}, {y:.3f})")
+        view = self.window.views.data_view
+        QTest.mouseClick(view.viewport(), LEFT, SHIFT, to_viewport(view, x, y))
+        self.events += 2
+
+    def sample_size(self):
+        spin = self.window.controls.distribution_box.sample_size
+        if not spin.isEnabled():
+            return
+        text = self.rng.choice(["1", "5", "10", "50", "200", "0", "x"])
+        self.note(f"type N {text!r}")
+        self.type_into(spin, text)
 
     def drag_empty(self):
         box = self.window.views.data_viewbox

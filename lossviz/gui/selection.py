@@ -1,0 +1,60 @@
+"""Selected samples: the points whose own loss l(θ|xᵢ, yᵢ) the surface view shows, and their gradients.
+
+One selected sample: the surface is l(θ|xᵢ, yᵢ) and an arrow at θ points along −∇l(θ|xᵢ, yᵢ). Several:
+the surface is the mean of their losses, an arrow per sample and, bold, their mean. All of them: the
+mean arrow is −∇L(θ|D), the direction gradient descent takes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz.core.objective import Objective
+
+MAX_ARROWS = 100  # thin arrows drawn at most (the mean arrow is always exact, over every selected sample)
+
+
+class Selection:
+    """The selected samples' indices, sorted (none: the surface shows L(θ|D))."""
+
+    def __init__(self) -> None:
+        self.indices: tuple[int, ...] = ()
+        self.size = 0  # of the dataset the indices are of
+
+    def __bool__(self) -> bool:
+        return bool(self.indices)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def toggle(self, index: int, size: int) -> None:
+        """Select sample ``index`` of a dataset of ``size``, or unselect it if it is selected."""
+        chosen = set(self.indices) ^ {index}
+        self.indices, self.size = tuple(sorted(chosen)), size
+
+    def set(self, indices: list[int] | range, size: int) -> None:
+        """Select exactly ``indices`` of a dataset of ``size``."""
+        self.indices, self.size = tuple(sorted(set(indices))), size
+
+    def clear(self) -> bool:
+        """Select nothing; True if something was selected."""
+        had = bool(self.indices)
+        self.indices = ()
+        return had
+
+    def valid_for(self, size: int) -> bool:
+        """True when the selection still means the same samples of a dataset of ``size`` (none were added or
+        deleted: a moved sample stays selected)."""
+        return not self.indices or size == self.size
+
+
+def sample_gradients(objective: Objective, theta: np.ndarray, indices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """∇l(θ|xᵢ, yᵢ) of the first MAX_ARROWS selected samples, (M, k, d+1), and the mean gradient over all
+    of them, (k, d+1) — with every sample selected, exactly ∇L(θ|D)."""
+    rows = np.asarray(indices, dtype=np.int64)
+    Xa, target = objective.Xa[rows], objective.target[rows]
+    _, dz = objective.loss.value_and_grad(Xa @ theta.T, target)  # ∂(mean of l)/∂z: each row is ∂lᵢ/∂zᵢ / M
+    mean = dz.T @ Xa
+    shown = slice(0, MAX_ARROWS)
+    each = len(rows) * dz[shown, :, None] * Xa[shown, None, :]
+    return each, mean

@@ -1,0 +1,232 @@
+"""The surface worker: loss surfaces (and the cloud of resampled minima) off the GUI thread.
+
+Requests are frozen snapshots tagged with generations (see live.py); the latest request of each role
+wins, older pending ones are skipped, and work is cancelled between chunks when the window closes or
+asks another question. How the worker keeps out of the GUI thread's way is in pacing.py.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from lossviz.core.distributions import Distribution
+from lossviz.core.errors import Cancelled
+from lossviz.core.experiment import frame_ranges
+from lossviz.core.model import ModelShape
+from lossviz.core.objective import Objective
+from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.population import resample_minima
+from lossviz.core.surface import Surface, SurfaceSpec, loss_surface
+from lossviz.core.training import fit
+from lossviz.gui.pacing import GuiBusy
+from lossviz.gui.workers import Problem
+
+SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
+
+
+@dataclass(frozen=True)
+class SurfaceRequest:
+    """A surface to compute. ``generation`` numbers the question (loss, axes, ranges, scene), ``data_version``
+    the dataset, ``sequence`` the request; ranges None mean: frame the start, a preview descent
+    (``preview_steps`` of ``optimizer``), the ``path`` so far and, for L2, the minimum."""
+
+    generation: int
+    sequence: int
+    data_version: int
+    problem: Problem
+    x_param: str
+    y_param: str
+    x_range: tuple[float, float] | None
+    y_range: tuple[float, float] | None
+    resolution: int
+    center: np.ndarray
+    start: np.ndarray
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    preview_steps: int = 100
+    seed: int = 0
+    coarse: bool = False
+    path: np.ndarray | None = None  # θ's visited so far, to keep in the frame
+    role: str = "main"  # "main": the heat map; "population": L(θ|P)'s contours over it
+    shows: str = "data"  # the heat map's quantity: "data" L(θ|D), "population" L(θ|P), "samples" the selected l's
+    frame_with: Problem | None = None  # the loss an automatic range frames (None: ``problem``'s)
+
+    @property
+    def framing(self) -> bool:
+        """True when the worker chooses the ranges (automatic range, to be framed anew)."""
+        return self.x_range is None or self.y_range is None
+
+
+@dataclass(frozen=True)
+class SurfaceResult:
+    """A computed surface, with the request it answers and the grid it used."""
+
+    request: SurfaceRequest
+    spec: SurfaceSpec
+    surface: Surface
+    seconds: float
+    minimum: np.ndarray | None = None  # (2,): θ* on the plane, where it is inside the grid
+
+
+@dataclass(frozen=True)
+class ResampleRequest:
+    """Draw ``count`` datasets of N from P and find each one's θ*_D (a fit of ``steps`` where it is not L2)."""
+
+    generation: int
+    distribution: Distribution
+    shape: ModelShape
+    loss: str
+    start: np.ndarray
+    optimizer: OptimizerConfig
+    steps: int
+    count: int = 20
+
+
+@dataclass(frozen=True)
+class ResampleResult:
+    """The minima (count, k, d+1) a ResampleRequest found."""
+
+    request: ResampleRequest
+    minima: np.ndarray
+
+
+class SurfaceWorker(QObject):
+    """Computes surfaces one at a time, the latest request of each role (older pending ones are skipped), and
+    the cloud of resampled minima.
+
+    Work in progress is cancelled between chunks (and during a preview fit) when the window closes
+    (``cancel``) or asks another question (``supersede`` with a newer generation); both are called
+    from the GUI thread and only set plain values, which is safe while this thread computes."""
+
+    ready = Signal(object)  # a SurfaceResult
+    resampled = Signal(object)  # a ResampleResult
+    resampleProgress = Signal(int, int)  # done, total
+
+    def __init__(self, busy: GuiBusy | None = None):
+        super().__init__()
+        self.busy = busy or GuiBusy()
+        self.pending: dict[str, SurfaceRequest] = {}  # the latest request of each role
+        self.latest_generation = -1
+        self.latest_resample = -1
+        self._population: tuple[tuple, Objective] | None = None  # the last L(θ|P) made (drawing 100,000 takes a while)
+        self.cancelled = threading.Event()
+        self.computed = 0  # surfaces finished (tests count them)
+
+    def supersede(self, generation: int) -> None:
+        """A new question (GUI thread): work on an older generation stops at its next chunk."""
+        self.latest_generation = generation
+
+    def supersede_resample(self, generation: int) -> None:
+        """A new cloud is wanted, or none (GUI thread): a resample of an older generation stops."""
+        self.latest_resample = generation
+
+    def cancel(self) -> None:
+        """Stop for good (GUI thread, before the thread is ended): work in progress stops at its next chunk."""
+        self.cancelled.set()
+
+    @Slot(object)
+    def request(self, request: SurfaceRequest) -> None:
+        """Compute ``request`` next, dropping any request of its role still waiting."""
+        self.pending[request.role] = request
+        QTimer.singleShot(0, self._process)
+
+    def _stale(self, request: SurfaceRequest | ResampleRequest) -> bool:
+        latest = self.latest_resample if isinstance(request, ResampleRequest) else self.latest_generation
+        return self.cancelled.is_set() or request.generation < latest
+
+    def _should_stop(self, request: SurfaceRequest | ResampleRequest) -> bool:
+        """Between chunks of work: wait while the GUI draws; then True if the work is no longer wanted."""
+        self.busy.wait()
+        return self._stale(request)
+
+    def _check(self, request: SurfaceRequest) -> None:
+        """Between chunks of a surface: raise Cancelled if it is no longer wanted (see _should_stop)."""
+        if self._should_stop(request):
+            raise Cancelled()
+
+    @Slot()
+    def _process(self) -> None:
+        self.busy.wait()  # not while the window draws (the last surface, say); a newer request may come meanwhile
+        if not self.pending:
+            return
+        request = self.pending.pop(next(iter(self.pending)))
+        if self._stale(request):
+            return
+        started = time.perf_counter()
+        try:
+            spec, surface, minimum = self._compute(request)
+        except Cancelled:
+            return
+        self.computed += 1
+        self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started, minimum))
+        time.sleep(0)
+
+    def _objective(self, problem: Problem) -> Objective:
+        """``problem``'s objective; L(θ|P) is kept for the next request of the same P, model and loss."""
+        if problem.distribution is None:
+            return problem.objective()
+        dist = problem.distribution
+        key = (problem.shape, problem.loss, dist.name, json.dumps(dist.params, sort_keys=True))  # not N, not the seed
+        kept = self._population
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        objective = problem.objective()
+        self._population = (key, objective)
+        return objective
+
+    def _compute(self, request: SurfaceRequest) -> tuple[SurfaceSpec, Surface, np.ndarray | None]:
+        objective = self._objective(request.problem)
+        framer = objective if request.frame_with is None else request.frame_with.objective()
+        path = None
+        if request.framing:
+            path = fit(framer, request.start, request.optimizer, request.preview_steps, seed=request.seed,
+                       should_stop=lambda: self._should_stop(request)).thetas
+            if request.path is not None and len(request.path):
+                path = np.concatenate([path, request.path])
+        x_range, y_range = frame_ranges(framer, request.start, path, request.x_param, request.y_param,
+                                        request.x_range, request.y_range)
+        spec = SurfaceSpec(request.x_param, request.y_param, x_range, y_range, request.resolution,
+                           request.center.copy())
+        # one thread: the other core belongs to the GUI and the training worker; small chunks, and
+        # between them a wait while the GUI draws
+        surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
+                               between_chunks=lambda: self._check(request))
+        return spec, surface, surface_minimum(objective, surface)
+
+    @Slot(object)
+    def resample(self, request: ResampleRequest) -> None:
+        """θ*_D of ``request.count`` datasets drawn from P, with progress; cancelled like a surface."""
+        def progress(done: int, total: int) -> None:
+            """Tell the window how far the resample is; stop here if it is no longer wanted."""
+            self.resampleProgress.emit(done, total)
+            if self._should_stop(request):
+                raise Cancelled()
+
+        try:
+            minima = resample_minima(request.distribution, request.shape, request.loss, request.start,
+                                     request.optimizer, request.steps, request.count,
+                                     should_stop=lambda: self._should_stop(request), progress=progress)
+        except Cancelled:
+            return
+        self.resampled.emit(ResampleResult(request, minima))
+
+
+def surface_minimum(objective: Objective, surface: Surface) -> np.ndarray | None:
+    """Where the surface's minimum is, (2,): exact for L2 (θ* on the plane, if unique), else the grid's
+    smallest value inside the grid (None on its edge: the minimum lies beyond the view, or at infinity)."""
+    if objective.loss.name == "l2" and surface.minimum_unique:
+        return None if surface.valley is not None else _grid_minimum(surface)
+    return _grid_minimum(surface)
+
+
+def _grid_minimum(surface: Surface) -> np.ndarray | None:
+    loss = np.where(np.isfinite(surface.loss), surface.loss, np.inf)
+    row, col = np.unravel_index(np.argmin(loss), loss.shape)
+    if 0 < row < len(surface.y) - 1 and 0 < col < len(surface.x) - 1:
+        return np.array([surface.x[col], surface.y[row]])
+    return None

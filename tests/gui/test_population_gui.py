@@ -1,0 +1,185 @@
+"""P(X, Y) in the window: New sample D ∼ P, the population surface, Resample ×20, and selected samples' own
+losses with their gradient arrows — driven with real mouse and key events."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.distributions import default_distribution
+from lossviz.core.losses import get_loss
+from lossviz.core.objective import Objective
+from lossviz.core.population import population_objective, resample_minima
+from lossviz.core.presets import load_preset
+
+from .helpers import click, type_into
+
+
+def line_scene(n=10, loss="l2"):
+    dist = default_distribution("line", "regression", 1, 1, n=n)
+    return load_preset("linear-regression").replace(distribution=dist, data=dist.sample(), loss=loss)
+
+
+def shift_click(widget, x, y):
+    from .helpers import to_viewport
+
+    QTest.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     to_viewport(widget, x, y))
+
+
+def choose(combo, data):
+    """Pick the item holding ``data`` with the keyboard (Down/Up on the focused box, as a user would)."""
+    combo.setFocus()
+    target = combo.findData(data)
+    while combo.currentIndex() != target:
+        QTest.keyClick(combo, Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up)
+
+
+def arrow_direction(item):
+    """The direction of the first arrow drawn by ``item`` (from its tail to its tip)."""
+    x, y = item.getData()
+    return np.array([x[1] - x[0], y[1] - y[0]])
+
+
+def unit(v):
+    return np.asarray(v) / np.linalg.norm(v)
+
+
+def test_new_sample_is_one_undo_step_and_says_where_the_data_came_from(make_window, qtbot):
+    window = make_window(line_scene())
+    document = window.document
+    old_data, old_dist = document.scene.data, document.scene.distribution
+    assert window.controls.distribution_box.provenance.text() == "D: N = 10 draws from P (seed 0)."
+    steps = document.undo_stack.count()
+    window.views.data_view.setFocus()
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_D)
+    scene = document.scene
+    assert document.undo_stack.count() == steps + 1
+    assert scene.distribution.seed == 1 and scene.data == old_dist.sample(seed=1)
+    assert window.controls.distribution_box.provenance.text() == "D: N = 10 draws from P (seed 1)."
+    click(window.views.data_view, 0.5, 3.5)  # a point by hand
+    assert "+ 1 points by hand" in window.controls.distribution_box.provenance.text()
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert document.scene.data == old_data and document.scene.distribution.seed == 0
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+
+
+def test_selecting_a_point_shows_its_own_surface_and_arrow(make_window, qtbot):
+    window = make_window(line_scene())
+    live, views = window.live, window.views
+    qtbot.waitUntil(live.idle, timeout=60000)
+    index = 3
+    x, y = views.data_plot.point_positions()[index]
+    shift_click(views.data_view, x, y)
+    assert live.selection.indices == (index,)
+    assert views.data_plot.rings.data["x"].tolist() == [x]
+    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
+    shown = live.shown_surface
+    assert shown.request.shows == "samples"
+    assert "Sample 4's own loss" in window.views.surface_view.getPlotItem().titleLabel.text
+    data = window.document.scene.data
+    one = Objective(window.document.scene.shape, get_loss("l2", "regression"),
+                    Dataset(data.X[index:index + 1], data.y[index:index + 1]))
+    surface = shown.surface
+    for row, col in [(0, 0), (17, 40), (len(surface.y) - 1, 5)]:
+        theta = live.theta_at(surface.x[col], surface.y[row])
+        assert surface.loss[row, col] == pytest.approx(one.value(theta), rel=1e-9)
+    _, grad = one.value_and_grad(live.theta)
+    expected = -grad[0]  # (W, b): the surface's axes
+    np.testing.assert_allclose(unit(arrow_direction(views.surface_plot.mean_arrow)), unit(expected), atol=1e-6)
+    shift_click(views.data_view, x, y)  # again: unselected, back to L(θ|D)
+    assert not live.selection
+    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
+    assert live.shown_surface.request.shows == "data"
+    assert views.surface_plot.mean_arrow.getData()[0] is None or not len(views.surface_plot.mean_arrow.getData()[0])
+
+
+def test_selecting_every_point_gives_the_mean_arrow_minus_grad_L(make_window, qtbot):
+    window = make_window(load_preset("binary-2d-blobs"))
+    live, views = window.live, window.views
+    for _ in range(3):
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: live.idle() and live.step == 3, timeout=60000)
+    data_surface = live.shown_surface.surface
+    views.data_view.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(live.selection) == window.document.scene.data.size
+    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
+    origin, vectors, mean = live.selection_arrows()
+    _, grad = live.objective.value_and_grad(live.theta)
+    np.testing.assert_allclose(mean, -live.axis_values(grad[None])[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(unit(arrow_direction(views.surface_plot.mean_arrow)), unit(mean), atol=1e-6)
+    assert len(vectors) == min(100, window.document.scene.data.size)
+    # the mean of every sample's loss is L(θ|D): the same surface, to rounding
+    np.testing.assert_allclose(live.shown_surface.surface.loss, data_surface.loss, rtol=1e-12)
+    QTest.keyClick(window, Qt.Key.Key_Escape)
+    assert not live.selection and not len(views.data_plot.rings.data)
+    qtbot.waitUntil(live.idle, timeout=60000)
+
+
+def test_population_view_and_both(make_window, qtbot):
+    window = make_window(line_scene())
+    live, controls = window.live, window.controls
+    qtbot.waitUntil(live.idle, timeout=60000)
+    assert controls.surface_of.isEnabled()
+    choose(controls.surface_of, "population")
+    assert window.document.view_options().surface_of == "population"
+    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
+    shown = live.shown_surface
+    assert shown.request.shows == "population"
+    scene = window.document.scene
+    exact = population_objective(scene.distribution, scene.shape, "l2")
+    theta = live.theta_at(shown.surface.x[9], shown.surface.y[30])
+    assert shown.surface.loss[30, 9] == pytest.approx(exact.value(theta), rel=1e-9)
+    assert "L(θ|P)" in controls.formula.text()
+    choose(controls.surface_of, "both")
+    qtbot.waitUntil(lambda: live.idle() and live.population.overlay is not None, timeout=60000)
+    assert live.shown_surface.request.shows == "data"
+    x, _ = window.views.surface_plot.population.getData()
+    assert x is not None and len(x) > 10  # the dashed contours of L(θ|P)
+    np.testing.assert_allclose(window.views.surface_plot.population_minimum.data["x"],
+                               [exact.quadratic_statistics().theta_star[0]], atol=0.05)
+
+
+def test_resample_draws_a_cloud_that_a_new_n_clears(make_window, qtbot):
+    window = make_window(line_scene(n=10))
+    live, box = window.live, window.controls.distribution_box
+    qtbot.waitUntil(live.idle, timeout=60000)
+    QTest.mouseClick(box.resample, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: live.population.cloud is not None, timeout=60000)
+    scene = window.document.scene
+    expected = resample_minima(scene.distribution, scene.shape, "l2", scene.init, scene.optimizer, scene.steps)
+    np.testing.assert_allclose(live.population.cloud, expected, rtol=1e-12)
+    assert len(window.views.surface_plot.cloud.data) == 20
+    type_into(box.sample_size, "200")
+    assert window.document.scene.distribution.n == 200
+    assert live.population.cloud is None and not len(window.views.surface_plot.cloud.data)
+    qtbot.waitUntil(live.idle, timeout=60000)
+
+
+def test_editing_p_moves_the_truth_and_the_population_surface(make_window, qtbot):
+    window = make_window(line_scene())
+    live, box = window.live, window.controls.distribution_box
+    window.document.set_view_options(surface_of="population")
+    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
+    before = live.shown_surface.surface.loss.copy()
+    type_into(box.fields["slope"][0], "-0.5")
+    assert window.document.scene.distribution.params["slope"] == -0.5
+    xs, ys = window.views.data_plot.truth.getData()
+    np.testing.assert_allclose(ys, -0.5 * xs + window.document.scene.distribution.params["intercept"])
+    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
+    assert not np.allclose(live.shown_surface.surface.loss, before)
+    assert box.fields["slope"][0].value() == -0.5  # the field typed into is the same field, still there
+
+
+def test_a_task_change_drops_a_distribution_that_no_longer_fits(make_window, qtbot):
+    window = make_window(line_scene())
+    window.document.change_structure("to binary", task="binary", dims=2,
+                                     data=load_preset("binary-2d-blobs").data)
+    assert window.document.scene.distribution is None
+    assert not window.controls.surface_of.isEnabled() and window.live.surface_of() == "data"
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.scene.distribution is not None
+    qtbot.waitUntil(window.live.idle, timeout=60000)
