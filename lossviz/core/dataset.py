@@ -52,8 +52,6 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
         raise LossvizError(f"{where}.x: expected a list of rows, got {show_value(x)}")
     if not isinstance(y, (list, tuple, np.ndarray)):
         raise LossvizError(f"{where}.y: expected a list of labels, got {show_value(y)}")
-    if isinstance(y, np.ndarray):
-        y = y.tolist()
     if len(x) != len(y):
         raise LossvizError(f"{where}: x has {len(x)} rows but y has {len(y)} values")
     if isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype.kind in "fiu":
@@ -78,6 +76,11 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
         raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers but dims is {dims}")
     if not len(x):
         rows = np.empty((0, dims or 1), dtype=np.float64)
+    if isinstance(y, np.ndarray):
+        labels = _valid_labels(y, task, classes)
+        if labels is not None:  # every label fine: no need to look at them one by one
+            return Dataset(rows, labels)
+        y = y.tolist()  # the loop below names the first bad one
 
     if task == "regression":
         labels = np.array([number(v, f"{where}.y[{i}]") for i, v in enumerate(y)], dtype=np.float64)
@@ -96,3 +99,18 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
                 raise LossvizError(f"{where}.y[{i}]: label {show_value(value)} is not {allowed}")
             labels[i] = int(label)
     return Dataset(rows, labels)
+
+
+def _valid_labels(y: np.ndarray, task: str, classes: int | None) -> np.ndarray | None:
+    """``y`` as labels for ``task`` when every one is valid (checked at once, for large arrays), else None."""
+    if y.ndim != 1 or y.dtype.kind not in "fiub":
+        return None
+    values = y.astype(np.float64)
+    if not np.isfinite(values).all():
+        return None
+    if task == "regression":
+        return values
+    top = 2 if task == "binary" else (classes if classes is not None else 2**31)
+    if len(values) and (values.min() < 0 or values.max() >= top or not np.array_equal(values, np.floor(values))):
+        return None
+    return values.astype(np.int64)

@@ -15,12 +15,14 @@ from functools import partial
 
 import numpy as np
 
+from lossviz.core.dataset import Dataset
 from lossviz.core.objective import Objective
 
 # logits held in memory at once per worker thread (float64 elements): 2**21 = 16 MiB
 CHUNK_ELEMENTS = 1 << 21
 # per-sample losses held at once in the exp-factor path (512 KiB, to stay in cache)
 BLOCK_ELEMENTS = 1 << 16
+SAMPLE_BLOCK = 4096  # samples at a time in a surface of many (100,000 draws of P): bounded memory
 # |exponents| below which e^t, and products of two such factors staying within it, are normal floats
 EXP_LIMIT = 700.0
 
@@ -220,32 +222,48 @@ def _rows_function(objective, shape, spec):
 def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = None,
                  chunk_elements: int = CHUNK_ELEMENTS, between_chunks: Callable[[], None] | None = None) -> Surface:
     """L(θ|D) over ``spec``'s grid. L2 uses sufficient statistics; other losses are evaluated in
-    chunks of grid rows of at most ``chunk_elements`` logits on ``workers`` threads. With one worker,
-    ``between_chunks`` is called after each chunk (the app's surface thread waits there while the
-    window draws)."""
+    chunks of grid rows of at most ``chunk_elements`` logits on ``workers`` threads — and, for many samples
+    (a Monte-Carlo L(θ|P)), a block of SAMPLE_BLOCK samples at a time, their means weighted by their sizes,
+    so that memory stays bounded. With one worker, ``between_chunks`` is called after each chunk (the app's
+    surface thread waits there while the window draws)."""
     shape = objective.shape
     if objective.loss.name == "l2":
         loss = _l2_surface(objective, shape, spec)
+    elif objective.size <= SAMPLE_BLOCK:
+        loss = _grid_losses(objective, spec, workers, chunk_elements, between_chunks)
     else:
-        grid_rows = _rows_function(objective, shape, spec)
-        R = spec.resolution
-        per_row = R * objective.size * shape.outputs
-        rows_per_chunk = max(1, chunk_elements // max(per_row, 1))
-        chunks = [slice(start, min(start + rows_per_chunk, R)) for start in range(0, R, rows_per_chunk)]
-        workers = workers or min(len(chunks), os.cpu_count() or 1)
-        loss = np.empty((R, R))
-        if workers <= 1:
-            for rows in chunks:
-                loss[rows] = grid_rows(rows)
-                if between_chunks is not None:
-                    between_chunks()
-        else:
-            with ThreadPoolExecutor(workers) as pool:
-                for rows, values in zip(chunks, pool.map(grid_rows, chunks)):
-                    loss[rows] = values
+        loss = np.zeros((spec.resolution, spec.resolution))
+        data = objective.data
+        for start in range(0, objective.size, SAMPLE_BLOCK):
+            rows = slice(start, min(start + SAMPLE_BLOCK, objective.size))
+            block = Objective(shape, objective.loss, Dataset(data.X[rows], data.y[rows]))
+            loss += (block.size / objective.size) * _grid_losses(block, spec, workers, chunk_elements, between_chunks)
     valley = _l2_valley(objective, shape, spec) if objective.loss.name == "l2" and objective.size else None
     ties = None if valley is not None else _ties(loss, spec.x, spec.y)
     return Surface(spec.x_param, spec.y_param, spec.x, spec.y, loss, valley, ties)
+
+
+def _grid_losses(objective: Objective, spec: SurfaceSpec, workers: int | None, chunk_elements: int,
+                 between_chunks: Callable[[], None] | None) -> np.ndarray:
+    """The mean loss over ``objective``'s samples at every grid point, (R, R), in chunks of grid rows."""
+    shape = objective.shape
+    grid_rows = _rows_function(objective, shape, spec)
+    R = spec.resolution
+    per_row = R * objective.size * shape.outputs
+    rows_per_chunk = max(1, chunk_elements // max(per_row, 1))
+    chunks = [slice(start, min(start + rows_per_chunk, R)) for start in range(0, R, rows_per_chunk)]
+    workers = workers or min(len(chunks), os.cpu_count() or 1)
+    loss = np.empty((R, R))
+    if workers <= 1:
+        for rows in chunks:
+            loss[rows] = grid_rows(rows)
+            if between_chunks is not None:
+                between_chunks()
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            for rows, values in zip(chunks, pool.map(grid_rows, chunks)):
+                loss[rows] = values
+    return loss
 
 
 FLAT = 1e-9  # an eigenvalue this small relative to the largest is a flat direction

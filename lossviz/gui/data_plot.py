@@ -65,6 +65,7 @@ class DataPlot:
         plot.addItem(self.rings)
         self.selected: tuple[int, ...] = ()
         self.distribution: Distribution | None = None
+        self._truth_key: tuple | None = None  # the P and the view the truth was drawn for
         self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
         self.racer_items: list[pg.PlotDataItem] = []
         self.apply_theme(theme)
@@ -105,23 +106,14 @@ class DataPlot:
         self.truth.setPen(make_pen(self.theme.truth, self.theme.line * 1.2, QtCore.Qt.PenStyle.DotLine))
         dist, shape = self.distribution, self.shape
         if dist is None or shape is None or dist.task != shape.task or dist.dims != shape.dims:
+            self._truth_key = None
             self.truth.setData([], [])
             return
-        x0, x1, _, _ = self.view_rect()
-        if dist.dims == 1:
-            xs = np.linspace(x0, x1, 400)[:, None]
-            ys = dist.regression_mean(xs) if dist.task == "regression" else dist.class_probabilities(xs)[:, 1]
-            self.truth.setData(xs[:, 0], ys)
+        key = (dist, self.view_rect())  # P does not change with θ: drawn again only for another P or view
+        if key == self._truth_key:
             return
-        gx, gy = self._grid(160)
-        xx, yy = np.meshgrid(gx, gy)
-        probabilities = dist.class_probabilities(np.column_stack([xx.ravel(), yy.ravel()]))
-        probabilities = probabilities.reshape(len(gy), len(gx), -1)
-        pieces = []
-        for c in range(probabilities.shape[-1]):  # where class c stops being the most probable
-            margin = probabilities[..., c] - np.delete(probabilities, c, axis=-1).max(axis=-1)
-            pieces += contour_lines(contourpy.contour_generator(gx, gy, margin), 0.0)
-        self.truth.setData(*join_lines(pieces))
+        self._truth_key = key
+        self.truth.setData(*truth_lines(dist, self.view_rect(), self._grid(160)))
 
     def set_selection(self, indices: tuple[int, ...]) -> None:
         """Ring the selected samples (their own losses are on the surface)."""
@@ -332,3 +324,23 @@ class DataPlot:
         middle = 0.5 * (lo + hi)
         lo, hi = middle - 0.65 * span, middle + 0.65 * span
         self.plot.getViewBox().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+
+
+def truth_lines(dist: Distribution, rect: tuple[float, float, float, float],
+                grid: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """What P says about y given x, as lines over the view ``rect``: E[y|x] or P(y=1|x) in 1-D, the Bayes
+    decision boundaries over ``grid`` in 2-D (pieces separated by NaN)."""
+    x0, x1, _, _ = rect
+    if dist.dims == 1:
+        xs = np.linspace(x0, x1, 400)[:, None]
+        ys = dist.regression_mean(xs) if dist.task == "regression" else dist.class_probabilities(xs)[:, 1]
+        return xs[:, 0], ys
+    gx, gy = grid
+    xx, yy = np.meshgrid(gx, gy)
+    probabilities = dist.class_probabilities(np.column_stack([xx.ravel(), yy.ravel()]))
+    probabilities = probabilities.reshape(len(gy), len(gx), -1)
+    pieces = []
+    for c in range(probabilities.shape[-1]):  # where class c stops being the most probable
+        margin = probabilities[..., c] - np.delete(probabilities, c, axis=-1).max(axis=-1)
+        pieces += contour_lines(contourpy.contour_generator(gx, gy, margin), 0.0)
+    return join_lines(pieces)

@@ -76,9 +76,9 @@ class DataEditor(QtCore.QObject):
         nothing."""
         index = self.hit_test(x, y)
         if index is None:
-            self.live.clear_selection()
+            self.live.selection.clear()
             return
-        self.live.toggle_selection(index)
+        self.live.selection.toggle(index, self.document.scene.data.size)
         count = len(self.live.selection)
         if count:
             self.message.emit(f"{count} selected: the surface shows {'its' if count == 1 else 'their mean'} own loss; "
@@ -181,7 +181,7 @@ class DataEditor(QtCore.QObject):
             self.message.emit("No distribution P: choose one in the Distribution section first", 5000)
             return
         drawn = replace(dist, seed=dist.seed + 1)
-        self.live.clear_selection()
+        self.live.selection.clear()
         self.document.edit_fields("New sample D ∼ P", Change.DATA, data=drawn.sample(), distribution=drawn)
         self.message.emit(f"A new D ∼ P: {drawn.n} draws (seed {drawn.seed}); Undo brings the old one back", 5000)
         self.dataReplaced.emit()

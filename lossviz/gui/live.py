@@ -88,6 +88,8 @@ class LiveRun(QObject):
         self._question: tuple | None = None
         self._latest_result: dict[str, SurfaceResult] = {}  # of each role
         self.selection = Selection()  # samples whose own loss the surface shows
+        self.selection.changed.connect(self._on_selection_changed)
+        self._following = False  # in follow(): it asks for the surface itself
         self._break_drag: int | None = None
         self._last_held_request = self._last_costly = 0.0
         self._drawn_theta = self.theta
@@ -118,8 +120,16 @@ class LiveRun(QObject):
         """Bring the run up to date with a change of the document (connect to ``Document.changed``)."""
         if self.closing:
             return
+        self.hold_until_painted()
+        self._following = True
+        try:
+            self._follow(kind)
+        finally:
+            self._following = False
+
+    def _follow(self, kind: Change) -> None:
         if kind is Change.SCENE or not self.selection.valid_for(self.scene.data.size):
-            self._clear_selection()
+            self.selection.clear()  # the samples are gone (a selection outlives moves, not deletions)
         self.population.follow_scene()
         if kind is Change.VIEW:
             self._follow_speed()
@@ -376,6 +386,11 @@ class LiveRun(QObject):
         self.reportDrawn.emit()  # the training worker may step again and send the next report
         self._release()
 
+    def hold_until_painted(self) -> None:
+        """The workers wait while the GUI thread draws and paints what just changed (see pacing.py)."""
+        self.busy.hold()
+        self.scheduler.queue(self._release)
+
     def _release(self) -> None:
         """End a hold; the last one wakes the workers."""
         if self.busy.release():
@@ -483,31 +498,9 @@ class LiveRun(QObject):
         return not (x0 <= x <= x1 and y0 <= y <= y1)
 
     # ------------------------------------------------------------------ selected samples
-    def toggle_selection(self, index: int) -> None:
-        """Select sample ``index`` (the surface shows its own loss), or unselect it."""
-        self.selection.toggle(index, self.scene.data.size)
-        self._selection_changed()
-
-    def select_all(self) -> None:
-        """Select every sample: the surface is L(θ|D) again, drawn as the mean of the samples' losses, and the
-        mean arrow is −∇L(θ|D)."""
-        self.selection.set(range(self.scene.data.size), self.scene.data.size)
-        self._selection_changed()
-
-    def clear_selection(self) -> None:
-        """Select nothing: the surface shows L(θ|D) (or L(θ|P)) again."""
-        if self._clear_selection():
-            self._selection_changed()
-
-    def _clear_selection(self) -> bool:
-        cleared = self.selection.clear()
-        if cleared:
-            self.selectionChanged.emit()
-        return cleared
-
-    def _selection_changed(self) -> None:
+    def _on_selection_changed(self) -> None:
         self.selectionChanged.emit()
-        if self._new_question():
+        if not self._following and self._new_question():
             self.request_surface()
 
     def selection_arrows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:

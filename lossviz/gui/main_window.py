@@ -155,8 +155,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(edit, "New sample &D ∼ P", self.editor.new_sample, "D", "actionNewSample")
         self._action(edit, "&Clear data", self.editor.clear_data, name="actionClear")
         edit.addSeparator()
-        self._action(edit, "Select &all samples", self.live.select_all, "Ctrl+A", "actionSelectAll")
-        self._action(edit, "Clear &selection", self.live.clear_selection, "Esc", "actionClearSelection")
+        self._action(edit, "Select &all samples", lambda: self.live.selection.select_all(self.document.scene.data.size),
+                     "Ctrl+A", "actionSelectAll")
+        self._action(edit, "Clear &selection", self.live.selection.clear, "Esc", "actionClearSelection")
 
     def _build_run_menu(self, run: QtWidgets.QMenu) -> None:
         self.run_action = self._action(run, "&Run / Pause", lambda: self.controls.run.toggle(), "Space", "actionRun")

@@ -8,16 +8,20 @@ mean arrow is −∇L(θ|D), the direction gradient descent takes.
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QObject, Signal
 
 from lossviz.core.objective import Objective
 
 MAX_ARROWS = 100  # thin arrows drawn at most (the mean arrow is always exact, over every selected sample)
 
 
-class Selection:
-    """The selected samples' indices, sorted (none: the surface shows L(θ|D))."""
+class Selection(QObject):
+    """The selected samples' indices, sorted (none: the surface shows L(θ|D) or L(θ|P))."""
+
+    changed = Signal()
 
     def __init__(self) -> None:
+        super().__init__()
         self.indices: tuple[int, ...] = ()
         self.size = 0  # of the dataset the indices are of
 
@@ -29,18 +33,21 @@ class Selection:
 
     def toggle(self, index: int, size: int) -> None:
         """Select sample ``index`` of a dataset of ``size``, or unselect it if it is selected."""
-        chosen = set(self.indices) ^ {index}
-        self.indices, self.size = tuple(sorted(chosen)), size
+        self._set(set(self.indices) ^ {index}, size)
 
-    def set(self, indices: list[int] | range, size: int) -> None:
-        """Select exactly ``indices`` of a dataset of ``size``."""
-        self.indices, self.size = tuple(sorted(set(indices))), size
+    def select_all(self, size: int) -> None:
+        """Select every sample of a dataset of ``size``: their mean loss is L(θ|D), their mean arrow −∇L(θ|D)."""
+        self._set(range(size), size)
 
-    def clear(self) -> bool:
-        """Select nothing; True if something was selected."""
-        had = bool(self.indices)
-        self.indices = ()
-        return had
+    def clear(self) -> None:
+        """Select nothing."""
+        self._set((), self.size)
+
+    def _set(self, indices, size: int) -> None:
+        chosen = tuple(sorted(indices))
+        if (chosen, size) != (self.indices, self.size):
+            self.indices, self.size = chosen, size
+            self.changed.emit()
 
     def valid_for(self, size: int) -> bool:
         """True when the selection still means the same samples of a dataset of ``size`` (none were added or
