@@ -75,12 +75,12 @@ class ControlPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
+        self.distribution_box = DistributionBox()  # P first: the lecture goes P → D → l → L
+        layout.addWidget(self.distribution_box)
         layout.addWidget(self._model_box())
         layout.addWidget(self._optimizer_box())
         layout.addWidget(self._surface_box())
         layout.addWidget(self._data_box())
-        self.distribution_box = DistributionBox()
-        layout.addWidget(self.distribution_box)
         layout.addStretch(1)
         for name, text in TOOLTIPS.items():
             widget = self.findChild(QtWidgets.QWidget, name)

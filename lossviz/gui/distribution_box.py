@@ -58,10 +58,12 @@ class DistributionBox(QtWidgets.QGroupBox):
         self.resample = named(QtWidgets.QPushButton("Resample ×20"), "resampleButton")
         self.resample.setToolTip("Draw 20 datasets of N samples from P and mark where each one's minimum θ*_D lies: "
                                  "the cloud shrinks as N grows.")
-        row = QtWidgets.QHBoxLayout()
+        self.buttons = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(self.buttons)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.new_sample)
         row.addWidget(self.resample)
-        self.form.addRow(row)
+        self.form.addRow(self.buttons)
         self._task = ("regression", 1, 1)
         self._shown: Distribution | None = None
         self.manners: PanelManners | None = None  # the panel's (for the parameter fields made later)
@@ -92,6 +94,8 @@ class DistributionBox(QtWidgets.QGroupBox):
             self._show_params(distribution)
         for widget in (self.sample_size, self.new_sample, self.resample):
             widget.setEnabled(distribution is not None)
+        for row in (self.sample_size, self.buttons):  # without a P, one line: "P: none"
+            self.form.setRowVisible(row, distribution is not None)
         self.show_provenance(provenance)
 
     def show_provenance(self, text: str) -> None:
