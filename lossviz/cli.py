@@ -1,6 +1,6 @@
 """The ``lossviz`` command.
 
-``lossviz [SCENE]`` opens the app; ``fit``, ``surface`` and ``presets`` are headless and
+``lossviz [SCENE]`` opens the app; ``fit``, ``surface``, ``sample`` and ``presets`` are headless and
 never import Qt. Bad input exits 2 with one ``lossviz: error: …`` line and writes nothing.
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 from lossviz import __version__
 from lossviz.core.errors import LossvizError
 
-SUBCOMMANDS = ("fit", "surface", "presets", "render", "animate")
+SUBCOMMANDS = ("fit", "surface", "sample", "presets", "render", "animate")
+LECTURE_LAYOUTS = ("decomposition", "population")
 EXIT_USAGE = 2
 
 
@@ -40,7 +41,18 @@ def _int_in(low, high):
     return parse
 
 
+def _surface_of(text):
+    """--of: ("data", None), ("population", None) or ("sample", I)."""
+    if text in ("data", "population"):
+        return text, None
+    index = text[len("sample:"):] if text.startswith("sample:") else ""
+    if index.isascii() and index.isdigit():
+        return "sample", int(index)
+    raise argparse.ArgumentTypeError(f"expected data, population or sample:I (I a sample's index, from 0), got {text!r}")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from lossviz.core.distributions import MAX_SAMPLE
     from lossviz.core.scene import MAX_RESOLUTION, MAX_STEPS
 
     parser = _Parser(prog="lossviz",
@@ -58,7 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     surface = commands.add_parser("surface", help="compute the scene's loss surface")
     surface.add_argument("scene", metavar="SCENE", help="a scene file or a preset name")
     surface.add_argument("--resolution", type=_int_in(2, MAX_RESOLUTION), help="grid points per axis (default: the scene's)")
+    surface.add_argument("--of", type=_surface_of, default=("data", None), metavar="data|population|sample:I",
+                         help="L(θ|D) of the data (default), L(θ|P) of the scene's distribution, or l(θ|x_i, y_i) of "
+                              "sample I alone (0-based); all three on the grid framed from the data")
     surface.add_argument("-o", "--output", metavar="FILE", help="write .npz, .json or .csv (default: JSON on stdout)")
+
+    sample = commands.add_parser("sample", help="draw a dataset from the scene's distribution P(X, Y)")
+    sample.add_argument("scene", metavar="SCENE", help="a scene file or a preset name (with a \"distribution\" key)")
+    sample.add_argument("-n", type=_int_in(1, MAX_SAMPLE), metavar="N", help="sample size (default: the distribution's n)")
+    sample.add_argument("--seed", type=_int_in(0, 2**63 - 1), help="random seed (default: the distribution's seed)")
+    sample.add_argument("-o", "--output", metavar="OUT", required=True,
+                        help="the scene with the new data (.json; its distribution's n and seed updated) or the data (.csv)")
 
     commands.add_parser("presets", help="list the bundled scenes")
 
@@ -72,15 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
                              help=f"pixel size (default {size})")
         command.add_argument("--steps", type=_int_in(0, MAX_STEPS), help="number of updates (default: the scene's)")
         command.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default light)")
-        command.add_argument("--layout", choices=("full", "data", "surface", "curve"), default="full",
-                             help="the whole figure or one view (default full)")
         if name == "render":
+            command.add_argument("--layout", choices=("full", "data", "surface", "curve", *LECTURE_LAYOUTS), default="full",
+                                 help="the whole figure, one view, the samples' losses adding up to L(θ|D) "
+                                      "(decomposition) or L(θ|D) against L(θ|P) (population); default full")
             command.add_argument("--scale", type=_scale, default=1.0, metavar="S",
                                  help="multiply the pixel size, fonts and line widths (e.g. 2 for a 2× image)")
             command.add_argument("--no-formula", dest="formula", action="store_false",
                                  help="leave out the model and loss formulas")
         else:
-            command.add_argument("--fps", type=_int_in(1, 60), default=12, help="frames per second (default 12)")
+            command.add_argument("--layout", choices=("full", "data", "surface", "curve"),
+                                 help="the whole figure or one view (default full)")
+            command.add_argument("--fps", type=_int_in(1, 60), help="frames per second (default 12; 2 with --resample)")
+            command.add_argument("--resample", action="store_true",
+                                 help="one frame per dataset drawn from the scene's distribution (20 of its N): "
+                                      "θ*_D of each over the contours of L(θ|P)")
     return parser
 
 
@@ -187,6 +215,7 @@ def _command_fit(args) -> None:
 def _command_surface(args) -> None:
     import numpy as np
 
+    from lossviz.core.decomposition import surface_objective
     from lossviz.core.experiment import surface_spec
     from lossviz.core.presets import resolve_scene
     from lossviz.core.surface import loss_surface
@@ -195,32 +224,75 @@ def _command_surface(args) -> None:
         _check_writable(args.output)
     fmt = _output_format(args.output, None, ("npz", "json", "csv"))
     scene = _nonempty(resolve_scene(args.scene), args.scene)
-    objective = scene.objective()
+    of, index = args.of
+    if of == "population":
+        _needs_distribution(scene, args.scene, "--of population")
+    try:
+        objective = surface_objective(scene, of, index)
+    except LossvizError as error:
+        raise LossvizError(f"{args.scene}: {'--of ' if of == 'sample' else ''}{error}") from None
     path = None
     if scene.surface.x_range is None or scene.surface.y_range is None:
         path = _fit(scene, args.scene).thetas
-    spec = surface_spec(scene, objective, path, args.resolution)
+    # framed from the data (its fit and, for L2, its minimum) whatever is shown: one grid for all three surfaces
+    spec = surface_spec(scene, scene.objective(), path, args.resolution)
     with np.errstate(all="ignore"):  # an overflowing loss shows as inf (null in JSON), not as warnings
         surface = loss_surface(objective, spec)
-    text: str | bytes
+    _emit(_surface_text(surface, fmt), args.output)
+
+
+def _surface_text(surface, fmt: str) -> str | bytes:
+    """The surface as .npz bytes, JSON or CSV text."""
+    import numpy as np
+
     if fmt == "npz":
         archive = io.BytesIO()
         np.savez(archive, x=surface.x, y=surface.y, loss=surface.loss,
                  x_param=np.array(surface.x_param), y_param=np.array(surface.y_param))
-        text = archive.getvalue()
-    elif fmt == "json":
+        return archive.getvalue()
+    if fmt == "json":
         loss = [[value if np.isfinite(value) else None for value in row] for row in surface.loss.tolist()]
-        text = json.dumps({"x_param": surface.x_param, "y_param": surface.y_param, "x": surface.x.tolist(),
+        return json.dumps({"x_param": surface.x_param, "y_param": surface.y_param, "x": surface.x.tolist(),
                            "y": surface.y.tolist(), "loss": loss}) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([surface.x_param, surface.y_param, "loss"])
+    xs, ys = surface.x.tolist(), surface.y.tolist()
+    for i, row in enumerate(surface.loss.tolist()):
+        writer.writerows([x, ys[i], value] for x, value in zip(xs, row))
+    return buffer.getvalue()
+
+
+def _needs_distribution(scene, name: str, what: str) -> None:
+    """An error naming the scene file and its missing ``distribution`` key."""
+    from lossviz.core.decomposition import needs_distribution
+
+    try:
+        needs_distribution(scene, what)
+    except LossvizError as error:
+        raise LossvizError(f"{name}: {error}") from None
+
+
+def _command_sample(args) -> None:
+    from dataclasses import replace
+
+    from lossviz.core.csvdata import dataset_csv_text
+    from lossviz.core.presets import resolve_scene
+    from lossviz.core.scene import scene_to_text
+
+    _check_writable(args.output)
+    fmt = _output_format(args.output, None, ("json", "csv"))
+    scene = resolve_scene(args.scene)
+    _needs_distribution(scene, args.scene, "lossviz sample")
+    distribution = scene.distribution
+    assert distribution is not None
+    n = distribution.n if args.n is None else args.n
+    seed = distribution.seed if args.seed is None else args.seed
+    data = distribution.sample(n, seed)
+    if fmt == "csv":
+        _emit(dataset_csv_text(data), args.output)
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([surface.x_param, surface.y_param, "loss"])
-        xs, ys = surface.x.tolist(), surface.y.tolist()
-        for i, row in enumerate(surface.loss.tolist()):
-            writer.writerows([x, ys[i], value] for x, value in zip(xs, row))
-        text = buffer.getvalue()
-    _emit(text, args.output)
+        _emit(scene_to_text(scene.replace(data=data, distribution=replace(distribution, n=n, seed=seed))), args.output)
 
 
 def _drawing_scene(args, suffixes):
@@ -232,6 +304,8 @@ def _drawing_scene(args, suffixes):
     from lossviz.core.presets import resolve_scene
 
     scene = _nonempty(resolve_scene(args.scene), args.scene)
+    if getattr(args, "layout", None) == "population" or getattr(args, "resample", False):
+        _needs_distribution(scene, args.scene, "--resample" if getattr(args, "resample", False) else "--layout population")
     from lossviz.core.experiment import scene_runs
 
     try:
@@ -248,16 +322,21 @@ def _drawing_scene(args, suffixes):
 
 def _command_render(args) -> None:
     scene = _drawing_scene(args, (".png", ".svg", ".pdf"))
+    _fit(scene, args.scene, 0)  # a non-finite start is reported with the scene's name
+    if args.layout in LECTURE_LAYOUTS:
+        from lossviz.gui.render_lecture import render_lecture
+
+        render_lecture(scene, args.output, args.layout, args.size, args.scale, args.theme, args.steps, args.formula)
+        return
     from lossviz.gui.render import render_scene
 
-    _fit(scene, args.scene, 0)  # a non-finite start is reported with the scene's name
     render_scene(scene, args.output, args.size, args.scale, args.theme, args.steps, args.layout, args.formula)
 
 
 def _command_animate(args) -> None:
+    if args.resample and args.layout is not None:
+        raise LossvizError("--layout: not with --resample (its frames show the data and the surface side by side)")
     scene = _drawing_scene(args, (".gif", ".mp4"))
-    from lossviz.gui.render import animate_scene
-
     _fit(scene, args.scene, 0)
     show = sys.stderr.isatty()
 
@@ -269,7 +348,14 @@ def _command_animate(args) -> None:
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
-    animate_scene(scene, args.output, args.size, args.fps, args.steps, args.theme, args.layout, progress)
+    if args.resample:
+        from lossviz.gui.render_lecture import animate_resample
+
+        animate_resample(scene, args.output, args.size, args.fps or 2, args.steps, args.theme, progress)
+        return
+    from lossviz.gui.render import animate_scene
+
+    animate_scene(scene, args.output, args.size, args.fps or 12, args.steps, args.theme, args.layout or "full", progress)
 
 
 def _command_presets(args) -> None:
@@ -282,7 +368,7 @@ def _command_presets(args) -> None:
 
 
 def _open_app(argv: list[str]) -> int:
-    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,presets,render,animate} ...",
+    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,sample,presets,render,animate} ...",
                      description="Open the lossviz app on SCENE (a scene file or preset name), "
                                  "or on the default scene.")
     parser.add_argument("scene", nargs="?", metavar="SCENE")
@@ -298,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
             return _open_app(argv)
         args = build_parser().parse_args(argv)
-        {"fit": _command_fit, "surface": _command_surface, "presets": _command_presets,
+        {"fit": _command_fit, "surface": _command_surface, "sample": _command_sample, "presets": _command_presets,
          "render": _command_render, "animate": _command_animate}[args.command](args)
         return 0
     except LossvizError as error:

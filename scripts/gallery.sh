@@ -8,3 +8,12 @@ for scene in $(lossviz presets | awk '{print $1}'); do
   done
 done
 lossviz animate binary-2d-blobs -o docs/gallery/binary-2d-blobs.gif --size 800x450 --steps 60
+# P(X, Y), D and the losses l and L (issue 10): L(θ|D) against L(θ|P) at N = 10 and N = 200, the samples' losses
+# adding up to L(θ|D), and the cloud of θ*_D growing dataset by dataset
+lossviz render population-line --layout population -o docs/gallery/population-line-n10.png --size 1600x900
+n200=$(mktemp -d)
+trap 'rm -rf "$n200"' EXIT
+lossviz sample population-line -n 200 -o "$n200/population-line-n200.json"
+lossviz render "$n200/population-line-n200.json" --layout population -o docs/gallery/population-line-n200.png --size 1600x900
+lossviz render sine-samples --layout decomposition -o docs/gallery/sine-samples-decomposition.png --size 1600x900
+lossviz animate population-line --resample -o docs/gallery/population-line-resample.gif --size 800x450

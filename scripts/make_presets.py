@@ -4,6 +4,7 @@ import numpy as np
 
 from lossviz.core import generators
 from lossviz.core.dataset import make_dataset
+from lossviz.core.distributions import parse_distribution
 from lossviz.core.model import ModelShape
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig, write_scene
@@ -13,15 +14,22 @@ DEFAULT_SURFACE = SurfaceConfig()
 
 
 def scene(name, title, task, X, y, loss, dims, classes=2, optimizer=DEFAULT_OPTIMIZER,
-          steps=100, init=None, surface=DEFAULT_SURFACE, notes="", runs=None):
+          steps=100, init=None, surface=DEFAULT_SURFACE, notes="", runs=None, distribution=None):
     X = np.round(X, 3)
     y = np.round(y, 3) if task == "regression" else y
     shape = ModelShape(task, dims, classes)
     theta = shape.zeros() if init is None else np.array(init, dtype=float)
     s = Scene(task=task, dims=dims, loss=loss, data=make_dataset(X, y, task, dims, classes),
               init=theta, classes=classes, optimizer=optimizer, steps=steps, surface=surface,
-              extra={"title": title, **({"notes": notes} if notes else {}), **({"runs": runs} if runs else {})})
+              extra={"title": title, **({"notes": notes} if notes else {}), **({"runs": runs} if runs else {})},
+              distribution=distribution)
     write_scene(s, f"resources/scenes/{name}.json")
+
+
+def drawn(distribution):
+    """A scene's data drawn from its distribution (``lossviz sample`` draws the same): X, y."""
+    data = distribution.sample()
+    return data.X, data.y
 
 
 scene("linear-regression", "1-D linear regression, ŷ = Wx + b with the L2 loss", "regression",
@@ -50,3 +58,16 @@ scene("optimizer-race", "Optimizer race on two blobs: gradient descent, momentum
             {"label": "momentum 0.9 (lr 0.1)", "optimizer": {"name": "momentum", "lr": 0.1}},
             {"label": "Adam (lr 0.1)", "optimizer": {"name": "adam", "lr": 0.1}}],
       notes="Same start, same data, same surface: which optimizer gets down first?")
+
+LINE = parse_distribution({"name": "line", "n": 10, "seed": 7,
+                           "params": {"slope": 0.8, "intercept": 0.5, "noise": 0.6, "x_range": [-3, 3]}})
+scene("population-line", "From P(X, Y) to D: samples of a noisy line, L(θ|D) against L(θ|P)", "regression",
+      *drawn(LINE), "l2", 1, init=[[-1.5, 2.5]], steps=60, distribution=LINE,
+      notes="D is one draw of 10 samples from P: its minimum θ*_D (+) misses θ*_P (×). "
+            "lossviz render population-line --layout population shows the cloud of θ*_D of 20 other draws.")
+SINE = parse_distribution({"name": "sine", "n": 20, "seed": 3,
+                           "params": {"amplitude": 1.0, "frequency": 0.15, "noise": 0.25, "x_range": [-3, 3]}})
+scene("sine-samples", "Each sample's own loss: a line fitted to 20 samples of a sine", "regression",
+      *drawn(SINE), "l2", 1, init=[[-1.0, 1.5]], steps=60, distribution=SINE,
+      notes="L(θ|D) is the mean of the samples' losses l(θ|x_i, y_i), each a valley of its own: "
+            "lossviz render sine-samples --layout decomposition.")

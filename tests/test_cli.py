@@ -22,11 +22,12 @@ import numpy as np
 import pytest
 
 from lossviz.cli import main
+from lossviz.core.distributions import MAX_SAMPLE
 from lossviz.core.presets import load_preset, preset_names, preset_path
 from lossviz.core.scene import MAX_RESOLUTION, MAX_STEPS, read_scene, scene_to_dict, write_scene
 
-PRESETS = ["binary-1d", "binary-2d-blobs", "linear-regression", "multiclass-3", "optimizer-race",
-           "regression-outliers", "xor"]
+PRESETS = ["binary-1d", "binary-2d-blobs", "linear-regression", "multiclass-3", "optimizer-race", "population-line",
+           "regression-outliers", "sine-samples", "xor"]
 SCENE = "scene.json"  # the scene file each error case writes
 OLD = "old.json"  # an existing output file that an error must leave alone
 OLD_TEXT = '{"this": "was here before"}\n'
@@ -282,6 +283,66 @@ CASES = [
     case("surface-list", doc(surface=["W[0,0]", "b[0]"]), SCENE, "surface", "expected an object"),
     case("surface-center-wrong-shape", doc(surface={"center": {"W": [[1.0, 2.0]]}}), SCENE, "surface.center.W[0]"),
     case("surface-center-unknown-key", doc(surface={"center": {"w": [[1.0]]}}), SCENE, "surface.center", '"w"'),
+    # ---- distribution P(X, Y) (issue 10)
+    case("distribution-unknown-name", doc(distribution={"name": "gauss"}), SCENE, "distribution.name", '"gauss"', "line"),
+    case("distribution-name-missing", doc(distribution={"n": 10}), SCENE, "distribution.name", "null"),
+    case("distribution-not-object", doc(distribution="line"), SCENE, "distribution", "expected an object"),
+    case("distribution-unknown-key", doc(distribution={"name": "line", "size": 10}), SCENE, "distribution", '"size"'),
+    case("distribution-param-string", doc(distribution={"name": "line", "params": {"slope": "1"}}), SCENE,
+         "distribution.params.slope", '"1"'),
+    case("distribution-param-bool", doc(distribution={"name": "sine", "params": {"amplitude": True}}), SCENE,
+         "distribution.params.amplitude", "true"),
+    case("distribution-param-unknown", doc(distribution={"name": "line", "params": {"slop": 1}}), SCENE,
+         "distribution.params", '"slop"'),
+    case("distribution-noise-negative", doc(distribution={"name": "line", "params": {"noise": -0.1}}), SCENE,
+         "distribution.params.noise", ">= 0"),
+    case("distribution-std-zero", doc(task="binary", data=BINARY_DATA, distribution={"name": "blobs", "params": {"std": 0}}),
+         SCENE, "distribution.params.std", "> 0"),
+    case("distribution-flip-above-half",
+         doc(task="binary", data=BINARY_DATA, distribution={"name": "xor", "params": {"flip": 0.7}}),
+         SCENE, "distribution.params.flip", "0.7"),
+    case("distribution-x-range-reversed", doc(distribution={"name": "line", "params": {"x_range": [3, -3]}}), SCENE,
+         "distribution.params.x_range", "below"),
+    case("distribution-means-ragged", doc(task="binary", data=BINARY_DATA,
+                                          distribution={"name": "blobs", "params": {"means": [[0, 0], [1]]}}),
+         SCENE, "distribution.params.means"),
+    case("distribution-n-zero", doc(distribution={"name": "line", "n": 0}), SCENE, "distribution.n", ">= 1"),
+    case("distribution-n-above-max", doc(distribution={"name": "line", "n": MAX_SAMPLE + 1}), SCENE, "distribution.n",
+         f"<= {MAX_SAMPLE}"),
+    case("distribution-n-float", doc(distribution={"name": "line", "n": 2.5}), SCENE, "distribution.n", "integer"),
+    case("distribution-seed-negative", doc(distribution={"name": "line", "seed": -1}), SCENE, "distribution.seed", ">= 0"),
+    case("distribution-wrong-task", doc(distribution={"name": "xor"}), SCENE, "distribution", "xor", "regression"),
+    case("distribution-nan-param", text(doc(distribution={"name": "line", "params": {"slope": "@X@"}}), X="NaN"), SCENE,
+         "distribution.params.slope", "NaN"),
+    case("of-population-without-distribution", doc(), SCENE, "distribution", "population",
+         argv=("surface", SCENE, "--of", "population")),
+    case("of-sample-out-of-range", doc(), SCENE, "--of sample:3", "3 samples", argv=("surface", SCENE, "--of", "sample:3")),
+    case("of-sample-huge", doc(), "--of sample:", "3 samples", argv=("surface", SCENE, "--of", "sample:" + "9" * 30)),
+    case("of-sample-negative", doc(), "--of", "'sample:-1'", argv=("surface", SCENE, "--of", "sample:-1")),
+    case("of-sample-no-index", doc(), "--of", "'sample:'", argv=("surface", SCENE, "--of", "sample:")),
+    case("of-sample-letters", doc(), "--of", "'sample:x'", argv=("surface", SCENE, "--of", "sample:x")),
+    case("of-samples-typo", doc(), "--of", "'samples:1'", argv=("surface", SCENE, "--of", "samples:1")),
+    case("of-unknown", doc(), "--of", "'model'", argv=("surface", SCENE, "--of", "model")),
+    case("of-for-fit", doc(), "--of", argv=("fit", SCENE, "--of", "data")),
+    case("sample-without-distribution", doc(), SCENE, "distribution", "lossviz sample",
+         argv=("sample", SCENE, "-o", "new.json")),
+    case("sample-n-zero", doc(distribution={"name": "line"}), "-n", "0", argv=("sample", SCENE, "-n", "0", "-o", "new.json")),
+    case("sample-n-above-max", doc(distribution={"name": "line"}), "-n", str(MAX_SAMPLE),
+         argv=("sample", SCENE, "-n", MAX_SAMPLE + 1, "-o", "new.json")),
+    case("sample-seed-negative", doc(distribution={"name": "line"}), "--seed",
+         argv=("sample", SCENE, "--seed", "-3", "-o", "new.json")),
+    case("sample-output-missing", doc(distribution={"name": "line"}), "-o", argv=("sample", SCENE)),
+    case("sample-output-npz", doc(distribution={"name": "line"}), "new.npz", ".json", ".csv",
+         argv=("sample", SCENE, "-o", "new.npz")),
+    case("sample-bad-distribution", doc(distribution={"name": "line", "params": {"noise": -1}}), SCENE,
+         "distribution.params.noise", argv=("sample", SCENE, "-o", "new.csv")),
+    case("render-population-without-distribution", doc(), SCENE, "distribution", "--layout population",
+         argv=("render", SCENE, "--layout", "population", "-o", "fig.png")),
+    case("animate-resample-without-distribution", doc(), SCENE, "distribution", "--resample",
+         argv=("animate", SCENE, "--resample", "-o", "run.gif")),
+    case("animate-resample-with-layout", doc(distribution={"name": "line"}), "--layout", "--resample",
+         argv=("animate", SCENE, "--resample", "--layout", "data", "-o", "run.gif")),
+    case("render-unknown-layout", doc(), "--layout", "'cloud'", argv=("render", SCENE, "--layout", "cloud", "-o", "fig.png")),
     # ---- a valid document with no data: nothing to fit
     case("empty-dataset-fit", doc(data={"x": [], "y": []}), SCENE, "data", "no data points"),
     case("empty-dataset-surface", doc(data={"x": [], "y": []}), SCENE, "data", "no data points", argv=("surface", SCENE)),
@@ -807,6 +868,9 @@ def test_headless_commands_do_not_import_qt(tmp_path):
         "from lossviz.cli import main\n"
         "codes = [main(['presets']), main(['fit', 'binary-2d-blobs', '--steps', '3']),\n"
         "         main(['surface', 'xor', '--resolution', '4', '-o', 's.npz']),\n"
+        "         main(['surface', 'sine-samples', '--of', 'population', '--resolution', '4', '-o', 'p.npz']),\n"
+        "         main(['surface', 'sine-samples', '--of', 'sample:2', '--resolution', '4', '-o', 'p.npz']),\n"
+        "         main(['sample', 'population-line', '-n', '5', '-o', 'd.json']),\n"
         "         main(['fit', 'missing.json'])]\n"
         "gui = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')\n"
         "             or m.startswith('lossviz.gui'))\n"
@@ -814,7 +878,7 @@ def test_headless_commands_do_not_import_qt(tmp_path):
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.splitlines()[-1] == "CODES [0, 0, 0, 2] GUI []"
+    assert proc.stderr.splitlines()[-1] == "CODES [0, 0, 0, 0, 0, 0, 2] GUI []"
 
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "lossviz", "fit", "xor", "--steps", "2"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)

@@ -13,11 +13,18 @@ DEFAULT_PRESET = "binary-2d-blobs"
 
 
 def _folder():
+    tree = Path(__file__).resolve().parents[2]  # the checkout, when this code runs from one
     try:
-        return resources.files("lossviz.resources") / "scenes"
+        folder = resources.files("lossviz.resources") / "scenes"
     except ModuleNotFoundError:
         # running from a source tree on sys.path while the install put lossviz.resources elsewhere
-        return Path(__file__).resolve().parents[2] / "resources" / "scenes"
+        return tree / "resources" / "scenes"
+    # an editable install of another checkout maps lossviz.resources into that checkout: this checkout's code
+    # (run with PYTHONPATH, e.g. from a git worktree) goes with its own scenes
+    checkout = Path(str(folder)).resolve().parents[1]
+    if checkout != tree and (checkout / "pyproject.toml").is_file() and (tree / "resources" / "scenes").is_dir():
+        return tree / "resources" / "scenes"
+    return folder
 
 
 def preset_names() -> list[str]:

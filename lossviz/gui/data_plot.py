@@ -339,8 +339,13 @@ def truth_lines(dist: Distribution, rect: tuple[float, float, float, float],
     xx, yy = np.meshgrid(gx, gy)
     probabilities = dist.class_probabilities(np.column_stack([xx.ravel(), yy.ravel()]))
     probabilities = probabilities.reshape(len(gy), len(gx), -1)
+    classes = probabilities.shape[-1]
+    top_two = np.sort(np.argsort(probabilities, axis=-1)[..., -2:], axis=-1)
     pieces = []
-    for c in range(probabilities.shape[-1]):  # where class c stops being the most probable
-        margin = probabilities[..., c] - np.delete(probabilities, c, axis=-1).max(axis=-1)
-        pieces += contour_lines(contourpy.contour_generator(gx, gy, margin), 0.0)
+    for c in range(classes):  # each boundary once: drawn from both of its sides, the dots of two lines fill in
+        for other in range(c + 1, classes):  # where c and ``other`` are the two most probable and tie
+            margin = probabilities[..., c] - probabilities[..., other]
+            if classes > 2:
+                margin = np.ma.masked_array(margin, ~((top_two[..., 0] == c) & (top_two[..., 1] == other)))
+            pieces += contour_lines(contourpy.contour_generator(gx, gy, margin), 0.0)
     return join_lines(pieces)

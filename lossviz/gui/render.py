@@ -60,59 +60,140 @@ def theta_text(theta: np.ndarray) -> str:
     return f"W = [{W}], b = [{b}]"
 
 
-class Figure:
-    """The lossviz figure for slides: header, data | surface / curve, footer with annotations."""
+class Canvas:
+    """An offscreen pyqtgraph layout (``grid``) of exactly ``size`` × ``scale`` pixels, with fonts, lines and
+    markers scaled to match, and its output: a QImage, PNG, SVG or PDF. Figures put their plots in ``grid``."""
 
     def __init__(self, scene: Scene, theme: Theme, size: tuple[int, int] = (1920, 1080), scale: float = 1.0,
-                 layout: str = "full", formula: bool = True):
+                 shrink: float = 1.0):
         import pyqtgraph as pg
         from PySide6.QtCore import Qt
 
-        from lossviz.gui.data_plot import DataPlot
-        from lossviz.gui.loss_plot import LossPlot
-        from lossviz.gui.plot_style import style_plot
-        from lossviz.gui.surface_plot import SurfacePlot
         from lossviz.gui.theme import configure_pyqtgraph
 
         configure_pyqtgraph()
         qt_application()
         self.scene = scene
-        self.layout_name = layout
-        self.formula = formula
         self.pixels = (round(size[0] * scale), round(size[1] * scale))
-        self.theme = theme.scaled(content_scale(size[1], scale))
-        self.surface_center: np.ndarray | None = None
+        self.theme = theme.scaled(content_scale(size[1], scale) * shrink)  # shrink < 1: smaller fonts, same pixels
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setBackground(theme.background)
         self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.widget.resize(*self.pixels)
-        grid = self.widget.ci
-        grid.setContentsMargins(*(4 * self.theme.scale,) * 4)
-        grid.setSpacing(6 * self.theme.scale)
-        full = layout == "full"
-        self.header = grid.addLabel("", row=0, col=0, colspan=2 if full else 1)
+        self.grid = self.widget.ci
+        self.grid.setContentsMargins(*(4 * self.theme.scale,) * 4)
+        self.grid.setSpacing(6 * self.theme.scale)
+
+    def overflow(self) -> float:
+        """How much wider than the image the layout wants to be (its labels and axes at their sizes): 1 or less fits."""
+        from PySide6.QtCore import Qt
+
+        return self.grid.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() / self.pixels[0]
+
+    def set_label(self, label: Any, html: str, size: float) -> None:
+        """Show ``html`` in a label of the layout, in the theme's colour, at ``size`` points — smaller if its widest
+        line would not fit the figure's width (a label as wide as its text would widen the layout past the image)."""
+        label.setText(html, color=self.theme.foreground, size=f"{size:.1f}pt")
+        room = self.pixels[0] - 12 * self.theme.scale
+        width = label.item.boundingRect().width()
+        if width > room:
+            label.setText(html, color=self.theme.foreground, size=f"{size * 0.98 * room / width:.1f}pt")
+
+    # ------------------------------------------------------------------ output
+    def image(self) -> QtGui.QImage:
+        """The figure as a QImage of exactly the requested pixel size."""
+        from PySide6 import QtGui
+
+        qt_application().processEvents()
+        image = QtGui.QImage(*self.pixels, QtGui.QImage.Format.Format_ARGB32)
+        image.fill(QtGui.QColor(self.theme.background))
+        painter = QtGui.QPainter(image)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        self.widget.render(painter)
+        painter.end()
+        return image
+
+    def save(self, path: str | Path) -> None:
+        """Write PNG, SVG (vectors that every renderer draws alike, see ``svg.py``) or PDF, chosen by the suffix, atomically."""
+        from lossviz.core.files import atomic_output
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".png", ".svg", ".pdf"):
+            raise LossvizError(f"{path}: cannot tell the format (use .png, .svg or .pdf)")
+        with atomic_output(path) as tmp:
+            if suffix == ".png":
+                # PySide6's stubs say bytes for the format, but at run time it accepts only str
+                if not self.image().save(str(tmp), "PNG"):  # type: ignore[call-overload]
+                    raise LossvizError(f"{path}: cannot write the PNG")
+            elif suffix == ".svg":
+                self._paint_to_svg(tmp)
+            else:
+                self._paint_to_pdf(tmp)
+
+    def _paint_to_svg(self, target: Path) -> None:
+        from lossviz.gui.svg import write_svg
+
+        qt_application().processEvents()
+        title = self.scene.extra.get("title")
+        write_svg(self.widget, target, self.pixels, title if isinstance(title, str) else "lossviz")
+
+    def _paint_to_pdf(self, target: Path) -> None:
+        from PySide6 import QtCore, QtGui
+
+        qt_application().processEvents()
+        writer = QtGui.QPdfWriter(str(target))
+        writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(*self.pixels), QtGui.QPageSize.Unit.Point))
+        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        writer.setResolution(72)
+        painter = QtGui.QPainter(writer)
+        self.widget.render(painter)
+        painter.end()
+
+    def close(self) -> None:
+        """Let the offscreen widget go."""
+        self.widget.close()
+        self.widget.deleteLater()
+
+
+class Figure(Canvas):
+    """The lossviz figure for slides: header, data | surface / curve, footer with annotations. Besides
+    ``LAYOUTS``, "pair" puts the data and the surface side by side (the population figure)."""
+
+    def __init__(self, scene: Scene, theme: Theme, size: tuple[int, int] = (1920, 1080), scale: float = 1.0,
+                 layout: str = "full", formula: bool = True, shrink: float = 1.0):
+        from lossviz.gui.data_plot import DataPlot
+        from lossviz.gui.loss_plot import LossPlot
+        from lossviz.gui.plot_style import style_plot
+        from lossviz.gui.surface_plot import SurfacePlot
+
+        super().__init__(scene, theme, size, scale, shrink)
+        self.layout_name = layout
+        self.formula = formula
+        self.surface_center: np.ndarray | None = None
+        grid = self.grid
+        full, wide = layout == "full", layout in ("full", "pair")
+        self.header = grid.addLabel("", row=0, col=0, colspan=2 if wide else 1)
         self.data_plot = DataPlot(grid.addPlot(row=1, col=0, rowspan=2 if full else 1), self.theme) \
-            if layout in ("full", "data") else None
-        self.surface_plot = SurfacePlot(grid.addPlot(row=1, col=1 if full else 0), self.theme) \
-            if layout in ("full", "surface") else None
+            if layout in ("full", "data", "pair") else None
+        self.surface_plot = SurfacePlot(grid.addPlot(row=1, col=1 if wide else 0), self.theme) \
+            if layout in ("full", "surface", "pair") else None
         self.loss_plot = None
         if layout in ("full", "curve"):
             item = grid.addPlot(row=2 if full else 1, col=1 if full else 0)
             self.loss_plot = LossPlot(item, self.theme)
             style_plot(item, self.theme, "Loss curve", "step", "L(θ|D)")
-        self.footer = grid.addLabel("", row=3, col=0, colspan=2 if full else 1)
-        if full:
+        self.footer = grid.addLabel("", row=3, col=0, colspan=2 if wide else 1)
+        if wide:
             grid.layout.setColumnStretchFactor(0, 1)
             grid.layout.setColumnStretchFactor(1, 1)
+        if full:
             grid.layout.setRowStretchFactor(1, 3)
             grid.layout.setRowStretchFactor(2, 2)
         self._data_framed = False
         self.widget.show()
 
     # ------------------------------------------------------------------ content
-    def _label(self, label: Any, html: str, size: float) -> None:
-        label.setText(html, color=self.theme.foreground, size=f"{size:.1f}pt")
-
     def draw(self, objective: Objective, runs: Runs, upto: int, surface: Surface | None = None,
              surface_center: np.ndarray | None = None) -> None:
         """Show the first ``upto`` + 1 entries of each run (runs = [(Run, FitResult)], the main run first)
@@ -137,7 +218,7 @@ class Figure:
             self._draw_surface(runs, upto, surface)
         if self.loss_plot is not None:
             self._draw_curve(runs, upto)
-        self._label(self.footer, self._annotation(runs, upto, surface), self.theme.font)
+        self.set_label(self.footer, self._annotation(runs, upto, surface), self.theme.font)
         self.frame()
 
     def _draw_header(self) -> None:
@@ -148,7 +229,7 @@ class Figure:
         if self.formula:
             card = " &nbsp;·&nbsp; ".join(formula_lines(self.scene.task, self.scene.loss))
             header = f"{header}<br>{card}" if header else card
-        self._label(self.header, header, self.theme.font * 1.15)
+        self.set_label(self.header, header, self.theme.font * 1.15)
 
     def _draw_surface(self, runs: Runs, upto: int, surface: Surface | None) -> None:
         from lossviz.gui.surface_plot import style_surface
@@ -241,63 +322,6 @@ class Figure:
         with np.errstate(all="ignore"):
             return loss_surface(objective, spec)
 
-    # ------------------------------------------------------------------ output
-    def image(self) -> QtGui.QImage:
-        """The figure as a QImage of exactly the requested pixel size."""
-        from PySide6 import QtGui
-
-        qt_application().processEvents()
-        image = QtGui.QImage(*self.pixels, QtGui.QImage.Format.Format_ARGB32)
-        image.fill(QtGui.QColor(self.theme.background))
-        painter = QtGui.QPainter(image)
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        self.widget.render(painter)
-        painter.end()
-        return image
-
-    def save(self, path: str | Path) -> None:
-        """Write PNG, SVG (vectors that every renderer draws alike, see ``svg.py``) or PDF, chosen by the suffix, atomically."""
-        from lossviz.core.files import atomic_output
-
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in (".png", ".svg", ".pdf"):
-            raise LossvizError(f"{path}: cannot tell the format (use .png, .svg or .pdf)")
-        with atomic_output(path) as tmp:
-            if suffix == ".png":
-                # PySide6's stubs say bytes for the format, but at run time it accepts only str
-                if not self.image().save(str(tmp), "PNG"):  # type: ignore[call-overload]
-                    raise LossvizError(f"{path}: cannot write the PNG")
-            elif suffix == ".svg":
-                self._paint_to_svg(tmp)
-            else:
-                self._paint_to_pdf(tmp)
-
-    def _paint_to_svg(self, target: Path) -> None:
-        from lossviz.gui.svg import write_svg
-
-        qt_application().processEvents()
-        title = self.scene.extra.get("title")
-        write_svg(self.widget, target, self.pixels, title if isinstance(title, str) else "lossviz")
-
-    def _paint_to_pdf(self, target: Path) -> None:
-        from PySide6 import QtCore, QtGui
-
-        qt_application().processEvents()
-        writer = QtGui.QPdfWriter(str(target))
-        writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(*self.pixels), QtGui.QPageSize.Unit.Point))
-        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
-        writer.setResolution(72)
-        painter = QtGui.QPainter(writer)
-        self.widget.render(painter)
-        painter.end()
-
-    def close(self) -> None:
-        """Let the offscreen widget go."""
-        self.widget.close()
-        self.widget.deleteLater()
-
-
 def qimage_to_pil(image: QtGui.QImage) -> Any:
     """A QImage as a Pillow RGB image (copied)."""
     from PIL import Image
@@ -354,7 +378,8 @@ def mp4_available() -> bool:
     return True
 
 
-def _check_animation_format(output: Path) -> None:
+def check_animation_format(output: Path) -> None:
+    """Refuse an animation file that is neither .gif nor .mp4, and .mp4 without the extra."""
     suffix = output.suffix.lower()
     if suffix == ".mp4":
         if not mp4_available():
@@ -377,7 +402,7 @@ def animate_scene(scene: Scene, output: str | Path, size: tuple[int, int] = (800
     from lossviz.gui.theme import THEMES
 
     output = Path(output)
-    _check_animation_format(output)
+    check_animation_format(output)
     objective = scene.objective()
     runs = fit_runs(scene, steps)
     total = max(result.steps for _, result in runs)

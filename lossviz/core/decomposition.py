@@ -1,0 +1,61 @@
+"""L(θ|D) taken apart: one sample's loss l(θ|x_i, y_i) as an objective of its own, which samples a figure
+shows, and the three surfaces of a scene — of the data, of P and of one sample — on one grid.
+
+The grid is always framed from the data (the scene's start, its fit and, for L2, the data's minimum), so
+that ``lossviz surface --of data|population|sample:I`` of one scene give surfaces over the same θ's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.errors import LossvizError
+from lossviz.core.objective import Objective
+from lossviz.core.scene import Scene
+
+SURFACES = ("data", "population", "sample")
+
+
+def sample_objective(objective: Objective, index: int) -> Objective:
+    """l(θ|x_i, y_i): the objective over the ``index``-th sample (0-based) of ``objective``'s data alone."""
+    data = objective.data
+    if not 0 <= index < data.size:
+        raise IndexError(f"sample {index} of {data.size}")
+    one = Dataset(data.X[index:index + 1].copy(), data.y[index:index + 1].copy())
+    return Objective(objective.shape, objective.loss, one)
+
+
+def spread_samples(per_sample: np.ndarray, count: int = 4) -> np.ndarray:
+    """The indices of ``count`` samples that differ: those at evenly spaced ranks of the loss l(θ|x_i, y_i)
+    (``per_sample``, (N,)) — the smallest, the largest and, for 4, the ⅓- and ⅔-quantiles — in index order.
+    All N when N ≤ count."""
+    order = np.argsort(per_sample, kind="stable")
+    ranks = np.unique(np.round(np.linspace(0, len(order) - 1, min(count, len(order)))).astype(int))
+    return np.sort(order[ranks])
+
+
+def needs_distribution(scene: Scene, what: str) -> None:
+    """Refuse a scene without a ``"distribution"`` key, saying that ``what`` needs one."""
+    if scene.distribution is None:
+        raise LossvizError(f'distribution: the scene names no distribution P(X, Y), which {what} needs '
+                           '(add a "distribution" key, e.g. {"name": "line"})')
+
+
+def surface_objective(scene: Scene, of: str, index: int | None = None) -> Objective:
+    """The objective whose surface ``of`` asks for: L(θ|D) ("data"), L(θ|P) ("population", exact or Monte
+    Carlo, see population.py) or l(θ|x_i, y_i) of sample ``index`` ("sample")."""
+    from lossviz.core.population import population_objective
+
+    if of == "population":
+        needs_distribution(scene, "L(θ|P)")
+        assert scene.distribution is not None
+        return population_objective(scene.distribution, scene.shape, scene.loss)
+    objective = scene.objective()
+    if of == "sample":
+        assert index is not None, "a sample's surface needs its index"
+        if not 0 <= index < objective.size:
+            raise LossvizError(f"sample:{index}: the scene has {objective.size} samples (sample:0 to "
+                               f"sample:{objective.size - 1})")
+        return sample_objective(objective, index)
+    return objective
