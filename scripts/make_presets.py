@@ -64,7 +64,7 @@ LINE = parse_distribution({"name": "line", "n": 10, "seed": 7,
 scene("population-line", "From P(X, Y) to D: samples of a noisy line, L(θ|D) against L(θ|P)", "regression",
       *drawn(LINE), "l2", 1, init=[[-1.5, 2.5]], steps=60, distribution=LINE,
       notes="D is one draw of 10 samples from P: its minimum θ*_D (+) misses θ*_P (×). "
-            "lossviz render population-line --layout population shows the cloud of θ*_D of 20 other draws.")
+            "Resample ×20 shows the θ*_D of 20 other draws; set N = 200 and resample again.")
 SINE = parse_distribution({"name": "sine", "n": 20, "seed": 3,
                            "params": {"amplitude": 1.0, "frequency": 0.15, "noise": 0.25, "x_range": [-3, 3]}})
 scene("sine-samples", "Each sample's own loss: a line fitted to 20 samples of a sine", "regression",

@@ -14,16 +14,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.scene import SurfaceConfig
+from lossviz.core.scene import Scene, SurfaceConfig
 from lossviz.gui import dialogs, render
+from lossviz.gui.decomposition_dialog import DecompositionDialog, save_decomposition
 from lossviz.gui.dialogs import AnimationOptions, ImageOptions
 from lossviz.gui.document import Document
 from lossviz.gui.live import LiveRun
 from lossviz.gui.render import LAYOUTS, Figure, animate_scene
-from lossviz.gui.theme import THEMES
+from lossviz.gui.theme import THEMES, Theme
 
 ANIMATION_SIZE = (1280, 720)
 ANIMATION_FPS = 12
@@ -60,13 +62,14 @@ def _filter_entry(file_filter: str, suffix: str) -> str:
 
 
 class ExportActions(QtCore.QObject):
-    """File → Export image, Copy image and Export animation."""
+    """File → Export image, Copy image and Export animation; View → Decomposition."""
 
     message = QtCore.Signal(str, int)  # text, milliseconds
 
     def __init__(self, document: Document, live: LiveRun, parent: QtWidgets.QWidget, settings: QtCore.QSettings):
         super().__init__(parent)
         self.document, self.live, self.parent_widget, self.settings = document, live, parent, settings
+        self.decomposition: DecompositionDialog | None = None  # View → Decomposition, made when first asked for
 
     def figure(self, layout: str = "full", scale: float = 1.0, size: tuple[int, int] = (1920, 1080)) -> Figure:
         """The live state as an offscreen Figure (the caller closes it); raises LossvizError without data."""
@@ -225,3 +228,46 @@ class ExportActions(QtCore.QObject):
             dialogs.show_error(self.parent_widget, "Cannot export the animation", str(error))
         finally:
             box.close()
+
+    # ------------------------------------------------------------------ View → Decomposition
+    def show_decomposition(self) -> None:
+        """View → Decomposition: a few samples' own loss surfaces and their mean L(θ|D) at the live θ, in a window of
+        its own (Redraw takes the live θ again; Save writes the figure at slide size)."""
+        if self.live.objective is None:
+            self.message.emit("Decomposition: add some data points first", 5000)
+            return
+        if self.decomposition is None:
+            self.decomposition = DecompositionDialog(self.parent_widget)
+            self.decomposition.redrawRequested.connect(self._draw_decomposition)
+            self.decomposition.saveRequested.connect(self._save_decomposition)
+        self._draw_decomposition()
+        self.decomposition.show()
+        self.decomposition.raise_()
+
+    def _decomposition_state(self) -> tuple[Scene, np.ndarray, Theme, np.ndarray | None]:
+        """The scene, the live θ, the theme and the path so far."""
+        thetas = self.live.histories[0].thetas
+        return (self.document.scene, self.live.theta.copy(), THEMES[self.document.view_options().theme],
+                thetas.copy() if len(thetas) else None)
+
+    def _draw_decomposition(self) -> None:
+        if self.decomposition is None or self.live.objective is None:
+            return
+        try:
+            self.decomposition.show_figure(*self._decomposition_state())
+        except LossvizError as error:
+            dialogs.show_error(self.parent_widget, "Decomposition", str(error))
+
+    def _save_decomposition(self) -> None:
+        if self.live.objective is None:
+            return
+        path = self._ask_path("Save the decomposition", "png", "decomposition", dialogs.IMAGE_FILTER,
+                              dialogs.IMAGE_FORMATS, "image_format")
+        if path is None:
+            return
+        try:
+            save_decomposition(*self._decomposition_state(), path)
+        except LossvizError as error:
+            dialogs.show_error(self.parent_widget, "Save the decomposition", str(error))
+            return
+        self.message.emit(f"Decomposition saved to {path}", 5000)

@@ -171,6 +171,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_view_menu(self, view: QtWidgets.QMenu) -> None:
         self._action(view, "&Frame data", self.views.data_plot.frame_data, "F", "actionFrameData")
         self._action(view, "Frame &surface", self.live.reframe_surface, name="actionFrameSurface")
+        self._action(view, "&Decomposition of L(θ|D)…", self.exports.show_decomposition, name="actionDecomposition")
         self.log_loss_action = self._action(view, "&Log scale loss curve", self._on_view_log_loss_toggled,
                                             name="actionLogLoss", checkable=True)
         view.addSeparator()

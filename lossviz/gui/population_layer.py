@@ -155,5 +155,5 @@ class PopulationLayer(QObject):
         self.cloud = result.minima
         self.changed.emit()
         self.message.emit(f"θ*_D of {len(result.minima)} datasets of N = {result.request.distribution.n} "
-                          "drawn from P (white dots); try a larger N: the cloud shrinks.", 8000)
+                          "drawn from P (rings); try a larger N: the cloud shrinks.", 8000)
 

@@ -313,13 +313,13 @@ class SurfacePlot:
                                             brush=pg.mkBrush(self.theme.population))
 
     def set_cloud(self, points: np.ndarray | None) -> None:
-        """θ*_D of datasets resampled from P, (M, 2), as small white dots (the family of the "+" θ*_D; None: none)."""
+        """θ*_D of datasets resampled from P, (M, 2), as rings in P's colour (None: none)."""
         if points is None or not len(points):
             clear_scatter(self.cloud)
             return
         points = np.clip(points, -DRAW_LIMIT, DRAW_LIMIT)
-        self.cloud.setData(points[:, 0], points[:, 1], symbol="o", size=7 * self.theme.scale,
-                           brush=pg.mkBrush(with_alpha("#FFFFFF", 190)), pen=make_pen("#000000", 0.8 * self.theme.scale))
+        self.cloud.setData(points[:, 0], points[:, 1], symbol="o", size=9 * self.theme.scale, brush=None,
+                           pen=make_pen(self.theme.population, 1.8 * self.theme.scale))
 
     def set_arrows(self, origin: np.ndarray | None, vectors: np.ndarray, mean: np.ndarray | None) -> None:
         """Arrows from ``origin`` (2,): one per row of ``vectors`` (M, 2), thin, and ``mean`` (2,), bold —

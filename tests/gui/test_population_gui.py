@@ -59,7 +59,7 @@ def test_new_sample_is_one_undo_step_and_says_where_the_data_came_from(make_wind
     assert scene.distribution.seed == 1 and scene.data == old_dist.sample(seed=1)
     assert window.controls.distribution_box.provenance.text() == "D: N = 10 draws from P (seed 1)."
     click(window.views.data_view, 0.5, 3.5)  # a point by hand
-    assert "+ 1 points by hand" in window.controls.distribution_box.provenance.text()
+    assert "+ 1 point by hand" in window.controls.distribution_box.provenance.text()
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert document.scene.data == old_data and document.scene.distribution.seed == 0
@@ -183,3 +183,22 @@ def test_a_task_change_drops_a_distribution_that_no_longer_fits(make_window, qtb
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.document.scene.distribution is not None
     qtbot.waitUntil(window.live.idle, timeout=60000)
+
+
+def test_the_decomposition_window_draws_the_live_theta_and_saves_it(make_window, qtbot, dialog_log, tmp_path):
+    window = make_window(load_preset("binary-2d-blobs"))
+    for _ in range(4):
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 4, timeout=60000)
+    window.findChild(type(window.race_action), "actionDecomposition").trigger()
+    dialog = window.exports.decomposition
+    assert dialog.isVisible() and not dialog.picture.pixmap().isNull()
+    dialog_log["answers"]["save_path"] = str(tmp_path / "decomposition.png")
+    QTest.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    from PySide6 import QtGui
+
+    saved = QtGui.QImage(str(tmp_path / "decomposition.png"))
+    assert (saved.width(), saved.height()) == (1920, 1080)
+    QTest.mouseClick(dialog.redraw, Qt.MouseButton.LeftButton)
+    assert not dialog_log["errors"]
+    dialog.close()
