@@ -15,7 +15,7 @@ from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution
 from lossviz.core.edits import sample_positions
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
-from lossviz.gui.plot_style import clear_scatter, contour_lines, join_lines, make_pen
+from lossviz.gui.plot_style import clear_line, clear_scatter, contour_lines, join_lines, make_pen
 from lossviz.gui.theme import Theme
 
 SHADING_RESOLUTION = 96
@@ -77,6 +77,7 @@ class DataPlot:
         self.model_curve.setPen(make_pen(theme.model, theme.line))
         self.residuals.setPen(make_pen("#D55E00", max(1.0, theme.line * 0.6), alpha=200))
         self.ghost.setPen(make_pen(theme.ghost, theme.line, QtCore.Qt.PenStyle.DashLine))
+        self.truth.setPen(make_pen(theme.truth, theme.line * 1.2, QtCore.Qt.PenStyle.DotLine))
         self._brushes = [pg.mkBrush(theme.class_color(c)) for c in range(10)]
         self._outline = pg.mkPen(theme.foreground if theme.name == "dark" else "#222222", width=max(1.0, theme.scale))
         self.redraw()
@@ -103,11 +104,10 @@ class DataPlot:
         self._draw_truth()
 
     def _draw_truth(self) -> None:
-        self.truth.setPen(make_pen(self.theme.truth, self.theme.line * 1.2, QtCore.Qt.PenStyle.DotLine))
         dist, shape = self.distribution, self.shape
         if dist is None or shape is None or dist.task != shape.task or dist.dims != shape.dims:
             self._truth_key = None
-            self.truth.setData([], [])
+            clear_line(self.truth)
             return
         key = (dist, self.view_rect())  # P does not change with θ: drawn again only for another P or view
         if key == self._truth_key:

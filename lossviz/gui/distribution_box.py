@@ -65,7 +65,7 @@ class DistributionBox(QtWidgets.QGroupBox):
         row.addWidget(self.resample)
         self.form.addRow(self.buttons)
         self._task = ("regression", 1, 1)
-        self._shown: Distribution | None = None
+        self.shown: Distribution | None = None  # the P the section shows (the scene's, or a family just chosen)
         self.manners: PanelManners | None = None  # the panel's (for the parameter fields made later)
         self.family.activated.connect(lambda _: self._family_chosen())
         self.sample_size.valueChanged.connect(lambda _: self.distributionEdited.emit())
@@ -76,10 +76,10 @@ class DistributionBox(QtWidgets.QGroupBox):
                           provenance: str) -> None:
         """Show P (None: no distribution) for a scene of ``task`` with ``dims`` inputs and ``classes``; the fields
         stay (only their values change) while the family is the same, so that typing in one is not disturbed."""
-        same_fields = (distribution is not None and self._shown is not None and self._task == (task, dims, classes)
-                       and distribution.name == self._shown.name and distribution.params.keys() == self._shown.params.keys()
-                       and distribution.params.get("means") == self._shown.params.get("means"))
-        self._task, self._shown = (task, dims, classes), distribution
+        same_fields = (distribution is not None and self.shown is not None and self._task == (task, dims, classes)
+                       and distribution.name == self.shown.name and distribution.params.keys() == self.shown.params.keys()
+                       and distribution.params.get("means") == self.shown.params.get("means"))
+        self._task, self.shown = (task, dims, classes), distribution
         with signals_blocked(self.family, self.sample_size):
             self.family.clear()
             self.family.addItem("none", None)
@@ -149,17 +149,17 @@ class DistributionBox(QtWidgets.QGroupBox):
     def _family_chosen(self) -> None:
         name = self.family.currentData()
         task, dims, classes = self._task
-        self._shown = None if name is None else default_distribution(name, task, dims, classes, self.sample_size.value())
-        self._show_params(self._shown)
+        self.shown = None if name is None else default_distribution(name, task, dims, classes, self.sample_size.value())
+        self._show_params(self.shown)
         self.distributionEdited.emit()
 
     def distribution(self) -> Distribution | None:
         """The distribution the section shows (its seed kept from the scene's)."""
         name = self.family.currentData()
-        if name is None or self._shown is None:
+        if name is None or self.shown is None:
             return None
-        params = dict(self._shown.params)
+        params = dict(self.shown.params)
         for key, spins in self.fields.items():
             values = [spin.value() for spin in spins]
             params[key] = values if isinstance(FAMILIES[name][key], list) else values[0]
-        return parse_distribution({"name": name, "n": self.sample_size.value(), "seed": self._shown.seed, "params": params})
+        return parse_distribution({"name": name, "n": self.sample_size.value(), "seed": self.shown.seed, "params": params})

@@ -120,7 +120,8 @@ class LiveRun(QObject):
         """Bring the run up to date with a change of the document (connect to ``Document.changed``)."""
         if self.closing:
             return
-        self.hold_until_painted()
+        if kind is not Change.DATA:  # a drag's data changes come 50 times a second: the surface must keep up
+            self.hold_until_painted()
         self._following = True
         try:
             self._follow(kind)

@@ -243,8 +243,7 @@ class MainWindow(QtWidgets.QMainWindow):
                     action.setChecked(checked)
             if options.theme != self.base_theme.name:
                 self._apply_theme(THEMES[options.theme])
-        self.controls.distribution_box.show_distribution(scene.distribution, scene.task, scene.dims, scene.classes,
-                                                         provenance(scene.distribution, scene.data))
+        self._show_distribution(kind)
         self._on_live_running_changed(self.live.running)
         self.views.draw(kind)
         self.controls.show_held(self.live.held_text())
@@ -253,6 +252,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controls.step.setEnabled(has_data)
         self.files.schedule_autosave()
         self._update_title()
+
+    def _show_distribution(self, kind: Change) -> None:
+        """The Distribution section: all of it when P may have changed, else (a data edit, say every frame of a
+        drag) only the line saying where D came from, if that changed."""
+        box, scene = self.controls.distribution_box, self.document.scene
+        said = provenance(scene.distribution, scene.data)
+        if kind is not Change.DATA or box.shown is not scene.distribution:
+            box.show_distribution(scene.distribution, scene.task, scene.dims, scene.classes, said)
+        elif box.provenance.text() != said:
+            box.show_provenance(said)
 
     def _on_live_progressed(self, costly: bool, data: bool) -> None:
         self.views.draw_run()

@@ -76,6 +76,13 @@ def axis_label(plot: pg.PlotItem, name: str) -> str:
     return str(plot.getAxis(name).labelText)
 
 
+def clear_line(item: pg.PlotDataItem) -> None:
+    """Empty a line item; an empty one is left alone (telling the scene of a change costs a repaint)."""
+    x, _ = item.getData()
+    if x is not None and len(x):
+        item.setData([], [])
+
+
 def clear_scatter(item: pg.ScatterPlotItem) -> None:
     """Remove every spot, and repaint where they were (ScatterPlotItem.clear alone changes the bounding
     rect without telling the scene, so the old spots stay on screen until something else repaints). An

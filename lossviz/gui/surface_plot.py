@@ -13,6 +13,7 @@ from lossviz.core.notation import PARAMETER_HELP, parameter_label
 from lossviz.core.surface import Surface
 from lossviz.gui.plot_style import (
     DRAW_LIMIT,
+    clear_line,
     clear_scatter,
     contour_lines,
     join_lines,
@@ -300,7 +301,7 @@ class SurfacePlot:
     def set_population(self, surface: Surface | None, minimum: np.ndarray | None) -> None:
         """L(θ|P) as dashed contours over the heat map and θ*_P as "×" (None: neither)."""
         if surface is None:
-            self.population.setData([], [])
+            clear_line(self.population)
         else:
             generator = contourpy.contour_generator(surface.x, surface.y, surface.loss)
             pieces = [line for level in surface_levels(surface.loss) for line in contour_lines(generator, level)]
@@ -325,8 +326,8 @@ class SurfacePlot:
         """Arrows from ``origin`` (2,): one per row of ``vectors`` (M, 2), thin, and ``mean`` (2,), bold —
         already scaled to plot units (None: no arrows)."""
         if origin is None:
-            self.arrows.setData([], [])
-            self.mean_arrow.setData([], [])
+            for item in (self.arrows, self.mean_arrow):
+                clear_line(item)
             return
         pixel = self.plot.getViewBox().viewPixelSize()
         self.arrows.setData(*join_lines([arrow_polyline(origin, vector, pixel) for vector in vectors]))
