@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 
 
 class Objective:
-    """L(θ|D) and ∇L for θ as a (k, d+1) array; precomputes Xa = [X | 1] and the target."""
+    """L(θ|D) + (λ/2)‖W‖²_F and its gradient for θ as a (k, d+1) array (λ = ``l2``, 0 by default; b is not
+    penalised); precomputes Xa = [X | 1] and the target. ``data`` holds the model's inputs (the features φ(x))."""
 
-    def __init__(self, shape: ModelShape, loss: Loss, data: Dataset):
+    def __init__(self, shape: ModelShape, loss: Loss, data: Dataset, l2: float = 0.0):
         self.shape = shape
         self.loss = loss
         self.data = data
+        self.l2 = l2
         self.Xa = augment(data.X)
         self.target = loss.encode(data.y, shape.outputs)
         self._quadratic_statistics: QuadraticStatistics | None = None  # made once, for L2 surfaces
@@ -33,25 +35,39 @@ class Objective:
         return self.Xa @ theta.T
 
     def value(self, theta: np.ndarray) -> float:
-        """L(θ|D), bit for bit the value that training reports."""
+        """The objective at θ, bit for bit the value that training reports."""
+        return self.value_and_grad(theta)[0]
+
+    def data_value(self, theta: np.ndarray) -> float:
+        """L(θ|D) alone, without the penalty."""
         return self.loss.value_and_grad(self.logits(theta), self.target)[0]
+
+    def penalty(self, theta: np.ndarray) -> float:
+        """(λ/2)‖W‖²_F."""
+        W = theta[:, :-1]
+        return 0.5 * self.l2 * float(np.vdot(W, W)) if self.l2 else 0.0
 
     def per_sample(self, theta: np.ndarray) -> np.ndarray:
         """l(θ|x_i, y_i) for every sample, (N,)."""
         return self.loss.per_sample(self.logits(theta), self.target)
 
     def value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None = None) -> tuple[float, np.ndarray]:
-        """L and ∇_θ L (k, d+1) over all samples, or over the minibatch ``rows``."""
+        """The objective and its gradient (k, d+1) over all samples, or over the minibatch ``rows`` (with the
+        whole penalty)."""
         Xa, target = (self.Xa, self.target) if rows is None else (self.Xa[rows], self.target[rows])
         value, dz = self.loss.value_and_grad(Xa @ theta.T, target)
-        return value, dz.T @ Xa
+        grad = dz.T @ Xa
+        if self.l2:
+            grad[:, :-1] += self.l2 * theta[:, :-1]
+            value += self.penalty(theta)
+        return value, grad
 
     def quadratic_statistics(self) -> QuadraticStatistics:
         """L2's sufficient statistics of this objective (made on first use, then kept)."""
         if self._quadratic_statistics is None:
             from lossviz.core.surface import QuadraticStatistics
 
-            self._quadratic_statistics = QuadraticStatistics.of(self)
+            self._quadratic_statistics = QuadraticStatistics.of(self).regularized(self.l2)
         return self._quadratic_statistics
 
     def outputs(self, theta: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 
 from lossviz.core.dataset import Dataset, make_dataset
 from lossviz.core.distributions import Distribution, check_compatible, regression_moments
+from lossviz.core.features import FeatureMap
 from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
@@ -30,15 +31,20 @@ EXACT_PREVIEW_DRAWS = 1000  # the sample an exact population keeps as its ``data
 class ExactL2Population(Objective):
     """L(θ|P) for L2 on ``line`` or ``sine``, exactly: L* + ½ (θ − θ*)ᵀ S (θ − θ*) with S = E[xa xaᵀ]."""
 
-    def __init__(self, shape: ModelShape, distribution: Distribution):
+    def __init__(self, shape: ModelShape, distribution: Distribution, l2: float = 0.0):
         rng = np.random.default_rng(POPULATION_SEED)
         X, y = distribution.draw(EXACT_PREVIEW_DRAWS, rng)
-        super().__init__(shape, get_loss("l2", "regression"), make_dataset(X, y, "regression", 1))
-        self._quadratic_statistics = QuadraticStatistics.from_moments(*regression_moments(distribution))
+        super().__init__(shape, get_loss("l2", "regression"), make_dataset(X, y, "regression", 1), l2=l2)
+        moments = QuadraticStatistics.from_moments(*regression_moments(distribution))
+        self._quadratic_statistics = moments.regularized(l2)
 
     def value(self, theta: np.ndarray) -> float:
-        """L(θ|P), exactly."""
+        """L(θ|P) (+ the penalty), exactly."""
         return self.value_and_grad(theta)[0]
+
+    def data_value(self, theta: np.ndarray) -> float:
+        """L(θ|P) without the penalty."""
+        return self.value(theta) - self.penalty(theta)
 
     def value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """L(θ|P) and its gradient S(θ − θ*), exactly (``rows`` must be None: P has no minibatches)."""
@@ -57,12 +63,17 @@ def population_sample(distribution: Distribution, draws: int = POPULATION_DRAWS)
     return make_dataset(X, y, distribution.task, distribution.dims, classes)
 
 
-def population_objective(distribution: Distribution, shape: ModelShape, loss: str) -> Objective:
-    """L(θ|P) for the scene's model and loss: exact for L2 on line and sine, else by Monte Carlo."""
-    check_compatible(distribution, shape)
-    if closed_form(distribution, loss):
-        return ExactL2Population(shape, distribution)
-    return Objective(shape, get_loss(loss, shape.task), population_sample(distribution))
+def population_objective(distribution: Distribution, shape: ModelShape, loss: str,
+                         features: FeatureMap | None = None, l2: float = 0.0) -> Objective:
+    """L(θ|P) (+ (λ/2)‖W‖²) of the scene's model and loss, φ(x) = ``features`` (default x): exact for L2 on line
+    and sine without features, else by Monte Carlo over φ of the fixed sample."""
+    check_compatible(distribution, ModelShape(shape.task, features.dims if features else shape.dims, shape.classes))
+    if closed_form(distribution, loss) and (features is None or features.degree is None):
+        return ExactL2Population(shape, distribution, l2)
+    sample = population_sample(distribution)
+    if features is not None and features.degree is not None:
+        sample = Dataset(features(sample.X), sample.y)
+    return Objective(shape, get_loss(loss, shape.task), sample, l2=l2)
 
 
 def closed_form(distribution: Distribution, loss: str) -> bool:
@@ -87,14 +98,18 @@ def minimum_of(objective: Objective, start: np.ndarray, optimizer: OptimizerConf
 def resample_minima(distribution: Distribution, shape: ModelShape, loss: str, start: np.ndarray,
                     optimizer: OptimizerConfig, steps: int, count: int = 20, n: int | None = None,
                     should_stop: Callable[[], bool] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                    progress: Callable[[int, int], None] | None = None,
+                    features: FeatureMap | None = None, l2: float = 0.0) -> np.ndarray:
     """θ*_D of ``count`` datasets of size ``n`` (default N) drawn from P with seeds seed+1 … seed+count:
-    (count, k, d+1). The cloud shrinks as n grows."""
-    check_compatible(distribution, shape)
+    (count, k, d+1), for the model with φ = ``features`` (the scene's, as it is) and λ = ``l2``. The cloud
+    shrinks as n grows."""
+    check_compatible(distribution, ModelShape(shape.task, features.dims if features else shape.dims, shape.classes))
     minima = []
     for number in range(count):
         data = distribution.sample(n, seed=distribution.seed + 1 + number)
-        objective = Objective(shape, get_loss(loss, shape.task), data)
+        if features is not None and features.degree is not None:
+            data = Dataset(features(data.X), data.y)
+        objective = Objective(shape, get_loss(loss, shape.task), data, l2=l2)
         minima.append(minimum_of(objective, start, optimizer, steps, should_stop))
         if progress is not None:
             progress(number + 1, count)

@@ -16,6 +16,17 @@ import numpy as np
 from lossviz.core.dataset import TASKS, Dataset, make_dataset
 from lossviz.core.distributions import Distribution, check_compatible, parse_distribution
 from lossviz.core.errors import LossvizError
+from lossviz.core.features import (
+    Design,
+    FeatureMap,
+    Split,
+    check_training_rows,
+    feature_count,
+    parse_degree,
+    parse_l2,
+    parse_split,
+    split_rows,
+)
 from lossviz.core.files import write_atomic
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
@@ -25,7 +36,7 @@ from lossviz.core.validate import as_object, check_keys, integer, number, show_v
 
 SCENE_VERSION = 1
 KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
-              "steps", "tol", "seed", "surface", "distribution")
+              "steps", "tol", "seed", "surface", "distribution", "split", "features", "regularization")
 MAX_STEPS = 1_000_000
 MAX_CLASSES = 10  # the digit keys choose a label
 MAX_RESOLUTION = 2048
@@ -74,10 +85,32 @@ class Scene:
     surface: SurfaceConfig = field(default_factory=SurfaceConfig)
     extra: dict = field(default_factory=dict)
     distribution: Distribution | None = None  # P(X, Y), where the scene names it
+    split: Split | None = None  # the test set held out (None: every sample trains)
+    degree: int | None = None  # φ(x): polynomial features of this degree, standardised (None: φ(x) = x)
+    l2: float = 0.0  # λ of the penalty (λ/2)‖W‖²
 
     @property
     def shape(self) -> ModelShape:
+        """The shape of θ: one column of W per feature φ(x), then b."""
+        return ModelShape(self.task, feature_count(self.dims, self.degree), self.classes)
+
+    @property
+    def input_shape(self) -> ModelShape:
+        """The shape of θ for the raw inputs x (what the data and a distribution must fit)."""
         return ModelShape(self.task, self.dims, self.classes)
+
+    def design(self) -> Design:
+        """The training and test rows and the feature map φ fitted on the training rows (made once)."""
+        cached = self.__dict__.get("_design")
+        if cached is None:
+            train, test = split_rows(self.split, self.data.size)
+            cached = Design(train, test, FeatureMap.fit(self.dims, self.degree, self.data.X[train]))
+            object.__setattr__(self, "_design", cached)
+        return cached
+
+    def features(self, X: np.ndarray) -> np.ndarray:
+        """φ(X) of raw inputs X (N, dims)."""
+        return self.design().features(X)
 
     @property
     def surface_axes(self) -> tuple[str, str]:
@@ -91,10 +124,25 @@ class Scene:
         return self.init if self.surface.center is None else self.surface.center
 
     def objective(self) -> Objective:
-        """L(θ|D) for this scene; refuses an empty dataset."""
+        """What descent minimises: L(θ|D_train) + (λ/2)‖W‖² over φ of the training rows; refuses no data."""
         if self.data.size == 0:
             raise LossvizError("the scene has no data points: add some before fitting")
-        return Objective(self.shape, get_loss(self.loss, self.task), self.data)
+        return self._objective(self.design().train, self.l2)
+
+    def test_objective(self) -> Objective | None:
+        """L(θ|D_test) over φ of the test rows, without the penalty (None without a test set)."""
+        test = self.design().test
+        return self._objective(test, 0.0) if len(test) else None
+
+    def points_objective(self) -> Objective:
+        """Every sample's loss l(θ|φ(xᵢ), yᵢ) in the data's order, without the penalty (marker sizes, hover)."""
+        return self._objective(np.arange(self.data.size), 0.0)
+
+    def _objective(self, rows: np.ndarray, l2: float) -> Objective:
+        data = self.data
+        X = data.X if len(rows) == data.size and self.degree is None else self.features(data.X[rows])
+        chosen = data if X is data.X else Dataset(X, data.y[rows])
+        return Objective(self.shape, get_loss(self.loss, self.task), chosen, l2=l2)
 
     def replace(self, **changes) -> Scene:
         return replace(self, **changes)
@@ -163,7 +211,10 @@ def _parse(obj) -> Scene:
     if task not in TASKS:
         raise LossvizError(f"task: unknown task {show_value(task)} (choose {', '.join(TASKS)})")
     dataset, dims, classes = _parse_data(obj, task)
-    shape = ModelShape(task, dims, classes)
+    degree = parse_degree(obj["features"]) if "features" in obj else None
+    split = parse_split(obj["split"]) if "split" in obj else None
+    check_training_rows(split, dataset.size)
+    shape = ModelShape(task, feature_count(dims, degree), classes)
     loss = obj.get("loss", DEFAULT_LOSS[task])
     if not isinstance(loss, str):
         raise LossvizError(f"loss: expected a name, got {show_value(loss)}")
@@ -178,10 +229,11 @@ def _parse(obj) -> Scene:
     distribution = None
     if "distribution" in obj:
         distribution = parse_distribution(obj["distribution"])
-        check_compatible(distribution, shape)
+        check_compatible(distribution, ModelShape(task, dims, classes))
     scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
                   optimizer=_parse_optimizer(obj.get("optimizer", {})), steps=steps, tol=tol, seed=seed,
-                  surface=_parse_surface(obj.get("surface", {}), shape), extra=extra, distribution=distribution)
+                  surface=_parse_surface(obj.get("surface", {}), shape), extra=extra, distribution=distribution,
+                  split=split, degree=degree, l2=parse_l2(obj["regularization"]) if "regularization" in obj else 0.0)
     x_axis, y_axis = scene.surface_axes
     if shape.param_index(x_axis) == shape.param_index(y_axis):
         raise LossvizError(f"surface: x and y are both {x_axis}; choose two different parameters")
@@ -300,6 +352,12 @@ def scene_to_dict(scene: Scene) -> dict:
     doc["surface"] = surf
     if scene.distribution is not None:
         doc["distribution"] = scene.distribution.to_dict()
+    if scene.split is not None:
+        doc["split"] = scene.split.to_dict()
+    if scene.degree is not None:
+        doc["features"] = {"degree": scene.degree}
+    if scene.l2:
+        doc["regularization"] = {"l2": scene.l2}
     doc["data"] = {"x": data_x, "y": data_y}
     for key, value in scene.extra.items():
         doc[key] = value

@@ -86,6 +86,16 @@ class QuadraticStatistics:
         residual = Xa @ theta_star - y
         return cls(Xa.T @ Xa / n, theta_star, 0.5 * float(residual @ residual) / n)
 
+    def regularized(self, l2: float) -> QuadraticStatistics:
+        """The statistics of L(θ) + (λ/2)‖w‖² (the last entry of θ, b, not penalised): S + λ·diag(1, …, 1, 0)."""
+        if not l2:
+            return self
+        c = self.S @ self.theta_star  # the normal equations hold for a least-squares solution
+        half_ey2 = self.loss_star + 0.5 * float(self.theta_star @ c)
+        S = self.S + l2 * np.diag(np.r_[np.ones(len(c) - 1), 0.0])
+        theta_star = np.linalg.lstsq(S, c, rcond=None)[0]
+        return QuadraticStatistics(S, theta_star, max(0.0, half_ey2 - 0.5 * float(c @ theta_star)))
+
     @classmethod
     def from_moments(cls, S: np.ndarray, c: np.ndarray, ey2: float) -> QuadraticStatistics:
         """The statistics of E[½(θᵀxa − y)²] from S = E[xa xaᵀ], c = E[xa y] and E[y²]."""
@@ -236,11 +246,29 @@ def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = 
         data = objective.data
         for start in range(0, objective.size, SAMPLE_BLOCK):
             rows = slice(start, min(start + SAMPLE_BLOCK, objective.size))
-            block = Objective(shape, objective.loss, Dataset(data.X[rows], data.y[rows]))
+            block = Objective(shape, objective.loss, Dataset(data.X[rows], data.y[rows]))  # without λ: added below
             loss += (block.size / objective.size) * _grid_losses(block, spec, workers, chunk_elements, between_chunks)
+    if objective.l2 and objective.loss.name != "l2":
+        loss += _penalty_grid(objective.l2, shape, spec)
     valley = _l2_valley(objective, shape, spec) if objective.loss.name == "l2" and objective.size else None
     ties = None if valley is not None else _ties(loss, spec.x, spec.y)
     return Surface(spec.x_param, spec.y_param, spec.x, spec.y, loss, valley, ties)
+
+
+def _penalty_grid(l2: float, shape, spec: SurfaceSpec) -> np.ndarray:
+    """(λ/2)‖W‖² over the grid (R, R): the held weights' part, plus the axes' own when they are weights."""
+    W = spec.center[:, :-1].copy()
+    x, y = np.zeros(1), np.zeros(1)
+    for name, values in ((spec.x_param, spec.x), (spec.y_param, spec.y)):
+        i, j = shape.param_index(name)
+        if j < shape.dims:
+            W[i, j] = 0.0
+            if name == spec.x_param:
+                x = values
+            else:
+                y = values
+    held = float(np.vdot(W, W))
+    return 0.5 * l2 * (held + np.add.outer(y ** 2, x ** 2) * np.ones((len(spec.y), len(spec.x))))
 
 
 def _grid_losses(objective: Objective, spec: SurfaceSpec, workers: int | None, chunk_elements: int,

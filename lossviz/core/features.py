@@ -1,0 +1,166 @@
+"""Richer inputs for the same linear model, and held-out data: f_θ(x) = W φ(x) + b, a train/test split, λ.
+
+- **Split** (``Split``): with N samples the test set is the first round(test_fraction·N) indices of
+  ``numpy.random.default_rng(seed).permutation(N)``; the training set is the rest, in their original order.
+- **Features** (``FeatureMap``): φ(x) = the columns of scikit-learn's ``PolynomialFeatures(degree,
+  include_bias=False)`` — the monomials of total degree 1 … degree, each degree's in the order of
+  ``itertools.combinations_with_replacement`` over the inputs (1-D: x, x², …; 2-D: x₁, x₂, x₁², x₁x₂, x₂², …)
+  — standardised with the training rows' mean and standard deviation (ddof = 0; a column whose deviation
+  is 0 is only centred). Without a ``features`` key φ(x) = x, untouched.
+- **L2 regularisation** lives in ``Objective`` (``l2``): L(θ|D_train) + (λ/2)·‖W‖²_F, b not penalised.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from lossviz.core.errors import LossvizError
+from lossviz.core.validate import as_object, check_keys, integer, number
+
+MAX_DEGREE = 12
+MAX_TEST_FRACTION = 0.9
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@dataclass(frozen=True)
+class Split:
+    """The scene's ``"split"``: a fraction of the samples held out as the test set, chosen by ``seed``."""
+
+    test_fraction: float = 0.3
+    seed: int = 0
+
+    def indices(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(training rows in their original order, test rows in the permutation's order) of N = ``n`` samples."""
+        test = np.random.default_rng(self.seed).permutation(n)[:round(self.test_fraction * n)]
+        train = np.setdiff1d(np.arange(n), test, assume_unique=True)
+        return train, test
+
+    def to_dict(self) -> dict:
+        """The scene key's value."""
+        return {"test_fraction": self.test_fraction, "seed": self.seed}
+
+
+def split_rows(split: Split | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Training and test rows of ``n`` samples (no split: every row trains, none tests)."""
+    if split is None:
+        return np.arange(n), np.empty(0, dtype=np.int64)
+    return split.indices(n)
+
+
+def monomials(dims: int, degree: int) -> list[tuple[int, ...]]:
+    """The inputs multiplied in each polynomial feature, in PolynomialFeatures' order: (0,), (1,), (0, 0), …"""
+    return [combo for k in range(1, degree + 1) for combo in itertools.combinations_with_replacement(range(dims), k)]
+
+
+def polynomial(X: np.ndarray, degree: int) -> np.ndarray:
+    """PolynomialFeatures(degree, include_bias=False) of X (N, d): (N, p)."""
+    columns = [np.prod(X[:, list(combo)], axis=1) for combo in monomials(X.shape[1], degree)]
+    return np.column_stack(columns) if columns else np.empty((len(X), 0))
+
+
+def feature_names(dims: int, degree: int | None) -> list[str]:
+    """Readable names of the features: x, x², … (1-D) or x₁, x₂, x₁², x₁x₂, … (2-D); φ(x) = x without a degree."""
+    def name(combo: tuple[int, ...]) -> str:
+        if dims == 1:
+            return "x" + (str(len(combo)).translate(SUPERSCRIPTS) if len(combo) > 1 else "")
+        parts = []
+        for i in sorted(set(combo)):
+            power = combo.count(i)
+            parts.append(f"x{str(i + 1).translate(SUBSCRIPTS)}" + (str(power).translate(SUPERSCRIPTS) if power > 1 else ""))
+        return "".join(parts)
+    return [name(combo) for combo in monomials(dims, degree or 1)]
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureMap:
+    """φ: raw inputs (N, dims) → features (N, count). ``degree`` None: the identity (φ(x) = x)."""
+
+    dims: int
+    degree: int | None = None
+    mean: np.ndarray | None = None
+    std: np.ndarray | None = None
+
+    @classmethod
+    def fit(cls, dims: int, degree: int | None, X_train: np.ndarray) -> FeatureMap:
+        """φ for ``degree``, standardised on the training rows ``X_train`` (identity without a degree)."""
+        if degree is None:
+            return cls(dims)
+        raw = polynomial(X_train, degree)
+        if len(raw):
+            mean, std = raw.mean(axis=0), raw.std(axis=0)
+        else:
+            mean, std = np.zeros(raw.shape[1]), np.ones(raw.shape[1])
+        return cls(dims, degree, mean, np.where(std > 0, std, 1.0))
+
+    @property
+    def count(self) -> int:
+        """How many features (columns of W)."""
+        return self.dims if self.degree is None else len(monomials(self.dims, self.degree))
+
+    def names(self) -> list[str]:
+        """The features' readable names."""
+        return feature_names(self.dims, self.degree)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        """φ(X): (N, count)."""
+        if self.degree is None:
+            return X
+        assert self.mean is not None and self.std is not None
+        return (polynomial(X, self.degree) - self.mean) / self.std
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """How a scene's data meet its model: training rows, test rows, and φ fitted on the training rows."""
+
+    train: np.ndarray
+    test: np.ndarray
+    features: FeatureMap
+
+
+def feature_count(dims: int, degree: int | None) -> int:
+    """The number of features of ``degree`` over ``dims`` inputs (``dims`` without a degree)."""
+    return dims if degree is None else len(monomials(dims, degree))
+
+
+# ---------------------------------------------------------------- the scene keys
+
+def parse_split(value: object) -> Split:
+    """The ``"split"`` key: {"test_fraction": f in [0, 0.9], "seed": s}."""
+    obj = as_object(value, "split")
+    check_keys(obj, ("test_fraction", "seed"), "split")
+    fraction = number(obj.get("test_fraction", 0.3), "split.test_fraction")
+    if not 0 <= fraction <= MAX_TEST_FRACTION:
+        raise LossvizError(f"split.test_fraction: must be between 0 and {MAX_TEST_FRACTION}, got {fraction:g}")
+    return Split(float(fraction), integer(obj.get("seed", 0), "split.seed", minimum=0))
+
+
+def parse_degree(value: object) -> int:
+    """The ``"features"`` key: {"degree": 1 … 12}."""
+    obj = as_object(value, "features")
+    check_keys(obj, ("degree",), "features")
+    degree = integer(obj.get("degree", 1), "features.degree")
+    if not 1 <= degree <= MAX_DEGREE:
+        raise LossvizError(f"features.degree: must be 1 … {MAX_DEGREE}, got {degree}")
+    return degree
+
+
+def parse_l2(value: object) -> float:
+    """The ``"regularization"`` key: {"l2": λ ≥ 0}."""
+    obj = as_object(value, "regularization")
+    check_keys(obj, ("l2",), "regularization")
+    lam = number(obj.get("l2", 0.0), "regularization.l2")
+    if not lam >= 0:
+        raise LossvizError(f"regularization.l2: must be >= 0, got {lam:g}")
+    return float(lam)
+
+
+def check_training_rows(split: Split | None, n: int) -> None:
+    """Refuse a split that leaves fewer than 2 training points (of ``n`` ≥ 2)."""
+    if split is not None and n >= 2 and len(split.indices(n)[0]) < 2:
+        raise LossvizError(f"split.test_fraction: {split.test_fraction:g} of {n} points leaves fewer than 2 "
+                           "training points")
