@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtGui
 from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution
 from lossviz.core.edits import sample_positions
+from lossviz.core.features import FeatureMap
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
 from lossviz.gui.plot_style import clear_line, clear_scatter, contour_lines, join_lines, make_pen
 from lossviz.gui.theme import Theme
@@ -64,6 +65,11 @@ class DataPlot:
         plot.addItem(self.truth)
         plot.addItem(self.rings)
         self.selected: tuple[int, ...] = ()
+        self.features: FeatureMap | None = None  # φ of the model (None: φ(x) = x)
+        self.test_rows = np.empty(0, dtype=np.int64)  # drawn hollow
+        self.hollow = [PassiveScatter(hoverable=False) for _ in range(10)]  # the test samples, one per class
+        for item in self.hollow:
+            plot.addItem(item)
         self.distribution: Distribution | None = None
         self._truth_key: tuple | None = None  # the P and the view the truth was drawn for
         self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
@@ -79,18 +85,41 @@ class DataPlot:
         self.ghost.setPen(make_pen(theme.ghost, theme.line, QtCore.Qt.PenStyle.DashLine))
         self.truth.setPen(make_pen(theme.truth, theme.line * 1.2, QtCore.Qt.PenStyle.DotLine))
         self._brushes = [pg.mkBrush(theme.class_color(c)) for c in range(10)]
+        self._hollow_pens = [make_pen(theme.class_color(c), 2.2 * theme.scale) for c in range(10)]
         self._outline = pg.mkPen(theme.foreground if theme.name == "dark" else "#222222", width=max(1.0, theme.scale))
         self.redraw()
 
     def labels(self) -> tuple[str, str]:
         """The axis labels for the shape shown."""
-        return axis_labels(self.shape)
+        return axis_labels(self.input_shape)
+
+    @property
+    def input_shape(self) -> ModelShape | None:
+        """The model's shape over the raw inputs x (what the view's axes are)."""
+        shape = self.shape
+        if shape is None or self.features is None:
+            return shape
+        return ModelShape(shape.task, self.features.dims, shape.classes)
+
+    @property
+    def input_dims(self) -> int:
+        """1 or 2: the raw inputs' dimension."""
+        shape = self.input_shape
+        return 2 if shape is None else shape.dims
+
+    def _logits(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """The model's logits at raw inputs X: Wφ(x) + b."""
+        return logits(theta, X if self.features is None else self.features(X))
 
     def set_model(self, shape: ModelShape, data: Dataset, theta: np.ndarray, per_sample: np.ndarray | None,
-                  points_only: bool = False) -> None:
-        """Show ``data`` and the model θ; per_sample: l(θ|x_i, y_i) (N,) or None.
-        ``points_only`` redraws just the samples (cheap, for a drag in progress)."""
+                  points_only: bool = False, features: FeatureMap | None = None,
+                  test_rows: np.ndarray | None = None) -> None:
+        """Show ``data`` and the model θ of ``shape`` over φ = ``features`` (None: φ(x) = x); per_sample:
+        l(θ|x_i, y_i) (N,) or None; ``test_rows`` are drawn hollow. ``points_only`` redraws just the samples
+        (cheap, for a drag in progress)."""
         self.shape, self.data, self.theta, self.per_sample = shape, data, theta, per_sample
+        self.features = features if features is not None and features.degree is not None else None
+        self.test_rows = np.empty(0, dtype=np.int64) if test_rows is None else test_rows
         if points_only:
             self._draw_points()
         else:
@@ -105,7 +134,7 @@ class DataPlot:
 
     def _draw_truth(self) -> None:
         dist, shape = self.distribution, self.shape
-        if dist is None or shape is None or dist.task != shape.task or dist.dims != shape.dims:
+        if dist is None or shape is None or dist.task != shape.task or dist.dims != self.input_dims:
             self._truth_key = None
             clear_line(self.truth)
             return
@@ -170,7 +199,7 @@ class DataPlot:
         assert data is not None and shape is not None, "set_model() sets both; redraw() waits for them"
         positions = self.point_positions()
         if not len(positions):
-            for scatter in self.scatters:
+            for scatter in (*self.scatters, *self.hollow):
                 clear_scatter(scatter)
             clear_scatter(self.rings)
             self.residuals.setData([], [])
@@ -184,15 +213,21 @@ class DataPlot:
             sizes = np.round(sizes * 2.0) / 2.0
         else:
             sizes = np.full(data.size, theme.marker)
-        for label, scatter in enumerate(self.scatters):
-            mine = classes == label
+        test = np.zeros(data.size, dtype=bool)
+        test[self.test_rows[self.test_rows < data.size]] = True
+        for label, (scatter, hollow) in enumerate(zip(self.scatters, self.hollow, strict=True)):
+            mine, theirs = (classes == label) & ~test, (classes == label) & test
             if mine.any():
                 scatter.setData(pos=positions[mine], size=sizes[mine], brush=self._brushes[label], pen=self._outline)
             else:
                 clear_scatter(scatter)
+            if theirs.any():  # held out: hollow, in the class's colour
+                hollow.setData(pos=positions[theirs], size=sizes[theirs], brush=None, pen=self._hollow_pens[label])
+            else:
+                clear_scatter(hollow)
         self._draw_rings(positions, sizes)
-        if shape.task == "regression" and shape.dims == 1 and self.theta is not None:
-            fitted = logits(self.theta, data.X)[:, 0]
+        if shape.task == "regression" and self.input_dims == 1 and self.theta is not None:
+            fitted = self._logits(self.theta, data.X)[:, 0]
             segments = np.empty((2 * data.size, 2))
             segments[0::2] = positions
             segments[1::2, 0] = data.X[:, 0]
@@ -214,14 +249,19 @@ class DataPlot:
         shape = self.shape
         assert shape is not None, "drawn only once set_model() has given a shape"
         x0, x1, y0, y1 = self.view_rect()
-        if shape.dims == 1:
-            xs = np.linspace(x0, x1, 2 if shape.task == "regression" else 240)
-            z = logits(theta, xs[:, None])
+        if self.input_dims == 1:
+            xs = np.linspace(x0, x1, 2 if shape.task == "regression" and self.features is None else 400)
+            z = self._logits(theta, xs[:, None])
             if shape.task == "regression":
                 return xs, z[:, 0]
             if shape.task == "binary":
                 return xs, sigmoid(z[:, 0])
             return np.empty(0), np.empty(0)
+        if shape.task == "binary" and self.features is not None:  # curved: where Wφ(x) + b = 0
+            gx, gy = self._grid()
+            xx, yy = np.meshgrid(gx, gy)
+            z = self._logits(theta, np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(len(gy), len(gx))
+            return join_lines(contour_lines(contourpy.contour_generator(gx, gy, z), 0.0))
         if shape.task == "binary":
             (w0, w1), b = theta[0, :2], theta[0, 2]
             if abs(w1) >= abs(w0) and w1 != 0:
@@ -242,7 +282,7 @@ class DataPlot:
     def _class_boundaries(self, theta):
         gx, gy = self._grid()
         xx, yy = np.meshgrid(gx, gy)
-        z = logits(theta, np.column_stack([xx.ravel(), yy.ravel()])).reshape(len(gy), len(gx), -1)
+        z = self._logits(theta, np.column_stack([xx.ravel(), yy.ravel()])).reshape(len(gy), len(gx), -1)
         pieces: list[np.ndarray] = []
         for c in range(z.shape[-1]):
             others = np.delete(z, c, axis=-1).max(axis=-1)
@@ -259,11 +299,11 @@ class DataPlot:
             self.shading.clear()
             return
         xs, ys = self._model_lines(theta)
-        if shape.dims == 2 and shape.task != "regression":
+        if self.input_dims == 2 and shape.task != "regression":
             self.boundary.setData(xs, ys)
         else:
             self.model_curve.setData(xs, ys)
-        if shape.dims == 2 or shape.task == "multiclass":
+        if self.input_dims == 2 or shape.task == "multiclass":
             self._draw_shading(theta)
         else:
             self.shading.clear()
@@ -272,12 +312,12 @@ class DataPlot:
         shape = self.shape
         assert shape is not None, "_draw_model() checks the shape"
         gx, gy = self._grid()
-        if shape.dims == 2:
+        if self.input_dims == 2:
             xx, yy = np.meshgrid(gx, gy)
             points = np.column_stack([xx.ravel(), yy.ravel()])
         else:
             points = np.tile(gx, len(gy))[:, None]
-        z = logits(theta, points)
+        z = self._logits(theta, points)
         qcolors = [QtGui.QColor(self.theme.class_color(c)) for c in range(10)]
         colors = np.array([(q.red(), q.green(), q.blue()) for q in qcolors], dtype=np.float64)
         if shape.task == "binary":
@@ -313,7 +353,7 @@ class DataPlot:
     def frame_data(self) -> None:
         """Set the view to show every sample with a margin (a sensible default when empty)."""
         positions = self.point_positions()
-        shape = self.shape
+        shape = self.input_shape
         if len(positions):
             lo, hi = positions.min(axis=0), positions.max(axis=0)
         else:

@@ -24,6 +24,7 @@ from lossviz.gui.decomposition_dialog import DecompositionDialog, save_decomposi
 from lossviz.gui.dialogs import AnimationOptions, ImageOptions
 from lossviz.gui.document import Document
 from lossviz.gui.live import LiveRun
+from lossviz.gui.readings import run_snapshot
 from lossviz.gui.render import LAYOUTS, Figure, animate_scene
 from lossviz.gui.theme import THEMES, Theme
 
@@ -77,7 +78,7 @@ class ExportActions(QtCore.QObject):
         if live.objective is None:
             raise LossvizError("there is nothing to draw: add some data points first")
         scene = self.document.scene
-        snapshot = live.snapshot()
+        snapshot = run_snapshot(live)
         shown = live.shown_surface
         if shown is not None:  # the surface on screen, not a fresh framing
             spec = shown.spec

@@ -22,15 +22,19 @@ class History:
         self.grad_norms = np.empty(0)
         self.thetas = np.empty((0, *theta_shape))
         self.stretches = np.empty(0, dtype=np.int64)
+        self.test_losses = np.empty(0)  # L(θ|D_test) of each entry (NaN where there was no test set)
         self.edit_steps: list[int] = []
 
     def __len__(self) -> int:
         return len(self.steps)
 
-    def extend(self, steps: np.ndarray, losses: np.ndarray, grad_norms: np.ndarray, thetas: np.ndarray) -> None:
-        """Append entries (m,), (m,), (m,), (m, k, d+1) to the current stretch."""
+    def extend(self, steps: np.ndarray, losses: np.ndarray, grad_norms: np.ndarray, thetas: np.ndarray,
+               test_losses: np.ndarray | None = None) -> None:
+        """Append entries (m,), (m,), (m,), (m, k, d+1) and their test losses (m,) to the current stretch."""
         if not len(steps):
             return
+        tests = np.full(len(steps), np.nan) if test_losses is None else test_losses
+        self.test_losses = np.concatenate([self.test_losses, tests])
         stretch = np.full(len(steps), len(self.edit_steps), dtype=np.int64)
         self.steps = np.concatenate([self.steps, steps])
         self.losses = np.concatenate([self.losses, losses])
@@ -54,6 +58,7 @@ class History:
     def _keep(self, keep: np.ndarray) -> None:
         self.steps, self.losses = self.steps[keep], self.losses[keep]
         self.grad_norms, self.thetas, self.stretches = self.grad_norms[keep], self.thetas[keep], self.stretches[keep]
+        self.test_losses = self.test_losses[keep]
 
     def current_stretch_start(self) -> int:
         """Index of the first entry since the data last changed."""

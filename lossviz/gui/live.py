@@ -18,17 +18,15 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.experiment import Run, Snapshot, scene_runs, within_reach
-from lossviz.core.notation import parameter_label
+from lossviz.core.experiment import Run, scene_runs, within_reach
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.scene import Scene
-from lossviz.core.training import FitResult
 from lossviz.gui.document import Change, Document
 from lossviz.gui.history import History
 from lossviz.gui.pacing import FrameScheduler, GuiBusy
 from lossviz.gui.population_layer import PopulationLayer
-from lossviz.gui.selection import Selection, sample_gradients
+from lossviz.gui.selection import Selection
 from lossviz.gui.surface_worker import SurfaceRequest, SurfaceResult, SurfaceWorker
 from lossviz.gui.workers import Problem, Progress, TrainingRequest, TrainingWorker, WorkerThread
 
@@ -65,7 +63,9 @@ class LiveRun(QObject):
         self.scheduler = FrameScheduler(self)
         self.objective: Objective | None = None
         self.theta = document.scene.init.copy()
-        self.step, self.loss, self.grad_norm = 0, math.nan, math.nan
+        self.step, self.loss, self.grad_norm, self.test_loss = 0, math.nan, math.nan, math.nan
+        self.test_objective: Objective | None = None  # L(θ|D_test), without the penalty
+        self.points: Objective | None = None  # every sample's own loss, in the data's order
         self.runs: list[Run] = []  # the racers, or [] for a single run
         self.histories = [History(self.theta.shape)]  # one per run (the main run first)
         self.running = False
@@ -142,7 +142,7 @@ class LiveRun(QObject):
             self.request_surface()
             return
         scene = self.scene
-        self.objective = scene.objective() if scene.data.size else None
+        self._take_objectives()
         if kind is Change.DATA:
             self.data_version += 1
             if self.objective is None:  # no data, no descent: back to the start, as a fresh window shows it
@@ -170,12 +170,13 @@ class LiveRun(QObject):
         changes. True if the question is new."""
         scene = self.scene
         shows = self.surface_shows()
-        question = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.surface.x_range,
-                    scene.surface.y_range, scene.surface.resolution, scene.data.size > 0, self.surface_of(),
-                    self._population_key(), self.selection.indices if shows == "samples" else ())
+        question = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.degree,
+                    scene.surface.x_range, scene.surface.y_range, scene.surface.resolution, scene.data.size > 0,
+                    self.surface_of(), self._population_key(), self.selection.indices if shows == "samples" else (),
+                    scene.l2, scene.split)
         if question == self._question and not force:
             return False
-        if force or self._question is None or question[:5] != self._question[:5] or question[8] != self._question[8]:
+        if force or self._question is None or question[:6] != self._question[:6] or question[9] != self._question[9]:
             self.reframe = True  # another model, loss, axes, or the first data: frame anew
         self._question = question
         self.surface_generation += 1
@@ -224,17 +225,28 @@ class LiveRun(QObject):
         self._worker_started = False  # the worker's descent is of the restart before (until it is told)
         self._drawn_theta = self.theta
         if self.objective is None:
-            self.loss = self.grad_norm = math.nan
+            self.loss = self.grad_norm = self.test_loss = math.nan
             self.set_running(False)
             return
         self._evaluate()
         self._start_worker()
 
+    def _take_objectives(self) -> None:
+        """The scene's objectives: the training one descent minimises (None without training samples), the test
+        one (None without a test set) and every point's loss (markers, hover, selection)."""
+        scene = self.scene
+        trains = scene.data.size > 0 and len(scene.design().train) > 0
+        self.objective = scene.objective() if trains else None
+        self.test_objective = scene.test_objective() if trains else None
+        self.points = scene.points_objective() if trains else None
+
     def _evaluate(self) -> None:
-        """L and ‖∇L‖ at the current θ on the current data (the views show them at once)."""
+        """L, ‖∇L‖ and the test loss at the current θ on the current data (the views show them at once)."""
         assert self.objective is not None
         self.loss, grad = self.objective.value_and_grad(self.theta)
         self.grad_norm = math.sqrt(float(np.vdot(grad, grad)))
+        test = self.test_objective
+        self.test_loss = test.data_value(self.theta) if test is not None else math.nan
         self._drawn_theta = self.theta  # the views draw the data at this θ now
 
     def main_optimizer(self) -> OptimizerConfig:
@@ -255,9 +267,10 @@ class LiveRun(QObject):
 
     def _training_request(self, reset: bool) -> TrainingRequest:
         scene = self.scene
-        return TrainingRequest(self.generation, Problem.snapshot(scene.shape, scene.loss, scene.data),
-                               self.theta.copy(), self.main_optimizer(), scene.seed, reset=reset,
-                               rivals=tuple(run.optimizer for run in self.runs[1:]))
+        assert self.objective is not None
+        test = None if self.test_objective is None else Problem.of(self.test_objective)
+        return TrainingRequest(self.generation, Problem.of(self.objective), self.theta.copy(), self.main_optimizer(),
+                               scene.seed, reset=reset, rivals=tuple(run.optimizer for run in self.runs[1:]), test=test)
 
     def _send(self, signal: SignalInstance, *args: object) -> None:
         """A command the training worker answers with a report (counted, for ``idle``)."""
@@ -360,14 +373,15 @@ class LiveRun(QObject):
 
     def _take_progress(self, progress: Progress) -> None:
         main = (progress.steps, progress.losses, progress.grad_norms, progress.thetas)
-        for history, entries in zip(self.histories, (main, *progress.rivals), strict=False):
-            history.extend(*entries)
+        for i, (history, entries) in enumerate(zip(self.histories, (main, *progress.rivals), strict=False)):
+            history.extend(*entries, test_losses=progress.test_losses if i == 0 else None)
         if self.cursor is not None:  # stepped back: the newest entries are recorded, the view stays
             self.progressed.emit(True, False)
             return
         moved = not np.array_equal(progress.theta, self.theta)
         self.theta = progress.theta
         self.step, self.loss, self.grad_norm = progress.step, progress.loss, progress.grad_norm
+        self.test_loss = progress.test_loss
         if progress.diverged:
             self.set_running(False)
             self.message.emit("Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
@@ -412,7 +426,8 @@ class LiveRun(QObject):
             ranges = (None, None)
         else:
             ranges = self.surface_ranges
-        shows, data = self.surface_shows(), Problem.snapshot(scene.shape, scene.loss, scene.data)
+        assert self.objective is not None
+        shows, data = self.surface_shows(), Problem.of(self.objective)
         problem = self._shown_problem(shows, data)
         if shows == "population":
             self.population.say_computing(problem)
@@ -428,10 +443,10 @@ class LiveRun(QObject):
         """The loss the heat map shows: L(θ|D), L(θ|P), or the mean loss of the selected samples."""
         scene = self.scene
         if shows == "population" and scene.distribution is not None:
-            return Problem.population(scene.shape, scene.loss, scene.distribution)
-        if shows == "samples":
+            return Problem.population(scene.shape, scene.loss, scene.distribution, scene.design().features, scene.l2)
+        if shows == "samples" and self.points is not None:
             rows = np.asarray(self.selection.indices, dtype=np.int64)
-            return Problem(scene.shape, scene.loss, data.X[rows], data.y[rows])
+            return Problem(scene.shape, scene.loss, self.points.data.X[rows], self.points.data.y[rows])
         return data
 
     def next_surface_sequence(self) -> int:
@@ -504,15 +519,6 @@ class LiveRun(QObject):
         if not self._following and self._new_question():
             self.request_surface()
 
-    def selection_arrows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The arrows at θ on the surface's axes: θ (2,), −∇l(θ|xᵢ, yᵢ) of the selected samples (M, 2) and their
-        mean (2,); None when nothing is selected."""
-        if not self.selection or self.objective is None or not self.selection.valid_for(self.objective.size):
-            return None
-        each, mean = sample_gradients(self.objective, self.theta, self.selection.indices)
-        origin = self.axis_values(self.theta[None])[0]
-        return origin, self.axis_values(-each), self.axis_values(-mean[None])[0]
-
     # ------------------------------------------------------------------ reading
     def axis_values(self, thetas: np.ndarray) -> np.ndarray:
         """The surface's two parameters of each θ: (M, 2) from (M, k, d+1)."""
@@ -540,32 +546,6 @@ class LiveRun(QObject):
         """The parameters off the surface's axes (held at the current θ)."""
         axes = self.scene.surface_axes
         return [name for name in self.scene.shape.param_names() if name not in axes]
-
-    def held_text(self) -> str:
-        """'Held at the current θ: …' for the panel, or '' when every parameter is on an axis."""
-        held = self.held_parameters()
-        if not held:
-            return ""
-        shape = self.scene.shape
-        values = ", ".join(f"{parameter_label(name)} = {self.theta[shape.param_index(name)]:.3g}" for name in held[:6])
-        return f"Held at the current θ: {values}{' …' if len(held) > 6 else ''}"
-
-    def snapshot(self) -> Snapshot:
-        """Every run so far (real ‖∇L‖, step numbers, stretches) and the surface shown, for exports."""
-        scene = self.scene
-        runs = self.runs or [Run(scene.optimizer.name, scene.optimizer)]
-        results = []
-        for run, history in zip(runs, self.histories, strict=True):
-            if len(history):
-                result = history.as_fit_result()
-            else:
-                result = FitResult("max_steps", self.theta[None].copy(), np.array([self.loss]),
-                                   np.array([self.grad_norm]), step_numbers=np.array([self.step]))
-            results.append((run, result))
-        shown = self.shown_surface
-        if shown is None:
-            return Snapshot(results)
-        return Snapshot(results, shown.surface, shown.spec.center)
 
     def surface_idle(self) -> bool:
         """True once the newest surface requested has come back and been taken (or dropped)."""

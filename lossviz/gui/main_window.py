@@ -31,6 +31,7 @@ from lossviz.gui.files import FileActions
 from lossviz.gui.live import LiveRun
 from lossviz.gui.notes import NotesBar
 from lossviz.gui.presentation import DEFAULT_SIZE, enter_full_screen, presentation_scale, window_style
+from lossviz.gui.readings import held_text
 from lossviz.gui.surface_worker import SurfaceResult
 from lossviz.gui.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
 from lossviz.gui.views import SceneViews
@@ -246,7 +247,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._show_distribution(kind)
         self._on_live_running_changed(self.live.running)
         self.views.draw(kind)
-        self.controls.show_held(self.live.held_text())
+        self.controls.show_held(held_text(self.live))
         has_data = scene.data.size > 0
         self.controls.run.setEnabled(has_data)
         self.controls.step.setEnabled(has_data)
@@ -265,7 +266,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_live_progressed(self, costly: bool, data: bool) -> None:
         self.views.draw_run()
-        self.controls.show_held(self.live.held_text())
+        self.controls.show_held(held_text(self.live))
         if costly:
             self.views.draw_costly(data=data)
 
@@ -279,7 +280,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.draw_run()
         self.views.draw_data()
         self.views.draw_curve()
-        self.controls.show_held(self.live.held_text())
+        self.controls.show_held(held_text(self.live))
 
     def _on_live_running_changed(self, running: bool) -> None:
         with signals_blocked(self.controls.run):

@@ -208,7 +208,12 @@ class Figure(Canvas):
         if self.data_plot is not None:
             from lossviz.gui.plot_style import style_plot
 
-            self.data_plot.set_model(self.scene.shape, self.scene.data, theta, objective.per_sample(theta))
+            scene = self.scene
+            design = scene.design()
+            per_sample = objective.per_sample(theta) if objective.size == scene.data.size and not len(design.test) \
+                else scene.points_objective().per_sample(theta)
+            self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, features=design.features,
+                                     test_rows=design.test)
             self.data_plot.set_racers([] if len(runs) < 2 else [
                 (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])
                 for i, (_, result) in enumerate(runs)])

@@ -26,6 +26,7 @@ from lossviz.gui.live import LiveRun
 from lossviz.gui.loss_plot import LossPlot
 from lossviz.gui.plot_style import cache_axes, style_plot
 from lossviz.gui.plot_widgets import DataPlotWidget, EditableViewBox
+from lossviz.gui.readings import selection_arrows
 from lossviz.gui.surface_plot import SurfacePlot, style_surface
 from lossviz.gui.theme import RUN_COLORS, Theme
 
@@ -118,7 +119,7 @@ class SceneViews(QtCore.QObject):
 
     def _draw_axes(self) -> None:
         theme, scene = self.theme, self.document.scene
-        style_plot(self.data_view.getPlotItem(), theme, "Data and model", *axis_labels(scene.shape))
+        style_plot(self.data_view.getPlotItem(), theme, "Data and model", *axis_labels(scene.input_shape))
         style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes, title=self.surface_title()[0])
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
@@ -147,12 +148,21 @@ class SceneViews(QtCore.QObject):
         data)."""
         live = self.live
         self.step_label.setText(f"step {live.step}")
+        scene = self.document.scene
+        what = "L(θ|D_train)" if live.test_objective is not None else "L(θ|D)"
+        what += " + λ/2‖W‖²" if scene.l2 else ""
         if live.objective is None:
-            texts = ["L(θ|D) = –", "‖∇L‖ = –", "accuracy –" if self.document.scene.task != "regression" else "RMSE –"]
+            texts = [f"{what} = –", "‖∇L‖ = –", "accuracy –" if scene.task != "regression" else "RMSE –"]
         else:
             name, value = live.objective.quality(live.theta)
             quality = f"accuracy {100 * value:.1f} %" if name == "accuracy" else f"RMSE {value:.4g}"
-            texts = [f"L(θ|D) = {live.loss:.6g}", f"‖∇L‖ = {live.grad_norm:.4g}", quality]
+            if live.test_objective is not None:
+                test_name, test_value = live.test_objective.quality(live.theta)
+                quality += f" (test {100 * test_value:.1f} %)" if test_name == "accuracy" else f" (test {test_value:.4g})"
+            loss = f"{what} = {live.loss:.6g}"
+            if live.test_objective is not None:
+                loss += f",  L(θ|D_test) = {live.test_loss:.6g}"
+            texts = [loss, f"‖∇L‖ = {live.grad_norm:.4g}", quality]
         for label, text in zip((self.loss_label, self.grad_label, self.quality_label), texts, strict=True):
             label.setText(text)
 
@@ -184,10 +194,11 @@ class SceneViews(QtCore.QObject):
     def draw_data(self, points_only: bool = False) -> None:
         """The samples and the model at the live θ (each marker sized by its loss)."""
         scene, live = self.document.scene, self.live
-        per_sample = live.objective.per_sample(live.theta) if live.objective is not None else None
+        per_sample = live.points.per_sample(live.theta) if live.points is not None else None
         theta = live.theta if live.theta.shape == scene.init.shape else scene.init
         self.data_plot.selected = live.selection.indices
-        self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only)
+        design = scene.design()
+        self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test)
         if not points_only and self.data_plot.distribution != scene.distribution:
             self.data_plot.set_truth(scene.distribution)
         if not points_only:
@@ -266,7 +277,7 @@ class SceneViews(QtCore.QObject):
 
     def draw_arrows(self) -> None:
         """−∇l(θ|xᵢ, yᵢ) of the selected samples at θ, and their mean (bold), the longest a quarter of the view."""
-        arrows = self.live.selection_arrows()
+        arrows = selection_arrows(self.live)
         if arrows is None:
             self.surface_plot.set_arrows(None, np.empty((0, 2)), None)
             return
@@ -310,7 +321,12 @@ class SceneViews(QtCore.QObject):
         index = self.point_at(pos.x(), pos.y())
         if index is None:
             return
-        text = sample_text(self.document.scene.task, live.objective, live.theta, index)
+        if live.points is None:
+            return
+        scene = self.document.scene
+        text = sample_text(scene.task, live.points, live.theta, index, scene.data.X[index])
+        if index in set(scene.design().test.tolist()):
+            text += "  (test sample: not trained on)"
         self.message.emit(text, 4000)
         QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.data_view)
 
@@ -321,10 +337,10 @@ class SceneViews(QtCore.QObject):
         return super().eventFilter(watched, event)
 
 
-def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int) -> str:
-    """One sample in words: its input, its label or target, the model's prediction and its loss."""
+def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, raw_x: np.ndarray) -> str:
+    """One sample in words: its input ``raw_x``, its label or target, the model's prediction and its loss."""
     data = objective.data
-    x = ", ".join(f"{v:.3g}" for v in data.X[index])
+    x = ", ".join(f"{v:.3g}" for v in raw_x)
     output = objective.outputs(theta)[index]
     loss = float(objective.per_sample(theta)[index])
     if task == "regression":

@@ -16,6 +16,7 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Sl
 
 from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution
+from lossviz.core.features import FeatureMap
 from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
@@ -31,30 +32,35 @@ MAX_POINTS_PER_EMIT = 64
 
 @dataclass(frozen=True)
 class Problem:
-    """What the loss is: the model shape, the loss and a private copy of the data — or, with a
-    ``distribution``, the population loss L(θ|P) under it."""
+    """What the loss is: the model shape, the loss, a private copy of the model's inputs φ(x) and labels, and λ
+    — or, with a ``distribution``, the population loss L(θ|P) under it (through ``features``)."""
 
     shape: ModelShape
     loss: str
     X: np.ndarray
     y: np.ndarray
     distribution: Distribution | None = None
+    l2: float = 0.0
+    features: FeatureMap | None = None
 
     @classmethod
-    def snapshot(cls, shape: ModelShape, loss: str, data: Dataset) -> Problem:
-        """A Problem holding copies of ``data``'s arrays."""
-        return cls(shape, loss, data.X.copy(), data.y.copy())
+    def of(cls, objective: Objective) -> Problem:
+        """A Problem holding copies of ``objective``'s inputs, labels and λ."""
+        return cls(objective.shape, objective.loss.name, objective.data.X.copy(), objective.data.y.copy(),
+                   l2=objective.l2)
 
     @classmethod
-    def population(cls, shape: ModelShape, loss: str, distribution: Distribution) -> Problem:
-        """The population loss L(θ|P) of ``distribution``."""
-        return cls(shape, loss, np.empty((0, shape.dims)), np.empty(0), distribution)
+    def population(cls, shape: ModelShape, loss: str, distribution: Distribution, features: FeatureMap | None = None,
+                   l2: float = 0.0) -> Problem:
+        """The population loss L(θ|P) of ``distribution`` for the model with φ = ``features`` and λ."""
+        return cls(shape, loss, np.empty((0, shape.dims)), np.empty(0), distribution, l2, features)
 
     def objective(self) -> Objective:
-        """L(θ|D) over a private copy of the data, or L(θ|P)."""
+        """The objective over a private copy of the data, or L(θ|P)."""
         if self.distribution is not None:
-            return population_objective(self.distribution, self.shape, self.loss)
-        return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X.copy(), self.y.copy()))
+            return population_objective(self.distribution, self.shape, self.loss, self.features, self.l2)
+        return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X.copy(), self.y.copy()),
+                         l2=self.l2)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class TrainingRequest:
     seed: int
     reset: bool = True
     rivals: tuple[OptimizerConfig, ...] = ()  # racing the main run from the same start
+    test: Problem | None = None  # the held-out samples: L(θ|D_test) of each entry is reported
 
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # steps, losses, grad norms, θs
@@ -90,6 +97,8 @@ class Progress:
     diverged: bool = False
     answered: int = 0  # commands (configure, set_running, step_once) handled before this report
     rivals: tuple[Entries, ...] = ()  # per rival: entries since the last report, like the main run's
+    test_losses: np.ndarray | None = None  # (m,) L(θ|D_test) of the entries (None without a test set)
+    test_loss: float = float("nan")  # at the current θ
 
 
 def decimate(count: int, limit: int) -> np.ndarray:
@@ -158,6 +167,7 @@ class TrainingWorker(QObject):
         # builds up, and the worker does not compete with the GUI thread while it draws
         self.delivered = True
         self.answered = 0
+        self.test: Objective | None = None  # L(θ|D_test), reported beside each entry
 
     @Slot()
     def initialize(self):
@@ -173,6 +183,7 @@ class TrainingWorker(QObject):
         self.answered += 1
         self.generation = request.generation
         objective = request.problem.objective()
+        self.test = None if request.test is None else request.test.objective()
         if request.reset or self.trainer is None or self.trainer.theta.shape != request.theta.shape:
             self.trainer = Trainer(objective, request.theta, request.optimizer, request.seed)
             self.rivals = [Trainer(objective, request.theta, config, request.seed) for config in request.rivals]
@@ -290,9 +301,12 @@ class TrainingWorker(QObject):
         self.delivered = False
         steps, losses, grad_norms, thetas = trajectory.drain(MAX_POINTS_PER_EMIT)
         rivals = tuple(buffer.drain(MAX_POINTS_PER_EMIT) for buffer in self._rival_buffers)
+        test = self.test
+        test_losses = None if test is None else np.array([test.data_value(theta) for theta in thetas])
+        test_loss = float("nan") if test is None else test.data_value(trainer.theta)
         self.progress.emit(Progress(self.generation, steps, losses, grad_norms, thetas, trainer.theta.copy(),
                                     trainer.steps, trainer.loss, trainer.grad_norm, self.running, diverged,
-                                    self.answered, rivals))
+                                    self.answered, rivals, test_losses, test_loss))
         self.last_emit = time.perf_counter()
         time.sleep(0)  # let the GUI thread take the GIL right away
 

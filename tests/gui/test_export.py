@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
+from lossviz.gui.readings import run_snapshot
 
 
 def trained(make_window, qtbot, preset="binary-2d-blobs", steps=15):
@@ -232,7 +233,7 @@ def test_the_export_dialogs_start_from_the_choices_they_are_given(qtbot):
 
 def test_an_exported_loss_curve_uses_the_windows_log_scale_and_fits_its_losses(make_window, qtbot):
     window = trained(make_window, qtbot, steps=30)
-    losses = window.live.snapshot().runs[0][1].losses
+    losses = run_snapshot(window.live).runs[0][1].losses
     for log in (False, True):
         window.document.set_view_options(log_loss=log)
         figure = window.exports.figure(layout="curve")

@@ -9,6 +9,7 @@ from lossviz.core import edits
 from lossviz.core.presets import load_preset
 from lossviz.core.scene import SurfaceConfig, scene_from_dict, scene_to_dict
 from lossviz.gui.document import Change, Document
+from lossviz.gui.readings import run_snapshot
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_snapshot_holds_every_racer_with_its_gradient_norms(live_run, qtbot):
     for _ in range(12):
         live.step_once()
     qtbot.waitUntil(lambda: live.idle() and live.step == 12, timeout=30000)
-    snapshot = live.snapshot()
+    snapshot = run_snapshot(live)
     assert [run.label for run, _ in snapshot.runs] == [run.label for run in live.race_runs()]
     objective = document.scene.objective()
     for _, result in snapshot.runs:

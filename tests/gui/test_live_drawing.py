@@ -108,7 +108,7 @@ def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
     worker.initialize()
     reports = []
     worker.progress.connect(reports.append)
-    worker.configure(TrainingRequest(1, Problem.snapshot(scene.shape, scene.loss, scene.data), scene.init.copy(),
+    worker.configure(TrainingRequest(1, Problem.of(scene.objective()), scene.init.copy(),
                                      scene.optimizer, scene.seed))
     worker.set_speed(0.0)  # flat out
     worker.set_running(True)

@@ -12,6 +12,7 @@ from lossviz.core.losses import get_loss
 from lossviz.core.objective import Objective
 from lossviz.core.population import population_objective, resample_minima
 from lossviz.core.presets import load_preset
+from lossviz.gui.readings import selection_arrows
 
 from .helpers import click, type_into
 
@@ -107,7 +108,7 @@ def test_selecting_every_point_gives_the_mean_arrow_minus_grad_L(make_window, qt
     QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(live.selection) == window.document.scene.data.size
     qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
-    origin, vectors, mean = live.selection_arrows()
+    origin, vectors, mean = selection_arrows(live)
     _, grad = live.objective.value_and_grad(live.theta)
     np.testing.assert_allclose(mean, -live.axis_values(grad[None])[0], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(unit(arrow_direction(views.surface_plot.mean_arrow)), unit(mean), atol=1e-6)
