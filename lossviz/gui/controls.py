@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.features import feature_names
 from lossviz.core.generators import GENERATORS
 from lossviz.core.losses import LOSSES, TASK_LOSSES
 from lossviz.core.notation import PARAMETER_HELP, POPULATION_FORMULA_HTML, TASK_TITLES, formula_lines, parameter_label
@@ -19,6 +20,7 @@ from lossviz.core.scene import Scene, SurfaceConfig
 from lossviz.gui.control_widgets import ClassPalette, NumberSpinBox, PanelManners, RateSpinBox, named, signals_blocked
 from lossviz.gui.distribution_box import DistributionBox
 from lossviz.gui.document import ViewOptions
+from lossviz.gui.overfit_box import OverfitBox
 
 # every control explained in the lecture's words (shown on hover)
 TOOLTIPS = {
@@ -78,6 +80,8 @@ class ControlPanel(QtWidgets.QWidget):
         self.distribution_box = DistributionBox()  # P first: the lecture goes P → D → l → L
         layout.addWidget(self.distribution_box)
         layout.addWidget(self._model_box())
+        self.overfit_box = OverfitBox()
+        layout.addWidget(self.overfit_box)
         layout.addWidget(self._optimizer_box())
         layout.addWidget(self._surface_box())
         layout.addWidget(self._data_box())
@@ -241,6 +245,7 @@ class ControlPanel(QtWidgets.QWidget):
             self.log_surface.setChecked(options.log_surface)
             self.surface_of.setCurrentIndex(self.surface_of.findData(options.surface_of))
             self.surface_of.setEnabled(scene.distribution is not None)
+        self.overfit_box.show_scene(scene)
         self.formula.setText(formula_card(scene, options.surface_of != "data"))
 
     def _show_model(self, scene: Scene) -> None:
@@ -271,10 +276,13 @@ class ControlPanel(QtWidgets.QWidget):
     def _show_surface(self, scene: Scene, shown_ranges: tuple | None) -> None:
         names = scene.shape.param_names()
         x_axis, y_axis = scene.surface_axes
+        features = feature_names(scene.dims, scene.degree)
         for combo, current in ((self.x_axis, x_axis), (self.y_axis, y_axis)):
             combo.clear()
             for name in names:
-                combo.addItem(parameter_label(name), name)
+                column = scene.shape.param_index(name)[1]
+                weight_of = f"  (weight of {features[column]})" if scene.degree and column < len(features) else ""
+                combo.addItem(parameter_label(name) + weight_of, name)
             combo.setCurrentIndex(names.index(current))
         fixed = scene.surface.fixed
         self.auto_range.setChecked(not fixed)
@@ -369,10 +377,20 @@ def _row(*widgets: QtWidgets.QWidget) -> QtWidgets.QHBoxLayout:
 
 
 def formula_card(scene: Scene, population: bool) -> str:
-    """The formula card: ŷ, l(θ|x, y), L(θ|D) and, when the population is shown, L(θ|P) = E_P[l]
-    (its size comes from the window's style, presentation.py)."""
+    """The formula card: ŷ (with φ spelled out when there are features), l(θ|x, y), L(θ|D) (of the training set,
+    with the penalty when λ > 0) and, when the population is shown, L(θ|P) = E_P[l] (its size comes from the
+    window's style, presentation.py)."""
     model, loss, mean = formula_lines(scene.task, scene.loss)
     lines = [model, loss, mean]
+    if scene.degree is not None:
+        names = feature_names(scene.dims, scene.degree)
+        shown = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:4])}, …, {names[-1]}"
+        lines[0] = model.replace("Wx", "Wφ(x)")
+        lines.insert(1, f"φ(x) = ({shown}), standardised")
+    if scene.split is not None:
+        lines.append(f"D_train: descent; D_test: {scene.split.test_fraction:.0%} held out")
+    if scene.l2:
+        lines.append(f"minimised: L(θ|D<sub>train</sub>) + λ/2 ‖W‖², λ = {scene.l2:g}")
     if population and scene.distribution is not None:
         lines.append(f"{POPULATION_FORMULA_HTML} &nbsp;({scene.distribution.name})")
     return "<br>".join(lines)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution, check_compatible
 from lossviz.core.errors import LossvizError
+from lossviz.core.features import Split, check_training_rows, feature_count
 from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES
 from lossviz.core.model import ModelShape
 from lossviz.core.presets import is_bundled
@@ -231,6 +232,19 @@ class Document(QObject):
         view.update({key: getattr(options, key) for key in changes})
         self.set_settings(Change.VIEW, extra={**self.scene.extra, "view": view})
 
+    def set_capacity(self, degree: int | None, l2: float, split: Split | None) -> None:
+        """The degree of φ, λ and the test set (settings, not undoable; descent restarts). Another number of
+        features gives θ another shape: the start θ becomes zeros and the surface its default axes. Raises
+        LossvizError (the document unchanged) for a split that leaves fewer than 2 training samples."""
+        scene = self.scene
+        check_training_rows(split, scene.data.size)
+        changes: dict[str, Any] = {"degree": degree, "l2": l2, "split": split}
+        shape = ModelShape(scene.task, feature_count(scene.dims, degree), scene.classes)
+        if shape.zeros().shape != scene.init.shape:
+            changes["init"] = shape.zeros()
+            changes["surface"] = SurfaceConfig(resolution=scene.surface.resolution)
+        self.set_settings(Change.SETTINGS, **changes)
+
     def change_structure(self, text: str, task: str | None = None, dims: int | None = None,
                          classes: int | None = None, data: Dataset | None = None) -> None:
         """Change task, input dimension or number of classes, as one undoable step.
@@ -248,7 +262,7 @@ class Document(QObject):
         new = {
             "task": task, "dims": dims, "classes": classes, "data": scene.data if data is None else data,
             "loss": scene.loss if scene.loss in TASK_LOSSES[task] else DEFAULT_LOSS[task],
-            "init": ModelShape(task, dims, classes).zeros(),
+            "init": ModelShape(task, feature_count(dims, scene.degree), classes).zeros(),
             "surface": SurfaceConfig(resolution=scene.surface.resolution),
             "distribution": _still_fitting(scene.distribution, ModelShape(task, dims, classes)),
         }

@@ -141,7 +141,6 @@ class LiveRun(QObject):
         if kind is Change.SURFACE:
             self.request_surface()
             return
-        scene = self.scene
         self._take_objectives()
         if kind is Change.DATA:
             self.data_version += 1

@@ -12,6 +12,7 @@ from lossviz.gui.theme import Theme
 
 MAX_EDIT_MARKERS = 12  # the most recent data edits get a marker
 EDIT_LABEL = "D edited"
+TEST_COLOR = "#0072B2"  # the test loss curve (blue, dashed), apart from the training curve
 LABEL_ROOM_PX = 70  # an edit marker closer than this to the last labelled one goes without a label
 
 
@@ -60,6 +61,9 @@ class LossPlot:
         self.curve.setDownsampling(auto=True, method="peak")  # a long export; live curves are thinned already
         self.curve.setClipToView(True)
         plot.addItem(self.curve)
+        self.test_curve = pg.PlotDataItem(connect="finite")  # L(θ|D_test), where there is a test set
+        plot.addItem(self.test_curve)
+        self.legend: pg.LegendItem | None = None  # "training" and "test", shown with a test curve
         self.race_items: list[pg.PlotDataItem] = []
         self.markers: list[pg.InfiniteLine] = []
         self.edit_steps: list[float] = []
@@ -73,6 +77,10 @@ class LossPlot:
         """Colours and line widths."""
         self.theme = theme
         self.curve.setPen(make_pen(theme.trajectory, theme.line))
+        self.test_curve.setPen(make_pen(TEST_COLOR, theme.line, QtCore.Qt.PenStyle.DashLine))
+        if self.legend is not None:
+            self.legend.setLabelTextColor(theme.foreground)
+            self.legend.setLabelTextSize(f"{theme.font * 0.9:.0f}pt")
         self.cursor.setPen(make_pen(theme.foreground, max(1.0, 0.6 * theme.line)))
         self._draw_markers(self.edit_steps)
 
@@ -93,7 +101,7 @@ class LossPlot:
         return np.log10(np.maximum(losses, 1e-300)) if self.log else losses
 
     def set_history(self, steps: np.ndarray, losses: np.ndarray, view: str = "fit", thin: bool = False,
-                    stretches: np.ndarray | None = None) -> None:
+                    stretches: np.ndarray | None = None, test_losses: np.ndarray | None = None) -> None:
         """Show the curve. ``view``: "fit" fits the axes to it; "follow" widens them only when the curve
         has left them (for a live run: re-ranging re-renders the axes and the grid, which costs more than
         the curve, and axes that jump several times a second are hard to read); "keep" leaves them.
@@ -105,6 +113,12 @@ class LossPlot:
         x, y, edits = broken_curve(steps, losses, stretches, bins)
         self.curve.setData(x, y, symbol="o" if len(x) == 1 else None, symbolSize=6 * self.theme.scale,
                            symbolBrush=self.theme.trajectory, symbolPen=None)  # one entry: a dot, not nothing
+        if test_losses is not None and not (len(test_losses) == len(steps) and np.isfinite(test_losses).any()):
+            test_losses = None
+        self._draw_test(steps, test_losses, stretches, bins)
+        if test_losses is not None:
+            losses = np.concatenate([losses, np.maximum(test_losses, 1e-300) if self.log else test_losses])
+            steps = np.concatenate([steps, steps])
         if len(steps) < 2:  # nothing to fit yet: the first steps, not the width of the last curve
             first = float(steps[0]) if len(steps) else 0.0
             value = float(losses[0]) if len(losses) and np.isfinite(losses[0]) else None
@@ -150,6 +164,7 @@ class LossPlot:
         on the surface plot); the axes fit all of them."""
         self._clear_race()
         self.curve.setData([], [])
+        self._draw_test(np.empty(0), None, None, None)
         bins = max(1, round(self.plot.getViewBox().width())) if thin else None
         edits: list[float] = []
         for number, (_label, color, steps, losses, stretches) in enumerate(runs):
@@ -162,6 +177,26 @@ class LossPlot:
         self._draw_markers(edits)
         if runs:
             self.plot.enableAutoRange()  # fit all the curves (a figure may set its own range afterwards)
+
+    def _draw_test(self, steps: np.ndarray, test_losses: np.ndarray | None, stretches: np.ndarray | None,
+                   bins: int | None) -> None:
+        """The test loss curve (dashed) and the legend that names the two curves; neither without a test set."""
+        if test_losses is None:
+            x, _ = self.test_curve.getData()
+            if x is not None and len(x):
+                self.test_curve.setData([], [])
+            if self.legend is not None:
+                self.legend.setVisible(False)
+            return
+        values = np.maximum(test_losses, 1e-300) if self.log else test_losses
+        x, y, _ = broken_curve(steps, values, stretches, bins)
+        self.test_curve.setData(x, y)
+        if self.legend is None:
+            self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=self.theme.foreground,
+                                              labelTextSize=f"{self.theme.font * 0.9:.0f}pt")
+            self.legend.addItem(self.curve, "training: L(θ|D_train)")
+            self.legend.addItem(self.test_curve, "test: L(θ|D_test)")
+        self.legend.setVisible(True)
 
     def curves(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The (x, y) data of every curve shown (one, or one per run of a race)."""

@@ -224,6 +224,7 @@ class MainWindow(QtWidgets.QMainWindow):
         controls.reset.clicked.connect(self.reset)
         controls.manners.committed.connect(self._on_view_value_committed)
         controls.surfaceOfChosen.connect(lambda of: document.set_view_options(surface_of=of))
+        controls.overfit_box.edited.connect(self._on_view_capacity_edited)
         box = controls.distribution_box
         box.distributionEdited.connect(self._on_view_distribution_edited)
         box.newSampleRequested.connect(self.editor.new_sample)
@@ -323,6 +324,14 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(str(error), 5000)
             return
         self.document.set_settings(Change.SURFACE, surface=config)
+
+    def _on_view_capacity_edited(self) -> None:
+        """Degree, λ or the split edited in the panel (a split leaving too few training samples is refused)."""
+        try:
+            self.document.set_capacity(**self.controls.overfit_box.settings())
+        except LossvizError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            self.controls.overfit_box.show_scene(self.document.scene)
 
     def _on_view_distribution_edited(self) -> None:
         """P's family, parameters or N edited in the panel: the scene's distribution (the data stay)."""

@@ -222,7 +222,8 @@ class SceneViews(QtCore.QObject):
         else:
             view = "keep"
         history = live.histories[0]
-        self.loss_plot.set_history(history.steps, history.losses, view, thin=True, stretches=history.stretches)
+        self.loss_plot.set_history(history.steps, history.losses, view, thin=True, stretches=history.stretches,
+                                   test_losses=history.test_losses if live.test_objective is not None else None)
         self.loss_plot.set_cursor(None if live.cursor is None else live.step)
 
     def draw_surface(self, frame: bool = False) -> None:
