@@ -20,6 +20,7 @@ from lossviz.gui.plot_style import clear_line, clear_scatter, contour_lines, joi
 from lossviz.gui.theme import Theme
 
 SHADING_RESOLUTION = 96
+NO_BRUSH = pg.mkBrush(None)  # hollow markers: the held-out test samples
 
 
 def axis_labels(shape: ModelShape | None) -> tuple[str, str]:
@@ -222,7 +223,7 @@ class DataPlot:
             else:
                 clear_scatter(scatter)
             if theirs.any():  # held out: hollow, in the class's colour
-                hollow.setData(pos=positions[theirs], size=sizes[theirs], brush=None, pen=self._hollow_pens[label])
+                hollow.setData(pos=positions[theirs], size=sizes[theirs], brush=NO_BRUSH, pen=self._hollow_pens[label])
             else:
                 clear_scatter(hollow)
         self._draw_rings(positions, sizes)

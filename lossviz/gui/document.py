@@ -177,8 +177,14 @@ class Document(QObject):
 
     # ------------------------------------------------------------------ edits
     def replace_fields(self, values: dict, kind: Change) -> None:
-        """Replace some fields of the scene and tell the listeners (undo commands use this)."""
-        self.scene = self.scene.replace(**values)
+        """Replace some fields of the scene and tell the listeners (undo commands use this). A start θ of another
+        shape than the model's (an undo that brings back the θ of another number of features) becomes zeros,
+        and the surface its default axes."""
+        scene = self.scene.replace(**values)
+        if scene.init.shape != scene.shape.zeros().shape:
+            scene = scene.replace(init=scene.shape.zeros(), surface=SurfaceConfig(resolution=scene.surface.resolution))
+            kind = Change.SCENE if kind is Change.DATA else kind
+        self.scene = scene
         self.changed.emit(kind)
 
     def edit_data(self, data: Dataset, text: str) -> None:

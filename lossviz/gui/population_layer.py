@@ -69,7 +69,8 @@ class PopulationLayer(QObject):
         assert scene.distribution is not None
         request = SurfaceRequest(
             generation=live.surface_generation, sequence=live.next_surface_sequence(), data_version=live.data_version,
-            problem=Problem.population(scene.shape, scene.loss, scene.distribution), x_param=spec.x_param,
+            problem=Problem.population(scene.shape, scene.loss, scene.distribution, scene.design().features, scene.l2),
+            x_param=spec.x_param,
             y_param=spec.y_param, x_range=spec.x_range, y_range=spec.y_range, resolution=spec.resolution,
             center=spec.center.copy(), start=scene.init.copy(), role="population")
         self._outstanding = request
@@ -117,7 +118,8 @@ class PopulationLayer(QObject):
             return None
         dist = scene.distribution.to_dict()
         dist.pop("seed", None)
-        return json.dumps([dist, scene.task, scene.dims, scene.classes, scene.loss], sort_keys=True)
+        return json.dumps([dist, scene.task, scene.dims, scene.classes, scene.loss, scene.degree, scene.l2,
+                           None if scene.split is None else scene.split.to_dict()], sort_keys=True)
 
     def follow_scene(self) -> None:
         """The scene changed: drop a cloud (and stop a resample) that is no longer of it."""
@@ -142,7 +144,7 @@ class PopulationLayer(QObject):
         self._cloud_key = self.cloud_key()
         self.resampleRequested.emit(ResampleRequest(
             self._resample_generation, scene.distribution, scene.shape, scene.loss, scene.init.copy(),
-            live.main_optimizer(), scene.steps, RESAMPLE_COUNT))
+            live.main_optimizer(), scene.steps, RESAMPLE_COUNT, scene.design().features, scene.l2))
         self.message.emit(f"Resampling: 0 of {RESAMPLE_COUNT} datasets…", 5000)
 
     def _on_resample_progress(self, done: int, total: int) -> None:

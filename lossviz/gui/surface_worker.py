@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from lossviz.core.distributions import Distribution
 from lossviz.core.errors import Cancelled
 from lossviz.core.experiment import frame_ranges
+from lossviz.core.features import FeatureMap
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
@@ -85,6 +86,8 @@ class ResampleRequest:
     optimizer: OptimizerConfig
     steps: int
     count: int = 20
+    features: FeatureMap | None = None  # φ of the scene's model (fitted on its D), applied to each drawn D
+    l2: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,9 @@ class SurfaceWorker(QObject):
         if problem.distribution is None:
             return problem.objective()
         dist = problem.distribution
-        key = (problem.shape, problem.loss, dist.name, json.dumps(dist.params, sort_keys=True))  # not N, not the seed
+        key = (problem.shape, problem.loss, dist.name, json.dumps(dist.params, sort_keys=True), problem.l2,
+               None if problem.features is None else (problem.features.degree, problem.features.mean.tobytes()
+                                                       if problem.features.mean is not None else None))  # not N, seed
         kept = self._population
         if kept is not None and kept[0] == key:
             return kept[1]
@@ -210,7 +215,8 @@ class SurfaceWorker(QObject):
         try:
             minima = resample_minima(request.distribution, request.shape, request.loss, request.start,
                                      request.optimizer, request.steps, request.count,
-                                     should_stop=lambda: self._should_stop(request), progress=progress)
+                                     should_stop=lambda: self._should_stop(request), progress=progress,
+                                     features=request.features, l2=request.l2)
         except Cancelled:
             return
         self.resampled.emit(ResampleResult(request, minima))

@@ -33,7 +33,11 @@ def scene_documents() -> dict[str, dict]:
     line = default_distribution("line", "regression", 1, 1, n=12)
     population = scene_to_dict(load_preset("linear-regression").replace(distribution=line, data=line.sample()))
     population["view"] = {"surface_of": "both"}
+    overfit = dict(population, features={"degree": 6}, split={"test_fraction": 0.3, "seed": 2},
+                   regularization={"l2": 0.01}, init={"W": [[0.0] * 6], "b": [0.0]})
+    overfit["surface"] = {"x": "W[0,2]", "y": "b[0]"}
     return {"regression": scene_to_dict(load_preset("linear-regression")),
+            "overfit": overfit,
             "binary-1d": scene_to_dict(load_preset("binary-1d")), "binary-2d": blobs, "race-3": three,
             "population": population}
 
@@ -97,6 +101,9 @@ def visible_state(window) -> dict:
         "P on the surface": (surface_item.titleLabel.text, panel.surface_of.currentData(), panel.surface_of.isEnabled(),
                              [arrays(a) for a in views.surface_plot.population.getData()],
                              [arrays(a) for a in views.surface_plot.cloud.getData()]),
+        "capacity": (panel.overfit_box.settings(), [arrays(a) for a in views.loss_plot.test_curve.getData()],
+                     [item.isVisible() for item in views.loss_plot.plot.items if item is views.loss_plot.legend],
+                     sum(len(item.data) for item in views.data_plot.hollow)),
         "selection": ([arrays(a) for a in views.data_plot.rings.getData()],
                       [arrays(a) for a in views.surface_plot.mean_arrow.getData()],
                       [arrays(a) for a in views.data_plot.truth.getData()]),

@@ -84,12 +84,18 @@ def check_consistent(window, where=""):
         assert panel.dims.currentData() == scene.dims, prefix + "dims control"
     if scene.task == "multiclass":
         assert panel.classes.value() == scene.classes, prefix + "classes control"
-    assert (window.live.objective is None) == (data.size == 0), prefix + "objective vs empty data"
+    trains = len(scene.design().train) > 0
+    assert (window.live.objective is None) == (not trains), prefix + "objective vs no training data"
     dist = scene.distribution
     assert panel.distribution_box.family.currentData() == (dist.name if dist else None), prefix + "distribution control"
     if dist is not None:
         assert (dist.task, dist.dims) == (scene.task, scene.dims), prefix + f"P gives {dist.task} {dist.dims}-D data"
     assert window.live.selection.valid_for(data.size), prefix + "a selection of samples that are gone"
+    box = panel.overfit_box
+    assert box.degree.value() == (scene.degree or 0) and box.l2.value() == scene.l2, prefix + "capacity controls"
+    assert window.live.theta.shape == scene.shape.zeros().shape, prefix + "θ of another number of features"
+    if scene.split is not None and data.size >= 2:
+        assert len(scene.design().train) >= 1, prefix + "no training samples"
 
 
 def data_key(scene):
@@ -143,6 +149,10 @@ class Monkey:
             ("distribution", lambda: self.combo(panel.distribution_box.family), 2),
             ("surface of", lambda: self.combo(panel.surface_of), 2), ("sample size", self.sample_size, 1),
             ("resample", lambda: self.button(panel.distribution_box.resample), 0.5),
+            ("degree", lambda: self.type_value(panel.overfit_box.degree, ["0", "1", "3", "7", "12", "13", "x"]), 1.5),
+            ("lambda", lambda: self.type_value(panel.overfit_box.l2, ["0", "0.01", "1", "-1", "nan"]), 1),
+            ("test fraction", lambda: self.type_value(panel.overfit_box.test_fraction, ["0", "0.3", "0.9", "1"]), 1),
+            ("re-split", lambda: self.button(panel.overfit_box.resplit), 0.5),
         ]
         self.weights = [weight for _, _, weight in self.actions]
 
@@ -273,6 +283,11 @@ class Monkey:
         view = self.window.views.data_view
         QTest.mouseClick(view.viewport(), LEFT, SHIFT, to_viewport(view, x, y))
         self.events += 2
+
+    def type_value(self, spin, texts):
+        text = self.rng.choice(texts)
+        self.note(f"type {spin.objectName()} {text!r}")
+        self.type_into(spin, text)
 
     def sample_size(self):
         spin = self.window.controls.distribution_box.sample_size

@@ -1,0 +1,97 @@
+"""Overfitting in the window: degree of φ, λ and the held-out test set, driven with real mouse and key events."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.distributions import default_distribution
+from lossviz.core.features import Split
+from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.presets import load_preset
+from lossviz.core.training import fit
+
+from .helpers import drag, type_into
+
+
+def sine_scene(n=15, degree=None, split=None, l2=0.0):
+    dist = default_distribution("sine", "regression", 1, 1, n=n, seed=2)
+    base = load_preset("linear-regression")
+    return base.replace(distribution=dist, data=dist.sample(), degree=degree, split=split, l2=l2,
+                        init=np.zeros((1, 2 if degree is None else degree + 1)),
+                        optimizer=OptimizerConfig("adam", 0.05))
+
+
+def step(window, qtbot, count):
+    target = window.live.step + count
+    for _ in range(count):
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == target, timeout=60000)
+
+
+def test_changing_the_degree_or_lambda_restarts_descent_and_redraws_the_curve(make_window, qtbot):
+    window = make_window(sine_scene())
+    live, box = window.live, window.controls.overfit_box
+    step(window, qtbot, 5)
+    straight = window.views.data_plot.model_curve.getData()
+    assert len(straight[0]) == 2  # φ(x) = x: a line
+    type_into(box.degree, "7")
+    scene = window.document.scene
+    assert scene.degree == 7 and scene.init.shape == (1, 8) and live.step == 0
+    assert "φ(x) = (x, x², x³, x⁴, …, x⁷), standardised" in window.controls.formula.text()
+    step(window, qtbot, 20)
+    xs, ys = window.views.data_plot.model_curve.getData()
+    assert len(xs) == 400 and np.ptp(np.diff(ys, 2)) > 0  # a curve now
+    features = scene.design().features
+    np.testing.assert_allclose(ys, (features(xs[:, None]) @ live.theta[0, :-1]) + live.theta[0, -1], rtol=1e-12)
+    type_into(box.l2, "0.1")
+    assert window.document.scene.l2 == 0.1 and live.step == 0
+    objective = live.objective
+    theta = np.ones((1, 8))
+    assert objective.value(theta) == objective.data_value(theta) + 0.05 * 7
+    assert "λ/2 ‖W‖², λ = 0.1" in window.controls.formula.text()
+    assert "+ λ/2‖W‖²" in window.views.loss_label.text()
+    qtbot.waitUntil(live.idle, timeout=60000)
+
+
+def test_test_points_are_hollow_and_not_trained_on(make_window, qtbot):
+    window = make_window(sine_scene(n=20, degree=5, split=Split(0.3, 1)))
+    live, plot = window.live, window.views.data_plot
+    qtbot.waitUntil(live.idle, timeout=60000)
+    design = window.document.scene.design()
+    assert len(design.test) == 6 and live.objective.size == 14
+    hollow = sum(len(item.data) for item in plot.hollow)
+    filled = sum(len(item.data) for item in plot.scatters)
+    assert (hollow, filled) == (6, 14)
+    assert all(item.opts["brush"].style() == Qt.BrushStyle.NoBrush for item in plot.hollow if len(item.data))
+    step(window, qtbot, 10)
+    assert np.isfinite(live.test_loss) and "L(θ|D_test)" in window.views.loss_label.text()
+    x, y = window.views.loss_plot.test_curve.getData()
+    assert x is not None and len(x) > 5 and window.views.loss_plot.legend.isVisible()
+
+
+def test_dragging_a_test_point_changes_the_test_loss_not_the_trajectory(make_window, qtbot):
+    scene = sine_scene(n=20, degree=3, split=Split(0.3, 1))
+    window = make_window(scene)
+    live = window.live
+    step(window, qtbot, 10)
+    test_loss = live.test_loss
+    index = int(scene.design().test[0])
+    x, y = window.views.data_plot.point_positions()[index]
+    drag(window.views.data_view, (x, y), (x, y + 1.5))
+    assert abs(window.document.scene.data.y[index] - (y + 1.5)) < 0.05
+    qtbot.waitUntil(live.idle, timeout=60000)
+    assert live.test_loss != test_loss
+    step(window, qtbot, 15)
+    reference = fit(scene.objective(), scene.init, scene.optimizer, 25, seed=scene.seed)
+    np.testing.assert_array_equal(live.theta, reference.thetas[-1])
+
+
+def test_a_split_that_leaves_too_few_training_points_is_refused(make_window, qtbot):
+    window = make_window(load_preset("linear-regression").replace(data=load_preset("linear-regression").data))
+    data = window.document.scene.data
+    window.document.edit_data(type(data)(data.X[:4], data.y[:4]), "keep four")
+    type_into(window.controls.overfit_box.test_fraction, "0.9")
+    assert window.document.scene.split is None
+    assert "fewer than 2 training points" in window.statusBar().currentMessage()
+    assert window.controls.overfit_box.test_fraction.value() == 0.0
+    qtbot.waitUntil(window.live.idle, timeout=60000)
