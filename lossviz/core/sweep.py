@@ -133,12 +133,12 @@ def parse_l2s(text: str) -> list[float]:
 
 
 def best_test_points(points: Sequence[SweepPoint]) -> dict[float, SweepPoint]:
-    """For each λ, the point with the smallest finite test loss (none without a test set)."""
+    """For each λ, the point with the smallest finite test loss (the first of equals; none without a test set)."""
     best: dict[float, SweepPoint] = {}
     for point in points:
         if point.test_loss is None or not math.isfinite(point.test_loss):
             continue
         held = best.get(point.l2)
-        if held is None or point.test_loss < held.test_loss:  # type: ignore[operator]
+        if held is None or point.test_loss < (math.inf if held.test_loss is None else held.test_loss):
             best[point.l2] = point
     return best
