@@ -45,12 +45,15 @@ class Objective:
         return self.loss.value_and_grad(self.logits(theta), self.target)[0]
 
     def data_values(self, thetas: np.ndarray) -> np.ndarray:
-        """L(θ|D) without the penalty at each of ``thetas`` (M, k, d+1): (M,), in chunks of bounded memory."""
+        """L(θ|D) without the penalty at each of ``thetas`` (M, k, d+1): (M,), in chunks of bounded memory; inf or nan,
+        without warnings, where it overflows (data that descent never saw, e.g. a test point far out)."""
         values = np.empty(len(thetas))
         per_chunk = max(1, VALUES_CHUNK // max(1, self.size * self.shape.outputs))
-        for start in range(0, len(thetas), per_chunk):
-            chunk = thetas[start:start + per_chunk]
-            values[start:start + len(chunk)] = self.loss.per_sample(self.Xa @ chunk.transpose(0, 2, 1), self.target).mean(axis=1)
+        with np.errstate(all="ignore"):
+            for start in range(0, len(thetas), per_chunk):
+                chunk = thetas[start:start + per_chunk]
+                logits = self.Xa @ chunk.transpose(0, 2, 1)
+                values[start:start + len(chunk)] = self.loss.per_sample(logits, self.target).mean(axis=1)
         return values
 
     def penalty(self, theta: np.ndarray) -> float:

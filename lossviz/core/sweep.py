@@ -107,7 +107,8 @@ def parse_degrees(text: str) -> list[int]:
     for part in text.split(","):
         bounds = [bound.strip() for bound in part.split(":")]
         if len(bounds) > 2 or not all(bound.isascii() and bound.isdigit() and len(bound) <= 6 for bound in bounds):
-            raise LossvizError(f"expected degrees like 1:12 or 1,3,5, got {text!r}")
+            shown = text if len(text) <= 30 else text[:27] + "…"
+            raise LossvizError(f"expected degrees like 1:12 or 1,3,5, got {shown!r}")
         low, high = int(bounds[0]), int(bounds[-1])
         for degree in (low, high):
             if not 1 <= degree <= MAX_DEGREE:
@@ -125,9 +126,9 @@ def parse_l2s(text: str) -> list[float]:
         try:
             lam = float(part)
         except ValueError:
-            raise LossvizError(f"expected numbers >= 0 like 0,1e-3,0.1, got {part.strip()!r}") from None
+            raise LossvizError(f"expected numbers >= 0 like 0,1e-3,0.1, got {part.strip()[:30]!r}") from None
         if not (math.isfinite(lam) and lam >= 0):
-            raise LossvizError(f"λ must be a finite number >= 0, got {part.strip()}")
+            raise LossvizError(f"λ must be a finite number >= 0, got {part.strip()[:30]}")
         values.add(lam)
     return sorted(values)
 
