@@ -489,3 +489,35 @@ def test_surfaces_with_features_and_lambda_equal_the_objective_evaluated_directl
             expected = data_loss(design["task"], theta, Phi, target)
         expected += 0.5 * design["l2"] * float(theta[:-1] @ theta[:-1])
         assert loss[i, j] == pytest.approx(expected, rel=1e-9)
+
+
+def surface_file(tmp_path, capsys, doc: dict, *options: str) -> dict:
+    path = tmp_path / "scene.json"
+    path.write_text(json.dumps(doc))
+    assert main(["surface", str(path), "--resolution", "6", *options, "-o", str(tmp_path / "s.npz")]) == 0
+    assert capsys.readouterr().err == ""
+    with np.load(tmp_path / "s.npz") as data:
+        return {key: data[key] for key in ("x", "y", "loss")}
+
+
+def test_the_population_and_sample_surfaces_go_through_phi(tmp_path, capsys):
+    """--of population: L(θ|P) over the fixed Monte-Carlo sample of P put through the scene's φ (standardised on the
+    training rows); --of sample:I: sample I of the scene's data, a test sample too; neither with the penalty."""
+    from lossviz.core.population import population_sample
+
+    doc = {**sine_doc(degree=3, l2=0.3), "surface": {"x": "W[0,2]", "y": "b[0]", "x_range": [-1, 1], "y_range": [-1, 1],
+                                                    "center": {"W": [[0.5, -0.2, 0.1]], "b": [0.0]}}}
+    design = reference_design(doc)
+    X = np.array(doc["data"]["x"])
+    train, test = reference_split(15, 0.3, 2)
+    raw = raw_features(X[train], 3)
+    mean, std = raw.mean(axis=0), raw.std(axis=0)
+    drawn = population_sample(read_scene_from(doc).distribution)
+    Phi_p = (raw_features(drawn.X, 3) - mean) / std
+    population = surface_file(tmp_path, capsys, doc, "--of", "population")
+    sample = surface_file(tmp_path, capsys, doc, "--of", f"sample:{test[0]}")
+    phi_test, y_test = design["test"][0][0], design["test"][1][0]
+    for i, j in [(0, 0), (3, 5), (5, 2)]:
+        theta = np.array([0.5, -0.2, population["x"][j], population["y"][i]])
+        assert population["loss"][i, j] == pytest.approx(data_loss("regression", theta, Phi_p, drawn.y), rel=1e-9)
+        assert sample["loss"][i, j] == pytest.approx(0.5 * (phi_test @ theta[:-1] + theta[-1] - y_test) ** 2, rel=1e-9)
