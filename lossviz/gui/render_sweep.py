@@ -91,6 +91,7 @@ class SweepFigure(Canvas):
 
         style_plot(self.plot, self.theme, "Final loss after training, against the degree of φ",
                    "degree of the polynomial features φ(x)", "final loss" + (" (log scale)" if self.log else ""))
+        self.plot.showGrid(x=False, y=True, alpha=self.theme.grid_alpha)  # the degrees are ticks enough
         self.plot.setLogMode(y=self.log)
         low, high = self.y_range()
         self.plot.setYRange(low, high, padding=0)
