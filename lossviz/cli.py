@@ -1,7 +1,7 @@
 """The ``lossviz`` command.
 
-``lossviz [SCENE]`` opens the app; ``fit``, ``surface``, ``sample`` and ``presets`` are headless and
-never import Qt. Bad input exits 2 with one ``lossviz: error: …`` line and writes nothing.
+``lossviz [SCENE]`` opens the app; ``fit``, ``surface``, ``sample``, ``presets`` and ``sweep`` (but for its
+figure) are headless and never import Qt. Bad input exits 2 with one ``lossviz: error: …`` line and writes nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from lossviz import __version__
 from lossviz.core.errors import LossvizError
 
-SUBCOMMANDS = ("fit", "surface", "sample", "presets", "render", "animate")
+SUBCOMMANDS = ("fit", "surface", "sample", "sweep", "presets", "render", "animate")
 LECTURE_LAYOUTS = ("decomposition", "population")
 EXIT_USAGE = 2
 
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("-o", "--output", metavar="OUT", required=True,
                         help="the scene with the new data (.json; its distribution's n and seed updated) or the data (.csv)")
 
+    _add_sweep(commands)
     commands.add_parser("presets", help="list the bundled scenes")
 
     for name, help_text, suffixes, size in (
@@ -110,6 +112,42 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="one frame per dataset drawn from the scene's distribution (20 of its N): "
                                       "θ*_D of each over the contours of L(θ|P)")
     return parser
+
+
+def _add_sweep(commands) -> None:
+    """The ``sweep`` command's arguments."""
+    from lossviz.core.features import MAX_DEGREE
+
+    sweep = commands.add_parser("sweep", help="fit the scene once per degree of its features (and λ): the final "
+                                              "training and test losses, as data or as the U-shaped figure")
+    sweep.add_argument("scene", metavar="SCENE", help="a scene file or a preset name")
+    sweep.add_argument("--degree", type=_degrees, default=list(range(1, MAX_DEGREE + 1)), metavar="DEGREES",
+                       help="degrees of φ: a range 1:12 (the default), a list 1,3,5, or both (1:4,8)")
+    sweep.add_argument("--l2", type=_l2s, metavar="LAMBDAS",
+                       help="values of λ, e.g. 0,1e-3,1e-2,0.1,1 (default: the scene's λ)")
+    sweep.add_argument("-o", "--output", metavar="OUT",
+                       help="the points (.csv, .json) or the figure (.png, .svg, .pdf); default: JSON on stdout")
+    sweep.add_argument("--size", type=_size, default=_size("1920x1080"), metavar="WxH",
+                       help="the figure's pixel size (default 1920x1080)")
+    sweep.add_argument("--theme", choices=("light", "dark"), default="light", help="the figure's colours (default light)")
+
+
+def _degrees(text):
+    from lossviz.core.sweep import parse_degrees
+
+    try:
+        return parse_degrees(text)
+    except LossvizError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _l2s(text):
+    from lossviz.core.sweep import parse_l2s
+
+    try:
+        return parse_l2s(text)
+    except LossvizError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _size(text):
@@ -181,26 +219,41 @@ def _emit(text: str | bytes, path: str | None) -> None:
         write_atomic(path, text)
 
 
-def trajectory_json(result, shape) -> str:
+def _number(value: float) -> float | None:
+    """A loss for JSON: None (null) where it is not finite (a test loss can overflow where the training loss does not)."""
+    return value if math.isfinite(value) else None
+
+
+def trajectory_json(result, shape, columns: dict | None = None) -> str:
+    """``lossviz fit``'s JSON: the status and one entry per step; ``columns`` (``fit_columns``) go after "loss"."""
     W = result.thetas[:, :, :-1].tolist()
     b = result.thetas[:, :, -1].tolist()
-    entries = [{"step": k, "loss": loss, "W": w, "b": bb, "grad_norm": g}
-               for k, (loss, w, bb, g) in enumerate(zip(result.losses.tolist(), W, b, result.grad_norms.tolist()))]
+    extra = {name: values.tolist() for name, values in (columns or {}).items()}
+    entries = []
+    for k, (loss, w, bb, g) in enumerate(zip(result.losses.tolist(), W, b, result.grad_norms.tolist())):
+        entry = {"step": k, "loss": loss}
+        entry.update((name, _number(values[k])) for name, values in extra.items())
+        entry.update(W=w, b=bb, grad_norm=g)
+        entries.append(entry)
     return json.dumps({"status": result.status, "trajectory": entries}) + "\n"
 
 
-def trajectory_csv(result, shape) -> str:
+def trajectory_csv(result, shape, columns: dict | None = None) -> str:
+    """``lossviz fit``'s CSV: step, loss, the ``columns`` (``fit_columns``), the parameters and ‖∇L‖, one row per step."""
+    columns = columns or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["step", "loss", *shape.param_names(), "grad_norm"])
+    writer.writerow(["step", "loss", *columns, *shape.param_names(), "grad_norm"])
     flat = result.thetas[:, :, :-1].reshape(len(result.thetas), -1)
-    for k, (loss, w, b, g) in enumerate(zip(result.losses.tolist(), flat.tolist(),
-                                            result.thetas[:, :, -1].tolist(), result.grad_norms.tolist())):
-        writer.writerow([k, loss, *w, *b, g])
+    extra = list(zip(*(values.tolist() for values in columns.values()))) or [()] * len(result.losses)
+    for k, (loss, more, w, b, g) in enumerate(zip(result.losses.tolist(), extra, flat.tolist(),
+                                                  result.thetas[:, :, -1].tolist(), result.grad_norms.tolist())):
+        writer.writerow([k, loss, *more, *w, *b, g])
     return buffer.getvalue()
 
 
 def _command_fit(args) -> None:
+    from lossviz.core.experiment import fit_columns
     from lossviz.core.presets import resolve_scene
 
     if args.output is not None:
@@ -209,7 +262,7 @@ def _command_fit(args) -> None:
     scene = _nonempty(resolve_scene(args.scene), args.scene)
     result = _fit(scene, args.scene, args.steps)
     render = trajectory_csv if fmt == "csv" else trajectory_json
-    _emit(render(result, scene.shape), args.output)
+    _emit(render(result, scene.shape, fit_columns(scene, result.thetas)), args.output)
 
 
 def _command_surface(args) -> None:
@@ -295,6 +348,72 @@ def _command_sample(args) -> None:
         _emit(scene_to_text(scene.replace(data=data, distribution=replace(distribution, n=n, seed=seed))), args.output)
 
 
+def progress_bar(unit: str):
+    """progress(done, total) drawing a bar with "done/total ``unit``" on stderr — only when stderr is a terminal."""
+    show = sys.stderr.isatty()
+
+    def progress(done, total):
+        if show:
+            filled = round(30 * done / total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {unit}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+    return progress
+
+
+SWEEP_FIGURES = ("png", "svg", "pdf")
+
+
+def _command_sweep(args) -> None:
+    from lossviz.core.presets import resolve_scene
+    from lossviz.core.sweep import sweep
+
+    if args.output is not None:
+        _check_writable(args.output)
+    fmt = _output_format(args.output, None, ("csv", "json", *SWEEP_FIGURES))
+    scene = _nonempty(resolve_scene(args.scene), args.scene)
+    if fmt in SWEEP_FIGURES:
+        from lossviz.gui.render import use_offscreen_if_headless
+
+        use_offscreen_if_headless()
+    try:
+        points = sweep(scene, args.degree, args.l2, progress_bar("fits"))
+    except LossvizError as error:
+        raise LossvizError(f"{args.scene}: {error}") from None
+    if fmt in SWEEP_FIGURES:
+        from lossviz.gui.render_sweep import render_sweep
+
+        render_sweep(scene, points, args.output, args.size, args.theme)
+    else:
+        _emit(sweep_csv(points) if fmt == "csv" else sweep_json(points), args.output)
+
+
+def _sweep_columns(points) -> list[str]:
+    tested = any(point.test_loss is not None for point in points)
+    return ["degree", "l2", "loss", "data_loss", *(["test_loss"] if tested else [])]
+
+
+def sweep_json(points) -> str:
+    """``lossviz sweep``'s JSON: {"points": [{"degree", "l2", "loss", "data_loss", "test_loss"}, …]} ("test_loss"
+    only with a test set; null where it is not finite)."""
+    columns = _sweep_columns(points)
+    rows = [{name: getattr(point, name) for name in columns} for point in points]
+    for row in rows:
+        row.update((name, _number(row[name])) for name in ("loss", "data_loss", "test_loss") if name in row)
+    return json.dumps({"points": rows}) + "\n"
+
+
+def sweep_csv(points) -> str:
+    """``lossviz sweep``'s CSV: one row of degree, l2, loss, data_loss (and test_loss) per point."""
+    columns = _sweep_columns(points)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([getattr(point, name) for name in columns] for point in points)
+    return buffer.getvalue()
+
+
 def _drawing_scene(args, suffixes):
     """Checks shared by render and animate: output, scene; then Qt, offscreen when headless."""
     if args.output is not None:
@@ -338,16 +457,7 @@ def _command_animate(args) -> None:
         raise LossvizError("--layout: not with --resample (its frames show the data and the surface side by side)")
     scene = _drawing_scene(args, (".gif", ".mp4"))
     _fit(scene, args.scene, 0)
-    show = sys.stderr.isatty()
-
-    def progress(done, total):
-        if show:
-            filled = round(30 * done / total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames")
-            if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
+    progress = progress_bar("frames")
     if args.resample:
         from lossviz.gui.render_lecture import animate_resample
 
@@ -368,7 +478,7 @@ def _command_presets(args) -> None:
 
 
 def _open_app(argv: list[str]) -> int:
-    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,sample,presets,render,animate} ...",
+    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,sample,sweep,presets,render,animate} ...",
                      description="Open the lossviz app on SCENE (a scene file or preset name), "
                                  "or on the default scene.")
     parser.add_argument("scene", nargs="?", metavar="SCENE")
@@ -384,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
             return _open_app(argv)
         args = build_parser().parse_args(argv)
-        {"fit": _command_fit, "surface": _command_surface, "sample": _command_sample, "presets": _command_presets,
-         "render": _command_render, "animate": _command_animate}[args.command](args)
+        {"fit": _command_fit, "surface": _command_surface, "sample": _command_sample, "sweep": _command_sweep,
+         "presets": _command_presets, "render": _command_render, "animate": _command_animate}[args.command](args)
         return 0
     except LossvizError as error:
         print(f"lossviz: error: {error}", file=sys.stderr)

@@ -27,7 +27,7 @@ from lossviz.core.presets import load_preset, preset_names, preset_path
 from lossviz.core.scene import MAX_RESOLUTION, MAX_STEPS, read_scene, scene_to_dict, write_scene
 
 PRESETS = ["binary-1d", "binary-2d-blobs", "linear-regression", "multiclass-3", "optimizer-race", "population-line",
-           "regression-outliers", "sine-samples", "xor"]
+           "regression-outliers", "sine-overfit", "sine-samples", "xor"]
 SCENE = "scene.json"  # the scene file each error case writes
 OLD = "old.json"  # an existing output file that an error must leave alone
 OLD_TEXT = '{"this": "was here before"}\n'
@@ -343,6 +343,58 @@ CASES = [
     case("animate-resample-with-layout", doc(distribution={"name": "line"}), "--layout", "--resample",
          argv=("animate", SCENE, "--resample", "--layout", "data", "-o", "run.gif")),
     case("render-unknown-layout", doc(), "--layout", "'cloud'", argv=("render", SCENE, "--layout", "cloud", "-o", "fig.png")),
+    # ---- split, features and regularization (issue 11)
+    case("degree-0", doc(features={"degree": 0}), SCENE, "features.degree", "1 … 12", "got 0"),
+    case("degree-13", doc(features={"degree": 13}), SCENE, "features.degree", "1 … 12", "got 13"),
+    case("degree-float", doc(features={"degree": 2.5}), SCENE, "features.degree", "integer", "2.5"),
+    case("degree-string", doc(features={"degree": "3"}), SCENE, "features.degree", '"3"'),
+    case("features-list", doc(features=[3]), SCENE, "features", "expected an object"),
+    case("features-unknown-key", doc(features={"degre": 3}), SCENE, "features", '"degre"', "degree"),
+    case("l2-negative", doc(regularization={"l2": -0.1}), SCENE, "regularization.l2", ">= 0", "-0.1"),
+    case("l2-nan", text(doc(regularization={"l2": "@X@"}), X="NaN"), SCENE, "regularization.l2", "NaN"),
+    case("l2-infinity", text(doc(regularization={"l2": "@X@"}), X="Infinity"), SCENE, "regularization.l2", "Infinity"),
+    case("l2-string", doc(regularization={"l2": "0.1"}), SCENE, "regularization.l2", '"0.1"'),
+    case("regularization-unknown-key", doc(regularization={"lambda": 0.1}), SCENE, "regularization", '"lambda"', "l2"),
+    case("test-fraction-negative", doc(split={"test_fraction": -0.1}), SCENE, "split.test_fraction", "0 and 0.9", "-0.1"),
+    case("test-fraction-0.95", doc(split={"test_fraction": 0.95}), SCENE, "split.test_fraction", "0 and 0.9", "0.95"),
+    case("test-fraction-string", doc(split={"test_fraction": "0.3"}), SCENE, "split.test_fraction", '"0.3"'),
+    case("split-seed-negative", doc(split={"seed": -1}), SCENE, "split.seed", ">= 0"),
+    case("split-unknown-key", doc(split={"fraction": 0.3}), SCENE, "split", '"fraction"', "test_fraction"),
+    case("split-leaves-one-training-point", doc(split={"test_fraction": 0.5}), SCENE, "split.test_fraction",
+         "fewer than 2 training points"),
+    case("split-leaves-no-training-point", doc(split={"test_fraction": 0.9}), SCENE, "split.test_fraction",
+         "fewer than 2 training points"),
+    case("init-W-wrong-width-for-features", doc(features={"degree": 3}, init={"W": [[1.0]], "b": [0.0]}), SCENE,
+         "init.W[0]", "expected 3 numbers", "x, x², x³", "got 1"),
+    case("init-W-degree-1-has-one-column", doc(features={"degree": 1}, init={"W": [[1.0, 2.0]]}), SCENE,
+         "init.W[0]", "expected 1 numbers", "got 2"),
+    case("center-wrong-width-for-features", doc(features={"degree": 2}, surface={"center": {"W": [[1.0]]}}), SCENE,
+         "surface.center.W[0]", "x, x²"),
+    case("surface-axis-beyond-the-features", doc(features={"degree": 2}, surface={"x": "W[0,2]"}), SCENE,
+         "surface.x", "W[0,2]"),
+    case("sweep-bad-scene", doc(features={"degree": 13}), SCENE, "features.degree", argv=("sweep", SCENE)),
+    case("sweep-degree-0", doc(), "--degree", "1 … 12", "got 0", argv=("sweep", SCENE, "--degree", "0")),
+    case("sweep-degree-13", doc(), "--degree", "1 … 12", "got 13", argv=("sweep", SCENE, "--degree", "1:13")),
+    case("sweep-degree-backwards", doc(), "--degree", "5:3", "backwards", argv=("sweep", SCENE, "--degree", "5:3")),
+    case("sweep-degree-letters", doc(), "--degree", "1:12 or 1,3,5", "'a'", argv=("sweep", SCENE, "--degree", "a")),
+    case("sweep-degree-open-range", doc(), "--degree", "'1:'", argv=("sweep", SCENE, "--degree", "1:")),
+    case("sweep-degree-three-parts", doc(), "--degree", "'1:5:2'", argv=("sweep", SCENE, "--degree", "1:5:2")),
+    case("sweep-degree-float", doc(), "--degree", "'2.5'", argv=("sweep", SCENE, "--degree", "2.5")),
+    case("sweep-degree-negative", doc(), "--degree", "'-1'", argv=("sweep", SCENE, "--degree=-1")),
+    case("sweep-degree-empty-item", doc(), "--degree", "'1,,3'", argv=("sweep", SCENE, "--degree", "1,,3")),
+    case("sweep-degree-huge", doc(), "--degree", argv=("sweep", SCENE, "--degree", "9" * 5000)),
+    case("sweep-l2-negative", doc(), "--l2", ">= 0", "-1", argv=("sweep", SCENE, "--l2", "0,-1")),
+    case("sweep-l2-nan", doc(), "--l2", ">= 0", "nan", argv=("sweep", SCENE, "--l2", "nan")),
+    case("sweep-l2-infinity", doc(), "--l2", ">= 0", "inf", argv=("sweep", SCENE, "--l2", "0.1,inf")),
+    case("sweep-l2-letters", doc(), "--l2", "'x'", argv=("sweep", SCENE, "--l2", "0,x")),
+    case("sweep-l2-empty", doc(), "--l2", "''", argv=("sweep", SCENE, "--l2", "")),
+    case("sweep-output-unknown-extension", doc(), "out.txt", ".csv", ".png", argv=("sweep", SCENE, "-o", "out.txt")),
+    case("sweep-output-missing-folder", doc(), "missing", "does not exist", argv=("sweep", SCENE, "-o", "missing/s.png")),
+    case("sweep-output-is-folder", doc(), "adir.json", "folder", argv=("sweep", SCENE, "-o", "adir.json")),
+    case("sweep-empty-dataset", doc(data={"x": [], "y": []}), SCENE, "no data points", argv=("sweep", SCENE, "-o", "s.csv")),
+    case("sweep-steps-option", doc(), "--steps", argv=("sweep", SCENE, "--steps", "5")),
+    case("sweep-bad-size", doc(), "--size", argv=("sweep", SCENE, "--size", "10x10", "-o", "s.png")),
+    case("sweep-bad-scene-existing-csv", doc(steps=-1), "steps", argv=("sweep", SCENE, "-o", "old.csv")),
     # ---- a valid document with no data: nothing to fit
     case("empty-dataset-fit", doc(data={"x": [], "y": []}), SCENE, "data", "no data points"),
     case("empty-dataset-surface", doc(data={"x": [], "y": []}), SCENE, "data", "no data points", argv=("surface", SCENE)),
@@ -410,7 +462,7 @@ def test_case_ids_are_unique():
 
 def _subprocess_argv(argv) -> list[str]:
     """The case's argv, writing to the existing old.json unless it names its own output."""
-    return argv if _has_output(argv) or argv[0] not in ("fit", "surface") else [*argv, "-o", OLD]
+    return argv if _has_output(argv) or argv[0] not in ("fit", "surface", "sweep") else [*argv, "-o", OLD]
 
 
 @pytest.fixture(scope="module")
@@ -551,10 +603,11 @@ def fit_json(capsys, *argv) -> dict:
     return json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON output"))
 
 
-def assert_finite_trajectory(result: dict) -> None:
+def assert_finite_trajectory(result: dict, columns: tuple[str, ...] = ()) -> None:
+    """Every entry has exactly the keys of a trajectory (and ``columns``: "data_loss", "test_loss"), all finite floats."""
     for entry in result["trajectory"]:
-        assert set(entry) == {"step", "loss", "W", "b", "grad_norm"}
-        values = [entry["loss"], entry["grad_norm"], *np.ravel(entry["W"]), *entry["b"]]
+        assert list(entry) == ["step", "loss", *columns, "W", "b", "grad_norm"]
+        values = [entry["loss"], *(entry[c] for c in columns), entry["grad_norm"], *np.ravel(entry["W"]), *entry["b"]]
         assert all(isinstance(v, float) and math.isfinite(v) for v in values), entry
 
 
@@ -572,9 +625,9 @@ def test_fit_preset_json(name, capsys):
     assert start["W"] == scene.init[:, :-1].tolist()
     assert start["b"] == scene.init[:, -1].tolist()
     assert start["loss"] == pytest.approx(scene.objective().value(scene.init), rel=1e-12)
-    k, d = scene.shape.outputs, scene.dims
+    k, d = scene.shape.outputs, scene.shape.dims  # W has one column per feature
     assert all(np.shape(entry["W"]) == (k, d) and len(entry["b"]) == k for entry in trajectory)
-    assert_finite_trajectory(result)
+    assert_finite_trajectory(result, (("data_loss",) if scene.l2 else ()) + (("test_loss",) if scene.split else ()))
     assert trajectory[-1]["loss"] < trajectory[0]["loss"]
 
 

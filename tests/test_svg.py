@@ -52,6 +52,27 @@ def test_cairosvg_draws_the_svg_like_the_png(preset, theme, tmp_path):
     assert difference <= 0.04
 
 
+@pytest.mark.parametrize("theme, l2s", [("light", None), ("dark", [0.0, 0.01, 1.0])])
+def test_cairosvg_draws_the_sweep_figure_like_the_png(theme, l2s, tmp_path):
+    from lossviz.core.sweep import sweep
+    from lossviz.gui.render_sweep import render_sweep
+
+    scene = load_preset("sine-overfit").replace(steps=300)
+    points = sweep(scene, range(1, 13), l2s)
+    render_sweep(scene, points, tmp_path / "fig.png", SIZE, theme)
+    render_sweep(scene, points, tmp_path / "fig.svg", SIZE, theme)
+
+    root = ET.parse(tmp_path / "fig.svg").getroot()
+    assert (root.get("width"), root.get("height"), root.get("viewBox")) == ("1920px", "1080px", "0 0 1920 1080")
+    assert not root.findall(f".//{SVG}image")  # lines, markers and text only
+    assert len(root.findall(f".//{SVG}text")) > 20
+    assert not [e.tag for e in root.iter() if e.get("vector-effect") == "non-scaling-stroke"]
+    png = Image.open(tmp_path / "fig.png")
+    difference = float(np.abs(grey_eighth(cairo_drawing(tmp_path / "fig.svg", png.size)) - grey_eighth(png)).mean())
+    print(f"sweep {theme}: mean |grey difference| {difference:.4f}")
+    assert difference <= 0.04
+
+
 def test_tidy_draws_non_scaling_strokes_in_page_pixels_and_states_the_page_in_pixels():
     from lossviz.gui.svg import tidy
 

@@ -43,19 +43,20 @@ def needs_distribution(scene: Scene, what: str) -> None:
 
 
 def surface_objective(scene: Scene, of: str, index: int | None = None) -> Objective:
-    """The objective whose surface ``of`` asks for: L(θ|D) ("data"), L(θ|P) ("population", exact or Monte
-    Carlo, see population.py) or l(θ|x_i, y_i) of sample ``index`` ("sample")."""
+    """The objective whose surface ``of`` asks for: what descent minimises, L(θ|D_train) + (λ/2)‖W‖² ("data"), L(θ|P)
+    ("population", exact or Monte Carlo, see population.py) or l(θ|x_i, y_i) of sample ``index`` of the scene's data,
+    a training or a test sample ("sample"); the last two through the scene's φ and without the penalty."""
     from lossviz.core.population import population_objective
 
     if of == "population":
         needs_distribution(scene, "L(θ|P)")
         assert scene.distribution is not None
-        return population_objective(scene.distribution, scene.shape, scene.loss)
-    objective = scene.objective()
+        return population_objective(scene.distribution, scene.shape, scene.loss, scene.design().features)
     if of == "sample":
         assert index is not None, "a sample's surface needs its index"
-        if not 0 <= index < objective.size:
-            raise LossvizError(f"sample:{index}: the scene has {objective.size} samples (sample:0 to "
-                               f"sample:{objective.size - 1})")
-        return sample_objective(objective, index)
-    return objective
+        points = scene.points_objective()
+        if not 0 <= index < points.size:
+            raise LossvizError(f"sample:{index}: the scene has {points.size} samples (sample:0 to "
+                               f"sample:{points.size - 1})")
+        return sample_objective(points, index)
+    return scene.objective()

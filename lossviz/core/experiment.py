@@ -6,6 +6,7 @@ each run starting from the scene's ``init`` on the same data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,14 +20,27 @@ from lossviz.core.training import FitResult, fit
 from lossviz.core.validate import as_object, check_keys, integer, number
 
 
-def fit_scene(scene: Scene, steps: int | None = None) -> FitResult:
-    """Run the scene's optimizer from its init for ``steps`` (default: the scene's)."""
+def fit_scene(scene: Scene, steps: int | None = None, should_stop: Callable[[], bool] | None = None) -> FitResult:
+    """Run the scene's optimizer from its init for ``steps`` (default: the scene's); ``should_stop`` as in ``fit``
+    (Cancelled is raised when it says True)."""
     objective = scene.objective()
     result = fit(objective, scene.init, scene.optimizer, scene.steps if steps is None else steps,
-                 tol=scene.tol, seed=scene.seed)
+                 tol=scene.tol, seed=scene.seed, should_stop=should_stop)
     if result.steps < 0:
         raise LossvizError("init: the loss or its gradient is not finite at the start θ; choose a smaller init")
     return result
+
+
+def fit_columns(scene: Scene, thetas: np.ndarray) -> dict[str, np.ndarray]:
+    """The losses that ``lossviz fit`` writes beside ``loss`` at each of ``thetas`` (M, k, d+1), where they differ
+    from it: "data_loss", L(θ|D_train) without the penalty (λ > 0), and "test_loss", L(θ|D_test) (with a test set)."""
+    columns = {}
+    if scene.l2 > 0:
+        columns["data_loss"] = scene.objective().data_values(thetas)
+    test = scene.test_objective()
+    if test is not None:
+        columns["test_loss"] = test.data_values(thetas)
+    return columns
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from lossviz.core.model import ModelShape, augment, predict
 if TYPE_CHECKING:
     from lossviz.core.surface import QuadraticStatistics
 
+VALUES_CHUNK = 1 << 20  # logits held at once by data_values (float64 elements: 8 MiB)
+
 
 class Objective:
     """L(θ|D) + (λ/2)‖W‖²_F and its gradient for θ as a (k, d+1) array (λ = ``l2``, 0 by default; b is not
@@ -41,6 +43,18 @@ class Objective:
     def data_value(self, theta: np.ndarray) -> float:
         """L(θ|D) alone, without the penalty."""
         return self.loss.value_and_grad(self.logits(theta), self.target)[0]
+
+    def data_values(self, thetas: np.ndarray) -> np.ndarray:
+        """L(θ|D) without the penalty at each of ``thetas`` (M, k, d+1): (M,), in chunks of bounded memory; inf or nan,
+        without warnings, where it overflows (data that descent never saw, e.g. a test point far out)."""
+        values = np.empty(len(thetas))
+        per_chunk = max(1, VALUES_CHUNK // max(1, self.size * self.shape.outputs))
+        with np.errstate(all="ignore"):
+            for start in range(0, len(thetas), per_chunk):
+                chunk = thetas[start:start + per_chunk]
+                logits = self.Xa @ chunk.transpose(0, 2, 1)
+                values[start:start + len(chunk)] = self.loss.per_sample(logits, self.target).mean(axis=1)
+        return values
 
     def penalty(self, theta: np.ndarray) -> float:
         """(λ/2)‖W‖²_F."""

@@ -22,6 +22,7 @@ from lossviz.core.features import (
     Split,
     check_training_rows,
     feature_count,
+    feature_names,
     parse_degree,
     parse_l2,
     parse_split,
@@ -163,7 +164,8 @@ def _vector(value, length, where) -> np.ndarray:
     return np.array([number(v, f"{where}[{i}]") for i, v in enumerate(value)], dtype=np.float64)
 
 
-def _theta(value, shape: ModelShape, where) -> np.ndarray:
+def _theta(value, shape: ModelShape, where, features: list[str] | None = None) -> np.ndarray:
+    """θ (k, d+1) from {"W": k rows of d, "b": k}; ``features``: the names of W's columns when they are features φ(x)."""
     obj = as_object(value, where)
     check_keys(obj, ("W", "b"), where)
     k, d = shape.outputs, shape.dims
@@ -171,6 +173,10 @@ def _theta(value, shape: ModelShape, where) -> np.ndarray:
     if not isinstance(W, list) or len(W) != k:
         got = f"{len(W)} row(s)" if isinstance(W, list) else show_value(W)
         raise LossvizError(f"{where}.W: expected a {k}×{d} matrix ({k} row(s) of {d}), got {got}")
+    for i, row in enumerate(W):
+        if features and isinstance(row, list) and len(row) != d:
+            shown = ", ".join(features if d <= 6 else [*features[:3], "…", features[-1]])
+            raise LossvizError(f"{where}.W[{i}]: expected {d} numbers, one per feature ({shown}), got {len(row)}")
     rows = [_vector(row, d, f"{where}.W[{i}]") for i, row in enumerate(W)]
     b = _vector(obj.get("b", [0.0] * k), k, f"{where}.b")
     return join(np.array(rows).reshape(k, d), b)
@@ -219,7 +225,8 @@ def _parse(obj) -> Scene:
     if not isinstance(loss, str):
         raise LossvizError(f"loss: expected a name, got {show_value(loss)}")
     get_loss(loss, task)
-    init = _theta(obj["init"], shape, "init") if "init" in obj else shape.zeros()
+    features = feature_names(dims, degree) if degree is not None else None
+    init = _theta(obj["init"], shape, "init", features) if "init" in obj else shape.zeros()
     steps = integer(obj.get("steps", 100), "steps", 0, MAX_STEPS)
     tol = number(obj.get("tol", 0), "tol")
     if tol < 0:
@@ -232,7 +239,7 @@ def _parse(obj) -> Scene:
         check_compatible(distribution, ModelShape(task, dims, classes))
     scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
                   optimizer=_parse_optimizer(obj.get("optimizer", {})), steps=steps, tol=tol, seed=seed,
-                  surface=_parse_surface(obj.get("surface", {}), shape), extra=extra, distribution=distribution,
+                  surface=_parse_surface(obj.get("surface", {}), shape, features), extra=extra, distribution=distribution,
                   split=split, degree=degree, l2=parse_l2(obj["regularization"]) if "regularization" in obj else 0.0)
     x_axis, y_axis = scene.surface_axes
     if shape.param_index(x_axis) == shape.param_index(y_axis):
@@ -296,7 +303,7 @@ def _parse_optimizer(value) -> OptimizerConfig:
     return OptimizerConfig(name, lr, momentum, batch)
 
 
-def _parse_surface(value, shape: ModelShape) -> SurfaceConfig:
+def _parse_surface(value, shape: ModelShape, features: list[str] | None = None) -> SurfaceConfig:
     surf = as_object(value, "surface")
     check_keys(surf, ("x", "y", "x_range", "y_range", "resolution", "center"), "surface")
     axes = []
@@ -316,7 +323,7 @@ def _parse_surface(value, shape: ModelShape) -> SurfaceConfig:
         x_range=_range(surf["x_range"], "surface.x_range") if surf.get("x_range") is not None else None,
         y_range=_range(surf["y_range"], "surface.y_range") if surf.get("y_range") is not None else None,
         resolution=integer(surf.get("resolution", 128), "surface.resolution", 2, MAX_RESOLUTION),
-        center=_theta(surf["center"], shape, "surface.center") if surf.get("center") is not None else None,
+        center=_theta(surf["center"], shape, "surface.center", features) if surf.get("center") is not None else None,
     )
 
 
