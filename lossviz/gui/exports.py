@@ -176,6 +176,10 @@ class ExportActions(QtCore.QObject):
             self._remember(**{format_key: path.suffix.lower().lstrip(".")})
         return path
 
+    def ask_image_path(self, title: str, layout: str) -> Path | None:
+        """A save dialog for a PNG, SVG or PDF figure named after the scene and ``layout`` (None: cancelled)."""
+        return self._ask_path(title, "png", layout, dialogs.IMAGE_FILTER, dialogs.IMAGE_FORMATS, "image_format")
+
     def copy_image(self) -> None:
         """File → Copy image: the whole figure to the clipboard."""
         if self.live.objective is None:

@@ -22,6 +22,7 @@ from lossviz.core.experiment import default_race
 from lossviz.core.presets import DEFAULT_PRESET, is_bundled, load_preset
 from lossviz.core.scene import Scene
 from lossviz.gui import dialogs
+from lossviz.gui.capacity import CapacityView
 from lossviz.gui.control_widgets import signals_blocked
 from lossviz.gui.controls import ControlPanel
 from lossviz.gui.document import Change, Document
@@ -70,6 +71,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.files = FileActions(self.document, self, self.settings,
                                  Path(recovery_dir) if recovery_dir is not None else None)
         self.exports = ExportActions(self.document, self.live, self, self.settings)
+        self.capacity = CapacityView(self.document, self.live.busy, lambda: self.base_theme.name,
+                                     lambda: self.exports.ask_image_path("Save the capacity curve", "capacity"), self)
         self._build_menus()
         self._build_label_keys()
         for label in self.views.status_labels():
@@ -173,6 +176,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(view, "&Frame data", self.views.data_plot.frame_data, "F", "actionFrameData")
         self._action(view, "Frame &surface", self.live.reframe_surface, name="actionFrameSurface")
         self._action(view, "&Decomposition of L(θ|D)…", self.exports.show_decomposition, name="actionDecomposition")
+        self._action(view, "C&apacity curve…", self.capacity.show, name="actionCapacity")
         self.log_loss_action = self._action(view, "&Log scale loss curve", self._on_view_log_loss_toggled,
                                             name="actionLogLoss", checkable=True)
         view.addSeparator()
@@ -210,7 +214,7 @@ class MainWindow(QtWidgets.QMainWindow):
         live.stepped.connect(self._on_live_stepped)
         live.selectionChanged.connect(self.views.draw_selection)
         live.population.changed.connect(self.views.draw_population)
-        for part in (live, live.population, self.views, self.editor, self.files, self.exports):
+        for part in (live, live.population, self.views, self.editor, self.files, self.exports, self.capacity):
             part.message.connect(self.statusBar().showMessage)
         self.editor.dataReplaced.connect(self._on_data_replaced)
         self.files.dataReplaced.connect(self._on_data_replaced)
@@ -229,6 +233,7 @@ class MainWindow(QtWidgets.QMainWindow):
         box.distributionEdited.connect(self._on_view_distribution_edited)
         box.newSampleRequested.connect(self.editor.new_sample)
         box.resampleRequested.connect(live.population.resample)
+        controls.overfit_box.capacityRequested.connect(self.capacity.show)
 
     # ------------------------------------------------------------------ model callbacks
     def _on_model_document_changed(self, kind: Change) -> None:
@@ -465,5 +470,6 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self._closing = True
         self.files.stop()
+        self.capacity.stop()
         self.live.stop()
         self.settings.setValue("geometry", self.saveGeometry())

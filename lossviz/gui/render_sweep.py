@@ -57,7 +57,8 @@ class SweepFigure(Canvas):
     """Header, the losses against the degree with the legend beside them, and a footer naming the best test degree."""
 
     def __init__(self, scene: Scene, points: list[SweepPoint], theme: Theme, size: tuple[int, int] = (1920, 1080),
-                 scale: float = 1.0, shrink: float = 1.0):
+                 scale: float = 1.0, shrink: float = 1.0, degrees: list[int] | None = None,
+                 current: int | None = None):
         import pyqtgraph as pg
         from PySide6.QtCore import Qt
 
@@ -65,6 +66,8 @@ class SweepFigure(Canvas):
 
         super().__init__(scene, theme, size, scale, shrink)
         self.points = points
+        self.degrees = sorted(set(degrees or []) | {p.degree for p in points})  # the axis: a sweep under way has all
+        self.current = current  # the window's model's degree, marked (None: not marked)
         self.groups = by_l2(points)
         self.tested = any(point.test_loss is not None for point in points)
         self.header = self.grid.addLabel("", row=0, col=0)
@@ -97,13 +100,32 @@ class SweepFigure(Canvas):
         self.plot.setYRange(low, high, padding=0)
         if self.log:
             self.log_ticks(low, high)
-        degrees = sorted({p.degree for p in self.points})
+        degrees = self.degrees
         self.plot.getAxis("bottom").setTicks([[(d, str(d)) for d in degrees]])
         self.plot.setXRange(degrees[0] - 0.4, degrees[-1] + 0.4, padding=0)
         self.plot.getViewBox().setMouseEnabled(False, False)
+        self.draw_current()
         self.draw_lines()
         self.set_label(self.header, self.header_html(), self.theme.font * 1.15)
         self.set_label(self.footer, self.footer_html(), self.theme.font)
+
+    def draw_current(self) -> None:
+        """A grey band at the window's degree, labelled at its foot ("the window's model")."""
+        import pyqtgraph as pg
+
+        from lossviz.gui.plot_style import with_alpha
+
+        if self.current is None:
+            return
+        band = pg.LinearRegionItem((self.current - 0.3, self.current + 0.3), movable=False,
+                                   brush=pg.mkBrush(with_alpha(self.theme.foreground, 26)), pen=pg.mkPen(None))
+        self.plot.addItem(band)
+        text = pg.TextItem("the window's model", color=self.theme.foreground, anchor=(0.5, 1.0))
+        font = text.textItem.font()
+        font.setPointSizeF(self.theme.font * 0.9)
+        text.setFont(font)
+        text.setPos(self.current, self.y_range()[0])
+        self.plot.addItem(text)
 
     def y_range(self) -> tuple[float, float]:
         """The loss axis's range in view coordinates (log₁₀ on a log axis) around the losses, with room at the top for
@@ -131,7 +153,7 @@ class SweepFigure(Canvas):
         """"← underfitting" left of the best test degree and "overfitting →" right of it, in the band at the top."""
         import pyqtgraph as pg
 
-        degrees = [p.degree for p in self.points]
+        degrees = self.degrees
         for words, anchor, shown in (("← underfitting", (1.04, 0.0), best.degree > min(degrees)),
                                      ("overfitting →", (-0.04, 0.0), best.degree < max(degrees))):
             if shown:
@@ -269,9 +291,12 @@ class SweepFigure(Canvas):
 
 
 def draw_sweep(scene: Scene, points: list[SweepPoint], theme: Theme | str = "light",
-               size: tuple[int, int] = (1920, 1080), scale: float = 1.0) -> SweepFigure:
-    """The capacity figure of ``points`` (``lossviz.core.sweep.sweep`` of ``scene``); the caller closes it."""
-    return fitted(lambda shrink: SweepFigure(scene, points, lecture_theme(theme), size, scale, shrink))
+               size: tuple[int, int] = (1920, 1080), scale: float = 1.0, degrees: list[int] | None = None,
+               current: int | None = None) -> SweepFigure:
+    """The capacity figure of ``points`` (``lossviz.core.sweep.sweep`` of ``scene``), its axis over ``degrees`` (default:
+    the points'), ``current`` marked (the app's capacity view); the caller closes it."""
+    return fitted(lambda shrink: SweepFigure(scene, points, lecture_theme(theme), size, scale, shrink, degrees,
+                                             current))
 
 
 def render_sweep(scene: Scene, points: list[SweepPoint], output: str | Path, size: tuple[int, int] = (1920, 1080),

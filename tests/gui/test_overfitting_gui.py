@@ -95,3 +95,34 @@ def test_a_split_that_leaves_too_few_training_points_is_refused(make_window, qtb
     assert "fewer than 2 training points" in window.statusBar().currentMessage()
     assert window.controls.overfit_box.test_fraction.value() == 0.0
     qtbot.waitUntil(window.live.idle, timeout=60000)
+
+
+def test_the_capacity_view_fills_in_marks_the_degree_and_follows_the_data(make_window, qtbot, dialog_log, tmp_path):
+    from lossviz.core.sweep import sweep
+    from lossviz.gui.capacity import SWEEP_DEGREES
+
+    scene = sine_scene(n=15, degree=3, split=Split(0.3, 0)).replace(steps=300)
+    window = make_window(scene)
+    capacity = window.capacity
+    QTest.mouseClick(window.controls.overfit_box.capacity, Qt.MouseButton.LeftButton)
+    dialog = capacity.dialog
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.progress.value() >= 1, timeout=60000)  # progress as the fits come in
+    assert not dialog.shown_image().isNull()
+    qtbot.waitUntil(capacity.done, timeout=120000)
+    points = capacity.points()
+    assert [p.degree for p in points] == list(SWEEP_DEGREES) and dialog.progress.value() == len(SWEEP_DEGREES)
+    reference = sweep(window.document.scene, SWEEP_DEGREES)  # = lossviz sweep of the scene
+    assert [(p.data_loss, p.test_loss) for p in points] == [(p.data_loss, p.test_loss) for p in reference]
+    marked = dialog.shown_image().copy()
+    type_into(window.controls.overfit_box.degree, "6")  # the window's degree: the mark moves, nothing is fitted
+    assert capacity.done() and dialog.shown_image() != marked
+    dialog_log["answers"]["save_path"] = str(tmp_path / "capacity.svg")
+    QTest.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "capacity.svg").stat().st_size > 1000 and not dialog_log["errors"]
+    type_into(window.controls.overfit_box.l2, "0.1")  # λ changed while open: the curve is computed again
+    qtbot.waitUntil(lambda: not capacity.done(), timeout=10000)
+    qtbot.waitUntil(capacity.done, timeout=120000)
+    assert {p.l2 for p in capacity.points()} == {0.1}
+    dialog.close()
+    qtbot.waitUntil(window.live.idle, timeout=60000)

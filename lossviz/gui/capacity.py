@@ -1,0 +1,253 @@
+"""View → Capacity curve: the scene fitted once per degree of φ (1 … 12) in a worker of its own, the final training
+and test losses drawn against the degree as they come in (the figure ``lossviz sweep`` draws, from the same code),
+the window's degree marked.
+
+``CapacityView`` asks for a sweep when the dialog opens and again, after the edits settle, whenever what the curve
+depends on changes while it is open (the data, the split, λ, the loss, the optimizer, its steps, the start θ);
+a change of the window's degree only moves the mark. Each sweep has a generation: an older one stops at its next
+chunk of work and its reports are dropped. The worker keeps out of the GUI's way like the others (``pacing.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from lossviz.core.errors import Cancelled, LossvizError
+from lossviz.core.features import MAX_DEGREE
+from lossviz.core.scene import Scene, scene_to_dict
+from lossviz.core.sweep import SweepPoint, sweep
+from lossviz.gui.capacity_dialog import CapacityDialog
+from lossviz.gui.document import Change, Document
+from lossviz.gui.pacing import GuiBusy
+from lossviz.gui.workers import WorkerThread
+
+SWEEP_DEGREES = tuple(range(1, MAX_DEGREE + 1))
+SETTLE_MS = 400  # a drag's edits are over when none came for this long: then the curve is computed again
+SWEEP_KEYS = ("task", "dims", "classes", "loss", "optimizer", "steps", "tol", "seed", "init", "split",
+              "regularization", "data")  # what the capacity curve depends on (not the degree, views or P)
+
+
+def sweep_key(scene: Scene) -> str:
+    """What the capacity curve of ``scene`` depends on, as text: equal keys, equal curves. A start θ of zeros is
+    what every other degree starts from, so it is left out (a change of degree alone keeps the curve)."""
+    doc = scene_to_dict(scene)
+    key = {name: doc.get(name) for name in SWEEP_KEYS}
+    if not scene.init.any():
+        key.pop("init")
+    else:
+        key["degree"] = scene.degree  # the start θ applies at this degree only
+    return json.dumps(key, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    """Fit ``scene`` at each of ``degrees`` (with its λ), reporting after each fit."""
+
+    generation: int
+    scene: Scene
+    degrees: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """The points a SweepRequest has found so far (``done`` of ``total`` fits)."""
+
+    request: SweepRequest
+    points: tuple[SweepPoint, ...]
+    done: int
+    total: int
+
+
+class SweepWorker(QObject):
+    """Runs capacity sweeps in its own thread, one fit per degree, the newest request only."""
+
+    reported = Signal(object)  # a SweepReport after each fit
+    failed = Signal(object, str)  # the request, the message
+
+    def __init__(self, busy: GuiBusy):
+        super().__init__()
+        self.busy = busy
+        self.latest = -1  # the newest generation asked for (set from the GUI thread)
+        self.cancelled = threading.Event()
+
+    def supersede(self, generation: int) -> None:
+        """A newer sweep is wanted, or none (GUI thread): one of an older generation stops."""
+        self.latest = generation
+
+    def cancel(self) -> None:
+        """Stop for good (GUI thread, before the thread is ended)."""
+        self.cancelled.set()
+
+    def _should_stop(self, request: SweepRequest) -> bool:
+        self.busy.wait()
+        return self.cancelled.is_set() or request.generation < self.latest
+
+    @Slot(object)
+    def run(self, request: SweepRequest) -> None:
+        """Fit the scene at each degree and report the points so far after each fit."""
+        points: list[SweepPoint] = []
+        total = len(request.degrees)
+        for done, degree in enumerate(request.degrees, 1):
+            if self._should_stop(request):
+                return
+            try:
+                points += sweep(request.scene, [degree], should_stop=lambda: self._should_stop(request))
+            except Cancelled:
+                return
+            except LossvizError as error:
+                self.failed.emit(request, str(error))
+                return
+            self.reported.emit(SweepReport(request, tuple(points), done, total))
+
+
+class CapacityView(QObject):
+    """The capacity dialog and its sweeps for ``document``'s scene; the worker thread starts when first shown."""
+
+    message = Signal(str, int)
+    sweepRequested = Signal(object)  # to the worker
+
+    def __init__(self, document: Document, busy: GuiBusy, theme: Callable[[], str],
+                 ask_path: Callable[[], Path | None], parent_widget=None):
+        super().__init__(parent_widget)
+        self.document, self.busy, self.theme, self.ask_path = document, busy, theme, ask_path
+        self.parent_widget = parent_widget
+        self.dialog: CapacityDialog | None = None
+        self.worker_thread: WorkerThread | None = None
+        self.generation = 0
+        self.report: SweepReport | None = None  # the newest report of the current generation
+        self.key: str | None = None  # sweep_key of the scene the current generation fits
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.setInterval(SETTLE_MS)
+        self.settle.timeout.connect(self._refresh)
+        document.changed.connect(self._on_document_changed)
+
+    def show(self) -> None:
+        """View → Capacity curve: show the dialog, computing the curve if it is not of the current scene."""
+        if self.dialog is None:
+            self.dialog = CapacityDialog(self.parent_widget)
+            self.dialog.saveRequested.connect(self.save)
+            self.dialog.recomputeRequested.connect(lambda: self.start(force=True))
+            self.dialog.finished.connect(lambda _result: self._stop_sweep())
+        self.dialog.show()
+        self.dialog.raise_()
+        self.start()
+
+    def visible(self) -> bool:
+        """True while the dialog is shown."""
+        return self.dialog is not None and self.dialog.isVisible()
+
+    def done(self) -> bool:
+        """True when the curve shown is complete and of the current scene (for tests and scripts)."""
+        report = self.report
+        return (report is not None and report.done == report.total and self.key == sweep_key(self.document.scene))
+
+    def points(self) -> list[SweepPoint]:
+        """The points found so far by the current sweep."""
+        return [] if self.report is None else list(self.report.points)
+
+    def start(self, force: bool = False) -> None:
+        """Ask for the curve of the current scene (unless the one shown or under way is of it)."""
+        scene = self.document.scene
+        key = sweep_key(scene)
+        if key == self.key and not force:
+            self._draw()
+            return
+        if len(scene.design().train) < 2:
+            self._stop_sweep()
+            self.key, self.report = key, None
+            if self.dialog is not None:
+                self.dialog.show_waiting("Add at least two training points: the capacity curve fits the model to them.")
+            return
+        self._start_thread()
+        self.generation += 1
+        self.key, self.report = key, None
+        assert self.worker_thread is not None
+        self.worker_thread.worker.supersede(self.generation)
+        self.sweepRequested.emit(SweepRequest(self.generation, scene, SWEEP_DEGREES))
+        if self.dialog is not None:
+            self.dialog.show_progress(0, len(SWEEP_DEGREES))
+            self.dialog.show_waiting(f"Fitting the model at degree 1 of {len(SWEEP_DEGREES)}: "
+                                     f"{scene.steps:,} steps each…")
+
+    def _start_thread(self) -> None:
+        if self.worker_thread is None:
+            self.worker_thread = WorkerThread(SweepWorker(self.busy), "lossviz-capacity")
+            self.sweepRequested.connect(self.worker_thread.worker.run)
+            self.worker_thread.worker.reported.connect(self._on_report)
+            self.worker_thread.worker.failed.connect(self._on_failed)
+
+    def _stop_sweep(self) -> None:
+        """The dialog closed, or its curve cannot be made: a sweep under way stops."""
+        self.generation += 1
+        self.key = None if self.report is None or self.report.done < self.report.total else self.key
+        if self.worker_thread is not None:
+            self.worker_thread.worker.supersede(self.generation)
+
+    def _on_report(self, report: SweepReport) -> None:
+        if report.request.generation != self.generation:
+            return
+        self.report = report
+        if self.dialog is not None:
+            self.dialog.show_progress(report.done, report.total)
+        self._draw()
+
+    def _on_failed(self, request: SweepRequest, text: str) -> None:
+        if request.generation == self.generation and self.dialog is not None:
+            self.dialog.show_waiting(f"The capacity curve could not be computed: {text}")
+
+    def _draw(self) -> None:
+        if self.dialog is None or self.report is None:
+            return
+        busy = self.busy
+        busy.hold()  # the worker waits while the figure is drawn
+        try:
+            self.dialog.show_curve(self.report.request.scene, list(self.report.points), list(SWEEP_DEGREES),
+                                   self.document.scene.degree, self.theme())
+        finally:
+            busy.release()
+
+    def _on_document_changed(self, kind: Change) -> None:
+        """Recompute after the edits settle when the curve's scene changed; else only move the window's mark."""
+        if not self.visible() or kind is Change.VIEW and self.report is None:
+            return
+        if sweep_key(self.document.scene) != self.key:
+            self.settle.start()
+        else:
+            self._draw()
+
+    def _refresh(self) -> None:
+        if self.visible():
+            self.start()
+
+    def save(self) -> None:
+        """Save the finished curve as PNG, SVG or PDF (the figure of ``lossviz sweep -o``)."""
+        from lossviz.gui import dialogs
+        from lossviz.gui.render_sweep import render_sweep
+
+        if not self.done() or self.report is None:
+            self.message.emit("The capacity curve is still being computed", 4000)
+            return
+        path = self.ask_path()
+        if path is None:
+            return
+        try:
+            render_sweep(self.report.request.scene, list(self.report.points), path, theme_name=self.theme())
+        except LossvizError as error:
+            dialogs.show_error(self.parent_widget, "Save the capacity curve", str(error))
+            return
+        self.message.emit(f"Capacity curve saved to {path}", 5000)
+
+    def stop(self) -> None:
+        """Stop the worker and wait for its thread (idempotent)."""
+        self.settle.stop()
+        if self.worker_thread is not None:
+            self.busy.release_all()
+            self.worker_thread.stop()
+            self.worker_thread = None
