@@ -58,8 +58,16 @@ def monomials(dims: int, degree: int) -> list[tuple[int, ...]]:
 
 def polynomial(X: np.ndarray, degree: int) -> np.ndarray:
     """PolynomialFeatures(degree, include_bias=False) of X (N, d): (N, p)."""
-    columns = [np.prod(X[:, list(combo)], axis=1) for combo in monomials(X.shape[1], degree)]
-    return np.column_stack(columns) if columns else np.empty((len(X), 0))
+    combos = monomials(X.shape[1], degree)
+    out = np.empty((len(X), len(combos)), dtype=np.result_type(X.dtype, np.float64))
+    column_of: dict[tuple[int, ...], int] = {}
+    for j, combo in enumerate(combos):  # each monomial is a shorter one (already made) times one input
+        if len(combo) == 1:
+            out[:, j] = X[:, combo[0]]
+        else:
+            np.multiply(out[:, column_of[combo[:-1]]], X[:, combo[-1]], out=out[:, j])
+        column_of[combo] = j
+    return out
 
 
 def feature_names(dims: int, degree: int | None) -> list[str]:

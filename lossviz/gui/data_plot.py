@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtGui
 from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution
 from lossviz.core.edits import sample_positions
-from lossviz.core.features import FeatureMap
+from lossviz.core.features import FeatureMap, polynomial
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
 from lossviz.gui.plot_style import clear_line, clear_scatter, contour_lines, join_lines, make_pen
 from lossviz.gui.theme import Theme
@@ -46,6 +46,7 @@ class DataPlot:
     def __init__(self, plot: pg.PlotItem, theme: Theme):
         self.plot = plot
         self.theme = theme
+        self._grid_raw: tuple[tuple, np.ndarray] | None = None  # the shading grid's points, or their monomials
         self.shading = pg.ImageItem()
         self.shading.setZValue(-20)
         self.boundary = pg.PlotDataItem(connect="finite")
@@ -111,6 +112,27 @@ class DataPlot:
     def _logits(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         """The model's logits at raw inputs X: Wφ(x) + b."""
         return logits(theta, X if self.features is None else self.features(X))
+
+    def _grid_logits(self, theta: np.ndarray) -> np.ndarray:
+        """The logits at the points of ``_grid()`` (row by row; 1-D: x repeated down the rows), (rows·cols, k).
+        The grid's raw monomials are kept while the view and the degree stay, and the standardisation is folded
+        into W: Wφ(x) + b = (W/σ)·m(x) + (b − (W/σ)·μ), one product per frame however often θ changes."""
+        gx, gy = self._grid()
+        features = self.features
+        key = (gx[0], gx[-1], gy[0], gy[-1], len(gx), self.input_dims, None if features is None else features.degree)
+        if self._grid_raw is None or self._grid_raw[0] != key:
+            if self.input_dims == 2:
+                xx, yy = np.meshgrid(gx, gy)
+                points = np.column_stack([xx.ravel(), yy.ravel()])
+            else:
+                points = np.tile(gx, len(gy))[:, None]
+            raw = points if features is None or features.degree is None else polynomial(points, features.degree)
+            self._grid_raw = (key, raw)
+        raw = self._grid_raw[1]
+        if features is None or features.std is None or features.mean is None:
+            return logits(theta, raw)
+        weights = theta[:, :-1] / features.std
+        return raw @ weights.T + (theta[:, -1] - weights @ features.mean)
 
     def set_model(self, shape: ModelShape, data: Dataset, theta: np.ndarray, per_sample: np.ndarray | None,
                   points_only: bool = False, features: FeatureMap | None = None,
@@ -260,8 +282,7 @@ class DataPlot:
             return np.empty(0), np.empty(0)
         if shape.task == "binary" and self.features is not None:  # curved: where Wφ(x) + b = 0
             gx, gy = self._grid()
-            xx, yy = np.meshgrid(gx, gy)
-            z = self._logits(theta, np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(len(gy), len(gx))
+            z = self._grid_logits(theta)[:, 0].reshape(len(gy), len(gx))
             return join_lines(contour_lines(contourpy.contour_generator(gx, gy, z), 0.0))
         if shape.task == "binary":
             (w0, w1), b = theta[0, :2], theta[0, 2]
@@ -282,8 +303,7 @@ class DataPlot:
 
     def _class_boundaries(self, theta):
         gx, gy = self._grid()
-        xx, yy = np.meshgrid(gx, gy)
-        z = self._logits(theta, np.column_stack([xx.ravel(), yy.ravel()])).reshape(len(gy), len(gx), -1)
+        z = self._grid_logits(theta).reshape(len(gy), len(gx), -1)
         pieces: list[np.ndarray] = []
         for c in range(z.shape[-1]):
             others = np.delete(z, c, axis=-1).max(axis=-1)
@@ -313,12 +333,7 @@ class DataPlot:
         shape = self.shape
         assert shape is not None, "_draw_model() checks the shape"
         gx, gy = self._grid()
-        if self.input_dims == 2:
-            xx, yy = np.meshgrid(gx, gy)
-            points = np.column_stack([xx.ravel(), yy.ravel()])
-        else:
-            points = np.tile(gx, len(gy))[:, None]
-        z = self._logits(theta, points)
+        z = self._grid_logits(theta)
         qcolors = [QtGui.QColor(self.theme.class_color(c)) for c in range(10)]
         colors = np.array([(q.red(), q.green(), q.blue()) for q in qcolors], dtype=np.float64)
         if shape.task == "binary":
