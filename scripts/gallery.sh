@@ -17,3 +17,6 @@ lossviz sample population-line -n 200 -o "$n200/population-line-n200.json"
 lossviz render "$n200/population-line-n200.json" --layout population -o docs/gallery/population-line-n200.png --size 1600x900
 lossviz render sine-samples --layout decomposition -o docs/gallery/sine-samples-decomposition.png --size 1600x900
 lossviz animate population-line --resample -o docs/gallery/population-line-resample.gif --size 800x450
+# Overfitting (issue 11): the capacity curve of sine-overfit, for its λ = 0 and for five λ
+lossviz sweep sine-overfit -o docs/gallery/sine-overfit-sweep.png --size 1600x900
+lossviz sweep sine-overfit --l2 0,1e-3,1e-2,0.1,1 -o docs/gallery/sine-overfit-sweep-l2.png --size 1600x900

@@ -52,7 +52,8 @@ scene("multiclass-3", "3-class classification: softmax + cross-entropy", "multic
 scene("xor", "XOR: what a linear model cannot do", "binary",
       *generators.xor(60, 0.25, 6), "bce", 2, optimizer=OptimizerConfig("gd", 0.5), steps=150,
       init=[[1.5, 1.5, 0.0]],
-      notes="Every linear boundary misclassifies about half the points; the best θ is near 0.")
+      notes="Every linear boundary misclassifies about half the points; the best θ is near 0. Give φ degree 2 "
+            "(Capacity section): with the feature x₁x₂ a linear model in φ separates them.")
 scene("optimizer-race", "Optimizer race on two blobs: gradient descent, momentum and Adam", "binary",
       *generators.blobs(60, 0.5, 4), "bce", 2, optimizer=OptimizerConfig("gd", 0.5), steps=60,
       init=[[-2.0, 3.0, 0.0]], surface=SurfaceConfig(x_range=(-3.0, 4.0), y_range=(-0.5, 6.5)),

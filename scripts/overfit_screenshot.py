@@ -1,5 +1,6 @@
-"""Screenshots of the window teaching overfitting (offscreen): sine-overfit at degree 9 after its run (hollow test
-points, the training and test loss curves), and its capacity view.
+"""Screenshots of the window teaching overfitting (offscreen): sine-overfit at degree 9 after 3 s of training flat
+out (hollow test points, the training and test loss curves), its capacity view, and xor with features of degree 2
+(the curved boundary x₁x₂ makes possible).
 
     python scripts/overfit_screenshot.py OUTDIR [--size 1400x860]
 """
@@ -55,6 +56,21 @@ def main():
     window.capacity.show()
     wait(window.capacity.done)
     window.capacity.dialog.grab().save(str(out / "capacity-dialog.png"))
+    window.capacity.dialog.close()
+    window.shutdown()
+    window.close()
+    xor = load_preset("xor")
+    window = MainWindow(xor, settings=settings,
+                        recovery_dir=out / ".recovery")
+    window.resize(width, height)
+    window.show()
+    window.document.set_capacity(2, 0.0, None)
+    window.document.set_view_options(speed=0.0)
+    window.live.set_running(True)
+    wait(lambda: window.live.step >= 3000)
+    window.live.set_running(False)
+    wait(window.live.idle)
+    window.grab().save(str(out / "xor-degree2-window.png"))
     window.shutdown()
     window.close()
 

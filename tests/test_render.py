@@ -143,3 +143,24 @@ def test_mp4_without_the_extra_names_it(tmp_path, monkeypatch):
     with pytest.raises(LossvizError, match=r"lossviz\[mp4\]"):
         animate_scene(load_preset("xor"), tmp_path / "x.mp4")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_scene_with_a_test_set_renders_the_test_loss_curve_and_both_losses():
+    from lossviz.core.experiment import fit_columns, fit_runs
+    from lossviz.gui.render import Figure
+    from lossviz.gui.theme import LIGHT
+
+    scene = load_preset("sine-overfit").replace(steps=200)
+    runs = fit_runs(scene)
+    figure = Figure(scene, LIGHT, (960, 540))
+    try:
+        objective = scene.objective()
+        figure.draw(objective, runs, 120, figure.compute_surface(objective, runs, 120))
+        x, y = figure.loss_plot.test_curve.getData()
+        expected = fit_columns(scene, runs[0][1].thetas[:121])["test_loss"]
+        assert len(x) > 0 and np.nanmax(y) <= expected.max() * (1 + 1e-12) and np.nanmin(y) >= expected.min() * (1 - 1e-12)
+        footer = figure.footer.text
+        assert f"L(θ|D<sub>test</sub>) = {expected[120]:.4g}" in footer and "D<sub>train</sub>" in footer
+        assert "φ(x) = (x, x², x³), standardised" in figure.header.text
+    finally:
+        figure.close()

@@ -4,8 +4,13 @@ figure headers): plain Unicode, with a little HTML where a label shows rich text
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from lossviz.core.features import feature_names
 from lossviz.core.losses import LOSSES
+
+if TYPE_CHECKING:
+    from lossviz.core.scene import Scene
 
 MODEL_FORMULAS = {"regression": "ŷ = Wx + b", "binary": "ŷ = σ(Wx + b)", "multiclass": "ŷ = softmax(Wx + b)"}
 TASK_TITLES = {task: f"{task}: {formula}" for task, formula in MODEL_FORMULAS.items()}
@@ -16,6 +21,26 @@ MEAN_FORMULA_HTML = "L(θ|D) = <sup>1</sup>&frasl;<sub>N</sub> Σ<sub>i</sub> l(
 def formula_lines(task: str, loss: str) -> tuple[str, str, str]:
     """The model ŷ, the per-sample loss l(θ|x, y) and the mean L(θ|D) (HTML) for ``task`` and ``loss``."""
     return MODEL_FORMULAS[task], LOSSES[loss].formula, MEAN_FORMULA_HTML
+
+MODEL_AND_LOSS = {False: 2, True: 3}  # how many of scene_formula_lines are ŷ and l, without and with features
+
+
+def scene_formula_lines(scene: Scene) -> list[str]:
+    """The formula card of ``scene`` (HTML lines): ŷ (over φ, spelled out, when there are features), l(θ|x, y),
+    L(θ|D), and which samples train and what is minimised when there is a split or a penalty."""
+    model, loss, mean = formula_lines(scene.task, scene.loss)
+    lines = [model, loss, mean]
+    if scene.degree is not None:
+        names = feature_names(scene.dims, scene.degree)
+        shown = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:4])}, …, {names[-1]}"
+        lines[0] = model.replace("Wx", "Wφ(x)")
+        lines.insert(1, f"φ(x) = ({shown}), standardised")
+    if scene.split is not None:
+        lines.append(f"D_train: descent; D_test: {scene.split.test_fraction:.0%} held out")
+    if scene.l2:
+        lines.append(f"minimised: L(θ|D<sub>train</sub>) + λ/2 ‖W‖², λ = {scene.l2:g}")
+    return lines
+
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _PARAMETER = re.compile(r"\s*(?:W\[\s*(\d+)\s*,\s*(\d+)\s*\]|b\[\s*(\d+)\s*\])\s*")

@@ -14,7 +14,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.features import feature_names
 from lossviz.core.generators import GENERATORS
 from lossviz.core.losses import LOSSES, TASK_LOSSES
-from lossviz.core.notation import PARAMETER_HELP, POPULATION_FORMULA_HTML, TASK_TITLES, formula_lines, parameter_label
+from lossviz.core.notation import PARAMETER_HELP, POPULATION_FORMULA_HTML, TASK_TITLES, parameter_label, scene_formula_lines
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig
 from lossviz.gui.control_widgets import ClassPalette, NumberSpinBox, PanelManners, RateSpinBox, named, signals_blocked
@@ -380,17 +380,7 @@ def formula_card(scene: Scene, population: bool) -> str:
     """The formula card: ŷ (with φ spelled out when there are features), l(θ|x, y), L(θ|D) (of the training set,
     with the penalty when λ > 0) and, when the population is shown, L(θ|P) = E_P[l] (its size comes from the
     window's style, presentation.py)."""
-    model, loss, mean = formula_lines(scene.task, scene.loss)
-    lines = [model, loss, mean]
-    if scene.degree is not None:
-        names = feature_names(scene.dims, scene.degree)
-        shown = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:4])}, …, {names[-1]}"
-        lines[0] = model.replace("Wx", "Wφ(x)")
-        lines.insert(1, f"φ(x) = ({shown}), standardised")
-    if scene.split is not None:
-        lines.append(f"D_train: descent; D_test: {scene.split.test_fraction:.0%} held out")
-    if scene.l2:
-        lines.append(f"minimised: L(θ|D<sub>train</sub>) + λ/2 ‖W‖², λ = {scene.l2:g}")
+    lines = scene_formula_lines(scene)
     if population and scene.distribution is not None:
         lines.append(f"{POPULATION_FORMULA_HTML} &nbsp;({scene.distribution.name})")
     return "<br>".join(lines)

@@ -191,6 +191,8 @@ class Figure(Canvas):
             grid.layout.setRowStretchFactor(1, 3)
             grid.layout.setRowStretchFactor(2, 2)
         self._data_framed = False
+        self._test_of: FitResult | None = None  # the run whose test losses _test holds
+        self._test: np.ndarray | None = None
         self.widget.show()
 
     # ------------------------------------------------------------------ content
@@ -227,12 +229,12 @@ class Figure(Canvas):
         self.frame()
 
     def _draw_header(self) -> None:
-        from lossviz.core.notation import formula_lines
+        from lossviz.core.notation import scene_formula_lines
 
         title = self.scene.extra.get("title")
         header = f"<b>{title}</b>" if isinstance(title, str) and title else ""
         if self.formula:
-            card = " &nbsp;·&nbsp; ".join(formula_lines(self.scene.task, self.scene.loss))
+            card = " &nbsp;·&nbsp; ".join(scene_formula_lines(self.scene))
             header = f"{header}<br>{card}" if header else card
         self.set_label(self.header, header, self.theme.font * 1.15)
 
@@ -266,21 +268,38 @@ class Figure(Canvas):
             stretches = None if result.stretches is None else result.stretches[:k]
             return result.step_axis[:k], result.losses[:k], stretches
 
+        test = self.test_losses(runs)
         if len(runs) > 1:
             self.loss_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)], *shown(result))
                                      for i, (run, result) in enumerate(runs)])
         else:
-            self.loss_plot.set_history(*shown(runs[0][1])[:2], stretches=shown(runs[0][1])[2])
+            steps, losses, stretches = shown(runs[0][1])
+            self.loss_plot.set_history(steps, losses, stretches=stretches,
+                                       test_losses=None if test is None else test[:len(steps)])
         # the axes of the whole runs, so that the frames of an animation share them
         last = max(float(result.step_axis[-1]) for _, result in runs)
         first = min(float(result.step_axis[0]) for _, result in runs)
         # in the plot's y coordinates (log₁₀ on a log axis), fitted to the losses as the app's paused curve is
-        values = self.loss_plot.view_values(np.concatenate([result.losses for _, result in runs]))
+        values = self.loss_plot.view_values(np.concatenate([result.losses for _, result in runs]
+                                                           + ([] if test is None else [test])))
         values = values[np.isfinite(values)]
         box = self.loss_plot.plot.getViewBox()
         box.setXRange(first, max(first + 1, last), padding=0.02)
         if values.size and values.max() > values.min():
             box.setYRange(float(values.min()), float(values.max()), padding=0.05)
+
+    def test_losses(self, runs: Runs) -> np.ndarray | None:
+        """L(θ|D_test) at each entry of a single run (None for a race or without a test set), computed once."""
+        from lossviz.core.experiment import fit_columns
+
+        if len(runs) != 1 or self.scene.split is None:
+            return None
+        result = runs[0][1]
+        if self._test_of is not result:
+            with np.errstate(all="ignore"):
+                self._test = fit_columns(self.scene, result.thetas).get("test_loss")
+            self._test_of = result
+        return self._test
 
     def _annotation(self, runs: Runs, upto: int, surface: Surface | None) -> str:
         from lossviz.core.notation import parameter_label
@@ -294,8 +313,11 @@ class Figure(Canvas):
             if len(runs) > 1:
                 color = RUN_COLORS[i % len(RUN_COLORS)]
                 name = f"<span style='color:{color}'><b>{run.label}</b></span>: "
-            parts.append(f"{name}step {result.step_axis[k]} · L(θ|D) = {result.losses[k]:.4g} · "
-                         f"{theta_text(result.thetas[k])}")
+            test = self.test_losses(runs)
+            minimised = ("L(θ|D)" if scene.split is None else "L(θ|D<sub>train</sub>)") + (" + λ/2‖W‖²" if scene.l2 else "")
+            losses = f"{minimised} = {result.losses[k]:.4g}" + ("" if test is None else
+                                                                 f" · L(θ|D<sub>test</sub>) = {test[k]:.4g}")
+            parts.append(f"{name}step {result.step_axis[k]} · {losses} · {theta_text(result.thetas[k])}")
         held = [n for n in scene.shape.param_names() if n not in scene.surface_axes]
         if held and surface is not None and self.surface_plot is not None and self.surface_center is not None:
             center, shape = self.surface_center, scene.shape

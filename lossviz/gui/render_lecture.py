@@ -225,13 +225,13 @@ class DecompositionFigure(Canvas):
         self._draw_texts(theta, sample_surfaces, theta if center is None else center, formula)
 
     def _draw_texts(self, theta: np.ndarray, sample_surfaces: list[Surface], center: np.ndarray, formula: bool) -> None:
-        from lossviz.core.notation import formula_lines
+        from lossviz.core.notation import MODEL_AND_LOSS, scene_formula_lines
 
         scene, n = self.scene, self.scene.data.size
         header = ("<b>The expected loss turns a sample-based loss into a dataset-based loss</b><br>"
                   f"L(θ|D) = E<sub>(x, y)∼D</sub>[l(θ|x, y)] = {one_over(n)} Σ<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)")
         if formula:
-            header += "<br>" + " &nbsp;·&nbsp; ".join(formula_lines(scene.task, scene.loss)[:2])
+            header += "<br>" + " &nbsp;·&nbsp; ".join(scene_formula_lines(scene)[:MODEL_AND_LOSS[scene.degree is not None]])
         self.set_label(self.header, header, self.theme.font * 1.15)
         ranks = "every sample" if len(self.samples) == n else "from the smallest to the largest loss at ★ (evenly spaced ranks)"
         shown = ", ".join(f"x{subscript(i + 1)}" for i in self.samples)
@@ -323,14 +323,14 @@ class PopulationPicture:
 
 def population_header(scene: Scene, picture: PopulationPicture, formula: bool, what: str) -> str:
     """The header of the population figures: title, P, N and ``what`` is shown."""
-    from lossviz.core.notation import formula_lines
+    from lossviz.core.notation import MODEL_AND_LOSS, scene_formula_lines
 
     title = scene.extra.get("title")
     lines = [f"<b>{title}</b>"] if isinstance(title, str) and title else []
     lines.append(f"P = {picture.distribution.name}: {distribution_html(picture.distribution)}")
     lines.append(f"{what} &nbsp;·&nbsp; L(θ|P) = E<sub>P</sub>[l(θ|x, y)], {picture.how()}")
     if formula:
-        lines.append(" &nbsp;·&nbsp; ".join(formula_lines(scene.task, scene.loss)[:2]))
+        lines.append(" &nbsp;·&nbsp; ".join(scene_formula_lines(scene)[:MODEL_AND_LOSS[scene.degree is not None]]))
     return "<br>".join(lines)
 
 

@@ -126,7 +126,8 @@ def test_notes_show_above_the_plots_can_be_dismissed_and_follow_the_scene(make_w
     window.controls.loss.activated.emit(window.controls.loss.currentIndex())
     assert window.document.scene.loss == "l1" and notes_text(window) is None  # dismissed for this scene
     example_action(window, "xor").trigger()
-    assert notes_text(window) == "Every linear boundary misclassifies about half the points; the best θ is near 0."
+    assert notes_text(window) == ("Every linear boundary misclassifies about half the points; the best θ is near 0. "
+                                  "Give φ degree 2 (Capacity section): with the feature x₁x₂ a linear model in φ separates them.")
     example_action(window, "multiclass-3").trigger()
     assert notes_text(window) is None
     assert window.windowTitle() == "3-class classification: softmax + cross-entropy[*] — lossviz"
