@@ -163,7 +163,7 @@ class CapacityView(QObject):
             self._stop_sweep()
             self.key, self.report = key, None
             if self.dialog is not None:
-                self.dialog.show_waiting("Add at least two training points: the capacity curve fits the model to them.")
+                self.dialog.show_text("Add at least two training points: the capacity curve fits the model to them.")
             return
         self._start_thread()
         self.generation += 1
@@ -173,7 +173,7 @@ class CapacityView(QObject):
         self.sweepRequested.emit(SweepRequest(self.generation, scene, SWEEP_DEGREES))
         if self.dialog is not None:
             self.dialog.show_progress(0, len(SWEEP_DEGREES))
-            self.dialog.show_waiting(f"Fitting the model at degree 1 of {len(SWEEP_DEGREES)}: "
+            self.dialog.show_text(f"Fitting the model at degree 1 of {len(SWEEP_DEGREES)}: "
                                      f"{scene.steps:,} steps each…")
 
     def _start_thread(self) -> None:
@@ -200,7 +200,7 @@ class CapacityView(QObject):
 
     def _on_failed(self, request: SweepRequest, text: str) -> None:
         if request.generation == self.generation and self.dialog is not None:
-            self.dialog.show_waiting(f"The capacity curve could not be computed: {text}")
+            self.dialog.show_text(f"The capacity curve could not be computed: {text}")
 
     def _draw(self) -> None:
         if self.dialog is None or self.report is None:

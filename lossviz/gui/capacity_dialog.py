@@ -3,30 +3,25 @@ fills in, a progress bar, and buttons to compute it again or save it. ``Capacity
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.scene import Scene
 from lossviz.core.sweep import SweepPoint
+from lossviz.gui.figure_dialog import FigureDialog
 from lossviz.gui.render_sweep import draw_sweep
 
 FIGURE_SIZE = (1280, 720)
 
 
-class CapacityDialog(QtWidgets.QDialog):
+class CapacityDialog(FigureDialog):
     """Shows the capacity figure, or a line saying what is happening; non-modal, so the window stays in use."""
 
     saveRequested = QtCore.Signal()
     recomputeRequested = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Capacity curve: final training and test loss against the degree of φ")
-        self.picture = QtWidgets.QLabel()
-        self.picture.setObjectName("capacityPicture")
-        self.picture.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        self.picture.setWordWrap(True)
-        self.picture.setMinimumSize(640, 360)
-        self.picture.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Ignored)
+        super().__init__("Capacity curve: final training and test loss against the degree of φ", "capacityPicture",
+                         parent)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setObjectName("capacityProgress")
         self.progress.setFormat("%v of %m fits")
@@ -42,13 +37,10 @@ class CapacityDialog(QtWidgets.QDialog):
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.recompute)
         buttons.addWidget(self.save)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.addWidget(self.picture, 1)
-        layout.addWidget(self.note)
-        layout.addLayout(buttons)
+        self.layout_.addWidget(self.note)
+        self.layout_.addLayout(buttons)
         self.recompute.clicked.connect(self.recomputeRequested.emit)
         self.save.clicked.connect(self.saveRequested.emit)
-        self._image: QtGui.QImage | None = None
         self.resize(1000, 640)
 
     def show_progress(self, done: int, total: int) -> None:
@@ -57,12 +49,6 @@ class CapacityDialog(QtWidgets.QDialog):
         self.progress.setValue(done)
         self.save.setEnabled(done == total)
 
-    def show_waiting(self, text: str) -> None:
-        """A line of text instead of the figure (no point yet, or none possible)."""
-        self._image = None
-        self.picture.setPixmap(QtGui.QPixmap())
-        self.picture.setText(text)
-
     def show_curve(self, scene: Scene, points: list[SweepPoint], degrees: list[int], current: int | None,
                    theme: str) -> None:
         """Draw the figure of ``points`` over ``degrees``, the window's ``current`` degree marked."""
@@ -70,22 +56,6 @@ class CapacityDialog(QtWidgets.QDialog):
             return
         figure = draw_sweep(scene, points, theme, FIGURE_SIZE, degrees=degrees, current=current)
         try:
-            self._image = figure.image()
+            self.show_image(figure.image())
         finally:
             figure.close()
-        self._show_image()
-
-    def shown_image(self) -> QtGui.QImage | None:
-        """The figure shown (None while there is only text)."""
-        return self._image
-
-    def _show_image(self) -> None:
-        if self._image is not None:
-            pixmap = QtGui.QPixmap.fromImage(self._image)
-            self.picture.setPixmap(pixmap.scaled(self.picture.size(), QtCore.Qt.AspectRatioMode.KeepAspectRatio,
-                                                 QtCore.Qt.TransformationMode.SmoothTransformation))
-
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        """The picture follows the dialog's size."""
-        super().resizeEvent(event)
-        self._show_image()

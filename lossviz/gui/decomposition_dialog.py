@@ -7,62 +7,42 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.scene import Scene
+from lossviz.gui.figure_dialog import FigureDialog
 from lossviz.gui.render_lecture import draw_decomposition
 from lossviz.gui.theme import Theme
 
 FIGURE_SIZE = (1280, 720)
 
 
-class DecompositionDialog(QtWidgets.QDialog):
+class DecompositionDialog(FigureDialog):
     """The decomposition figure at a θ; Redraw takes the live θ again, Save writes PNG, SVG or PDF."""
 
     redrawRequested = QtCore.Signal()
     saveRequested = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Decomposition: L(θ|D) is the mean of the samples' losses")
-        self.picture = QtWidgets.QLabel()
-        self.picture.setObjectName("decompositionPicture")
-        self.picture.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumSize(640, 360)
-        self.picture.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Ignored)
+        super().__init__("Decomposition: L(θ|D) is the mean of the samples' losses", "decompositionPicture", parent)
         self.redraw = QtWidgets.QPushButton("Redraw at the current θ")
         self.save = QtWidgets.QPushButton("Save image…")
         buttons = QtWidgets.QHBoxLayout()
         buttons.addWidget(self.redraw)
         buttons.addWidget(self.save)
         buttons.addStretch(1)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.addWidget(self.picture, 1)
-        layout.addLayout(buttons)
+        self.layout_.addLayout(buttons)
         self.redraw.clicked.connect(self.redrawRequested.emit)
         self.save.clicked.connect(self.saveRequested.emit)
-        self._image: QtGui.QImage | None = None
         self.resize(1000, 620)
 
     def show_figure(self, scene: Scene, theta: np.ndarray, theme: Theme, path: np.ndarray | None) -> None:
         """Draw the figure for ``scene`` at ``theta`` (framing ``path`` too) and show it."""
         figure = draw_decomposition(scene, theta, theme.name, FIGURE_SIZE, path=path)
         try:
-            self._image = figure.image()
+            self.show_image(figure.image())
         finally:
             figure.close()
-        self._show_image()
-
-    def _show_image(self) -> None:
-        if self._image is not None:
-            pixmap = QtGui.QPixmap.fromImage(self._image)
-            self.picture.setPixmap(pixmap.scaled(self.picture.size(), QtCore.Qt.AspectRatioMode.KeepAspectRatio,
-                                                 QtCore.Qt.TransformationMode.SmoothTransformation))
-
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        """The picture follows the dialog's size."""
-        super().resizeEvent(event)
-        self._show_image()
 
 
 def save_decomposition(scene: Scene, theta: np.ndarray, theme: Theme, path: np.ndarray | None, target: str | Path) -> None:
