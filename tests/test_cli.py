@@ -939,3 +939,38 @@ def test_headless_commands_do_not_import_qt(tmp_path):
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "lossviz.cli" in imported
     assert not {m for m in imported if m.split(".")[0] in ("PySide6", "pyqtgraph", "shiboken6")}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "too large"])
+@pytest.mark.parametrize("command", [["fit"], ["surface"], ["render", "-o", "out.png"]])
+def test_a_pipe_a_device_a_folder_or_a_huge_file_is_refused_at_once(tmp_path, kind, command):
+    from lossviz.core.files import MAX_INPUT_BYTES
+
+    if kind == "fifo":
+        target = tmp_path / "scene.json"
+        os.mkfifo(target)
+    elif kind == "device":
+        target = Path("/dev/zero")
+    elif kind == "folder":
+        target = tmp_path / "folder.json"
+        target.mkdir()
+    else:
+        target = tmp_path / "huge.json"
+        with open(target, "wb") as file:  # sparse: no disk is used
+            file.truncate(MAX_INPUT_BYTES + 1)
+    argv = [sys.executable, "-m", "lossviz", command[0], str(target), *command[1:]]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, timeout=60)  # a hang fails here
+    assert done.returncode == 2
+    assert_one_error_line(done.stderr, [str(target), {"fifo": "not a regular file", "device": "not a regular file",
+                                                      "folder": "is a folder", "too large": "too large"}[kind]])
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_importing_a_pipe_as_data_is_refused(tmp_path):
+    from lossviz.core.csvdata import read_dataset_csv
+    from lossviz.core.errors import LossvizError
+
+    target = tmp_path / "data.csv"
+    os.mkfifo(target)
+    with pytest.raises(LossvizError, match="not a regular file"):
+        read_dataset_csv(target, "regression")

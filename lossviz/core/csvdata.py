@@ -8,17 +8,16 @@ from pathlib import Path
 
 from lossviz.core.dataset import Dataset, make_dataset
 from lossviz.core.errors import LossvizError
+from lossviz.core.files import read_input
 
 
 def read_dataset_csv(path, task: str, classes: int | None = None) -> Dataset:
     """Read a CSV of 2 or 3 numeric columns (a header row is skipped); the last column is y."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path, "CSV file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LossvizError(f"{path}: not a CSV file (not UTF-8 text)") from None
-    except OSError as error:
-        raise LossvizError(f"{path}: cannot read: {error.strerror or error}") from None
     rows = _rows(text, path)
     if rows and not _numeric(rows[0]):
         rows = rows[1:]

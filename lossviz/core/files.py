@@ -1,4 +1,4 @@
-"""Writing files so that nothing the user made is lost or half-written.
+"""Writing files so that nothing the user made is lost or half-written, and reading them without hanging.
 
 Every file lossviz writes (scenes, trajectories, surfaces, images, animations, CSV, the
 recovery file) goes through ``atomic_output``: the content is written to a temporary file
@@ -12,6 +12,10 @@ are removed on the next write to that folder), then renamed over the target in o
 - A symlink's target is replaced and the link kept.
 - A target that is not a regular file (a device, a pipe) is written in place: renaming over
   it would replace the device with a file.
+
+Every file lossviz reads (scenes, tables) goes through ``read_input``: only a regular file is read (a pipe or a
+device such as /dev/zero is refused at once instead of blocking or reading forever), and only up to
+``MAX_INPUT_BYTES`` (64 MB: about 3 million 2-D points in a scene file; parsing one takes at most about 1 GB).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from lossviz.core.errors import LossvizError
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024
 TEMP_PATTERN = re.compile(r"^\.lossviz-(\d+)-\d+\.tmp")
 _counter = itertools.count()
 
@@ -141,3 +146,27 @@ def write_atomic(path, content: str | bytes) -> None:
                 handle.write(data)
         except OSError as error:
             raise _error(path, error) from None
+
+
+def read_input(path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the regular file ``path`` (a ``what``: "scene file", "table"); LossvizError for a folder, a pipe,
+    a device, a file over ``limit`` bytes or one that cannot be read. A pipe is never opened for reading in a way that
+    waits for a writer."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise LossvizError(f"{path}: cannot read: {error.strerror or error}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise LossvizError(f"{path}: is a folder, not a {what}")
+        raise LossvizError(f"{path}: is not a regular file (a pipe or a device?); give a {what} saved on disk")
+    with os.fdopen(fd, "rb") as file:
+        if info.st_size > limit:
+            raise LossvizError(f"{path}: too large for a {what} ({info.st_size:,} bytes; at most {limit:,})")
+        try:
+            return file.read(limit + 1)
+        except OSError as error:
+            raise LossvizError(f"{path}: cannot read: {error.strerror or error}") from None

@@ -28,7 +28,7 @@ from lossviz.core.features import (
     parse_split,
     split_rows,
 )
-from lossviz.core.files import write_atomic
+from lossviz.core.files import read_input, write_atomic
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
@@ -41,7 +41,6 @@ KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "opt
 MAX_STEPS = 1_000_000
 MAX_CLASSES = 10  # the digit keys choose a label
 MAX_RESOLUTION = 2048
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -432,14 +431,7 @@ def read_scene(path) -> Scene:
     """Read and validate a scene file."""
     path = Path(path)
     source = str(path)
-    try:
-        if path.is_dir():
-            raise LossvizError(f"{source}: is a folder, not a scene file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise LossvizError(f"{source}: file is too large for a scene ({path.stat().st_size} bytes)")
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LossvizError(f"{source}: cannot read: {error.strerror or error}") from None
+    raw = read_input(path, "scene file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
