@@ -76,6 +76,22 @@ class Objective:
             value += self.penalty(theta)
         return value, grad
 
+    def subsample(self, count: int, seed: int = 0) -> tuple[Objective, np.ndarray]:
+        """The same objective over ``count`` samples drawn without replacement (``default_rng(seed).choice``, in their
+        order), and those rows — for a quick estimate of a surface over many samples."""
+        rows = np.sort(np.random.default_rng(seed).choice(self.size, size=min(count, self.size), replace=False))
+        data = Dataset(self.data.X[rows], self.data.y[rows])
+        return Objective(self.shape, self.loss, data, l2=self.l2), rows
+
+    def sampling_error(self, theta: np.ndarray, total: int) -> float:
+        """The standard error of this objective's data loss at θ as an estimate of the mean over ``total`` samples of
+        which its own are a simple random sample: s/√m · √(1 − m/N), s the samples' standard deviation (ddof 1)."""
+        values = self.per_sample(theta)
+        m = len(values)
+        if m < 2 or total <= m:
+            return 0.0
+        return float(np.std(values, ddof=1) / np.sqrt(m) * np.sqrt(1.0 - m / total))
+
     def quadratic_statistics(self) -> QuadraticStatistics:
         """L2's sufficient statistics of this objective (made on first use, then kept)."""
         if self._quadratic_statistics is None:

@@ -6,6 +6,8 @@ workers or the mouse.
 
 from __future__ import annotations
 
+import functools
+
 import contourpy
 import numpy as np
 import pyqtgraph as pg
@@ -38,6 +40,28 @@ class PassiveScatter(pg.ScatterPlotItem):
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
         """Not ours: the view box under the marker takes the click."""
         ev.ignore()
+
+
+DISPLAY_LIMIT = 2500  # at most this many samples are drawn: markers with sizes of their own are slow to paint
+
+
+def display_rows(count: int) -> np.ndarray | None:
+    """The samples drawn of ``count`` (None: all): DISPLAY_LIMIT of them, a fixed random subset in their order."""
+    if count <= DISPLAY_LIMIT:
+        return None
+    return _display_rows(count)
+
+
+@functools.lru_cache(maxsize=4)
+def _display_rows(count: int) -> np.ndarray:
+    rows = np.sort(np.random.default_rng(0).choice(count, size=DISPLAY_LIMIT, replace=False))
+    rows.flags.writeable = False
+    return rows
+
+
+def display_note(count: int) -> str:
+    """What the data view's title adds when it draws a subset: " (2,500 of 100,000 samples drawn)"."""
+    return "" if count <= DISPLAY_LIMIT else f" ({DISPLAY_LIMIT:,} of {count:,} samples drawn)"
 
 
 class DataPlot:
@@ -227,6 +251,8 @@ class DataPlot:
             clear_scatter(self.rings)
             self.residuals.setData([], [])
             return
+        every = positions
+        rows = display_rows(data.size)
         classes = np.zeros(data.size, dtype=int) if shape.task == "regression" else data.y.astype(int) % 10
         if self.per_sample is not None and len(self.per_sample) == data.size:
             # in every task, the marker grows with the sample's loss l(θ|x_i, y_i): L(θ|D) is their mean
@@ -238,6 +264,9 @@ class DataPlot:
             sizes = np.full(data.size, theme.marker)
         test = np.zeros(data.size, dtype=bool)
         test[self.test_rows[self.test_rows < data.size]] = True
+        self._draw_rings(every, sizes)
+        if rows is not None:  # many samples: a fixed random subset is drawn (the view's title says so)
+            positions, classes, sizes, test = positions[rows], classes[rows], sizes[rows], test[rows]
         for label, (scatter, hollow) in enumerate(zip(self.scatters, self.hollow, strict=True)):
             mine, theirs = (classes == label) & ~test, (classes == label) & test
             if mine.any():
@@ -248,12 +277,12 @@ class DataPlot:
                 hollow.setData(pos=positions[theirs], size=sizes[theirs], brush=NO_BRUSH, pen=self._hollow_pens[label])
             else:
                 clear_scatter(hollow)
-        self._draw_rings(positions, sizes)
         if shape.task == "regression" and self.input_dims == 1 and self.theta is not None:
-            fitted = self._logits(self.theta, data.X)[:, 0]
-            segments = np.empty((2 * data.size, 2))
+            X = data.X if rows is None else data.X[rows]
+            fitted = self._logits(self.theta, X)[:, 0]
+            segments = np.empty((2 * len(X), 2))
             segments[0::2] = positions
-            segments[1::2, 0] = data.X[:, 0]
+            segments[1::2, 0] = X[:, 0]
             segments[1::2, 1] = fitted
             self.residuals.setData(segments[:, 0], segments[:, 1])
         else:

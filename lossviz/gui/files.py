@@ -28,9 +28,10 @@ from lossviz.core.csvdata import dataset_csv_text, read_dataset_csv
 from lossviz.core.errors import LossvizError
 from lossviz.core.files import write_atomic
 from lossviz.core.presets import is_bundled, load_preset, preset_names, preset_title
-from lossviz.core.scene import Scene, read_scene, scene_from_dict, scene_to_text
+from lossviz.core.scene import Scene, read_scene, scene_from_dict
 from lossviz.gui import dialogs
 from lossviz.gui.document import Document
+from lossviz.gui.recovery_writer import RecoveryWriter
 
 AUTOSAVE_QUIET_MS = 3000
 AUTOSAVE_LATEST_MS = 10000
@@ -60,6 +61,7 @@ class FileActions(QtCore.QObject):
         _OPEN_RECOVERY_FILES.add(self.recovery_path)
         self._lock = QtCore.QLockFile(str(self.recovery_path.with_suffix(".lock")))
         self._lock.setStaleLockTime(0)  # a live window's lock is never stale, however old
+        self.writer = RecoveryWriter(self.recovery_path, lambda text: self.message.emit(text, 8000))
         self.recent_menu: QtWidgets.QMenu | None = None
         self.examples_menu: QtWidgets.QMenu | None = None
         self._quiet_timer = QtCore.QTimer(self, singleShot=True, interval=AUTOSAVE_QUIET_MS)
@@ -263,26 +265,28 @@ class FileActions(QtCore.QObject):
             self.recovery_dir.mkdir(parents=True, exist_ok=True)
             if not self._lock.isLocked() and not self._lock.tryLock(0):
                 raise LossvizError(f"{self._lock.fileName()}: cannot lock")
-            write_atomic(self.recovery_path, scene_to_text(scene.replace(extra=extra)))
         except (LossvizError, OSError) as error:
             self.message.emit(f"Could not write the recovery file: {error}", 8000)
+            return
+        self.writer.write(scene.replace(extra=extra))  # a large scene: on a thread of its own
 
     def discard_recovery(self) -> None:
-        """Remove this window's recovery file (saved, or closed on purpose)."""
+        """Remove this window's recovery file (saved, or closed on purpose); a write under way never brings it back."""
         self._quiet_timer.stop()
         self._latest_timer.stop()
-        _remove(self.recovery_path)
+        self.writer.discard(_remove)
 
     def stop(self) -> None:
         """No more autosaves (the window is going); the recovery file and its lock stay, as after a crash."""
         self.closed = True
         self._quiet_timer.stop()
         self._latest_timer.stop()
+        self.writer.stop()
 
     def close(self) -> None:
         """The window closes on purpose: no recovery file left, the lock released."""
         self.stop()
-        _remove(self.recovery_path)
+        self.writer.discard(_remove)
         _OPEN_RECOVERY_FILES.discard(self.recovery_path)
         if self._lock.isLocked():
             self._lock.unlock()

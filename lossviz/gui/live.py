@@ -80,7 +80,8 @@ class LiveRun(QObject):
         self._worker_started = False
         # surfaces: the question (generation), the data (data_version), each request (sequence)
         self.surface_generation = self.data_version = self.surface_sequence = 0
-        self.shown_sequence, self.received_sequence = -1, 0
+        self.shown_rank: tuple[int, bool] = (-1, True)  # (sequence, exact) of the surface shown: never an older one
+        self.received_sequence = 0
         self.shown_surface: SurfaceResult | None = None
         self.surfaces_shown = 0
         self.surface_ranges: tuple[tuple[float, float], tuple[float, float]] | None = None
@@ -471,17 +472,19 @@ class LiveRun(QObject):
 
     def _take_surface(self, result: SurfaceResult) -> None:
         request = result.request
-        self.received_sequence = max(self.received_sequence, request.sequence)
+        if result.final:
+            self.received_sequence = max(self.received_sequence, request.sequence)
         if result is not self._latest_result.get(request.role) or self.closing:
             return  # a newer one is on its way
         if request.role == "population":
             self.population.take_overlay(result)
             return
-        if request.generation != self.surface_generation or request.sequence <= self.shown_sequence:
+        rank = (request.sequence, result.estimate is None)  # an estimate before the exact surface, never after
+        if request.generation != self.surface_generation or rank <= self.shown_rank:
             return  # another question, or older than the one shown
         if request.framing and request.data_version != self.data_version:
             return  # framed for data that is gone
-        self.shown_sequence = request.sequence
+        self.shown_rank = rank
         if request.framing:
             self.reframe = False
             self.surface_ranges = (result.spec.x_range, result.spec.y_range)

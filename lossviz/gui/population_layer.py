@@ -86,12 +86,15 @@ class PopulationLayer(QObject):
         """A population surface came back: shown if it is of the current question, then the next wish."""
         if result.request is not self._outstanding:
             return
-        self._outstanding = None
+        if result.final:  # an estimate from a subsample of the draws comes first
+            self._outstanding = None
         live = self.live
         if result.request.generation != live.surface_generation:
             return
         self.overlay = result
         self.changed.emit()
+        if not result.final:
+            return
         wanted = self._wanted
         if wanted is not None and wanted is live.shown_surface and self._grid_key(result) != self._grid_key(wanted):
             self._request(wanted)

@@ -219,7 +219,9 @@ class Figure(Canvas):
             self.data_plot.set_racers([] if len(runs) < 2 else [
                 (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])
                 for i, (_, result) in enumerate(runs)])
-            title = "Data and model" + (f" ({runs[0][0].label})" if len(runs) > 1 else "")
+            from lossviz.gui.data_plot import display_note
+
+            title = "Data and model" + (f" ({runs[0][0].label})" if len(runs) > 1 else "") + display_note(scene.data.size)
             style_plot(self.data_plot.plot, self.theme, title, *self.data_plot.labels())
         if self.surface_plot is not None:
             self._draw_surface(runs, upto, surface)

@@ -20,7 +20,7 @@ from lossviz.core.edits import nearest_point
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.gui.control_widgets import named
-from lossviz.gui.data_plot import DataPlot, axis_labels
+from lossviz.gui.data_plot import DataPlot, axis_labels, display_note
 from lossviz.gui.document import Change, Document
 from lossviz.gui.live import LiveRun
 from lossviz.gui.loss_plot import LossPlot
@@ -119,7 +119,8 @@ class SceneViews(QtCore.QObject):
 
     def _draw_axes(self) -> None:
         theme, scene = self.theme, self.document.scene
-        style_plot(self.data_view.getPlotItem(), theme, "Data and model", *axis_labels(scene.input_shape))
+        style_plot(self.data_view.getPlotItem(), theme, "Data and model" + display_note(scene.data.size),
+                   *axis_labels(scene.input_shape))
         style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes, title=self.surface_title()[0])
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
@@ -238,7 +239,11 @@ class SceneViews(QtCore.QObject):
             return
         log = self.document.view_options().log_surface
         if self.surface_plot.surface is not shown.surface or self.surface_plot.log != log:
-            self.surface_plot.set_surface(shown.surface, log, quantity=self.surface_title()[1])
+            title, quantity = self.surface_title()
+            self.surface_plot.set_surface(shown.surface, log, quantity=quantity)
+            if title != self.surface_view.getPlotItem().titleLabel.text:  # an estimate's line comes and goes
+                style_surface(self.surface_view.getPlotItem(), self.theme, *self.document.scene.surface_axes,
+                              title=title)
         if frame:
             self.surface_plot.frame_surface()
         self.draw_population()
@@ -257,8 +262,13 @@ class SceneViews(QtCore.QObject):
         if shows == "population":
             return "Expected loss L(θ|P) (+ θ*<sub>P</sub>)", "L(θ|P)"
         if live.surface_of() == "both":
-            return "L(θ|D), and L(θ|P) dashed (+ θ*<sub>D</sub>, × θ*<sub>P</sub>)", "L(θ|D)"
-        return "Loss surface L(θ|D)", "L(θ|D)"
+            title = "L(θ|D), and L(θ|P) dashed (+ θ*<sub>D</sub>, × θ*<sub>P</sub>)"
+        else:
+            title = "Loss surface L(θ|D)"
+        shown = live.shown_surface
+        if shown is not None and shown.estimate is not None:  # many samples: a subsample's estimate comes first
+            title += f"<br><small>estimate {shown.estimate.text()}{'' if shown.final else ', refining…'}</small>"
+        return title, "L(θ|D)"
 
     def draw_population(self) -> None:
         """L(θ|P)'s contours with θ*_P over L(θ|D) ("both"), and the resampled minima θ*_D (rings)."""

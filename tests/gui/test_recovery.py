@@ -107,15 +107,33 @@ def dead_pid() -> int:
     return child.pid
 
 
-def test_unsaved_work_survives_kill_9_and_is_offered_at_the_next_start(tmp_path):
-    blobs = load_preset("binary-2d-blobs").data.size
-    first = start_lossviz(tmp_path, "binary-2d-blobs", EDIT="yes")
+def big_scene(tmp_path) -> str:
+    """A 2-D binary scene of 30,000 samples in a file: its recovery file is written off the GUI thread."""
+    import numpy as np
+
+    from lossviz.core.dataset import Dataset
+    from lossviz.core.scene import write_scene
+    from lossviz.gui.recovery_writer import BACKGROUND_SAMPLES
+
+    rng = np.random.default_rng(3)
+    n = BACKGROUND_SAMPLES + 10_000
+    X = rng.normal(size=(n, 2)).round(3)
+    path = tmp_path / "big.json"
+    write_scene(load_preset("binary-2d-blobs").replace(data=Dataset(X, (X.sum(axis=1) > 0).astype(np.int64))), path)
+    return str(path)
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_unsaved_work_survives_kill_9_and_is_offered_at_the_next_start(tmp_path, size):
+    scene = "binary-2d-blobs" if size == "small" else big_scene(tmp_path)
+    blobs = load_preset("binary-2d-blobs").data.size if size == "small" else read_scene(scene).data.size
+    first = start_lossviz(tmp_path, scene, EDIT="yes")
     read_until(first, "EDITED")
     wait_for(lambda: len(own_files(tmp_path, first.pid)) == 1)
     own, = own_files(tmp_path, first.pid)
     kill(first)  # a crash: no closeEvent, the file and its lock stay
     assert read_scene(own).data.size == blobs + 1
-    second = start_lossviz(tmp_path, "binary-2d-blobs", ANSWER_RESTORE="yes", EDIT="no")
+    second = start_lossviz(tmp_path, scene, ANSWER_RESTORE="yes", EDIT="no")
     lines = read_until(second, "READY")
     assert any(line.startswith("ASKED") for line in lines)
     assert lines[-1].split()[2:] == [str(blobs + 1), "True"]  # restored, and unsaved
@@ -186,6 +204,25 @@ def test_every_kind_of_broken_recovery_file_is_set_aside_with_one_message(kind, 
     assert len(kept) == 1 and kept[0].read_bytes() == BROKEN[kind] and not left.exists()
     assert kept[0].name.startswith(left.stem)
     assert window.document.scene == load_preset("xor")
+
+
+def test_a_large_recovery_file_is_written_in_the_background_and_never_outlives_a_save(make_window, qtbot,
+                                                                                     dialog_log, tmp_path):
+    window = make_window(read_scene(big_scene(tmp_path)), recovery_dir=tmp_path / "recovery")
+    from lossviz.core import edits
+
+    document = window.document
+    path, size = window.files.recovery_path, document.scene.data.size
+    document.edit_data(edits.add_point(document.scene.data, [9.5, 9.5], 1), "Add point")
+    window.files.write_recovery()  # on the writer thread: returns at once
+    window.files.writer.wait()
+    assert read_scene(path).data.size == size + 1
+    document.edit_data(edits.add_point(document.scene.data, [-9.5, 9.5], 0), "Add point")
+    window.files.write_recovery()
+    dialog_log["answers"]["save_path"] = str(tmp_path / "saved.json")
+    window.files.save_as()  # saved while the write may still be under way: the recovery file goes, for good
+    window.files.writer.wait()
+    assert not path.exists() and read_scene(tmp_path / "saved.json").data.size == size + 2
 
 
 def test_steady_editing_does_not_starve_the_autosave(make_window, qtbot, tmp_path):

@@ -1,0 +1,282 @@
+"""Benchmark: the window at real data sizes (issue 12), offscreen.
+
+For N = 1,000, 10,000 and 100,000 samples of three scenes — 2-D binary with BCE, 3-class with CE, 1-D regression
+with L2 — each case runs in a child process of its own (so that its peak memory is its own) and reports:
+
+- first surface: from just before the window is made to the first surface it shows (``LiveRun.surfaceReady``);
+- exact surface: to the first surface computed from every sample at the scene's full resolution;
+- the worst and 99th-percentile lateness of a 10 ms GUI timer over 3 s of training flat out;
+- surface images shown per second while one point is dragged for 2 s (real mouse events);
+- the process's peak memory (ru_maxrss).
+
+Then, in this process, the exact surface's cost per loss element (128 × 128 grid × N samples × classes) beside the
+floor: the fastest of numpy's softplus (BCE) or log-sum-exp (CE) over the same number of elements in float64 and
+float32, on 1 and 2 threads. Waiting is done on Qt signals (an event loop quit by the signal or a timeout), never by
+polling with short qWaits (which steal the interpreter lock from the workers). The machine's load is printed.
+
+    python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--scenes bce,ce,l2] [--busy 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
+
+RESOLUTION = 128
+TARGETS = {"first": 0.5, "worst": 0.030, "p99": 0.016, "drag": 10.0, "memory": 1024.0, "floor": 1.5}
+SCENES = {"bce": "2-D binary, BCE", "ce": "3-class, CE", "l2": "1-D regression, L2"}
+
+
+def make_scene(kind: str, n: int):
+    """The benchmark's scene of ``kind`` with ``n`` samples (seeded)."""
+    from lossviz.core.scene import scene_from_dict
+
+    rng = np.random.default_rng(12)
+    if kind == "l2":
+        x = rng.uniform(-3, 3, n)
+        y = 0.8 * x + 0.3 + rng.normal(0, 0.5, n)
+        doc = {"task": "regression", "dims": 1, "loss": "l2", "data": {"x": x.round(3).tolist(), "y": y.round(3).tolist()}}
+    else:
+        classes = 2 if kind == "bce" else 3
+        y = rng.integers(0, classes, n)
+        means = np.array([[-1.2, -1.2], [1.2, 1.2], [1.2, -1.2]])[:classes]
+        X = means[y] + rng.normal(0, 0.9, (n, 2))
+        doc = {"task": "binary" if kind == "bce" else "multiclass", "dims": 2, "loss": kind,
+               "data": {"x": X.round(3).tolist(), "y": y.tolist()}}
+        if kind == "ce":
+            doc["classes"] = 3
+    doc.update({"lossviz": 1, "optimizer": {"name": "gd", "lr": 0.3}, "steps": 1000,
+                "surface": {"resolution": RESOLUTION}})
+    return scene_from_dict(doc, f"{kind} {n}")
+
+
+# ---------------------------------------------------------------------------------------------- one case (child)
+
+def wait_signal(signal, timeout: float, condition=lambda *args: True) -> bool:
+    """Run the event loop until ``signal`` fires with arguments for which ``condition`` holds (or ``timeout`` s)."""
+    from PySide6 import QtCore
+
+    loop = QtCore.QEventLoop()
+    hit = []
+
+    def heard(*args):
+        if condition(*args):
+            hit.append(True)
+            loop.quit()
+
+    signal.connect(heard)
+    QtCore.QTimer.singleShot(round(timeout * 1000), loop.quit)
+    loop.exec()
+    signal.disconnect(heard)
+    return bool(hit)
+
+
+def lateness(seconds: float) -> np.ndarray:
+    """The lateness of each interval of a 10 ms timer while the event loop runs for ``seconds``."""
+    from PySide6 import QtCore
+
+    ticks: list[float] = []
+    timer = QtCore.QTimer()
+    timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    started = time.perf_counter()
+    timer.start()
+    loop = QtCore.QEventLoop()
+    QtCore.QTimer.singleShot(round(seconds * 1000), loop.quit)
+    loop.exec()
+    timer.stop()
+    return np.maximum(np.diff([started, *ticks, time.perf_counter()]) - 0.010, 0.0)
+
+
+def is_exact(result) -> bool:
+    """True for a surface computed from every sample at the full resolution."""
+    return (not result.request.coarse and result.spec.resolution == RESOLUTION
+            and not getattr(result, "estimate", False))
+
+
+def drag_rate(window, seconds: float) -> float:
+    """Surface images shown per second while the point nearest the view's centre is dragged in a circle."""
+    from PySide6 import QtCore
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    view = window.views.data_view
+    viewport, viewbox = view.viewport(), window.views.data_viewbox
+    (x0, x1), (y0, y1) = viewbox.viewRange()
+    X = window.document.scene.data.X
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2][:X.shape[1]])
+    index = int(np.argmin(np.abs(X - centre).sum(axis=1)))
+    y_of = window.document.scene.data.y[index] if X.shape[1] == 1 else X[index, 1]
+    start = view.mapFromScene(viewbox.mapViewToScene(QtCore.QPointF(float(X[index, 0]), float(y_of))))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    shown0, began, moves = window.live.surfaces_shown, time.perf_counter(), 0
+    point = start
+    while time.perf_counter() - began < seconds:
+        moves += 1
+        radius = min(60, 4 * moves)
+        angle = 2 * np.pi * moves / 60
+        point = QtCore.QPoint(start.x() + round(radius * np.sin(angle)), start.y() + round(radius * (1 - np.cos(angle))))
+        QTest.mouseMove(viewport, point)
+        loop = QtCore.QEventLoop()
+        QtCore.QTimer.singleShot(16, loop.quit)
+        loop.exec()
+    rate = (window.live.surfaces_shown - shown0) / (time.perf_counter() - began)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    return rate
+
+
+def run_case(kind: str, n: int) -> dict:
+    """Open the scene in a window and measure it (in this process, a child of the benchmark)."""
+    import resource
+    import tempfile
+
+    from PySide6 import QtCore
+
+    from lossviz.gui import MainWindow
+    from lossviz.gui.app import prepare_application
+
+    QtCore.QStandardPaths.setTestModeEnabled(True)
+    prepare_application()
+    folder = Path(tempfile.mkdtemp(prefix="lossviz-bench-scale-"))
+    scene = make_scene(kind, n)
+    settings = QtCore.QSettings(str(folder / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    began = time.perf_counter()
+    window = MainWindow(scene, settings=settings, recovery_dir=folder / "recovery")
+    window.resize(1300, 820)
+    window.show()
+    out: dict = {"scene": kind, "n": n}
+    ready = window.live.surfaceReady
+    shown = window.views.surface_plot.surface is not None or wait_signal(ready, 300)
+    out["first"] = time.perf_counter() - began if shown else None
+    exact = wait_signal(ready, 600, is_exact) if not (shown and window.live.shown_surface is not None
+                                                      and is_exact(window.live.shown_surface)) else True
+    out["exact"] = time.perf_counter() - began if exact else None
+    window.document.set_view_options(speed=0.0)
+    window.live.set_running(True)
+    late = lateness(3.0)
+    window.live.set_running(False)
+    out["worst"], out["p99"] = float(late.max()), float(np.percentile(late, 99))
+    wait_signal(window.live.runningChanged, 5)
+    out["drag"] = drag_rate(window, 2.0)
+    out["memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB (Linux: kB)
+    window.shutdown()
+    window.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- surface cost
+
+def floor_per_element(kind: str, elements: int) -> float:
+    """The fastest numpy softplus log(1 + eᶻ) (bce) or exponential (ce: log-sum-exp needs one eᶻ per element) per
+    element, over float64 and float32 arrays on 1 and 2 threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    best = float("inf")
+    for dtype in (np.float64, np.float32):
+        z = np.random.default_rng(0).normal(size=min(elements, 1 << 22)).astype(dtype)
+        out = np.empty_like(z)
+        for threads in (1, 2):
+            parts = [(a, b) for a, b in zip(np.array_split(z, threads), np.array_split(out, threads))]
+
+            def one(part):
+                if kind == "bce":
+                    np.logaddexp(0, part[0], out=part[1])
+                else:
+                    np.exp(part[0], out=part[1])
+            with ThreadPoolExecutor(threads) as pool:
+                started = time.perf_counter()
+                for _ in range(3):
+                    list(pool.map(one, parts))
+                best = min(best, (time.perf_counter() - started) / (3 * len(z)))
+    return best
+
+
+def surface_cost(kind: str, n: int) -> tuple[float, float]:
+    """(seconds per element of the exact 128 × 128 surface, the floor per element)."""
+    from lossviz.core.experiment import surface_spec
+    from lossviz.core.surface import loss_surface
+
+    scene = make_scene(kind, n)
+    objective = scene.objective()
+    spec = surface_spec(scene, objective, scene.init[None])
+    classes = 3 if kind == "ce" else 1
+    elements = RESOLUTION * RESOLUTION * n * classes
+    t = time.perf_counter()
+    loss_surface(objective, spec)
+    return (time.perf_counter() - t) / elements, floor_per_element(kind, elements)
+
+
+# ---------------------------------------------------------------------------------------------- main
+
+def verdict(value, target, below=True) -> str:
+    """PASS / FAIL for ``value`` against ``target`` (None: FAIL)."""
+    if value is None:
+        return "FAIL"
+    return "PASS" if (value <= target if below else value >= target) else "FAIL"
+
+
+def print_case(case: dict) -> None:
+    """One line per case with the targets' verdicts."""
+    def sec(v):
+        return "never" if v is None else f"{v:.2f} s"
+    print(f"  {SCENES[case['scene']]:<20} N = {case['n']:>7,}: first surface {sec(case['first'])} "
+          f"[{verdict(case['first'], TARGETS['first'])}], exact {sec(case['exact'])}, stall worst "
+          f"{1000 * case['worst']:.0f} ms [{verdict(case['worst'], TARGETS['worst'])}] p99 {1000 * case['p99']:.0f} ms "
+          f"[{verdict(case['p99'], TARGETS['p99'])}], drag {case['drag']:.1f}/s "
+          f"[{verdict(case['drag'], TARGETS['drag'], below=False)}], memory {case['memory']:.0f} MB "
+          f"[{verdict(case['memory'], TARGETS['memory'])}]", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--scenes", default="bce,ce,l2")
+    parser.add_argument("--busy", type=int, default=0, help="other processes kept busy during the run")
+    parser.add_argument("--case", nargs=2, metavar=("SCENE", "N"), help=argparse.SUPPRESS)  # the child's job
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(run_case(args.case[0], int(args.case[1]))))
+        return 0
+    sizes = [int(v) for v in args.sizes.split(",")]
+    kinds = args.scenes.split(",")
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+    snapshot = cpu_snapshot()
+    try:
+        print(f"lossviz at scale, offscreen, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+        for kind in kinds:
+            for n in sizes:
+                child = subprocess.run([sys.executable, __file__, "--case", kind, str(n)], capture_output=True,
+                                       text=True, timeout=1800)
+                lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
+                if child.returncode or not lines:
+                    print(f"  {SCENES[kind]} N = {n:,}: the child failed ({child.returncode}): "
+                          f"{child.stderr.strip().splitlines()[-1:]}", flush=True)
+                    continue
+                print_case(json.loads(lines[-1]))
+        for kind in (k for k in kinds if k != "l2"):
+            for n in sizes:
+                cost, floor = surface_cost(kind, n)
+                print(f"  surface cost {SCENES[kind]}, N = {n:,}: {1e9 * cost:.2f} ns per element, numpy floor "
+                      f"{1e9 * floor:.2f} ns: ratio {cost / floor:.2f} [{verdict(cost / floor, TARGETS['floor'])}]",
+                      flush=True)
+        print(f"  machine: {other_load(snapshot, cpu_snapshot())}")
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

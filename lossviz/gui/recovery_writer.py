@@ -1,0 +1,74 @@
+"""Writing a window's recovery file without stalling the window: a large scene is turned into text and written on a
+thread of its own (100,000 samples take about 0.3 s of serialising), a small one at once, as before.
+
+A write is numbered; ``discard`` (the scene was saved, or the window closes on purpose) numbers past every write
+under way and removes the file, so that a write that finishes later never brings back a file that was discarded.
+Only the newest write is kept: an older one that has not reached the disk yet is skipped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from lossviz.core.errors import LossvizError
+from lossviz.core.files import write_atomic
+from lossviz.core.scene import Scene, scene_to_text
+
+BACKGROUND_SAMPLES = 20_000  # a scene with more samples than this is written off the GUI thread
+
+
+class RecoveryWriter:
+    """Writes scenes to ``path`` atomically, newest wins; ``failed(text)`` is called (from any thread) on an error."""
+
+    def __init__(self, path: Path, failed: Callable[[str], None]):
+        self.path = path
+        self.failed = failed
+        self._lock = threading.Lock()  # held while a write reaches the disk, and while the file is removed
+        self._number = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
+
+    def write(self, scene: Scene) -> None:
+        """Write ``scene`` now (small) or on the writer thread (large)."""
+        with self._lock:
+            self._number += 1
+            number = self._number
+        if scene.data.size <= BACKGROUND_SAMPLES:
+            self._write(scene, number)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lossviz-recovery")
+        self._pending = self._pool.submit(self._write, scene, number)
+
+    def _write(self, scene: Scene, number: int) -> None:
+        if number != self._number:
+            return  # a newer write is queued, or the file was discarded
+        text = scene_to_text(scene)  # the slow part, outside the lock
+        with self._lock:
+            if number != self._number:
+                return
+            try:
+                write_atomic(self.path, text)
+            except (LossvizError, OSError) as error:
+                self.failed(f"Could not write the recovery file: {error}")
+
+    def wait(self) -> None:
+        """Until the write under way (if any) is on disk (tests, and a window that closes)."""
+        pending = self._pending
+        if pending is not None:
+            pending.result()
+
+    def discard(self, remove: Callable[[Path], None]) -> None:
+        """No write under way or queued will reach the disk any more; then ``remove(path)``."""
+        with self._lock:
+            self._number += 1
+            remove(self.path)
+
+    def stop(self) -> None:
+        """Finish the write under way (a crash protection being written is kept) and end the thread."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None

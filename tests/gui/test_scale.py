@@ -1,0 +1,103 @@
+"""Many samples in the window: the surface is estimated from a subsample first and refined to the exact one (never
+the other way round), and the data view draws a bounded subset, saying so."""
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6 import QtCore
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.presets import load_preset
+from lossviz.core.surface import loss_surface
+from lossviz.gui.data_plot import DISPLAY_LIMIT
+from lossviz.gui.surface_worker import ESTIMATE_ROWS, SurfaceEstimate
+
+from .helpers import to_viewport
+
+N = 6000  # more than ESTIMATE_ROWS and DISPLAY_LIMIT
+
+
+def many_samples(n=N):
+    rng = np.random.default_rng(5)
+    X = rng.normal(0, 1.5, (n, 2)).round(3)
+    return load_preset("binary-2d-blobs").replace(data=Dataset(X, (X[:, 0] + X[:, 1] > 0).astype(np.int64)))
+
+
+def record(live):
+    """Every surface the live run shows, in order."""
+    shown = []
+    live.surfaceReady.connect(shown.append)
+    return shown
+
+
+def exact_shown(live):
+    return live.shown_surface is not None and live.shown_surface.estimate is None
+
+
+def test_an_estimate_from_a_subsample_comes_first_and_the_exact_surface_replaces_it(make_window, qtbot):
+    window = make_window(many_samples(), show=False)
+    live = window.live
+    shown = record(live)
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    assert shown[0].estimate is not None and shown[-1].estimate is None  # estimate, then exact
+    estimate = shown[0].estimate
+    assert (estimate.rows, estimate.total) == (ESTIMATE_ROWS, N) and estimate.error > 0
+    assert all(a.request.sequence <= b.request.sequence for a, b in zip(shown, shown[1:], strict=False))
+    exact = shown[-1]
+    expected = loss_surface(window.document.scene.objective(), exact.spec)
+    np.testing.assert_allclose(exact.surface.loss, expected.loss, rtol=1e-12)
+    assert "estimate" not in window.views.surface_title()[0]
+
+
+def test_a_late_estimate_or_a_superseded_surface_is_never_shown(make_window, qtbot):
+    window = make_window(many_samples(), show=False)
+    live = window.live
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    exact = live.shown_surface
+    late = replace(exact, estimate=SurfaceEstimate(ESTIMATE_ROWS, N, 1.0, 0.1), final=False)
+    live.surfaces.worker.ready.emit(late)  # an estimate of the very request, arriving after its exact surface
+    qtbot.waitUntil(live.idle, timeout=60000)
+    assert live.shown_surface is exact
+    loss = window.controls.loss
+    loss.setFocus()
+    QTest.keyClick(loss, Qt.Key.Key_Down)  # another loss: another question
+    assert window.document.scene.loss != "bce"
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    now = live.shown_surface
+    assert now.request.generation > exact.request.generation
+    live.surfaces.worker.ready.emit(exact)  # the old question's surface, arriving late
+    qtbot.waitUntil(live.idle, timeout=60000)
+    assert live.shown_surface is now
+
+
+def test_many_samples_draw_a_bounded_subset_and_say_so(make_window, qtbot):
+    window = make_window(many_samples())
+    qtbot.waitUntil(window.live.idle, timeout=120000)
+    plot = window.views.data_plot
+    drawn = sum(len(scatter.data) for scatter in (*plot.scatters, *plot.hollow))
+    assert drawn == DISPLAY_LIMIT
+    assert f"({DISPLAY_LIMIT:,} of {N:,} samples drawn)" in window.views.data_view.getPlotItem().titleLabel.text
+
+
+def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, qtbot):
+    window = make_window(many_samples())
+    live = window.live
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    shown = record(live)
+    X = window.document.scene.data.X
+    index = int(np.argmin(np.abs(X - [0.5, 0.5]).sum(axis=1)))
+    view = window.views.data_view
+    viewport, start, end = view.viewport(), to_viewport(view, *X[index]), to_viewport(view, *(X[index] + [0.8, 0.3]))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for t in np.linspace(0.1, 1.0, 10):
+        QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
+                                                round(start.y() + t * (end.y() - start.y()))))
+        qtbot.wait(20)
+    qtbot.waitUntil(lambda: any(r.request.coarse and r.estimate is not None for r in shown), timeout=60000)
+    assert window.document.previewing and not exact_shown(live)  # still dragging: an estimate is shown
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    assert shown[-1].estimate is None and not shown[-1].request.coarse  # after the release
+    np.testing.assert_allclose(window.document.scene.data.X[index], X[index] + [0.8, 0.3], atol=0.05)
