@@ -346,7 +346,12 @@ def table_dataset(table: Table, choice: ImportChoice) -> ImportedData:
     if task == "regression":
         labels = np.array([number_or_none(table.cell(i, y)) for i in kept], dtype=np.float64)
     else:
-        labels, names = _class_labels(table, y, kept, task)
+        try:
+            labels, names = _class_labels(table, y, kept, task)
+        except LossvizError as error:
+            if not skipped:
+                raise
+            raise LossvizError(f"{error} ({len(skipped)} row{'s' if len(skipped) != 1 else ''} skipped, {first})") from None
     return ImportedData(Dataset(X, labels), names, tuple(skipped), task)
 
 
