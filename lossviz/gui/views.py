@@ -352,15 +352,17 @@ def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, 
         said = f"y = {data.y[index]:.3g}, ŷ = {output[0]:.3g}"
         return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
     label = int(data.y[index])
-    shown = _class_text(label, class_name)
     if task == "binary":
-        said = f"{shown}, ŷ = P({_class_text(1, class_name)}) = {output[0]:.3f}"
+        said = f"{_class_text(label, class_name)}, ŷ = P({_class_text(1, class_name, short=True)}) = {output[0]:.3f}"
     else:
-        said = f"{shown}, predicted {_class_text(int(output.argmax()), class_name)}, P({shown}) = {output[label]:.3f}"
+        said = f"{_class_text(label, class_name)}, predicted {_class_text(int(output.argmax()), class_name)}, " \
+               f"P({_class_text(label, class_name, short=True)}) = {output[label]:.3f}"
     return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
 
 
-def _class_text(label: int, class_name: Callable[[int], str]) -> str:
-    """"class 2" for a class by number, "class 2 (virginica)" for a named one."""
+def _class_text(label: int, class_name: Callable[[int], str], short: bool = False) -> str:
+    """"class 2" for a class by number; "virginica (class 2)" for a named one, or "virginica" when ``short``."""
     name = class_name(label)
-    return f"class {label}" if name == str(label) else f"class {label} ({name})"
+    if name == str(label):
+        return f"class {label}"
+    return name if short else f"{name} (class {label})"
