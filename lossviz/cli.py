@@ -1,7 +1,7 @@
 """The ``lossviz`` command.
 
-``lossviz [SCENE]`` opens the app; ``fit``, ``surface``, ``sample``, ``presets`` and ``sweep`` (but for its
-figure) are headless and never import Qt. Bad input exits 2 with one ``lossviz: error: …`` line and writes nothing.
+``lossviz [SCENE]`` opens the app; ``fit``, ``surface``, ``sample``, ``presets``, ``import`` and ``sweep`` (but for
+its figure) are headless and never import Qt. Bad input exits 2 with one ``lossviz: error: …`` line and writes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from lossviz import __version__
 from lossviz.core.errors import LossvizError
 
-SUBCOMMANDS = ("fit", "surface", "sample", "sweep", "presets", "render", "animate")
+SUBCOMMANDS = ("fit", "surface", "sample", "sweep", "presets", "render", "animate", "import")
 LECTURE_LAYOUTS = ("decomposition", "population")
 EXIT_USAGE = 2
 
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the scene with the new data (.json; its distribution's n and seed updated) or the data (.csv)")
 
     _add_sweep(commands)
-    commands.add_parser("presets", help="list the bundled scenes")
+    _add_import(commands)
 
     for name, help_text, suffixes, size in (
             ("render", "draw the fitted scene to a slide image (.png, .svg, .pdf)", ".png, .svg or .pdf", "1920x1080"),
@@ -130,6 +130,35 @@ def _add_sweep(commands) -> None:
     sweep.add_argument("--size", type=_size, default=_size("1920x1080"), metavar="WxH",
                        help="the figure's pixel size (default 1920x1080)")
     sweep.add_argument("--theme", choices=("light", "dark"), default="light", help="the figure's colours (default light)")
+
+
+def _add_import(commands) -> None:
+    """The ``presets`` and ``import`` commands' arguments."""
+    from lossviz.core.dataset import TASKS
+
+    commands.add_parser("presets", help="list the bundled scenes")
+    table = commands.add_parser("import", help="make a scene from a table (CSV): one or two feature columns and a label")
+    table.add_argument("table", metavar="TABLE", help="a CSV file: header or not, comma, semicolon or tab")
+    table.add_argument("--x", required=True, type=_columns, metavar="COL[,COL]",
+                       help="the feature column(s): header names or 0-based indices")
+    table.add_argument("--y", required=True, type=_column, metavar="COL", help="the label column: a header name or an index")
+    table.add_argument("--task", choices=TASKS, help="default: suggested by the labels (numbers → regression, "
+                                                     "two values → binary, a few → multiclass)")
+    table.add_argument("--standardize", action="store_true", help="scale each feature to mean 0, std 1")
+    table.add_argument("-o", "--output", metavar="SCENE", required=True, help="the scene file to write (.json)")
+
+
+def _column(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a column name or index, got an empty string")
+    return text
+
+
+def _columns(text):
+    columns = [_column(part) for part in text.split(",")]
+    if len(columns) > 2:
+        raise argparse.ArgumentTypeError(f"one or two feature columns (lossviz shows 1 or 2 inputs), got {len(columns)}")
+    return tuple(columns)
 
 
 def _degrees(text):
@@ -468,6 +497,18 @@ def _command_animate(args) -> None:
     animate_scene(scene, args.output, args.size, args.fps or 12, args.steps, args.theme, args.layout or "full", progress)
 
 
+def _command_import(args) -> None:
+    from lossviz.core.scene import scene_to_text
+    from lossviz.core.table import ImportChoice, read_table, skipped_text, table_scene
+
+    _check_writable(args.output)
+    table = read_table(args.table)
+    scene, imported = table_scene(table, ImportChoice(args.x, args.y, args.task, args.standardize))
+    _emit(scene_to_text(scene), args.output)
+    if imported.skipped:
+        print(skipped_text(imported), file=sys.stderr)
+
+
 def _command_presets(args) -> None:
     from lossviz.core.presets import preset_names, preset_title
 
@@ -478,7 +519,7 @@ def _command_presets(args) -> None:
 
 
 def _open_app(argv: list[str]) -> int:
-    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {fit,surface,sample,sweep,presets,render,animate} ...",
+    parser = _Parser(prog="lossviz", usage="lossviz [SCENE] | lossviz {" + ",".join(SUBCOMMANDS) + "} ...",
                      description="Open the lossviz app on SCENE (a scene file or preset name), "
                                  "or on the default scene.")
     parser.add_argument("scene", nargs="?", metavar="SCENE")
@@ -495,7 +536,8 @@ def main(argv: list[str] | None = None) -> int:
             return _open_app(argv)
         args = build_parser().parse_args(argv)
         {"fit": _command_fit, "surface": _command_surface, "sample": _command_sample, "sweep": _command_sweep,
-         "presets": _command_presets, "render": _command_render, "animate": _command_animate}[args.command](args)
+         "presets": _command_presets, "render": _command_render, "animate": _command_animate,
+         "import": _command_import}[args.command](args)
         return 0
     except LossvizError as error:
         print(f"lossviz: error: {error}", file=sys.stderr)

@@ -23,7 +23,32 @@ def dialog_log(monkeypatch):
                         lambda parent, text: log["asked"].append(("save_elsewhere", text)) or log["answers"]["save_elsewhere"])
     monkeypatch.setattr(dialogs, "open_path", lambda *a, **k: log["answers"].get("open_path", ""))
     monkeypatch.setattr(dialogs, "save_path", lambda *a, **k: log["answers"].get("save_path", ""))
+    monkeypatch.setattr(dialogs, "ask_import", lambda parent, table: _answer_import(parent, table, log))
     return log
+
+
+def _answer_import(parent, table, log):
+    """File → Import data's dialog, shown without a modal loop: ``answers["import"]`` (a function given the dialog)
+    works it with real clicks and keys, ending with Import or Cancel; without one, Import is clicked as it opens."""
+    from PySide6 import QtWidgets
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from lossviz.gui.import_dialog import ImportDialog
+
+    log["asked"].append(("import", table.source))
+    dialog = ImportDialog(parent, table)
+    dialog.show()
+    answer = log["answers"].get("import")
+    if answer is None:
+        QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    else:
+        answer(dialog)
+    accepted = dialog.result() == QtWidgets.QDialog.DialogCode.Accepted
+    choice = dialog.choice() if accepted else None
+    dialog.close()
+    dialog.deleteLater()
+    return choice
 
 
 @pytest.fixture

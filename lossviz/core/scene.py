@@ -37,7 +37,7 @@ from lossviz.core.validate import as_object, check_keys, integer, number, show_v
 
 SCENE_VERSION = 1
 KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
-              "steps", "tol", "seed", "surface", "distribution", "split", "features", "regularization")
+              "steps", "tol", "seed", "surface", "distribution", "split", "features", "regularization", "class_names")
 MAX_STEPS = 1_000_000
 MAX_CLASSES = 10  # the digit keys choose a label
 MAX_RESOLUTION = 2048
@@ -88,6 +88,7 @@ class Scene:
     split: Split | None = None  # the test set held out (None: every sample trains)
     degree: int | None = None  # φ(x): polynomial features of this degree, standardised (None: φ(x) = x)
     l2: float = 0.0  # λ of the penalty (λ/2)‖W‖²
+    class_names: tuple[str, ...] | None = None  # one name per class (None: classes are shown by number)
 
     @property
     def shape(self) -> ModelShape:
@@ -146,6 +147,11 @@ class Scene:
 
     def replace(self, **changes) -> Scene:
         return replace(self, **changes)
+
+    def class_name(self, label: int) -> str:
+        """How class ``label`` is shown: its name, else its number."""
+        names = self.class_names
+        return names[label] if names is not None and 0 <= label < len(names) else str(label)
 
     def __eq__(self, other):
         if not isinstance(other, Scene):
@@ -236,7 +242,8 @@ def _parse(obj) -> Scene:
     if "distribution" in obj:
         distribution = parse_distribution(obj["distribution"])
         check_compatible(distribution, ModelShape(task, dims, classes))
-    scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
+    class_names = parse_class_names(obj["class_names"], task, classes) if "class_names" in obj else None
+    scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes, class_names=class_names,
                   optimizer=_parse_optimizer(obj.get("optimizer", {})), steps=steps, tol=tol, seed=seed,
                   surface=_parse_surface(obj.get("surface", {}), shape, features), extra=extra, distribution=distribution,
                   split=split, degree=degree, l2=parse_l2(obj["regularization"]) if "regularization" in obj else 0.0)
@@ -286,6 +293,20 @@ def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
             raise LossvizError(f"data.y[{int(dataset.y.argmax())}]: labels go up to {classes - 1}; "
                                f"lossviz shows at most {MAX_CLASSES} classes")
     return dataset, dims, classes
+
+
+def parse_class_names(value, task: str, classes: int) -> tuple[str, ...]:
+    """``class_names``: one non-empty string per class (binary: 2); raises LossvizError naming the key."""
+    if task == "regression":
+        raise LossvizError("class_names: only a binary or multiclass scene has classes (this is regression)")
+    if not isinstance(value, list):
+        raise LossvizError(f"class_names: expected a list of {classes} names, got {show_value(value)}")
+    if len(value) != classes:
+        raise LossvizError(f"class_names: expected {classes} names, one per class, got {len(value)}")
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not name.strip():
+            raise LossvizError(f"class_names[{i}]: expected a non-empty name, got {show_value(name)}")
+    return tuple(value)
 
 
 def _parse_optimizer(value) -> OptimizerConfig:
@@ -364,6 +385,8 @@ def scene_to_dict(scene: Scene) -> dict:
         doc["features"] = {"degree": scene.degree}
     if scene.l2:
         doc["regularization"] = {"l2": scene.l2}
+    if scene.class_names is not None:
+        doc["class_names"] = list(scene.class_names)
     doc["data"] = {"x": data_x, "y": data_y}
     for key, value in scene.extra.items():
         doc[key] = value

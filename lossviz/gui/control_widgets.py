@@ -87,6 +87,15 @@ class RateSpinBox(NumberSpinBox):
         self.editingFinished.emit()
 
 
+PALETTE_NAME_LENGTH = 10
+
+
+def _shortened(name: str) -> str:
+    """A class name that fits on its button: at most PALETTE_NAME_LENGTH characters, "…" where cut."""
+    name = " ".join(name.split())
+    return name if len(name) <= PALETTE_NAME_LENGTH else name[:PALETTE_NAME_LENGTH - 1] + "…"
+
+
 class ClassPalette(QtWidgets.QWidget):
     """One button per class: the label that the next click adds (also digit keys)."""
 
@@ -102,22 +111,27 @@ class ClassPalette(QtWidgets.QWidget):
         self.group.idClicked.connect(self.labelChosen.emit)
         self.buttons: list[QtWidgets.QToolButton] = []
 
-    def set_classes(self, count: int, current: int) -> None:
-        """One button per class 0 … count − 1, ``current`` chosen."""
-        if count == len(self.buttons):
-            self.select(current)
-            return
+    def set_classes(self, count: int, current: int, names: tuple[str, ...] | None = None) -> None:
+        """One button per class 0 … count − 1, ``current`` chosen; a named class shows its name (shortened to
+        PALETTE_NAME_LENGTH characters; the whole name in its tooltip)."""
+        if count != len(self.buttons):
+            self._make_buttons(count)
+        for label, button in enumerate(self.buttons):
+            name = names[label] if names is not None and label < len(names) else None
+            button.setText(str(label) if name is None else f"{label} {_shortened(name)}")
+            button.setToolTip(f"add points of class {label}{'' if name is None else f' ({name})'} (key {label})")
+        self.select(current)
+
+    def _make_buttons(self, count: int) -> None:
         for button in self.buttons:
             self.group.removeButton(button)
             button.deleteLater()
         self.buttons = []
         for label in range(count):
             button = QtWidgets.QToolButton(self)
-            button.setText(str(label))
             button.setCheckable(True)
             button.setFocusPolicy(QtCore.Qt.FocusPolicy.TabFocus)  # a click leaves the keys to the plots
             button.setObjectName(f"classButton{label}")
-            button.setToolTip(f"add points of class {label} (key {label})")
             color = CLASS_COLORS[label]
             text = "#000000" if label in (1, 4, 6, 8) else "#FFFFFF"
             button.setStyleSheet(
@@ -127,7 +141,6 @@ class ClassPalette(QtWidgets.QWidget):
             self.group.addButton(button, label)
             self.layout_.addWidget(button)
             self.buttons.append(button)
-        self.select(current)
 
     def current(self) -> int:
         """The chosen label (0 when there are no classes)."""

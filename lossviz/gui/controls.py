@@ -259,7 +259,7 @@ class ControlPanel(QtWidgets.QWidget):
             self.loss.addItem(f"{name}: {LOSSES[name].title}", name)
         self.loss.setCurrentIndex(max(0, self.loss.findData(scene.loss)))
         classes = 0 if scene.task == "regression" else scene.classes
-        self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)))
+        self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)), scene.class_names)
 
     def _show_optimizer(self, config: OptimizerConfig, race: bool) -> None:
         """The scene's optimizer; in an optimizer race the racers' own settings rule, and these boxes are

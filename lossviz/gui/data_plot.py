@@ -100,6 +100,8 @@ class DataPlot:
         self._truth_key: tuple | None = None  # the P and the view the truth was drawn for
         self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
         self.racer_items: list[pg.PlotDataItem] = []
+        self.class_names: tuple[str, ...] | None = None  # named classes get a legend
+        self.legend: pg.LegendItem | None = None
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -113,7 +115,42 @@ class DataPlot:
         self._brushes = [pg.mkBrush(theme.class_color(c)) for c in range(10)]
         self._hollow_pens = [make_pen(theme.class_color(c), 2.2 * theme.scale) for c in range(10)]
         self._outline = pg.mkPen(theme.foreground if theme.name == "dark" else "#222222", width=max(1.0, theme.scale))
+        if self.legend is not None:
+            self.plot.removeItem(self.legend)  # made again in the new colours and font
+            self.legend.setParentItem(None)
+            self.legend = None
+        self._draw_legend()
         self.redraw()
+
+    def set_class_names(self, names: tuple[str, ...] | None) -> None:
+        """Name the classes in a legend, a marker of each class's colour beside its name (None: no legend)."""
+        if names == self.class_names:
+            return
+        self.class_names = names
+        self._draw_legend()
+
+    def _draw_legend(self) -> None:
+        names, theme = self.class_names, self.theme
+        if names is None:
+            if self.legend is not None:
+                self.legend.clear()
+                self.legend.setVisible(False)
+            return
+        if self.legend is None:
+            self.legend = pg.LegendItem(offset=(10, 10), labelTextColor=theme.foreground,
+                                        labelTextSize=f"{theme.font * 0.85:.1f}pt", brush=pg.mkBrush(theme.background))
+            self.legend.setParentItem(self.plot.getViewBox())
+        self.legend.clear()
+        for label, name in enumerate(names[:len(self._brushes)]):
+            sample = pg.ScatterPlotItem(symbol="o", size=theme.marker, brush=self._brushes[label], pen=self._outline)
+            self.legend.addItem(sample, name)
+        self.legend.setVisible(True)
+
+    def legend_names(self) -> list[str]:
+        """The class names the legend shows, in class order ([] without a legend)."""
+        if self.legend is None or not self.legend.isVisible():
+            return []
+        return [label.text for _, label in self.legend.items]
 
     def labels(self) -> tuple[str, str]:
         """The axis labels for the shape shown."""

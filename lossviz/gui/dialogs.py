@@ -175,6 +175,17 @@ def ask_race(parent, runs: list[dict]) -> list[dict] | None:
     return dialog.runs()
 
 
+def ask_import(parent, table):
+    """File → Import data: the columns, task and scaling to import from ``table`` (a core.table.Table), chosen in
+    a dialog that previews it; an ImportChoice, or None if cancelled."""
+    from lossviz.gui.import_dialog import ImportDialog
+
+    dialog = ImportDialog(parent, table)
+    if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        return None
+    return dialog.choice()
+
+
 def progress_dialog(parent, title: str, total: int) -> QtWidgets.QProgressDialog:
     """A window-modal progress dialog with a Cancel button."""
     dialog = QtWidgets.QProgressDialog(title, "Cancel", 0, total, parent)

@@ -252,12 +252,15 @@ class Document(QObject):
         self.set_settings(Change.SETTINGS, **changes)
 
     def change_structure(self, text: str, task: str | None = None, dims: int | None = None,
-                         classes: int | None = None, data: Dataset | None = None) -> None:
+                         classes: int | None = None, data: Dataset | None = None,
+                         class_names: tuple[str, ...] | None | str = "keep", **more: Any) -> None:
         """Change task, input dimension or number of classes, as one undoable step.
 
         θ is reset to zeros of the new shape, the loss to the task's default where the old
         one does not apply, and the surface axes to their defaults. Labels that no longer
-        fit are dropped with the points that carry them (undo brings them back).
+        fit are dropped with the points that carry them (undo brings them back). The class
+        names stay while the task and the number of classes do ("keep"), unless others are
+        given; ``more``: other fields of the scene changed in the same step (e.g. ``extra``).
         """
         scene = self.scene
         task = task or scene.task
@@ -265,12 +268,16 @@ class Document(QObject):
         if classes is None:
             classes = scene.classes if scene.task == "multiclass" else 3
         classes = {"binary": 2, "regression": 1}.get(task, classes)
+        if class_names == "keep":
+            class_names = scene.class_names if (task, classes) == (scene.task, scene.classes) else None
         new = {
-            "task": task, "dims": dims, "classes": classes, "data": scene.data if data is None else data,
+            "class_names": class_names, "task": task, "dims": dims, "classes": classes,
+            "data": scene.data if data is None else data,
             "loss": scene.loss if scene.loss in TASK_LOSSES[task] else DEFAULT_LOSS[task],
             "init": ModelShape(task, feature_count(dims, scene.degree), classes).zeros(),
             "surface": SurfaceConfig(resolution=scene.surface.resolution),
             "distribution": _still_fitting(scene.distribution, ModelShape(task, dims, classes)),
+            **more,
         }
         old = {key: getattr(scene, key) for key in new}
         self.undo_stack.push(FieldsCommand(self, text, old, new, Change.SCENE))

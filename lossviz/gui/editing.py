@@ -122,7 +122,8 @@ class DataEditor(QtCore.QObject):
         classes = 0 if scene.task == "regression" else scene.classes
         if label < classes:
             self.controls.class_palette.select(label)
-            self.message.emit(f"New points get label {label}", 2000)
+            name = scene.class_name(label)
+            self.message.emit(f"New points get label {label}{'' if name == str(label) else f' ({name})'}", 2000)
 
     # ------------------------------------------------------------------ the surface
     def _on_view_surface_clicked(self, x: float, y: float, button: Qt.MouseButton) -> None:

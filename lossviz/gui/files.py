@@ -1,4 +1,4 @@
-"""Files in the app: new, open, examples, save, recent files, CSV import and export, autosave and recovery.
+"""Files in the app: new, open, examples, save, recent files, table import, CSV export, autosave and recovery.
 
 Examples: File → Examples lists the bundled scenes by title; one opens as an untitled copy, and so does
 a file opened from the bundled scenes' folder, so that Save asks where and nothing installed is written.
@@ -24,11 +24,12 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from lossviz.core.csvdata import dataset_csv_text, read_dataset_csv
+from lossviz.core.csvdata import dataset_csv_text
 from lossviz.core.errors import LossvizError
 from lossviz.core.files import write_atomic
 from lossviz.core.presets import is_bundled, load_preset, preset_names, preset_title
 from lossviz.core.scene import Scene, read_scene, scene_from_dict
+from lossviz.core.table import read_table, skipped_text, table_scene
 from lossviz.gui import dialogs
 from lossviz.gui.document import Document
 from lossviz.gui.recovery_writer import RecoveryWriter
@@ -103,7 +104,7 @@ class FileActions(QtCore.QObject):
         scene = self.document.scene
         blank = scene_from_dict({"lossviz": 1, "task": scene.task, "dims": scene.dims,
                                  **({"classes": scene.classes} if scene.task == "multiclass" else {}),
-                                 "data": {"x": [], "y": []}})
+                                 "data": {"x": [], "y": []}}).replace(class_names=scene.class_names)
         self.document.load(blank, None)
 
     def open_example(self, name: str) -> bool:
@@ -178,21 +179,37 @@ class FileActions(QtCore.QObject):
 
     # ------------------------------------------------------------------ CSV
     def import_csv(self) -> None:
-        """File → Import data: a CSV of x,y or x1,x2,y rows (one undo step)."""
+        """File → Import data: any CSV, its columns, task and scaling chosen in a dialog that previews it; the
+        scene it makes (``table_scene``, as ``lossviz import``) replaces the data, task, dims, classes, class
+        names, loss and title in one undo step."""
         path = dialogs.open_path(self.parent_widget, "Import data", dialogs.CSV_FILTER)
         if not path:
             return
-        scene = self.document.scene
         try:
-            data = read_dataset_csv(path, scene.task, scene.classes if scene.task == "multiclass" else None)
+            table = read_table(path)
         except LossvizError as error:
             dialogs.show_error(self.parent_widget, "Cannot import data", str(error))
             return
-        if data.dims == scene.dims:
-            self.document.edit_data(data, "Import data")
-        else:
-            self.document.change_structure("Import data", dims=data.dims, data=data)
+        choice = dialogs.ask_import(self.parent_widget, table)
+        if choice is None:
+            return
+        try:
+            imported, report = table_scene(table, choice)
+        except LossvizError as error:
+            dialogs.show_error(self.parent_widget, "Cannot import data", str(error))
+            return
+        self.apply_import(imported)
+        self.message.emit(skipped_text(report), 8000)
         self.dataReplaced.emit()
+
+    def apply_import(self, imported: Scene) -> None:
+        """Put an imported scene's data, task, dims, classes, class names, loss and title in the document (one
+        undo step); the other settings (optimizer, view, φ, λ, split) stay, and old notes go."""
+        extra = {key: value for key, value in self.document.scene.extra.items() if key not in ("title", "notes")}
+        extra["title"] = imported.extra["title"]
+        self.document.change_structure("Import data", task=imported.task, dims=imported.dims, classes=imported.classes,
+                                       data=imported.data, class_names=imported.class_names, loss=imported.loss,
+                                       extra=extra)
 
     def export_csv(self) -> None:
         """File → Export data: the samples as CSV."""

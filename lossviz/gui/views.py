@@ -200,6 +200,8 @@ class SceneViews(QtCore.QObject):
         self.data_plot.selected = live.selection.indices
         design = scene.design()
         self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test)
+        if not points_only:
+            self.data_plot.set_class_names(scene.class_names if scene.task != "regression" else None)
         if not points_only and self.data_plot.distribution != scene.distribution:
             self.data_plot.set_truth(scene.distribution)
         if not points_only:
@@ -335,7 +337,7 @@ class SceneViews(QtCore.QObject):
         if live.points is None:
             return
         scene = self.document.scene
-        text = sample_text(scene.task, live.points, live.theta, index, scene.data.X[index])
+        text = sample_text(scene.task, live.points, live.theta, index, scene.data.X[index], scene.class_name)
         if index in set(scene.design().test.tolist()):
             text += "  (test sample: not trained on)"
         self.message.emit(text, 4000)
@@ -348,17 +350,29 @@ class SceneViews(QtCore.QObject):
         return super().eventFilter(watched, event)
 
 
-def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, raw_x: np.ndarray) -> str:
-    """One sample in words: its input ``raw_x``, its label or target, the model's prediction and its loss."""
+def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, raw_x: np.ndarray,
+                class_name: Callable[[int], str] = str) -> str:
+    """One sample in words: its input ``raw_x``, its label or target (a class by ``class_name``: its name, where
+    the scene names its classes), the model's prediction and its loss."""
     data = objective.data
     x = ", ".join(f"{v:.3g}" for v in raw_x)
     output = objective.outputs(theta)[index]
     loss = float(objective.per_sample(theta)[index])
     if task == "regression":
         said = f"y = {data.y[index]:.3g}, ŷ = {output[0]:.3g}"
-    elif task == "binary":
-        said = f"class {data.y[index]}, ŷ = P(class 1) = {output[0]:.3f}"
+        return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
+    label = int(data.y[index])
+    if task == "binary":
+        said = f"{_class_text(label, class_name)}, ŷ = P({_class_text(1, class_name, short=True)}) = {output[0]:.3f}"
     else:
-        said = f"class {data.y[index]}, predicted class {int(output.argmax())}, P(class {data.y[index]}) = " \
-               f"{output[data.y[index]]:.3f}"
+        said = f"{_class_text(label, class_name)}, predicted {_class_text(int(output.argmax()), class_name)}, " \
+               f"P({_class_text(label, class_name, short=True)}) = {output[label]:.3f}"
     return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
+
+
+def _class_text(label: int, class_name: Callable[[int], str], short: bool = False) -> str:
+    """"class 2" for a class by number; "virginica (class 2)" for a named one, or "virginica" when ``short``."""
+    name = class_name(label)
+    if name == str(label):
+        return f"class {label}"
+    return name if short else f"{name} (class {label})"

@@ -86,10 +86,13 @@ def test_csv_import_and_export(make_window, dialog_log, tmp_path):
     assert window.document.scene.data.X[:, 0].tolist() == [0.0, 1.0, 2.0]
     window.document.undo_stack.undo()
     assert window.document.scene.data.size > 3
-    (tmp_path / "bad.csv").write_text("x,y\n0,1\n1,nope\n")
+    (tmp_path / "bad.csv").write_text("x,y\nnope,1\nalso,3\n")
     dialog_log["answers"]["open_path"] = str(tmp_path / "bad.csv")
+    seen = []  # the import dialog says what is wrong and greys out Import
+    dialog_log["answers"]["import"] = lambda dialog: seen.append((dialog.summary.text(), dialog.ok_button.isEnabled()))
+    data = window.document.scene.data
     window.files.import_csv()
-    assert "row 2" in dialog_log["errors"][-1][1]
+    assert "row 2" in seen[0][0] and not seen[0][1] and window.document.scene.data is data
 
 
 def test_recent_files_and_geometry_are_remembered(make_window, tmp_path):

@@ -1,0 +1,96 @@
+"""File → Import data in the window: an iris-like table becomes three named classes — in the legend, the class
+buttons and the hover text — as one undo step; a bad table changes nothing."""
+
+from PySide6 import QtGui
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.presets import load_preset
+from lossviz.core.table import ImportChoice, read_table, table_scene
+from tests.test_import_cli import SPECIES, choose, iris_like_csv, work_dialog
+
+from .helpers import move
+
+
+def import_action(window) -> QtGui.QAction:
+    """File → Import data (CSV)…"""
+    return window.findChild(QtGui.QAction, "actionImportCsv")
+
+
+def test_an_iris_like_table_shows_three_named_classes(make_window, dialog_log, tmp_path, qtbot):
+    window = make_window(load_preset("binary-2d-blobs"))
+    before = window.document.scene
+    path = iris_like_csv(tmp_path / "iris.csv")
+    dialog_log["answers"]["open_path"] = str(path)
+    summaries = []
+
+    def answer(dialog):
+        summaries.append(dialog.summary.text())
+        assert dialog.preview.rowCount() == 8 and dialog.preview.columnCount() == 5
+        assert dialog.preview.item(0, 4).text() == "setosa"
+        work_dialog(dialog, (2, 3), 4)  # petal length and width, the species; the task suggested: multiclass
+
+    dialog_log["answers"]["import"] = answer
+    import_action(window).trigger()
+    assert dialog_log["errors"] == [] and summaries[0].startswith("150 rows imported")
+    scene = window.document.scene
+    expected, _ = table_scene(read_table(path), ImportChoice(("petal_length", "petal_width"), "species"))
+    assert (scene.task, scene.dims, scene.classes, scene.class_names) == ("multiclass", 2, 3, SPECIES)
+    assert scene.data == expected.data and scene.loss == "ce" and window.document.title == "Imported from iris.csv"
+    assert window.views.data_plot.legend_names() == list(SPECIES)
+    palette = window.controls.class_palette
+    assert [button.text() for button in palette.buttons] == ["0 setosa", "1 versicolor", "2 virginica"]
+    assert "virginica" in palette.buttons[2].toolTip()
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    x, y = window.views.data_plot.point_positions()[120]  # a virginica sample
+    move(window.views.data_view, x, y)
+    assert "virginica (class 2)" in window.statusBar().currentMessage() and "P(virginica) = " in \
+        window.statusBar().currentMessage()
+    QTest.mouseClick(palette.buttons[1], Qt.MouseButton.LeftButton)
+    assert "New points get label 1 (versicolor)" in window.statusBar().currentMessage()
+
+    window.document.undo_stack.undo()  # one step back to the blobs
+    assert window.document.scene == before and window.views.data_plot.legend_names() == []
+    assert [button.text() for button in palette.buttons] == ["0", "1"]
+    window.document.undo_stack.redo()
+    assert window.document.scene.class_names == SPECIES and window.views.data_plot.legend_names() == list(SPECIES)
+
+
+def test_class_names_stay_while_task_and_classes_do_and_go_with_them(make_window, dialog_log, tmp_path):
+    window = make_window(load_preset("binary-2d-blobs"))
+    path = tmp_path / "yes-no.csv"
+    path.write_text("a,b,answer\n" + "".join(f"{i},{i % 3},{'yes' if i % 2 else 'no'}\n" for i in range(20)))
+    dialog_log["answers"]["open_path"] = str(path)
+    import_action(window).trigger()  # Import clicked on the dialog's own choices: a, b and the answer
+    scene = window.document.scene
+    assert (scene.task, scene.class_names) == ("binary", ("no", "yes"))
+    assert window.views.data_plot.legend_names() == ["no", "yes"]
+    window.files.new_document()  # File → New: the same task and classes, still named
+    assert window.document.scene.class_names == ("no", "yes") and window.document.scene.data.size == 0
+    choose(window.controls.task, "multiclass")
+    assert window.document.scene.task == "multiclass" and window.document.scene.class_names is None
+    assert window.views.data_plot.legend_names() == []
+
+
+def test_a_bad_table_or_a_cancel_leaves_the_document_alone(make_window, dialog_log, tmp_path):
+    window = make_window(load_preset("xor"))
+    scene = window.document.scene
+    (tmp_path / "empty.csv").write_text("\n")
+    dialog_log["answers"]["open_path"] = str(tmp_path / "empty.csv")
+    import_action(window).trigger()
+    assert dialog_log["errors"] == [("Cannot import data", f"{tmp_path / 'empty.csv'}: no rows (the file is empty)")]
+    many = tmp_path / "many.csv"
+    many.write_text("x,y\n" + "".join(f"{i},c{i}\n" for i in range(11)))
+    dialog_log["answers"]["open_path"] = str(many)
+    seen = []
+    dialog_log["answers"]["import"] = lambda dialog: seen.append((dialog.summary.text(), dialog.ok_button.isEnabled()))
+    import_action(window).trigger()
+    assert "11 classes" in seen[0][0] and "row 12" in seen[0][0] and not seen[0][1]
+
+    def cancel(dialog):
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+
+    iris_like_csv(tmp_path / "iris.csv")
+    dialog_log["answers"].update(open_path=str(tmp_path / "iris.csv"), **{"import": cancel})
+    import_action(window).trigger()
+    assert window.document.scene is scene and not window.document.modified and window.document.undo_stack.count() == 0
