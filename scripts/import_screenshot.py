@@ -1,0 +1,65 @@
+"""Screenshots of File → Import data (offscreen): the dialog on an iris-like table (150 rows, string species) and
+the window after importing petal length and width against the species, trained for a few seconds.
+
+    python scripts/import_screenshot.py OUTDIR
+"""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from overfit_screenshot import wait  # noqa: E402 (scripts/ is on sys.path)
+from PySide6 import QtCore  # noqa: E402
+
+from lossviz.core.table import read_table, table_scene  # noqa: E402
+from lossviz.gui import MainWindow  # noqa: E402
+from lossviz.gui.app import prepare_application  # noqa: E402
+from lossviz.gui.import_dialog import ImportDialog  # noqa: E402
+
+SPECIES = (("setosa", [5.0, 3.4, 1.5, 0.2]), ("versicolor", [5.9, 2.8, 4.3, 1.3]), ("virginica", [6.6, 3.0, 5.6, 2.0]))
+
+
+def iris_like(path: Path) -> None:
+    """150 rows: 4 measurements and the species, 50 of each (seeded)."""
+    rng = np.random.default_rng(0)
+    rows = ["sepal_length,sepal_width,petal_length,petal_width,species"]
+    for name, mean in SPECIES:
+        for _ in range(50):
+            values = np.array(mean) + rng.normal(0, [0.35, 0.3, 0.4, 0.2])
+            rows.append(",".join(f"{v:.1f}" for v in values) + "," + name)
+    path.write_text("\n".join(rows) + "\n")
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    prepare_application()
+    iris_like(out / "iris.csv")
+    table = read_table(out / "iris.csv")
+    dialog = ImportDialog(None, table)
+    dialog.feature1.setCurrentIndex(2)  # petal_length
+    dialog.feature2.setCurrentIndex(4)  # petal_width (the combo's first entry is "none")
+    dialog.resize(900, 560)
+    dialog.show()
+    wait(lambda: True, 1)
+    dialog.grab().save(str(out / "import-dialog.png"))
+    scene = table_scene(table, dialog.choice())[0]
+    settings = QtCore.QSettings(str(out / ".settings.ini"), QtCore.QSettings.Format.IniFormat)
+    window = MainWindow(scene, settings=settings, recovery_dir=out / ".recovery")
+    window.resize(1400, 860)
+    window.show()
+    window.document.set_view_options(speed=0.0)
+    window.live.set_running(True)
+    wait(lambda: window.live.step > 3000, 20)
+    window.live.set_running(False)
+    wait(window.live.idle)
+    window.grab().save(str(out / "import-window.png"))
+    window.shutdown()
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
