@@ -45,7 +45,8 @@ def make_scene(kind: str, n: int):
     if kind == "l2":
         x = rng.uniform(-3, 3, n)
         y = 0.8 * x + 0.3 + rng.normal(0, 0.5, n)
-        doc = {"task": "regression", "dims": 1, "loss": "l2", "data": {"x": x.round(3).tolist(), "y": y.round(3).tolist()}}
+        doc = {"task": "regression", "dims": 1, "loss": "l2",
+               "data": {"x": x.round(3)[:, None].tolist(), "y": y.round(3).tolist()}}
     else:
         classes = 2 if kind == "bce" else 3
         y = rng.integers(0, classes, n)
@@ -162,7 +163,8 @@ def run_case(kind: str, n: int) -> dict:
     exact = wait_signal(ready, 600, is_exact) if not (shown and window.live.shown_surface is not None
                                                       and is_exact(window.live.shown_surface)) else True
     out["exact"] = time.perf_counter() - began if exact else None
-    window.document.set_view_options(speed=0.0)
+    window.document.set_view_options(speed=0.0)  # chosen before the run, as a user does
+    lateness(0.3)
     window.live.set_running(True)
     late = lateness(3.0)
     window.live.set_running(False)

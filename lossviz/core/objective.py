@@ -61,9 +61,11 @@ class Objective:
         W = theta[:, :-1]
         return 0.5 * self.l2 * float(np.vdot(W, W)) if self.l2 else 0.0
 
-    def per_sample(self, theta: np.ndarray) -> np.ndarray:
-        """l(θ|x_i, y_i) for every sample, (N,)."""
-        return self.loss.per_sample(self.logits(theta), self.target)
+    def per_sample(self, theta: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """l(θ|x_i, y_i) for every sample, (N,), or for the samples ``rows`` only."""
+        if rows is None:
+            return self.loss.per_sample(self.logits(theta), self.target)
+        return self.loss.per_sample(self.Xa[rows] @ theta.T, self.target[rows])
 
     def value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """The objective and its gradient (k, d+1) over all samples, or over the minibatch ``rows`` (with the

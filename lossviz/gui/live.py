@@ -431,8 +431,10 @@ class LiveRun(QObject):
         problem = self._shown_problem(shows, data)
         if shows == "population":
             self.population.say_computing(problem)
+        sequence = self.next_surface_sequence()
+        self.surfaces.worker.supersede_request("main", sequence)
         self.surfaceRequested.emit(SurfaceRequest(
-            generation=self.surface_generation, sequence=self.next_surface_sequence(), data_version=self.data_version,
+            generation=self.surface_generation, sequence=sequence, data_version=self.data_version,
             problem=problem, x_param=x_param, y_param=y_param, x_range=ranges[0], y_range=ranges[1],
             resolution=min(config.resolution, COARSE_RESOLUTION) if coarse else config.resolution,
             center=self.theta.copy(), start=scene.init.copy(), optimizer=self.main_optimizer(),

@@ -74,6 +74,7 @@ class PopulationLayer(QObject):
             y_param=spec.y_param, x_range=spec.x_range, y_range=spec.y_range, resolution=spec.resolution,
             center=spec.center.copy(), start=scene.init.copy(), role="population")
         self._outstanding = request
+        live.surfaces.worker.supersede_request("population", request.sequence)
         self.say_computing(request.problem)
         self.overlayRequested.emit(request)
 

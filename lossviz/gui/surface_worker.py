@@ -135,6 +135,7 @@ class SurfaceWorker(QObject):
         self.busy = busy or GuiBusy()
         self.pending: dict[str, SurfaceRequest] = {}  # the latest request of each role
         self.latest_generation = -1
+        self.latest_sequence: dict[str, int] = {}  # the newest request of each role asked for (GUI thread)
         self.latest_resample = -1
         self._population: tuple[tuple, Objective] | None = None  # the last L(θ|P) made (drawing 100,000 takes a while)
         self.cancelled = threading.Event()
@@ -143,6 +144,11 @@ class SurfaceWorker(QObject):
     def supersede(self, generation: int) -> None:
         """A new question (GUI thread): work on an older generation stops at its next chunk."""
         self.latest_generation = generation
+
+    def supersede_request(self, role: str, sequence: int) -> None:
+        """A newer surface of ``role`` is asked for (GUI thread, before it is sent): one under way stops at its next
+        chunk — the latest request wins, even over the exact refinement of an older one."""
+        self.latest_sequence[role] = sequence
 
     def supersede_resample(self, generation: int) -> None:
         """A new cloud is wanted, or none (GUI thread): a resample of an older generation stops."""
@@ -159,8 +165,10 @@ class SurfaceWorker(QObject):
         QTimer.singleShot(0, self._process)
 
     def _stale(self, request: SurfaceRequest | ResampleRequest) -> bool:
-        latest = self.latest_resample if isinstance(request, ResampleRequest) else self.latest_generation
-        return self.cancelled.is_set() or request.generation < latest
+        if isinstance(request, ResampleRequest):
+            return self.cancelled.is_set() or request.generation < self.latest_resample
+        return (self.cancelled.is_set() or request.generation < self.latest_generation
+                or request.sequence < self.latest_sequence.get(request.role, -1))
 
     def _should_stop(self, request: SurfaceRequest | ResampleRequest) -> bool:
         """Between chunks of work: wait while the GUI draws; then True if the work is no longer wanted."""

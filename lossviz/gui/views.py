@@ -17,10 +17,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from lossviz.core.edits import nearest_point
+from lossviz.core.model import predict
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.gui.control_widgets import named
-from lossviz.gui.data_plot import DataPlot, axis_labels, display_note
+from lossviz.gui.data_plot import DataPlot, axis_labels, display_note, display_rows
 from lossviz.gui.document import Change, Document
 from lossviz.gui.live import LiveRun
 from lossviz.gui.loss_plot import LossPlot
@@ -172,8 +173,11 @@ class SceneViews(QtCore.QObject):
         size_x, size_y = self.data_viewbox.viewPixelSize()
         if size_x <= 0 or size_y <= 0:
             return None
-        return nearest_point(self.data_plot.point_positions(), (x, y), (1 / size_x, 1 / size_y),
-                             radius_pixels=max(8.0, self.theme.marker))
+        positions = self.data_plot.point_positions()
+        rows = display_rows(len(positions))  # only what is drawn can be grabbed
+        index = nearest_point(positions if rows is None else positions[rows], (x, y), (1 / size_x, 1 / size_y),
+                              radius_pixels=max(8.0, self.theme.marker))
+        return index if rows is None or index is None else int(rows[index])
 
     def draw_costly(self, data: bool = True) -> None:
         """The loss curve and (``data``: θ moved) the data view: now when paused; while running, as pieces after
@@ -192,10 +196,22 @@ class SceneViews(QtCore.QObject):
 
         live.scheduler.queue(*(current(draw) for draw in draws))
 
+    def _drawn_losses(self, theta: np.ndarray) -> np.ndarray:
+        """l(θ|x_i, y_i) of the samples the data view draws and of the selected ones (NaN for the others), (N,)."""
+        points = self.live.points
+        assert points is not None
+        rows = display_rows(points.size)
+        if rows is None:
+            return points.per_sample(theta)
+        wanted = np.union1d(rows, np.asarray(self.live.selection.indices, dtype=np.int64))
+        losses = np.full(points.size, np.nan)
+        losses[wanted] = points.per_sample(theta, wanted)
+        return losses
+
     def draw_data(self, points_only: bool = False) -> None:
         """The samples and the model at the live θ (each marker sized by its loss)."""
         scene, live = self.document.scene, self.live
-        per_sample = live.points.per_sample(live.theta) if live.points is not None else None
+        per_sample = self._drawn_losses(live.theta) if live.points is not None else None
         theta = live.theta if live.theta.shape == scene.init.shape else scene.init
         self.data_plot.selected = live.selection.indices
         design = scene.design()
@@ -356,8 +372,8 @@ def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, 
     the scene names its classes), the model's prediction and its loss."""
     data = objective.data
     x = ", ".join(f"{v:.3g}" for v in raw_x)
-    output = objective.outputs(theta)[index]
-    loss = float(objective.per_sample(theta)[index])
+    output = predict(objective.shape, theta, data.X[index:index + 1])[0]  # this sample only: N may be large
+    loss = float(objective.per_sample(theta, np.array([index]))[0])
     if task == "regression":
         said = f"y = {data.y[index]:.3g}, ŷ = {output[0]:.3g}"
         return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from lossviz.core.dataset import Dataset
 from lossviz.core.presets import load_preset
 from lossviz.core.surface import loss_surface
-from lossviz.gui.data_plot import DISPLAY_LIMIT
+from lossviz.gui.data_plot import DISPLAY_LIMIT, display_rows
 from lossviz.gui.surface_worker import ESTIMATE_ROWS, SurfaceEstimate
 
 from .helpers import to_viewport
@@ -79,6 +79,9 @@ def test_many_samples_draw_a_bounded_subset_and_say_so(make_window, qtbot):
     drawn = sum(len(scatter.data) for scatter in (*plot.scatters, *plot.hollow))
     assert drawn == DISPLAY_LIMIT
     assert f"({DISPLAY_LIMIT:,} of {N:,} samples drawn)" in window.views.data_view.getPlotItem().titleLabel.text
+    X = window.document.scene.data.X
+    hidden = np.setdiff1d(np.arange(N), display_rows(N))
+    assert window.views.point_at(*X[hidden[0]]) != hidden[0]  # a sample not drawn cannot be grabbed
 
 
 def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, qtbot):
@@ -87,7 +90,8 @@ def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, q
     qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
     shown = record(live)
     X = window.document.scene.data.X
-    index = int(np.argmin(np.abs(X - [0.5, 0.5]).sum(axis=1)))
+    drawn = display_rows(N)  # only a drawn sample can be grabbed
+    index = int(drawn[np.argmin(np.abs(X[drawn] - [0.5, 0.5]).sum(axis=1))])
     view = window.views.data_view
     viewport, start, end = view.viewport(), to_viewport(view, *X[index]), to_viewport(view, *(X[index] + [0.8, 0.3]))
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
