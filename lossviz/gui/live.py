@@ -318,6 +318,9 @@ class LiveRun(QObject):
         self._tell_worker_running()
         if changed:
             self.runningChanged.emit(running)
+        shown = self.shown_surface
+        if not running and shown is not None and shown.estimate is not None and not shown.request.refine:
+            self.request_surface()  # paused: the estimates shown while running are refined to the exact surface
 
     def _tell_worker_running(self) -> None:
         """Tell the training worker to run or pause, if it was last told otherwise (each telling costs a report)."""
@@ -412,8 +415,9 @@ class LiveRun(QObject):
             self.workersWakeRequested.emit()
 
     # ------------------------------------------------------------------ surfaces
-    def request_surface(self, coarse: bool = False) -> None:
-        """Ask for the surface at the current θ (coarse while a point is dragged)."""
+    def request_surface(self, coarse: bool = False, refine: bool = True) -> None:
+        """Ask for the surface at the current θ (coarse while a point is dragged; an estimate only, for many samples,
+        unless ``refine``)."""
         if self.objective is None or self.closing:
             return
         scene = self.scene
@@ -439,7 +443,7 @@ class LiveRun(QObject):
             resolution=min(config.resolution, COARSE_RESOLUTION) if coarse else config.resolution,
             center=self.theta.copy(), start=scene.init.copy(), optimizer=self.main_optimizer(),
             preview_steps=min(scene.steps, PREVIEW_STEPS), seed=scene.seed, coarse=coarse, path=self._visited(),
-            shows=shows, frame_with=None if shows == "data" else data))
+            shows=shows, frame_with=None if shows == "data" else data, refine=refine))
 
     def _shown_problem(self, shows: str, data: Problem) -> Problem:
         """The loss the heat map shows: L(θ|D), L(θ|P), or the mean loss of the selected samples."""
@@ -505,7 +509,7 @@ class LiveRun(QObject):
             now = time.perf_counter()
             if now - self._last_held_request >= HELD_SURFACE_INTERVAL or not running:
                 self._last_held_request = now
-                self.request_surface()
+                self.request_surface(refine=not running)  # running: estimates (exact ones would be outrun)
 
     def _left_the_surface(self) -> bool:
         config = self.scene.surface

@@ -57,6 +57,7 @@ class SurfaceRequest:
     role: str = "main"  # "main": the heat map; "population": L(θ|P)'s contours over it
     shows: str = "data"  # the heat map's quantity: "data" L(θ|D), "population" L(θ|P), "samples" the selected l's
     frame_with: Problem | None = None  # the loss an automatic range frames (None: ``problem``'s)
+    refine: bool = True  # after an estimate from a subsample (many samples), the exact surface too
 
     @property
     def framing(self) -> bool:
@@ -217,21 +218,23 @@ class SurfaceWorker(QObject):
         sample = None
         if objective.loss.name != "l2" and objective.size > ESTIMATE_ROWS:  # L2 costs the same at any N
             sample = objective.subsample(ESTIMATE_ROWS, request.seed)[0]
-        framer = (sample or objective) if request.frame_with is None else request.frame_with.objective()
+        framer = objective if request.frame_with is None else request.frame_with.objective()
         spec = self._frame(request, framer)
         if sample is not None:
             estimate = SurfaceEstimate(sample.size, objective.size, sample.data_value(spec.center),
                                        sample.sampling_error(spec.center, objective.size))
             self._emit(request, spec, sample, started, estimate)
-            if request.coarse:
+            if request.coarse or not request.refine:
                 return
         self._emit(request, spec, objective, started)
 
     def _frame(self, request: SurfaceRequest, framer: Objective) -> SurfaceSpec:
-        """The request's grid: its ranges, or ranges framing the start, a preview descent and the path so far."""
+        """The request's grid: its ranges, or ranges framing the start, a preview descent (over a subsample of many
+        samples: it only frames) and the path so far."""
         path = None
         if request.framing:
-            path = fit(framer, request.start, request.optimizer, request.preview_steps, seed=request.seed,
+            walker = framer if framer.size <= ESTIMATE_ROWS else framer.subsample(ESTIMATE_ROWS, request.seed)[0]
+            path = fit(walker, request.start, request.optimizer, request.preview_steps, seed=request.seed,
                        should_stop=lambda: self._should_stop(request)).thetas
             if request.path is not None and len(request.path):
                 path = np.concatenate([path, request.path])
@@ -245,7 +248,7 @@ class SurfaceWorker(QObject):
         """Compute ``objective``'s surface on one thread in small chunks, waiting while the GUI draws, and send it."""
         surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
                                between_chunks=lambda: self._check(request))
-        final = estimate is None or request.coarse
+        final = estimate is None or request.coarse or not request.refine
         if final:
             self.computed += 1
         self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started,

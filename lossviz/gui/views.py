@@ -285,7 +285,10 @@ class SceneViews(QtCore.QObject):
             title = "Loss surface L(θ|D)"
         shown = live.shown_surface
         if shown is not None and shown.estimate is not None:  # many samples: a subsample's estimate comes first
-            title += f"<br><small>estimate {shown.estimate.text()}{'' if shown.final else ', refining…'}</small>"
+            request = shown.request
+            then = ", refining…" if not shown.final else ", exact on release" if request.coarse else \
+                ", exact when paused" if not request.refine else ""
+            title += f"<br><small>estimate {shown.estimate.text()}{then}</small>"
         return title, "L(θ|D)"
 
     def draw_population(self) -> None:

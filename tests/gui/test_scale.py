@@ -105,3 +105,17 @@ def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, q
     qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
     assert shown[-1].estimate is None and not shown[-1].request.coarse  # after the release
     np.testing.assert_allclose(window.document.scene.data.X[index], X[index] + [0.8, 0.3], atol=0.05)
+
+
+def test_while_running_the_surface_follows_by_estimates_and_pausing_refines_it(make_window, qtbot):
+    window = make_window(many_samples())
+    live = window.live
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    assert live.held_parameters()  # b₁ is held at θ: the surface follows the run
+    shown = record(live)
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(not r.request.refine and r.estimate is not None for r in shown), timeout=60000)
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    assert not live.running and live.shown_surface.estimate is None
+    np.testing.assert_allclose(live.held_values(live.shown_surface.spec.center), live.held_values(live.theta))
