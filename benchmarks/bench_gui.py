@@ -113,12 +113,14 @@ class Windows:
 
     def make(self, scene=None):
         from lossviz.gui import MainWindow
+        from lossviz.gui.app import settle_memory
 
         settings = QtCore.QSettings(str(self.folder / "settings.ini"), QtCore.QSettings.Format.IniFormat)
         window = MainWindow(scene, settings=settings, recovery_dir=self.folder / "recovery")
         window.resize(1300, 820)
         window.show()
         QTest.qWaitForWindowExposed(window)
+        settle_memory()  # as lossviz does once its window is up
         self.windows.append(window)
         return window
 

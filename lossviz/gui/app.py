@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -35,4 +36,12 @@ def run_app(scene_argument: str | None = None) -> int:
     window = MainWindow(scene, path=path)
     fit_to_screen(window)
     window.offer_recovery()
+    settle_memory()
     return app.exec()
+
+
+def settle_memory() -> None:
+    """Collect what start-up left behind, then freeze the survivors out of the collector's sight: a full collection
+    stops every thread, and scanning the ~75,000 objects of Qt, numpy and pyqtgraph took 50 ms (a stall) each time."""
+    gc.collect()
+    gc.freeze()

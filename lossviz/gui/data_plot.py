@@ -42,6 +42,8 @@ class PassiveScatter(pg.ScatterPlotItem):
         ev.ignore()
 
 
+SIZE_LEVELS = 12  # a marker's size follows its sample's loss in this many steps
+RESIDUAL_LIMIT = 500  # residuals ŷ − y are drawn up to this many samples (more are clutter, and slow to paint)
 DISPLAY_LIMIT = 2500  # at most this many samples are drawn: markers with sizes of their own are slow to paint
 
 
@@ -293,10 +295,11 @@ class DataPlot:
         classes = np.zeros(data.size, dtype=int) if shape.task == "regression" else data.y.astype(int) % 10
         if self.per_sample is not None and len(self.per_sample) == data.size:
             # in every task, the marker grows with the sample's loss l(θ|x_i, y_i): L(θ|D) is their mean
-            sizes = theme.marker * (0.75 + 0.85 * np.sqrt(np.minimum(self.per_sample, 4.0)))
-            # in steps of half a pixel: pyqtgraph renders each new size of a symbol into its atlas, and sizes
-            # that change a little with every step of a run re-rendered every marker on every redraw
-            sizes = np.round(sizes * 2.0) / 2.0
+            # in SIZE_LEVELS steps from 0.75 to 2.45 markers: pyqtgraph renders each new size of a symbol into its
+            # atlas (and repaints with it), and sizes that change a little with every step of a run re-rendered
+            # every marker on every redraw
+            grow = np.round(np.sqrt(np.minimum(self.per_sample, 4.0)) * (SIZE_LEVELS / 2)) / (SIZE_LEVELS / 2)
+            sizes = theme.marker * (0.75 + 0.85 * grow)
         else:
             sizes = np.full(data.size, theme.marker)
         test = np.zeros(data.size, dtype=bool)
@@ -314,8 +317,8 @@ class DataPlot:
                 hollow.setData(pos=positions[theirs], size=sizes[theirs], brush=NO_BRUSH, pen=self._hollow_pens[label])
             else:
                 clear_scatter(hollow)
-        if shape.task == "regression" and self.input_dims == 1 and self.theta is not None:
-            X = data.X if rows is None else data.X[rows]
+        if shape.task == "regression" and self.input_dims == 1 and self.theta is not None and data.size <= RESIDUAL_LIMIT:
+            X = data.X
             fitted = self._logits(self.theta, X)[:, 0]
             segments = np.empty((2 * len(X), 2))
             segments[0::2] = positions

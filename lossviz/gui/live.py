@@ -27,7 +27,7 @@ from lossviz.gui.history import History
 from lossviz.gui.pacing import FrameScheduler, GuiBusy
 from lossviz.gui.population_layer import PopulationLayer
 from lossviz.gui.selection import Selection
-from lossviz.gui.surface_worker import SurfaceRequest, SurfaceResult, SurfaceWorker
+from lossviz.gui.surface_worker import ESTIMATE_ROWS, SurfaceRequest, SurfaceResult, SurfaceWorker
 from lossviz.gui.workers import Problem, Progress, TrainingRequest, TrainingWorker, WorkerThread
 
 PREVIEW_STEPS = 2000  # at most this many steps of the preview descent that frames an automatic surface
@@ -502,14 +502,16 @@ class LiveRun(QObject):
     def _follow_theta(self, running: bool) -> None:
         """θ moved: re-frame if it walked off an automatic surface; refresh a surface whose held parameters
         follow θ, a few times a second."""
+        # running over many samples: coarse estimates (exact ones would be outrun, and would slow the run)
+        many = running and self.objective is not None and self.objective.size > ESTIMATE_ROWS
         if self._left_the_surface():
             self.reframe = True
-            self.request_surface()
+            self.request_surface(coarse=many, refine=not running)
         elif self.held_parameters():
             now = time.perf_counter()
             if now - self._last_held_request >= HELD_SURFACE_INTERVAL or not running:
                 self._last_held_request = now
-                self.request_surface(refine=not running)  # running: estimates (exact ones would be outrun)
+                self.request_surface(coarse=many, refine=not running)
 
     def _left_the_surface(self) -> bool:
         config = self.scene.surface

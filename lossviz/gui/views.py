@@ -286,8 +286,8 @@ class SceneViews(QtCore.QObject):
         shown = live.shown_surface
         if shown is not None and shown.estimate is not None:  # many samples: a subsample's estimate comes first
             request = shown.request
-            then = ", refining…" if not shown.final else ", exact on release" if request.coarse else \
-                ", exact when paused" if not request.refine else ""
+            then = ", refining…" if not shown.final else ", exact when paused" if not request.refine else \
+                ", exact on release" if request.coarse else ""
             title += f"<br><small>estimate {shown.estimate.text()}{then}</small>"
         return title, "L(θ|D)"
 
