@@ -165,20 +165,24 @@ class SurfaceWorker(QObject):
         self.pending[request.role] = request
         QTimer.singleShot(0, self._process)
 
-    def _stale(self, request: SurfaceRequest | ResampleRequest) -> bool:
+    def _stale(self, request: SurfaceRequest | ResampleRequest, outrun: bool = False) -> bool:
+        """True when ``request`` is of an older question (or the worker stops); with ``outrun``, also when a newer
+        request of its role was made (for long work: the exact refinement after an estimate — short surfaces are
+        finished, so that a drag's stream of requests still shows some)."""
         if isinstance(request, ResampleRequest):
             return self.cancelled.is_set() or request.generation < self.latest_resample
         return (self.cancelled.is_set() or request.generation < self.latest_generation
-                or request.sequence < self.latest_sequence.get(request.role, -1))
+                or (outrun and request.sequence < self.latest_sequence.get(request.role, -1)))
 
     def _should_stop(self, request: SurfaceRequest | ResampleRequest) -> bool:
         """Between chunks of work: wait while the GUI draws; then True if the work is no longer wanted."""
         self.busy.wait()
         return self._stale(request)
 
-    def _check(self, request: SurfaceRequest) -> None:
-        """Between chunks of a surface: raise Cancelled if it is no longer wanted (see _should_stop)."""
-        if self._should_stop(request):
+    def _check(self, request: SurfaceRequest, outrun: bool = False) -> None:
+        """Between chunks of a surface: wait while the GUI draws, then raise Cancelled if it is no longer wanted."""
+        self.busy.wait()
+        if self._stale(request, outrun):
             raise Cancelled()
 
     @Slot()
@@ -246,8 +250,9 @@ class SurfaceWorker(QObject):
     def _emit(self, request: SurfaceRequest, spec: SurfaceSpec, objective: Objective, started: float,
               estimate: SurfaceEstimate | None = None) -> None:
         """Compute ``objective``'s surface on one thread in small chunks, waiting while the GUI draws, and send it."""
+        refinement = estimate is None and objective.size > ESTIMATE_ROWS and objective.loss.name != "l2"
         surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
-                               between_chunks=lambda: self._check(request))
+                               between_chunks=lambda: self._check(request, outrun=refinement))
         final = estimate is None or request.coarse or not request.refine
         if final:
             self.computed += 1
