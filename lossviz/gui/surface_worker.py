@@ -29,7 +29,8 @@ from lossviz.gui.pacing import GuiBusy
 from lossviz.gui.workers import Problem
 
 SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
-ESTIMATE_ROWS = 2048  # a surface over more samples (not L2) is first estimated from a random subsample of this many
+ESTIMATE_ROWS = 1024  # a surface over more samples (not L2) is first estimated from a random subsample of this many
+FRAME_ROWS = 512  # the preview descent that frames an automatic range walks at most this many samples
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ class SurfaceWorker(QObject):
         samples: it only frames) and the path so far."""
         path = None
         if request.framing:
-            walker = framer if framer.size <= ESTIMATE_ROWS else framer.subsample(ESTIMATE_ROWS, request.seed)[0]
+            walker = framer if framer.size <= FRAME_ROWS else framer.subsample(FRAME_ROWS, request.seed)[0]
             path = fit(walker, request.start, request.optimizer, request.preview_steps, seed=request.seed,
                        should_stop=lambda: self._should_stop(request)).thetas
             if request.path is not None and len(request.path):
