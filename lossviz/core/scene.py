@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -352,10 +353,11 @@ def theta_to_dict(theta: np.ndarray) -> dict:
     return {"W": W.tolist(), "b": b.tolist()}
 
 
-def scene_to_dict(scene: Scene) -> dict:
-    """The JSON document for ``scene`` (format version 1), defaults written out."""
-    data_x = scene.data.X.tolist()
-    data_y = scene.data.y.tolist()
+def scene_to_dict(scene: Scene, arrays: bool = False) -> dict:
+    """The JSON document for ``scene`` (format version 1), defaults written out; with ``arrays`` the data stay numpy
+    arrays (``scene_to_text`` turns them into text a block at a time)."""
+    data_x = scene.data.X if arrays else scene.data.X.tolist()
+    data_y = scene.data.y if arrays else scene.data.y.tolist()
     doc = {"lossviz": SCENE_VERSION, "task": scene.task, "dims": scene.dims}
     if scene.task == "multiclass":
         doc["classes"] = scene.classes
@@ -464,12 +466,14 @@ def read_scene(path) -> Scene:
     return parse_scene_text(text, source)
 
 
-def _json_lines(value, indent: int) -> str:
+def _json_lines(value, indent: int, between: Callable[[], None] | None = None) -> str:
     """JSON with objects broken over lines and lists of plain values kept on one line,
     except lists of lists (data rows), which get a line per row."""
     pad = "  " * (indent + 1)
+    if isinstance(value, np.ndarray):  # data: converted a block at a time (short calls that let other threads run)
+        return _array_text(value, pad, indent, between)
     if isinstance(value, dict) and value:
-        items = [f"{pad}{json.dumps(key)}: {_json_lines(item, indent + 1)}" for key, item in value.items()]
+        items = [f"{pad}{json.dumps(key)}: {_json_lines(item, indent + 1, between)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
     rows = isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)
     if rows:
@@ -502,9 +506,29 @@ def _number_rows(rows: list, pad: str) -> str | None:
     return ",\n".join(pad + "[" + row + "]" for row in lines)
 
 
-def scene_to_text(scene: Scene) -> str:
-    """The scene as readable JSON: one data row per line, short lists inline."""
-    return _json_lines(scene_to_dict(scene), 0) + "\n"
+def _array_text(values: np.ndarray, pad: str, indent: int, between: Callable[[], None] | None = None) -> str:
+    """A data array as _json_lines writes its list: rows of a 2-D array one per line (more than 3), else inline;
+    ``between()`` is called after each block of rows (a writer thread waits there while the window draws)."""
+    if values.ndim == 2 and len(values) <= 3 or not len(values):
+        return json.dumps(values.tolist(), allow_nan=False)
+    pieces = []
+    for start in range(0, len(values), ROWS_PER_DUMP):
+        text = json.dumps(values[start:start + ROWS_PER_DUMP].tolist(), allow_nan=False)
+        if values.ndim == 2:
+            pieces.append(",\n".join(pad + "[" + row + "]" for row in text[2:-2].split("], [")))
+        else:
+            pieces.append(text[1:-1])
+        if between is not None:
+            between()
+    if values.ndim == 2:
+        return "[\n" + ",\n".join(pieces) + "\n" + "  " * indent + "]"
+    return "[" + ", ".join(pieces) + "]"
+
+
+def scene_to_text(scene: Scene, between: Callable[[], None] | None = None) -> str:
+    """The scene as readable JSON: one data row per line, short lists inline (``between()`` after each block of
+    data rows)."""
+    return _json_lines(scene_to_dict(scene, arrays=True), 0, between) + "\n"
 
 
 def write_scene(scene: Scene, path) -> None:

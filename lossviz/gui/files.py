@@ -18,7 +18,7 @@ import itertools
 import os
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -54,7 +54,7 @@ class FileActions(QtCore.QObject):
     dataReplaced = QtCore.Signal()  # imported data: frame it
 
     def __init__(self, document: Document, parent: QtWidgets.QWidget, settings: QtCore.QSettings,
-                 recovery_dir: Path | None = None):
+                 recovery_dir: Path | None = None, pause: Callable[[], None] | None = None):
         super().__init__(parent)
         self.document, self.parent_widget, self.settings = document, parent, settings
         self.recovery_dir = Path(recovery_dir) if recovery_dir is not None else default_recovery_dir()
@@ -62,7 +62,7 @@ class FileActions(QtCore.QObject):
         _OPEN_RECOVERY_FILES.add(self.recovery_path)
         self._lock = QtCore.QLockFile(str(self.recovery_path.with_suffix(".lock")))
         self._lock.setStaleLockTime(0)  # a live window's lock is never stale, however old
-        self.writer = RecoveryWriter(self.recovery_path, lambda text: self.message.emit(text, 8000))
+        self.writer = RecoveryWriter(self.recovery_path, lambda text: self.message.emit(text, 8000), pause)
         self.recent_menu: QtWidgets.QMenu | None = None
         self.examples_menu: QtWidgets.QMenu | None = None
         self._quiet_timer = QtCore.QTimer(self, singleShot=True, interval=AUTOSAVE_QUIET_MS)

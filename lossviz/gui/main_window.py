@@ -69,7 +69,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_dock()
         self.editor = DataEditor(self.document, self.live, self.views, self.controls)
         self.files = FileActions(self.document, self, self.settings,
-                                 Path(recovery_dir) if recovery_dir is not None else None)
+                                 Path(recovery_dir) if recovery_dir is not None else None, self.live.busy.wait)
         self.exports = ExportActions(self.document, self.live, self, self.settings)
         self.capacity = CapacityView(self.document, self.live.busy, lambda: self.base_theme.name,
                                      lambda: self.exports.ask_image_path("Save the capacity curve", "capacity"), self)
@@ -469,6 +469,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._closing:
             return
         self._closing = True
+        self.live.busy.release_all()  # a recovery file being written goes on to its end at once
         self.files.stop()
         self.capacity.stop()
         self.live.stop()

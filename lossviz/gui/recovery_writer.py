@@ -3,7 +3,9 @@ thread of its own (100,000 samples take about 0.3 s of serialising), a small one
 
 A write is numbered; ``discard`` (the scene was saved, or the window closes on purpose) numbers past every write
 under way and removes the file, so that a write that finishes later never brings back a file that was discarded.
-Only the newest write is kept: an older one that has not reached the disk yet is skipped.
+Only the newest write is kept: an older one that has not reached the disk yet is skipped. On its thread the writer
+turns the data into text a block at a time and waits between blocks while the window draws (``GuiBusy``, pacing.py),
+like the workers: a thread holding the interpreter lock in bursts made every GUI call wait for it.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ BACKGROUND_SAMPLES = 20_000  # a scene with more samples than this is written of
 class RecoveryWriter:
     """Writes scenes to ``path`` atomically, newest wins; ``failed(text)`` is called (from any thread) on an error."""
 
-    def __init__(self, path: Path, failed: Callable[[str], None]):
+    def __init__(self, path: Path, failed: Callable[[str], None], pause: Callable[[], None] | None = None):
         self.path = path
         self.failed = failed
+        self.pause = pause  # called between blocks of data rows on the writer thread: waits while the window draws
         self._lock = threading.Lock()  # held while a write reaches the disk, and while the file is removed
         self._number = 0
         self._pool: ThreadPoolExecutor | None = None
@@ -46,7 +49,8 @@ class RecoveryWriter:
     def _write(self, scene: Scene, number: int) -> None:
         if number != self._number:
             return  # a newer write is queued, or the file was discarded
-        text = scene_to_text(scene)  # the slow part, outside the lock
+        background = threading.current_thread() is not threading.main_thread()
+        text = scene_to_text(scene, self.pause if background else None)  # the slow part, outside the lock
         with self._lock:
             if number != self._number:
                 return
