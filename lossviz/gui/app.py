@@ -6,7 +6,7 @@ import gc
 import sys
 from pathlib import Path
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 SWITCH_INTERVAL = 0.001  # s: a worker inside a numpy loop hands the interpreter lock back this soon (pacing.py)
 
@@ -36,8 +36,11 @@ def run_app(scene_argument: str | None = None) -> int:
     window = MainWindow(scene, path=path)
     fit_to_screen(window)
     window.offer_recovery()
-    settle_memory()
+    QtCore.QTimer.singleShot(SETTLE_AFTER_MS, settle_memory)  # once the window is painted, not before
     return app.exec()
+
+
+SETTLE_AFTER_MS = 1000
 
 
 def settle_memory() -> None:
