@@ -17,10 +17,20 @@ from pathlib import Path
 
 from lossviz import __version__
 from lossviz.core.errors import LossvizError
+from lossviz.terminal import (
+    LONG_WORK_SECONDS,
+    check_memory,
+    printable,
+    progress_bar,
+    quiet_stdout_at_exit,
+    write_stdout,
+)
 
 SUBCOMMANDS = ("fit", "surface", "sample", "sweep", "presets", "render", "animate", "import")
 LECTURE_LAYOUTS = ("decomposition", "population")
 EXIT_USAGE = 2
+
+
 
 
 class _Parser(argparse.ArgumentParser):
@@ -231,21 +241,36 @@ def _nonempty(scene, name: str):
 def _fit(scene, name: str, steps=None):
     """The scene's fit; its errors name the scene file."""
     from lossviz.core.experiment import fit_scene
+    from lossviz.core.training import CHECK_EVERY
+
+    total = scene.steps if steps is None else steps
+    progress, done = progress_bar("steps", after=LONG_WORK_SECONDS), [0]
+
+    def tick() -> bool:
+        """Asked every CHECK_EVERY steps: draws the bar of a long fit; never stops it."""
+        done[0] = min(total, done[0] + CHECK_EVERY)
+        progress(done[0], total)
+        return False
 
     try:
-        return fit_scene(scene, steps)
+        result = fit_scene(scene, steps, should_stop=tick)
     except LossvizError as error:
         raise LossvizError(f"{name}: {error}") from None
+    if done[0]:
+        progress(total, total)
+    return result
 
 
 def _emit(text: str | bytes, path: str | None) -> None:
     from lossviz.core.files import write_atomic
 
     if path is None:
-        sys.stdout.write(text if isinstance(text, str) else text.decode())
-        sys.stdout.flush()
+        write_stdout(text if isinstance(text, str) else text.decode())
     else:
         write_atomic(path, text)
+
+
+
 
 
 def _number(value: float) -> float | None:
@@ -319,7 +344,7 @@ def _command_surface(args) -> None:
     # framed from the data (its fit and, for L2, its minimum) whatever is shown: one grid for all three surfaces
     spec = surface_spec(scene, scene.objective(), path, args.resolution)
     with np.errstate(all="ignore"):  # an overflowing loss shows as inf (null in JSON), not as warnings
-        surface = loss_surface(objective, spec)
+        surface = loss_surface(objective, spec, progress=progress_bar("samples", after=LONG_WORK_SECONDS))
     _emit(_surface_text(surface, fmt), args.output)
 
 
@@ -375,20 +400,6 @@ def _command_sample(args) -> None:
         _emit(dataset_csv_text(data), args.output)
     else:
         _emit(scene_to_text(scene.replace(data=data, distribution=replace(distribution, n=n, seed=seed))), args.output)
-
-
-def progress_bar(unit: str):
-    """progress(done, total) drawing a bar with "done/total ``unit``" on stderr — only when stderr is a terminal."""
-    show = sys.stderr.isatty()
-
-    def progress(done, total):
-        if show:
-            filled = round(30 * done / total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {unit}")
-            if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-    return progress
 
 
 SWEEP_FIGURES = ("png", "svg", "pdf")
@@ -470,6 +481,7 @@ def _drawing_scene(args, suffixes):
 
 def _command_render(args) -> None:
     scene = _drawing_scene(args, (".png", ".svg", ".pdf"))
+    check_memory(args, 1)
     _fit(scene, args.scene, 0)  # a non-finite start is reported with the scene's name
     if args.layout in LECTURE_LAYOUTS:
         from lossviz.gui.render_lecture import render_lecture
@@ -485,6 +497,9 @@ def _command_animate(args) -> None:
     if args.resample and args.layout is not None:
         raise LossvizError("--layout: not with --resample (its frames show the data and the surface side by side)")
     scene = _drawing_scene(args, (".gif", ".mp4"))
+    from lossviz.gui.render import MAX_FRAMES
+
+    check_memory(args, min(MAX_FRAMES, (scene.steps if args.steps is None else args.steps) + 1))
     _fit(scene, args.scene, 0)
     progress = progress_bar("frames")
     if args.resample:
@@ -514,8 +529,7 @@ def _command_presets(args) -> None:
 
     names = preset_names()
     width = max(map(len, names))
-    for name in names:
-        print(f"{name:<{width}}  {preset_title(name)}")
+    write_stdout("".join(f"{name:<{width}}  {preset_title(name)}\n" for name in names))
 
 
 def _open_app(argv: list[str]) -> int:
@@ -531,6 +545,8 @@ def _open_app(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="backslashreplace")  # an error line never fails for want of an encoding
     try:
         if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
             return _open_app(argv)
@@ -540,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
          "import": _command_import}[args.command](args)
         return 0
     except LossvizError as error:
-        print(f"lossviz: error: {error}", file=sys.stderr)
+        print(f"lossviz: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # stdout closed early (e.g. piped into head): not an error of ours
@@ -549,3 +565,5 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    finally:
+        quiet_stdout_at_exit()

@@ -27,8 +27,27 @@ def fit_scene(scene: Scene, steps: int | None = None, should_stop: Callable[[], 
     result = fit(objective, scene.init, scene.optimizer, scene.steps if steps is None else steps,
                  tol=scene.tol, seed=scene.seed, should_stop=should_stop)
     if result.steps < 0:
-        raise LossvizError("init: the loss or its gradient is not finite at the start θ; choose a smaller init")
+        raise LossvizError(not_finite_at_start(scene))
     return result
+
+
+def not_finite_at_start(scene: Scene) -> str:
+    """Why descent cannot start: the first data row whose loss or gradient overflows at the start θ (values too
+    large for the model), else the start θ itself."""
+    objective = scene.objective()
+    Xa = objective.Xa
+    with np.errstate(all="ignore"):
+        z = Xa @ scene.init.T
+        per = objective.loss.per_sample(z, objective.target)
+        dz = objective.loss.value_and_grad(z, objective.target)[1]
+        bad = (~np.isfinite(per) | ~np.isfinite(dz[:, :, None] * Xa[:, None, :]).all(axis=(1, 2))
+               | ~np.isfinite(Xa * Xa).all(axis=1))  # L2's statistics square the inputs
+    rows = np.flatnonzero(bad)
+    if len(rows) and len(rows) < objective.size:  # some samples, not all: it is their values
+        row = int(scene.design().train[rows[0]])
+        return (f"data.x[{row}]: the loss or its gradient is not finite at the start θ for this sample "
+                f"({len(rows)} such samples); its values are too large for the model")
+    return "init: the loss or its gradient is not finite at the start θ; choose a smaller init"
 
 
 def fit_columns(scene: Scene, thetas: np.ndarray) -> dict[str, np.ndarray]:
@@ -119,7 +138,7 @@ def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResul
         result = fit(objective, scene.init, run.optimizer, scene.steps if steps is None else steps,
                      tol=scene.tol, seed=scene.seed)
         if result.steps < 0:
-            raise LossvizError("init: the loss or its gradient is not finite at the start θ; choose a smaller init")
+            raise LossvizError(not_finite_at_start(scene))
         results.append((run, result))
     return results
 

@@ -430,12 +430,23 @@ def _key_text(key: str) -> str:
     return key if key.isidentifier() else show_value(key)
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object, refusing a key given twice (json keeps the last one silently)."""
+    obj: dict = {}
+    for key, value in pairs:
+        if key in obj:
+            raise LossvizError(f"key {_key_text(key)} appears twice in one object; keep one")
+        obj[key] = value
+    return obj
+
+
 def parse_scene_text(text: str, source: str = "scene") -> Scene:
     """Parse and validate the JSON text of a scene."""
     if not text.strip():
         raise LossvizError(f"{source}: the file is empty")
     try:
-        obj = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        obj = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                         object_pairs_hook=_unique_keys)
     except LossvizError as error:
         where = _non_finite_key(text)
         raise LossvizError(f"{source}: {where}: {error}" if where else f"{source}: {error}") from None

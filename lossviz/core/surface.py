@@ -230,12 +230,13 @@ def _rows_function(objective, shape, spec):
 
 
 def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = None,
-                 chunk_elements: int = CHUNK_ELEMENTS, between_chunks: Callable[[], None] | None = None) -> Surface:
+                 chunk_elements: int = CHUNK_ELEMENTS, between_chunks: Callable[[], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Surface:
     """L(θ|D) over ``spec``'s grid. L2 uses sufficient statistics; other losses are evaluated in
     chunks of grid rows of at most ``chunk_elements`` logits on ``workers`` threads — and, for many samples
     (a Monte-Carlo L(θ|P)), a block of SAMPLE_BLOCK samples at a time, their means weighted by their sizes,
     so that memory stays bounded. With one worker, ``between_chunks`` is called after each chunk (the app's
-    surface thread waits there while the window draws)."""
+    surface thread waits there while the window draws); ``progress(done, total)`` after each block of samples."""
     shape = objective.shape
     if objective.loss.name == "l2":
         loss = _l2_surface(objective, shape, spec)
@@ -248,6 +249,8 @@ def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = 
             rows = slice(start, min(start + SAMPLE_BLOCK, objective.size))
             block = Objective(shape, objective.loss, Dataset(data.X[rows], data.y[rows]))  # without λ: added below
             loss += (block.size / objective.size) * _grid_losses(block, spec, workers, chunk_elements, between_chunks)
+            if progress is not None:
+                progress(rows.stop, objective.size)
     if objective.l2 and objective.loss.name != "l2":
         loss += _penalty_grid(objective.l2, shape, spec)
     valley = _l2_valley(objective, shape, spec) if objective.loss.name == "l2" and objective.size else None

@@ -123,13 +123,27 @@ class Canvas:
             raise LossvizError(f"{path}: cannot tell the format (use .png, .svg or .pdf)")
         with atomic_output(path) as tmp:
             if suffix == ".png":
-                # PySide6's stubs say bytes for the format, but at run time it accepts only str
-                if not self.image().save(str(tmp), "PNG"):  # type: ignore[call-overload]
-                    raise LossvizError(f"{path}: cannot write the PNG")
+                self._write_png(tmp, path)
             elif suffix == ".svg":
                 self._paint_to_svg(tmp)
             else:
                 self._paint_to_pdf(tmp)
+
+    def _write_png(self, target: Path, shown: Path) -> None:
+        """Encode the PNG in memory, then write its bytes: a device or a full disk gives one clear error (libpng,
+        writing to the file itself, printed its own "libpng error" line)."""
+        from PySide6 import QtCore
+
+        buffer = QtCore.QBuffer()
+        buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+        # PySide6's stubs say bytes for the format, but at run time it accepts only str
+        if not self.image().save(buffer, "PNG"):  # type: ignore[call-overload]
+            raise LossvizError(f"{shown}: cannot encode the PNG")
+        try:
+            with open(target, "wb") as file:
+                file.write(bytes(buffer.data().data()))
+        except OSError as error:
+            raise LossvizError(f"{shown}: cannot write: {error.strerror or error}") from None
 
     def _paint_to_svg(self, target: Path) -> None:
         from lossviz.gui.svg import write_svg
