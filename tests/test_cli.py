@@ -967,10 +967,10 @@ def test_a_pipe_a_device_a_folder_or_a_huge_file_is_refused_at_once(tmp_path, ki
 
 
 def test_importing_a_pipe_as_data_is_refused(tmp_path):
-    from lossviz.core.csvdata import read_dataset_csv
     from lossviz.core.errors import LossvizError
+    from lossviz.core.table import read_table
 
     target = tmp_path / "data.csv"
     os.mkfifo(target)
     with pytest.raises(LossvizError, match="not a regular file"):
-        read_dataset_csv(target, "regression")
+        read_table(target)

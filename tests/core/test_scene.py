@@ -83,12 +83,12 @@ def test_regression_takes_one_input_column():
         parse_scene_text('{"lossviz": 1, "task": "regression", "dims": 2, "data": {"x": [], "y": []}}')
 
 
-def test_a_three_column_csv_is_no_regression_data(tmp_path):
+def test_two_feature_columns_are_no_regression_data(tmp_path):
     import pytest
 
-    from lossviz.core.csvdata import read_dataset_csv
     from lossviz.core.errors import LossvizError
+    from lossviz.core.table import ImportChoice, read_table, table_scene
 
     (tmp_path / "d.csv").write_text("x1,x2,y\n0,1,2\n1,2,3\n")
-    with pytest.raises(LossvizError, match="regression takes one input x"):
-        read_dataset_csv(tmp_path / "d.csv", "regression")
+    with pytest.raises(LossvizError, match="regression"):
+        table_scene(read_table(tmp_path / "d.csv"), ImportChoice(("x1", "x2"), "y", "regression"))
