@@ -170,3 +170,16 @@ def read_input(path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
             return file.read(limit + 1)
         except OSError as error:
             raise LossvizError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def read_input_text(path, what: str) -> str:
+    """The UTF-8 text of ``read_input(path, what)`` (a byte-order mark dropped); LossvizError for bytes that are
+    not UTF-8 text or hold NUL characters (binary data)."""
+    raw = read_input(path, what)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LossvizError(f"{path}: not a {what} (not UTF-8 text; binary data?)") from None
+    if "\x00" in text:
+        raise LossvizError(f"{path}: not a {what} (contains binary data)")
+    return text

@@ -29,7 +29,7 @@ from lossviz.core.features import (
     parse_split,
     split_rows,
 )
-from lossviz.core.files import read_input, write_atomic
+from lossviz.core.files import read_input_text, write_atomic
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
@@ -466,15 +466,7 @@ def parse_scene_text(text: str, source: str = "scene") -> Scene:
 def read_scene(path) -> Scene:
     """Read and validate a scene file."""
     path = Path(path)
-    source = str(path)
-    raw = read_input(path, "scene file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LossvizError(f"{source}: not a scene file (not UTF-8 text; binary data?)") from None
-    if "\x00" in text:
-        raise LossvizError(f"{source}: not a scene file (contains binary data)")
-    return parse_scene_text(text, source)
+    return parse_scene_text(read_input_text(path, "scene file"), str(path))
 
 
 def _json_lines(value, indent: int, between: Callable[[], None] | None = None) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 
 from lossviz.core.dataset import TASKS, Dataset
 from lossviz.core.errors import LossvizError
-from lossviz.core.files import read_input
+from lossviz.core.files import read_input_text
 
 MAX_TABLE_CLASSES = 10  # as many as a scene shows (the digit keys choose a label)
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # a missing cell, case ignored
@@ -96,15 +96,8 @@ def number_or_none(text: str) -> float | None:
 
 
 def _read_text(path: Path) -> str:
-    shown = str(path)
-    raw = read_input(path, "table")  # a regular file of at most MAX_INPUT_BYTES, or one clear error
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LossvizError(f"{shown}: not a CSV file (not UTF-8 text)") from None
-    if "\x00" in text:
-        raise LossvizError(f"{shown}: not a CSV file (contains binary data)")
-    return text
+    """The table's text: a regular UTF-8 file of at most MAX_INPUT_BYTES, or one clear error."""
+    return read_input_text(path, "CSV file")
 
 
 def _parse(text: str, delimiter: str, source: str, limit: int | None = None) -> tuple[list[list[str]], list[int]]:
