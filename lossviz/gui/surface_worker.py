@@ -30,7 +30,7 @@ from lossviz.gui.workers import Problem
 
 SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
 ESTIMATE_ROWS = 1024  # a surface over more samples (not L2) is first estimated from a random subsample of this many
-FRAME_ROWS = 512  # the preview descent that frames an automatic range walks at most this many samples
+FRAME_ROWS = 256  # the preview descent that frames an automatic range walks at most this many samples
 
 
 @dataclass(frozen=True)
