@@ -479,10 +479,6 @@ def _json_lines(value, indent: int, between: Callable[[], None] | None = None) -
         items = [f"{pad}{json.dumps(key)}: {_json_lines(item, indent + 1, between)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
     rows = isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)
-    if rows:
-        fast = _number_rows(value, pad)
-        if fast is not None:
-            return "[\n" + fast + "\n" + "  " * indent + "]"
     if rows or (isinstance(value, list) and any(isinstance(item, dict) for item in value)):
         return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
     text = json.dumps(value, allow_nan=False, ensure_ascii=False)
@@ -493,20 +489,7 @@ def _json_lines(value, indent: int, between: Callable[[], None] | None = None) -
     return text
 
 
-ROWS_PER_DUMP = 4096
-
-
-def _number_rows(rows: list, pad: str) -> str | None:
-    """Rows of plain numbers (data), one per line after ``pad``, from one C-speed json.dumps of them all (100,000
-    rows in milliseconds rather than a second); None when a row holds anything else (strings, lists, objects)."""
-    lines = []
-    for start in range(0, len(rows), ROWS_PER_DUMP):  # short calls: a thread writing a recovery file lets others run
-        block = rows[start:start + ROWS_PER_DUMP]
-        text = json.dumps(block, allow_nan=False)
-        if '"' in text or "{" in text or text.count("[") != len(block) + 1:
-            return None
-        lines += text[2:-2].split("], [")
-    return ",\n".join(pad + "[" + row + "]" for row in lines)
+ROWS_PER_DUMP = 4096  # data rows turned into text at a time (short calls: other threads run between)
 
 
 def _array_text(values: np.ndarray, pad: str, indent: int, between: Callable[[], None] | None = None) -> str:

@@ -10,6 +10,7 @@ chunk of work and its reports are dropped. The worker keeps out of the GUI's way
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -36,8 +37,10 @@ SWEEP_KEYS = ("task", "dims", "classes", "loss", "optimizer", "steps", "tol", "s
 def sweep_key(scene: Scene) -> str:
     """What the capacity curve of ``scene`` depends on, as text: equal keys, equal curves. A start θ of zeros is
     what every other degree starts from, so it is left out (a change of degree alone keeps the curve)."""
-    doc = scene_to_dict(scene)
-    key = {name: doc.get(name) for name in SWEEP_KEYS}
+    doc = scene_to_dict(scene, arrays=True)  # the data as arrays: a digest of their bytes, not 100,000 Python lists
+    key = {name: doc.get(name) for name in SWEEP_KEYS if name != "data"}
+    data = scene.data
+    key["data"] = hashlib.sha1(data.X.tobytes() + data.y.tobytes() + str(data.X.shape).encode()).hexdigest()
     if not scene.init.any():
         key.pop("init")
     else:
