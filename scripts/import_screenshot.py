@@ -4,25 +4,18 @@ the window after importing petal length and width against the species, trained f
     python scripts/import_screenshot.py OUTDIR
 """
 
-import os
 import sys
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import numpy as np
+from shots import open_window, prepare, train_until, wait
 
-import numpy as np  # noqa: E402
-from overfit_screenshot import wait  # noqa: E402 (scripts/ is on sys.path)
-from PySide6 import QtCore  # noqa: E402
-
-from lossviz.core.table import read_table, table_scene  # noqa: E402
-from lossviz.gui import MainWindow  # noqa: E402
-from lossviz.gui.app import prepare_application  # noqa: E402
-from lossviz.gui.import_dialog import ImportDialog  # noqa: E402
+from lossviz.core.table import read_table, table_scene
+from lossviz.gui.import_dialog import ImportDialog
 
 SPECIES = (("setosa", [5.0, 3.4, 1.5, 0.2]), ("versicolor", [5.9, 2.8, 4.3, 1.3]), ("virginica", [6.6, 3.0, 5.6, 2.0]))
 
 
-def iris_like(path: Path) -> None:
+def iris_like(path) -> None:
     """150 rows: 4 measurements and the species, 50 of each (seeded)."""
     rng = np.random.default_rng(0)
     rows = ["sepal_length,sepal_width,petal_length,petal_width,species"]
@@ -34,9 +27,7 @@ def iris_like(path: Path) -> None:
 
 
 def main() -> None:
-    out = Path(sys.argv[1])
-    out.mkdir(parents=True, exist_ok=True)
-    prepare_application()
+    out, settings = prepare(sys.argv[1])
     iris_like(out / "iris.csv")
     table = read_table(out / "iris.csv")
     dialog = ImportDialog(None, table)
@@ -46,16 +37,8 @@ def main() -> None:
     dialog.show()
     wait(lambda: True, 1)
     dialog.grab().save(str(out / "import-dialog.png"))
-    scene = table_scene(table, dialog.choice())[0]
-    settings = QtCore.QSettings(str(out / ".settings.ini"), QtCore.QSettings.Format.IniFormat)
-    window = MainWindow(scene, settings=settings, recovery_dir=out / ".recovery")
-    window.resize(1400, 860)
-    window.show()
-    window.document.set_view_options(speed=0.0)
-    window.live.set_running(True)
-    wait(lambda: window.live.step > 3000, 20)
-    window.live.set_running(False)
-    wait(window.live.idle)
+    window = open_window(table_scene(table, dialog.choice())[0], out, settings, (1400, 860))
+    train_until(window, lambda: window.live.step > 3000, 20)
     window.grab().save(str(out / "import-window.png"))
     window.shutdown()
     window.close()

@@ -5,29 +5,11 @@ a Resample ×20 cloud, at N = 10 and N = 200; then one sample selected (its own 
 """
 
 import argparse
-import os
 from dataclasses import replace
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from shots import open_window, prepare, wait
 
-from PySide6 import QtCore  # noqa: E402
-
-from lossviz.core.presets import load_preset  # noqa: E402
-from lossviz.gui import MainWindow  # noqa: E402
-from lossviz.gui.app import prepare_application  # noqa: E402
-
-
-def wait(condition, seconds=60.0):
-    """Run the event loop until ``condition()`` (or ``seconds``), then 300 ms more for the last paint."""
-    deadline = QtCore.QDeadlineTimer(int(seconds * 1000))
-    while not condition() and not deadline.hasExpired():
-        loop = QtCore.QEventLoop()
-        QtCore.QTimer.singleShot(20, loop.quit)
-        loop.exec()
-    loop = QtCore.QEventLoop()
-    QtCore.QTimer.singleShot(300, loop.quit)
-    loop.exec()
+from lossviz.core.presets import load_preset
 
 
 def main():
@@ -35,18 +17,12 @@ def main():
     parser.add_argument("outdir")
     parser.add_argument("--size", default="1400x860")
     args = parser.parse_args()
-    width, height = map(int, args.size.split("x"))
-    out = Path(args.outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    prepare_application()
-    settings = QtCore.QSettings(str(out / ".settings.ini"), QtCore.QSettings.Format.IniFormat)
+    size = tuple(map(int, args.size.split("x")))
+    out, settings = prepare(args.outdir)
     scene = load_preset("population-line")
     for n in (10, 200):
         dist = replace(scene.distribution, n=n)
-        window = MainWindow(scene.replace(distribution=dist, data=dist.sample()), settings=settings,
-                            recovery_dir=out / ".recovery")
-        window.resize(width, height)
-        window.show()
+        window = open_window(scene.replace(distribution=dist, data=dist.sample()), out, settings, size)
         live = window.live
         window.document.set_view_options(surface_of="both")
         for _ in range(scene.steps):

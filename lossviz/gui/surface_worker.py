@@ -231,7 +231,7 @@ class SurfaceWorker(QObject):
             self._emit(request, spec, sample, started, estimate)
             if request.coarse or not request.refine:
                 return
-        self._emit(request, spec, objective, started)
+        self._emit(request, spec, objective, started, outrun=sample is not None)
 
     def _frame(self, request: SurfaceRequest, framer: Objective) -> SurfaceSpec:
         """The request's grid: its ranges, or ranges framing the start, a preview descent (over a subsample of many
@@ -249,11 +249,11 @@ class SurfaceWorker(QObject):
                            request.center.copy())
 
     def _emit(self, request: SurfaceRequest, spec: SurfaceSpec, objective: Objective, started: float,
-              estimate: SurfaceEstimate | None = None) -> None:
-        """Compute ``objective``'s surface on one thread in small chunks, waiting while the GUI draws, and send it."""
-        refinement = estimate is None and objective.size > ESTIMATE_ROWS and objective.loss.name != "l2"
+              estimate: SurfaceEstimate | None = None, outrun: bool = False) -> None:
+        """Compute ``objective``'s surface on one thread in small chunks, waiting while the GUI draws, and send it;
+        ``outrun``: the exact refinement after an estimate, stopped by a newer request of its role."""
         surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
-                               between_chunks=lambda: self._check(request, outrun=refinement))
+                               between_chunks=lambda: self._check(request, outrun=outrun))
         final = estimate is None or request.coarse or not request.refine
         if final:
             self.computed += 1
