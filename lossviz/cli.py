@@ -241,24 +241,10 @@ def _nonempty(scene, name: str):
 def _fit(scene, name: str, steps=None):
     """The scene's fit; its errors name the scene file."""
     from lossviz.core.experiment import fit_scene
-    from lossviz.core.training import CHECK_EVERY
-
-    total = scene.steps if steps is None else steps
-    progress, done = progress_bar("steps", after=LONG_WORK_SECONDS), [0]
-
-    def tick() -> bool:
-        """Asked every CHECK_EVERY steps: draws the bar of a long fit; never stops it."""
-        done[0] = min(total, done[0] + CHECK_EVERY)
-        progress(done[0], total)
-        return False
-
     try:
-        result = fit_scene(scene, steps, should_stop=tick)
+        return fit_scene(scene, steps, progress=progress_bar("steps", after=LONG_WORK_SECONDS))
     except LossvizError as error:
         raise LossvizError(f"{name}: {error}") from None
-    if done[0]:
-        progress(total, total)
-    return result
 
 
 def _emit(text: str | bytes, path: str | None) -> None:

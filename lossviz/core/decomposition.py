@@ -14,8 +14,6 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
 from lossviz.core.scene import Scene
 
-SURFACES = ("data", "population", "sample")
-
 
 def sample_objective(objective: Objective, index: int) -> Objective:
     """l(θ|x_i, y_i): the objective over the ``index``-th sample (0-based) of ``objective``'s data alone."""

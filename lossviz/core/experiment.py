@@ -20,24 +20,31 @@ from lossviz.core.training import FitResult, fit
 from lossviz.core.validate import as_object, check_keys, integer, number
 
 
-def fit_scene(scene: Scene, steps: int | None = None, should_stop: Callable[[], bool] | None = None) -> FitResult:
-    """Run the scene's optimizer from its init for ``steps`` (default: the scene's); ``should_stop`` as in ``fit``
-    (Cancelled is raised when it says True)."""
-    objective = scene.objective()
-    result = fit(objective, scene.init, scene.optimizer, scene.steps if steps is None else steps,
-                 tol=scene.tol, seed=scene.seed, should_stop=should_stop)
+def fit_scene(scene: Scene, steps: int | None = None, should_stop: Callable[[], bool] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> FitResult:
+    """Run the scene's optimizer from its init for ``steps`` (default: the scene's); ``should_stop`` and
+    ``progress`` as in ``fit`` (Cancelled is raised when it says True)."""
+    return _fit_from_init(scene, scene.objective(), scene.optimizer, steps, should_stop, progress)
+
+
+def _fit_from_init(scene: Scene, objective: Objective, optimizer: OptimizerConfig, steps: int | None,
+                   should_stop: Callable[[], bool] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> FitResult:
+    """``fit`` of ``objective`` from the scene's init with its tolerance and seed; a start where the loss is not
+    finite is a LossvizError saying which sample (or the start θ) is to blame."""
+    result = fit(objective, scene.init, optimizer, scene.steps if steps is None else steps, tol=scene.tol,
+                 seed=scene.seed, should_stop=should_stop, progress=progress)
     if result.steps < 0:
-        raise LossvizError(not_finite_at_start(scene))
+        raise LossvizError(not_finite_at_start(scene, objective))
     return result
 
 
-def not_finite_at_start(scene: Scene) -> str:
-    """Why descent cannot start: the first data row whose loss or gradient overflows at the start θ (values too
-    large for the model), else the start θ itself."""
-    objective = scene.objective()
+def not_finite_at_start(scene: Scene, objective: Objective) -> str:
+    """Why descent on ``objective`` (the scene's) cannot start: the first data row whose loss or gradient overflows
+    at the start θ (values too large for the model), else the start θ itself."""
     Xa = objective.Xa
     with np.errstate(all="ignore"):
-        z = Xa @ scene.init.T
+        z = objective.logits(scene.init)
         per = objective.loss.per_sample(z, objective.target)
         dz = objective.loss.value_and_grad(z, objective.target)[1]
         bad = (~np.isfinite(per) | ~np.isfinite(dz[:, :, None] * Xa[:, None, :]).all(axis=(1, 2))
@@ -135,11 +142,7 @@ def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResul
     objective = scene.objective()
     results = []
     for run in scene_runs(scene):
-        result = fit(objective, scene.init, run.optimizer, scene.steps if steps is None else steps,
-                     tol=scene.tol, seed=scene.seed)
-        if result.steps < 0:
-            raise LossvizError(not_finite_at_start(scene))
-        results.append((run, result))
+        results.append((run, _fit_from_init(scene, objective, run.optimizer, steps)))
     return results
 
 

@@ -104,15 +104,6 @@ class FeatureMap:
             mean, std = np.zeros(raw.shape[1]), np.ones(raw.shape[1])
         return cls(dims, degree, mean, np.where(std > 0, std, 1.0))
 
-    @property
-    def count(self) -> int:
-        """How many features (columns of W)."""
-        return self.dims if self.degree is None else len(monomials(self.dims, self.degree))
-
-    def names(self) -> list[str]:
-        """The features' readable names."""
-        return feature_names(self.dims, self.degree)
-
     def __call__(self, X: np.ndarray) -> np.ndarray:
         """φ(X): (N, count)."""
         if self.degree is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from lossviz.core.features import feature_names
+from lossviz.core.features import SUBSCRIPTS, feature_names
 from lossviz.core.losses import LOSSES
 
 if TYPE_CHECKING:
@@ -22,19 +22,20 @@ def formula_lines(task: str, loss: str) -> tuple[str, str, str]:
     """The model ŷ, the per-sample loss l(θ|x, y) and the mean L(θ|D) (HTML) for ``task`` and ``loss``."""
     return MODEL_FORMULAS[task], LOSSES[loss].formula, MEAN_FORMULA_HTML
 
-MODEL_AND_LOSS = {False: 2, True: 3}  # how many of scene_formula_lines are ŷ and l, without and with features
+def model_and_loss_lines(scene: Scene) -> list[str]:
+    """ŷ (over φ, spelled out, when there are features) and l(θ|x, y): the head of a figure (HTML lines)."""
+    model, loss, _ = formula_lines(scene.task, scene.loss)
+    if scene.degree is None:
+        return [model, loss]
+    names = feature_names(scene.dims, scene.degree)
+    shown = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:4])}, …, {names[-1]}"
+    return [model.replace("Wx", "Wφ(x)"), f"φ(x) = ({shown}), standardised", loss]
 
 
 def scene_formula_lines(scene: Scene) -> list[str]:
-    """The formula card of ``scene`` (HTML lines): ŷ (over φ, spelled out, when there are features), l(θ|x, y),
-    L(θ|D), and which samples train and what is minimised when there is a split or a penalty."""
-    model, loss, mean = formula_lines(scene.task, scene.loss)
-    lines = [model, loss, mean]
-    if scene.degree is not None:
-        names = feature_names(scene.dims, scene.degree)
-        shown = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:4])}, …, {names[-1]}"
-        lines[0] = model.replace("Wx", "Wφ(x)")
-        lines.insert(1, f"φ(x) = ({shown}), standardised")
+    """The formula card of ``scene`` (HTML lines): ŷ and l (``model_and_loss_lines``), L(θ|D), and which samples
+    train and what is minimised when there is a split or a penalty."""
+    lines = [*model_and_loss_lines(scene), MEAN_FORMULA_HTML]
     if scene.split is not None:
         lines.append(f"D_train: descent; D_test: {scene.split.test_fraction:.0%} held out")
     if scene.l2:
@@ -42,7 +43,6 @@ def scene_formula_lines(scene: Scene) -> list[str]:
     return lines
 
 
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _PARAMETER = re.compile(r"\s*(?:W\[\s*(\d+)\s*,\s*(\d+)\s*\]|b\[\s*(\d+)\s*\])\s*")
 PARAMETER_HELP = ("Parameters are numbered from 1, like the inputs x₁, x₂: W₁₂ is the weight of input x₂ in "
                   "output 1, b₁ the bias of output 1 (a multiclass model has one output per class). Scene files "
@@ -56,6 +56,6 @@ def parameter_label(name: str) -> str:
     if match is None:
         return name
     if match.group(3) is not None:
-        return "b" + str(int(match.group(3)) + 1).translate(_SUBSCRIPT)
-    row, column = (str(int(match.group(i)) + 1).translate(_SUBSCRIPT) for i in (1, 2))
+        return "b" + str(int(match.group(3)) + 1).translate(SUBSCRIPTS)
+    row, column = (str(int(match.group(i)) + 1).translate(SUBSCRIPTS) for i in (1, 2))
     return f"W{row}{',' if len(row) > 1 or len(column) > 1 else ''}{column}"

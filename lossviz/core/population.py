@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lossviz.core.dataset import Dataset, make_dataset
+from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution, check_compatible, regression_moments
 from lossviz.core.features import FeatureMap
 from lossviz.core.losses import get_loss
@@ -32,15 +32,9 @@ class ExactL2Population(Objective):
     """L(θ|P) for L2 on ``line`` or ``sine``, exactly: L* + ½ (θ − θ*)ᵀ S (θ − θ*) with S = E[xa xaᵀ]."""
 
     def __init__(self, shape: ModelShape, distribution: Distribution, l2: float = 0.0):
-        rng = np.random.default_rng(POPULATION_SEED)
-        X, y = distribution.draw(EXACT_PREVIEW_DRAWS, rng)
-        super().__init__(shape, get_loss("l2", "regression"), make_dataset(X, y, "regression", 1), l2=l2)
+        super().__init__(shape, get_loss("l2", "regression"), population_sample(distribution, EXACT_PREVIEW_DRAWS), l2=l2)
         moments = QuadraticStatistics.from_moments(*regression_moments(distribution))
         self._quadratic_statistics = moments.regularized(l2)
-
-    def value(self, theta: np.ndarray) -> float:
-        """L(θ|P) (+ the penalty), exactly."""
-        return self.value_and_grad(theta)[0]
 
     def data_value(self, theta: np.ndarray) -> float:
         """L(θ|P) without the penalty."""
@@ -56,23 +50,32 @@ class ExactL2Population(Objective):
         return stats.loss_star + 0.5 * float(delta @ gradient), gradient[None, :]
 
 
+def _check_model(distribution: Distribution, shape: ModelShape, features: FeatureMap | None) -> None:
+    """P must give the model's task, classes and raw inputs (φ's inputs where there are features)."""
+    check_compatible(distribution, ModelShape(shape.task, features.dims if features else shape.dims, shape.classes))
+
+
+def through(features: FeatureMap | None, data: Dataset) -> Dataset:
+    """``data`` with its inputs put through φ = ``features`` (as they are without a degree)."""
+    if features is None or features.degree is None:
+        return data
+    return Dataset(features(data.X), data.y)
+
+
 def population_sample(distribution: Distribution, draws: int = POPULATION_DRAWS) -> Dataset:
     """The fixed Monte-Carlo sample of P that L(θ|P) is a mean over."""
-    X, y = distribution.draw(draws, np.random.default_rng(POPULATION_SEED))
-    classes = distribution.classes if distribution.task == "multiclass" else None
-    return make_dataset(X, y, distribution.task, distribution.dims, classes)
+    return distribution.sample(draws, POPULATION_SEED)
 
 
 def population_objective(distribution: Distribution, shape: ModelShape, loss: str,
                          features: FeatureMap | None = None, l2: float = 0.0) -> Objective:
     """L(θ|P) (+ (λ/2)‖W‖²) of the scene's model and loss, φ(x) = ``features`` (default x): exact for L2 on line
     and sine without features, else by Monte Carlo over φ of the fixed sample."""
-    check_compatible(distribution, ModelShape(shape.task, features.dims if features else shape.dims, shape.classes))
+    _check_model(distribution, shape, features)
     if closed_form(distribution, loss) and (features is None or features.degree is None):
         return ExactL2Population(shape, distribution, l2)
     sample = population_sample(distribution)
-    if features is not None and features.degree is not None:
-        sample = Dataset(features(sample.X), sample.y)
+    sample = through(features, sample)
     return Objective(shape, get_loss(loss, shape.task), sample, l2=l2)
 
 
@@ -103,12 +106,11 @@ def resample_minima(distribution: Distribution, shape: ModelShape, loss: str, st
     """θ*_D of ``count`` datasets of size ``n`` (default N) drawn from P with seeds seed+1 … seed+count:
     (count, k, d+1), for the model with φ = ``features`` (the scene's, as it is) and λ = ``l2``. The cloud
     shrinks as n grows."""
-    check_compatible(distribution, ModelShape(shape.task, features.dims if features else shape.dims, shape.classes))
+    _check_model(distribution, shape, features)
     minima = []
     for number in range(count):
         data = distribution.sample(n, seed=distribution.seed + 1 + number)
-        if features is not None and features.degree is not None:
-            data = Dataset(features(data.X), data.y)
+        data = through(features, data)
         objective = Objective(shape, get_loss(loss, shape.task), data, l2=l2)
         minima.append(minimum_of(objective, start, optimizer, steps, should_stop))
         if progress is not None:

@@ -91,10 +91,8 @@ class QuadraticStatistics:
         if not l2:
             return self
         c = self.S @ self.theta_star  # the normal equations hold for a least-squares solution
-        half_ey2 = self.loss_star + 0.5 * float(self.theta_star @ c)
-        S = self.S + l2 * np.diag(np.r_[np.ones(len(c) - 1), 0.0])
-        theta_star = np.linalg.lstsq(S, c, rcond=None)[0]
-        return QuadraticStatistics(S, theta_star, max(0.0, half_ey2 - 0.5 * float(c @ theta_star)))
+        ey2 = 2 * self.loss_star + float(self.theta_star @ c)
+        return QuadraticStatistics.from_moments(self.S + l2 * np.diag(np.r_[np.ones(len(c) - 1), 0.0]), c, ey2)
 
     @classmethod
     def from_moments(cls, S: np.ndarray, c: np.ndarray, ey2: float) -> QuadraticStatistics:

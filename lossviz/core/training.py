@@ -97,9 +97,11 @@ class FitResult:
 
 
 def fit(objective: Objective, theta0: np.ndarray, config: OptimizerConfig, steps: int,
-        tol: float = 0.0, seed: int = 0, should_stop: Callable[[], bool] | None = None) -> FitResult:
+        tol: float = 0.0, seed: int = 0, should_stop: Callable[[], bool] | None = None,
+        progress: Callable[[int, int], None] | None = None) -> FitResult:
     """Run up to ``steps`` updates; stop early once ‖∇L‖ <= tol (tol > 0) or on divergence.
-    ``should_stop`` is asked every CHECK_EVERY updates; when it says True, Cancelled is raised."""
+    ``should_stop`` is asked every CHECK_EVERY updates; when it says True, Cancelled is raised. ``progress(done,
+    steps)`` is told the updates done at the same moments, and (steps, steps) at the end."""
     trainer = Trainer(objective, theta0, config, seed)
     thetas = np.empty((steps + 1,) + trainer.theta.shape)
     losses = np.empty(steps + 1)
@@ -117,9 +119,14 @@ def fit(objective: Objective, theta0: np.ndarray, config: OptimizerConfig, steps
                 break
             if count > steps:
                 break
-            if should_stop is not None and count % CHECK_EVERY == 0 and should_stop():
-                raise Cancelled()
+            if count % CHECK_EVERY == 0:
+                if should_stop is not None and should_stop():
+                    raise Cancelled()
+                if progress is not None:
+                    progress(count - 1, steps)
             if not trainer.step():
                 status = "diverged"
                 break
+    if progress is not None:
+        progress(steps, steps)  # finished (also when it converged or diverged early)
     return FitResult(status, thetas[:count], losses[:count], grad_norms[:count])

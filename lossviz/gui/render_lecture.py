@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from lossviz.core.features import SUBSCRIPTS
 from lossviz.gui.render import Canvas, Figure, check_animation_format, qimage_to_pil, theta_text
 
 if TYPE_CHECKING:
@@ -32,12 +33,11 @@ if TYPE_CHECKING:
 SHOWN_SAMPLES = 4
 RESAMPLED = 20  # datasets drawn from P for the cloud of θ*_D
 MONTE_CARLO_RESOLUTION = 64  # grid of a Monte-Carlo L(θ|P) drawn as contours (each point a mean over 100,000 draws)
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def subscript(number: int) -> str:
     """``number`` in subscript digits: 12 → ₁₂."""
-    return str(number).translate(_SUB)
+    return str(number).translate(SUBSCRIPTS)
 
 
 def one_over(n: int) -> str:
@@ -225,13 +225,13 @@ class DecompositionFigure(Canvas):
         self._draw_texts(theta, sample_surfaces, theta if center is None else center, formula)
 
     def _draw_texts(self, theta: np.ndarray, sample_surfaces: list[Surface], center: np.ndarray, formula: bool) -> None:
-        from lossviz.core.notation import MODEL_AND_LOSS, scene_formula_lines
+        from lossviz.core.notation import model_and_loss_lines
 
         scene, n = self.scene, self.scene.data.size
         header = ("<b>The expected loss turns a sample-based loss into a dataset-based loss</b><br>"
                   f"L(θ|D) = E<sub>(x, y)∼D</sub>[l(θ|x, y)] = {one_over(n)} Σ<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)")
         if formula:
-            header += "<br>" + " &nbsp;·&nbsp; ".join(scene_formula_lines(scene)[:MODEL_AND_LOSS[scene.degree is not None]])
+            header += "<br>" + " &nbsp;·&nbsp; ".join(model_and_loss_lines(scene))
         self.set_label(self.header, header, self.theme.font * 1.15)
         ranks = "every sample" if len(self.samples) == n else "from the smallest to the largest loss at ★ (evenly spaced ranks)"
         shown = ", ".join(f"x{subscript(i + 1)}" for i in self.samples)
@@ -323,14 +323,14 @@ class PopulationPicture:
 
 def population_header(scene: Scene, picture: PopulationPicture, formula: bool, what: str) -> str:
     """The header of the population figures: title, P, N and ``what`` is shown."""
-    from lossviz.core.notation import MODEL_AND_LOSS, scene_formula_lines
+    from lossviz.core.notation import model_and_loss_lines
 
     title = scene.extra.get("title")
     lines = [f"<b>{title}</b>"] if isinstance(title, str) and title else []
     lines.append(f"P = {picture.distribution.name}: {distribution_html(picture.distribution)}")
     lines.append(f"{what} &nbsp;·&nbsp; L(θ|P) = E<sub>P</sub>[l(θ|x, y)], {picture.how()}")
     if formula:
-        lines.append(" &nbsp;·&nbsp; ".join(scene_formula_lines(scene)[:MODEL_AND_LOSS[scene.degree is not None]]))
+        lines.append(" &nbsp;·&nbsp; ".join(model_and_loss_lines(scene)))
     return "<br>".join(lines)
 
 
