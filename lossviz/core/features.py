@@ -97,7 +97,11 @@ class FeatureMap:
         """φ for ``degree``, standardised on the training rows ``X_train`` (identity without a degree)."""
         if degree is None:
             return cls(dims)
-        raw = polynomial(X_train, degree)
+        return cls.from_monomials(dims, degree, polynomial(X_train, degree))
+
+    @classmethod
+    def from_monomials(cls, dims: int, degree: int, raw: np.ndarray) -> FeatureMap:
+        """φ for ``degree``, standardised on ``raw``: the training rows' monomials, already computed."""
         if len(raw):
             mean, std = raw.mean(axis=0), raw.std(axis=0)
         else:

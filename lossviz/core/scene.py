@@ -27,6 +27,7 @@ from lossviz.core.features import (
     parse_degree,
     parse_l2,
     parse_split,
+    polynomial,
     split_rows,
 )
 from lossviz.core.files import read_input_text, write_atomic
@@ -106,8 +107,14 @@ class Scene:
         cached = self.__dict__.get("_design")
         if cached is None:
             train, test = split_rows(self.split, self.data.size)
-            cached = Design(train, test, FeatureMap.fit(self.dims, self.degree, self.data.X[train]))
+            if self.degree is None:
+                cached, phi = Design(train, test, FeatureMap(self.dims)), self.data.X
+            else:  # the monomials of every sample once: φ is fitted on the training rows', the objectives slice φ
+                raw = polynomial(self.data.X, self.degree)
+                features = FeatureMap.from_monomials(self.dims, self.degree, raw[train])
+                cached, phi = Design(train, test, features), (raw - features.mean) / features.std
             object.__setattr__(self, "_design", cached)
+            object.__setattr__(self, "_phi", phi)
         return cached
 
     def features(self, X: np.ndarray) -> np.ndarray:
@@ -142,7 +149,9 @@ class Scene:
 
     def _objective(self, rows: np.ndarray, l2: float) -> Objective:
         data = self.data
-        X = data.X if len(rows) == data.size and self.degree is None else self.features(data.X[rows])
+        self.design()
+        phi = self.__dict__["_phi"]  # φ of every sample (the inputs themselves without a degree), made with the design
+        X = data.X if len(rows) == data.size and self.degree is None else phi[rows]
         chosen = data if X is data.X else Dataset(X, data.y[rows])
         return Objective(self.shape, get_loss(self.loss, self.task), chosen, l2=l2)
 

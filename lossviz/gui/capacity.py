@@ -125,6 +125,7 @@ class CapacityView(QObject):
         self.generation = 0
         self.report: SweepReport | None = None  # the newest report of the current generation
         self.key: str | None = None  # sweep_key of the scene the current generation fits
+        self._drawn: tuple | None = None  # (report, window's degree, theme) of the figure shown
         self.settle = QTimer(self)
         self.settle.setSingleShot(True)
         self.settle.setInterval(SETTLE_MS)
@@ -166,7 +167,7 @@ class CapacityView(QObject):
             self._stop_sweep()
             self.key, self.report = key, None
             if self.dialog is not None:
-                self.dialog.show_text("Add at least two training points: the capacity curve fits the model to them.")
+                self._show_text("Add at least two training points: the capacity curve fits the model to them.")
             return
         self._start_thread()
         self.generation += 1
@@ -176,8 +177,7 @@ class CapacityView(QObject):
         self.sweepRequested.emit(SweepRequest(self.generation, scene, SWEEP_DEGREES))
         if self.dialog is not None:
             self.dialog.show_progress(0, len(SWEEP_DEGREES))
-            self.dialog.show_text(f"Fitting the model at degree 1 of {len(SWEEP_DEGREES)}: "
-                                     f"{scene.steps:,} steps each…")
+            self._show_text(f"Fitting the model at degree 1 of {len(SWEEP_DEGREES)}: {scene.steps:,} steps each…")
 
     def _start_thread(self) -> None:
         if self.worker_thread is None:
@@ -203,11 +203,21 @@ class CapacityView(QObject):
 
     def _on_failed(self, request: SweepRequest, text: str) -> None:
         if request.generation == self.generation and self.dialog is not None:
-            self.dialog.show_text(f"The capacity curve could not be computed: {text}")
+            self._show_text(f"The capacity curve could not be computed: {text}")
+
+    def _show_text(self, text: str) -> None:
+        """A line of text in the figure's place (the next figure is drawn whatever it shows)."""
+        assert self.dialog is not None
+        self._drawn = None
+        self.dialog.show_text(text)
 
     def _draw(self) -> None:
         if self.dialog is None or self.report is None:
             return
+        drawn = (self.report, self.document.scene.degree, self.theme())  # what the picture shows
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         busy = self.busy
         busy.hold()  # the worker waits while the figure is drawn
         try:

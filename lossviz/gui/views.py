@@ -357,7 +357,7 @@ class SceneViews(QtCore.QObject):
             return
         scene = self.document.scene
         text = sample_text(scene.task, live.points, live.theta, index, scene.data.X[index], scene.class_name)
-        if index in set(scene.design().test.tolist()):
+        if np.any(scene.design().test == index):
             text += "  (test sample: not trained on)"
         self.message.emit(text, 4000)
         QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.data_view)

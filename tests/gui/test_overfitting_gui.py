@@ -120,8 +120,9 @@ def test_the_capacity_view_fills_in_marks_the_degree_and_follows_the_data(make_w
     dialog_log["answers"]["save_path"] = str(tmp_path / "capacity.svg")
     QTest.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     assert (tmp_path / "capacity.svg").stat().st_size > 1000 and not dialog_log["errors"]
+    generation = capacity.generation
     type_into(window.controls.overfit_box.l2, "0.1")  # λ changed while open: the curve is computed again
-    qtbot.waitUntil(lambda: not capacity.done(), timeout=10000)
+    qtbot.waitUntil(lambda: capacity.generation > generation, timeout=10000)  # a new sweep was started
     qtbot.waitUntil(capacity.done, timeout=120000)
     assert {p.l2 for p in capacity.points()} == {0.1}
     dialog.close()
