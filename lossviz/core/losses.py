@@ -145,29 +145,57 @@ class CrossEntropy(Loss):
 
     def encode(self, y, outputs):
         y = np.asarray(y, dtype=np.int64)
-        onehot = np.zeros((len(y), outputs))
+        onehot = np.zeros((len(y), outputs), order="F")  # each class's column contiguous (see _parts)
         onehot[np.arange(len(y)), y] = 1.0
         return onehot
 
     @staticmethod
-    def _parts(z):
-        """m (..., 1), e = e^{z − m} (..., k) and s = Σ_{k≠k*} e (...,)."""
-        top = z.argmax(axis=-1)[..., None]
-        m = np.take_along_axis(z, top, axis=-1)
-        e = np.exp(z - m)
-        others = e.copy()
-        np.put_along_axis(others, top, 0.0, axis=-1)
-        return m, e, others.sum(axis=-1)
+    def _parts(zk):
+        """For class-first logits zk (k, ...): m (...), the first largest logit; e = e^{z − m} (k, ...); and
+        s = Σ_{k≠k*} e (...). Class by class over whole arrays: numpy reduces a short last axis slowly."""
+        m = zk[0].copy()
+        for k in range(1, len(zk)):
+            np.maximum(m, zk[k], out=m)
+        e = zk - m
+        np.exp(e, out=e)
+        s = np.zeros_like(m)
+        found = np.zeros(m.shape, dtype=bool)  # k* found: the first of equal largest logits, as argmax has it
+        for k in range(len(zk)):
+            top = zk[k] == m
+            top &= ~found
+            found |= top
+            np.invert(top, out=top)
+            s += e[k] * top  # times 1 or 0: exact
+        return m, e, s
+
+    @staticmethod
+    def _data_term(zk, target):
+        """(m − z_y) + log1p(s) for class-first logits zk (k, ...) and one-hot ``target`` (N, k)."""
+        m, e, s = CrossEntropy._parts(zk)
+        tk = np.moveaxis(target, -1, 0)
+        zy = zk[0] * tk[0]
+        for k in range(1, len(zk)):
+            zy += zk[k] * tk[k]
+        value = m - zy
+        value += np.log1p(s)
+        return value, e, s
 
     def per_sample(self, z, target):
-        m, _, s = self._parts(z)
-        return (m[..., 0] - (z * target).sum(axis=-1)) + np.log1p(s)
+        return self._data_term(class_first(z), target)[0]
 
     def value_and_grad(self, z, target):
         n = len(z)
-        m, e, s = self._parts(z)
-        value = ((m[:, 0] - (z * target).sum(axis=1)) + np.log1p(s)).sum()
-        return float(value) / n, (e / (1.0 + s)[:, None] - target) / n
+        value, e, s = self._data_term(class_first(z), target)
+        s += 1.0
+        e /= s
+        e -= np.moveaxis(target, -1, 0)
+        e /= n
+        return float(value.sum()) / n, e.T  # dL/dz (N, k), a view of the class-first array
+
+
+def class_first(z: np.ndarray) -> np.ndarray:
+    """Logits (..., k) as a contiguous (k, ...) array: each class's logits one contiguous array."""
+    return np.ascontiguousarray(np.moveaxis(np.asarray(z, dtype=np.float64), -1, 0))
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (

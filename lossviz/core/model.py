@@ -94,9 +94,17 @@ def sigmoid(z):
 
 def softmax(z, axis=-1):
     """softmax over ``axis``, stable for any finite logits."""
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    zk = np.moveaxis(np.asarray(z, dtype=np.float64), axis, 0)  # class by class: numpy reduces a short axis slowly
+    m = zk[0].copy()
+    for k in range(1, len(zk)):
+        np.maximum(m, zk[k], out=m)
+    e = zk - m
+    np.exp(e, out=e)
+    total = e[0].copy()
+    for k in range(1, len(e)):
+        total += e[k]
+    e /= total
+    return np.moveaxis(e, 0, axis)
 
 
 def predict(shape: ModelShape, theta: np.ndarray, X: np.ndarray) -> np.ndarray:

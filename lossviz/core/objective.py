@@ -110,8 +110,21 @@ class Objective:
         """A number a person reads at a glance: ("RMSE", √mean (ŷ − y)²) for regression, ("accuracy", the
         fraction of samples whose most probable class is their label, ties at 0.5 counted as class 1)."""
         y = self.data.y
+        if self.shape.task == "multiclass":
+            return "accuracy", float(np.mean(first_largest_is(self.logits(theta), y)))
         outputs = self.outputs(theta)
         if self.shape.task == "regression":
             return "RMSE", float(np.sqrt(np.mean((outputs[:, 0] - y) ** 2)))
-        predicted = (outputs[:, 0] >= 0.5).astype(np.int64) if self.shape.task == "binary" else outputs.argmax(axis=1)
-        return "accuracy", float(np.mean(predicted == y))
+        return "accuracy", float(np.mean((outputs[:, 0] >= 0.5) == y))
+
+
+def first_largest_is(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Whether class y_i is the first largest of logits z_i (N, k), as z.argmax(axis=1) == y has it (the most
+    probable class: softmax keeps the order), class by class (numpy reduces a short axis slowly)."""
+    zk = np.moveaxis(z, -1, 0)
+    zy = z[np.arange(len(y)), np.asarray(y, dtype=np.intp)]
+    correct = np.ones(len(y), dtype=bool)
+    for k in range(len(zk)):
+        # every class before y below z_y, every class after it at most z_y (y itself passes)
+        correct &= (zk[k] < zy) | ((zk[k] == zy) & (y <= k))
+    return correct

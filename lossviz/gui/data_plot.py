@@ -37,9 +37,31 @@ def axis_labels(shape: ModelShape | None) -> tuple[str, str]:
 class PassiveScatter(pg.ScatterPlotItem):
     """Markers that leave clicks to the view (which says what a click on a sample does: select it, or nothing)."""
 
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self._given: tuple[np.ndarray, object, object] | None = None  # positions, brush, pen of the last show()
+
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
         """Not ours: the view box under the marker takes the click."""
         ev.ignore()
+
+    def paint(self, painter, *args) -> None:
+        """Nothing to do without markers (a view has twenty of these, most of them empty, and pyqtgraph's paint
+        costs ~0.2 ms even then)."""
+        if len(self.data):
+            super().paint(painter, *args)
+
+    def show_markers(self, positions: np.ndarray, sizes: np.ndarray, brush, pen) -> None:
+        """Markers at ``positions`` (M, 2) with ``sizes``: where only the sizes changed since the last call (a run:
+        each sample's loss changes, its place does not), only they are set — setData adds every spot anew."""
+        given = self._given
+        if (given is not None and len(self.data) == len(positions) and given[1] is brush and given[2] is pen
+                and np.array_equal(given[0], positions)):
+            if not np.array_equal(self.data["size"], sizes):
+                self.setSize(sizes)
+            return
+        self.setData(pos=positions, size=sizes, brush=brush, pen=pen)
+        self._given = (positions.copy(), brush, pen)
 
 
 SIZE_LEVELS = 12  # a marker's size follows its sample's loss in this many steps
@@ -281,7 +303,7 @@ class DataPlot:
         self._draw_truth()
 
     def _draw_points(self) -> None:
-        data, shape, theme = self.data, self.shape, self.theme
+        data, shape = self.data, self.shape
         assert data is not None and shape is not None, "set_model() sets both; redraw() waits for them"
         positions = self.point_positions()
         if not len(positions):
@@ -290,31 +312,25 @@ class DataPlot:
             clear_scatter(self.rings)
             self.residuals.setData([], [])
             return
-        every = positions
+        selected = np.array([i for i in self.selected if i < data.size], dtype=np.int64)
+        self._draw_rings(positions[selected], self._marker_sizes(selected))
         rows = display_rows(data.size)
-        classes = np.zeros(data.size, dtype=int) if shape.task == "regression" else data.y.astype(int) % 10
-        if self.per_sample is not None and len(self.per_sample) == data.size:
-            # in every task, the marker grows with the sample's loss l(θ|x_i, y_i): L(θ|D) is their mean
-            # in SIZE_LEVELS steps from 0.75 to 2.45 markers: pyqtgraph renders each new size of a symbol into its
-            # atlas (and repaints with it), and sizes that change a little with every step of a run re-rendered
-            # every marker on every redraw
-            grow = np.round(np.sqrt(np.minimum(self.per_sample, 4.0)) * (SIZE_LEVELS / 2)) / (SIZE_LEVELS / 2)
-            sizes = theme.marker * (0.75 + 0.85 * grow)
-        else:
-            sizes = np.full(data.size, theme.marker)
+        if rows is not None:  # many samples: a fixed random subset is drawn (the view's title says so)
+            positions = positions[rows]
+        drawn = np.arange(data.size) if rows is None else rows
+        classes = np.zeros(len(drawn), dtype=int) if shape.task == "regression" else data.y[drawn].astype(int) % 10
+        sizes = self._marker_sizes(drawn)
         test = np.zeros(data.size, dtype=bool)
         test[self.test_rows[self.test_rows < data.size]] = True
-        self._draw_rings(every, sizes)
-        if rows is not None:  # many samples: a fixed random subset is drawn (the view's title says so)
-            positions, classes, sizes, test = positions[rows], classes[rows], sizes[rows], test[rows]
+        test = test[drawn]
         for label, (scatter, hollow) in enumerate(zip(self.scatters, self.hollow, strict=True)):
             mine, theirs = (classes == label) & ~test, (classes == label) & test
             if mine.any():
-                scatter.setData(pos=positions[mine], size=sizes[mine], brush=self._brushes[label], pen=self._outline)
+                scatter.show_markers(positions[mine], sizes[mine], self._brushes[label], self._outline)
             else:
                 clear_scatter(scatter)
             if theirs.any():  # held out: hollow, in the class's colour
-                hollow.setData(pos=positions[theirs], size=sizes[theirs], brush=NO_BRUSH, pen=self._hollow_pens[label])
+                hollow.show_markers(positions[theirs], sizes[theirs], NO_BRUSH, self._hollow_pens[label])
             else:
                 clear_scatter(hollow)
         if shape.task == "regression" and self.input_dims == 1 and self.theta is not None and data.size <= RESIDUAL_LIMIT:
@@ -328,12 +344,23 @@ class DataPlot:
         else:
             self.residuals.setData([], [])
 
+    def _marker_sizes(self, rows: np.ndarray) -> np.ndarray:
+        """The marker size of each sample of ``rows``: in every task it grows with the sample's loss l(θ|x_i, y_i)
+        (L(θ|D) is their mean), in SIZE_LEVELS steps from 0.75 to 2.45 markers — pyqtgraph renders each new size of
+        a symbol into its atlas, and sizes that changed a little with every step re-rendered every marker on every
+        redraw of a run. Without losses, one size."""
+        per_sample, marker = self.per_sample, self.theme.marker
+        if per_sample is None or self.data is None or len(per_sample) != self.data.size:
+            return np.full(len(rows), marker)
+        grow = np.round(np.sqrt(np.minimum(per_sample[rows], 4.0)) * (SIZE_LEVELS / 2)) / (SIZE_LEVELS / 2)
+        return marker * (0.75 + 0.85 * grow)
+
     def _draw_rings(self, positions: np.ndarray, sizes: np.ndarray) -> None:
-        rows = np.array([i for i in self.selected if i < len(positions)], dtype=np.int64)
-        if not len(rows):
+        """Rings around the selected samples at ``positions`` with their marker ``sizes``."""
+        if not len(positions):
             clear_scatter(self.rings)
             return
-        self.rings.setData(pos=positions[rows], size=sizes[rows] + 10 * self.theme.scale, symbol="o", brush=None,
+        self.rings.setData(pos=positions, size=sizes + 10 * self.theme.scale, symbol="o", brush=None,
                            pen=make_pen(self.theme.trajectory, 2.5 * self.theme.scale))
 
     def _model_lines(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -121,6 +121,8 @@ class SurfacePlot:
         self.quantity = "L(θ|D)"
         self.race_items: list[pg.GraphicsObject] = []
         self._anchor: np.ndarray | None = None  # the θ (2,) last drawn as current: a valley's "+" is nearest it
+        self._colorbar_label: tuple[str, str, str] | None = None  # (text, colour, size) the colour bar shows
+        self._minimum_pen = QtGui.QPen()
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -140,6 +142,10 @@ class SurfacePlot:
         font.setPointSizeF(theme.font * 0.9)
         self.note.setFont(font)
         self.trajectory.setPen(make_pen(theme.trajectory, theme.line))
+        self._minimum_pen = make_pen(theme.contour, 2 * theme.scale)
+        if len(self.minimum.data):
+            self.minimum.setPen(self._minimum_pen)
+            self.minimum.setSize(16 * theme.scale)
         if self.colorbar is not None:
             axis = self.colorbar.getAxis("right")
             font = QtGui.QFont()
@@ -149,6 +155,10 @@ class SurfacePlot:
             axis.setPen(make_pen(theme.foreground, max(1.0, theme.scale)))
             plain_numbers(axis)
             axis.setWidth(int(theme.font * 6))  # room for tick labels and the title at any scale
+            if self._colorbar_label is not None:  # the label shown, in the new colour and size
+                self._colorbar_label = (self._colorbar_label[0], theme.foreground, f"{theme.font:.1f}pt")
+                self.colorbar.setLabel("right", self._colorbar_label[0], color=theme.foreground,
+                                       **{"font-size": self._colorbar_label[2]})
 
     def set_surface(self, surface: Surface, log: bool = False, quantity: str = "L(θ|D)") -> None:
         """Show a surface of ``quantity`` (the colour bar's name for it); the image data is a fresh float32 array
@@ -175,8 +185,10 @@ class SurfacePlot:
             self.colorbar.setVisible(True)
             self.colorbar.setLevels((lo, hi))
             unit = f" (×10^{exponent})" if exponent else ""
-            self.colorbar.setLabel("right", (f"log₁₀ {quantity}" if log else quantity) + unit, color=self.theme.foreground,
-                                   **{"font-size": f"{self.theme.font:.1f}pt"})
+            label = ((f"log₁₀ {quantity}" if log else quantity) + unit, self.theme.foreground, f"{self.theme.font:.1f}pt")
+            if label != self._colorbar_label:  # setting a label lays the text out anew (~1 ms)
+                self._colorbar_label = label
+                self.colorbar.setLabel("right", label[0], color=label[1], **{"font-size": label[2]})
         pieces: list[np.ndarray] = []
         generator = contourpy.contour_generator(x, y, values)
         for level in surface_levels(values):
@@ -207,9 +219,9 @@ class SurfacePlot:
             self.note.setVisible(True)
         if point is None:
             clear_scatter(self.minimum)
-        else:
+        elif not (len(self.minimum.data) == 1 and np.array_equal(self.minimum.getData(), point[:, None])):
             self.minimum.setData([point[0]], [point[1]], symbol="+", size=16 * self.theme.scale,
-                                 pen=make_pen(self.theme.contour, 2 * self.theme.scale), brush=None)
+                                 pen=self._minimum_pen, brush=None)
 
     def _nearest_minimum(self, current: np.ndarray) -> np.ndarray:
         """Of the many minima, the one nearest ``current`` (drawing the valley line when there is one)."""

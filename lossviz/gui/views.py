@@ -25,7 +25,7 @@ from lossviz.gui.data_plot import DataPlot, axis_labels, display_note, display_r
 from lossviz.gui.document import Change, Document
 from lossviz.gui.live import LiveRun
 from lossviz.gui.loss_plot import LossPlot
-from lossviz.gui.plot_style import cache_axes, style_plot
+from lossviz.gui.plot_style import cache_axes, set_title, style_plot
 from lossviz.gui.plot_widgets import DataPlotWidget, EditableViewBox
 from lossviz.gui.readings import selection_arrows
 from lossviz.gui.surface_plot import SurfacePlot, style_surface
@@ -260,8 +260,7 @@ class SceneViews(QtCore.QObject):
             title, quantity = self.surface_title()
             self.surface_plot.set_surface(shown.surface, log, quantity=quantity)
             if title != self.surface_view.getPlotItem().titleLabel.text:  # an estimate's line comes and goes
-                style_surface(self.surface_view.getPlotItem(), self.theme, *self.document.scene.surface_axes,
-                              title=title)
+                set_title(self.surface_view.getPlotItem(), self.theme, title)
         if frame:
             self.surface_plot.frame_surface()
         self.draw_population()

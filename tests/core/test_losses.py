@@ -126,3 +126,50 @@ def test_binary_mse_gradient_vanishes_where_bce_does_not():
     z = np.array([[-20.0]])
     assert abs(objective_bce.loss.value_and_grad(z, target)[1][0, 0]) > 0.99
     assert abs(objective_mse.loss.value_and_grad(z, target)[1][0, 0]) < 1e-8
+
+
+def rowwise_ce(z, target):
+    """Cross-entropy as it was written row by row (argmax, the largest term left out of the sum)."""
+    top = z.argmax(axis=-1)[..., None]
+    m = np.take_along_axis(z, top, axis=-1)
+    e = np.exp(z - m)
+    others = e.copy()
+    np.put_along_axis(others, top, 0.0, axis=-1)
+    s = others.sum(axis=-1)
+    per = (m[..., 0] - (z * target).sum(axis=-1)) + np.log1p(s)
+    return per, (e / (1.0 + s)[..., None] - target) / z.shape[-2]
+
+
+@pytest.mark.parametrize("classes", [2, 3, 5, 10])
+def test_ce_class_by_class_equals_the_rowwise_formula_with_ties(classes):
+    """The class-by-class cross-entropy (fast for many samples) gives the row-wise formula's numbers bit for bit,
+    also where several logits tie for the largest (the first of them is left out of the sum)."""
+    rng = np.random.default_rng(classes)
+    y = rng.integers(0, classes, 400)
+    z = rng.integers(-2, 3, (400, classes)).astype(float)  # many ties
+    z[:200] += rng.normal(size=(200, classes))
+    loss = LOSSES["ce"]
+    target = loss.encode(y, classes)
+    expected_per, expected_dz = rowwise_ce(z, target)
+    # numpy sums fewer than 8 terms in order, as the class-by-class sum does; 8 or more pairwise (last bits differ)
+    same = np.testing.assert_array_equal if classes < 8 else lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-14)
+    same(loss.per_sample(z, target), expected_per)
+    value, dz = loss.value_and_grad(z, target)
+    same(dz, expected_dz)
+    same(value, float(expected_per.sum()) / len(z))
+    batched = loss.per_sample(np.stack([z, -z]), target)
+    same(batched[1], rowwise_ce(-z, target)[0])
+
+
+def test_softmax_and_accuracy_follow_the_rowwise_definitions():
+    from lossviz.core.model import softmax
+    from lossviz.core.objective import first_largest_is
+
+    rng = np.random.default_rng(4)
+    z = rng.integers(-2, 3, (500, 4)).astype(float)
+    z[:250] += rng.normal(size=(250, 4))
+    y = rng.integers(0, 4, 500)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_array_equal(softmax(z), e / e.sum(axis=1, keepdims=True))
+    np.testing.assert_array_equal(first_largest_is(z, y), z.argmax(axis=1) == y)
+    np.testing.assert_array_equal(softmax(z.T, axis=0), (e / e.sum(axis=1, keepdims=True)).T)
