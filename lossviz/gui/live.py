@@ -314,6 +314,8 @@ class LiveRun(QObject):
         if running and self.cursor is not None:
             self._show_entry(None)
         changed = running != self.running
+        if changed:  # the workers wait until the window has shown the new state (see pacing.py)
+            self.hold_until_painted()
         self.running = running
         self._tell_worker_running()
         if changed:

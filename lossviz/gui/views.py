@@ -63,6 +63,7 @@ class SceneViews(QtCore.QObject):
         self.grad_label = named(QtWidgets.QLabel(), "gradLabel")
         for label in self.status_labels():
             label.setMinimumWidth(120)
+        self._axes_drawn: tuple | None = None  # what _draw_axes last set: theme, titles, labels
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)
@@ -119,10 +120,18 @@ class SceneViews(QtCore.QObject):
         return False
 
     def _draw_axes(self) -> None:
+        """Titles, axis labels and fonts, set again only when they change: styling an axis repaints it whole (about a
+        third of a view's paint), and a change of speed or of a log scale changes none of them."""
         theme, scene = self.theme, self.document.scene
-        style_plot(self.data_view.getPlotItem(), theme, "Data and model" + display_note(scene.data.size),
-                   *axis_labels(scene.input_shape))
-        style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes, title=self.surface_title()[0])
+        data_title, surface_title = "Data and model" + display_note(scene.data.size), self.surface_title()[0]
+        key = (theme, data_title, axis_labels(scene.input_shape), scene.surface_axes)
+        if key == self._axes_drawn:
+            if surface_title != self.surface_view.getPlotItem().titleLabel.text:  # its estimate's line comes and goes
+                set_title(self.surface_view.getPlotItem(), theme, surface_title)
+            return
+        self._axes_drawn = key
+        style_plot(self.data_view.getPlotItem(), theme, data_title, *key[2])
+        style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes, title=surface_title)
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
     def draw_run(self) -> None:
