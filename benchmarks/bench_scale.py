@@ -145,7 +145,7 @@ def run_case(kind: str, n: int) -> dict:
     from PySide6 import QtCore
 
     from lossviz.gui import MainWindow
-    from lossviz.gui.app import prepare_application, settle_memory
+    from lossviz.gui.app import SETTLE_AFTER_MS, prepare_application, settle_memory
 
     QtCore.QStandardPaths.setTestModeEnabled(True)
     prepare_application()
@@ -156,7 +156,7 @@ def run_case(kind: str, n: int) -> dict:
     window = MainWindow(scene, settings=settings, recovery_dir=folder / "recovery")
     window.resize(1300, 820)
     window.show()
-    settle_memory()  # as lossviz does once its window is up
+    QtCore.QTimer.singleShot(SETTLE_AFTER_MS, settle_memory)  # as lossviz does once its window is painted
     out: dict = {"scene": kind, "n": n}
     ready = window.live.surfaceReady
     shown = window.views.surface_plot.surface is not None or wait_signal(ready, 300)
