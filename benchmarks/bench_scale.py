@@ -279,6 +279,9 @@ def main() -> int:
                           f"{child.stderr.strip().splitlines()[-1:]}", flush=True)
                     continue
                 print_case(json.loads(lines[-1]))
+        from lossviz.allocator import keep_freed_memory
+
+        keep_freed_memory()  # as the app does (its surface worker computes with it)
         for kind in (k for k in kinds if k != "l2"):
             for n in sizes:
                 cost, floors = surface_cost(kind, n)

@@ -119,3 +119,26 @@ def test_while_running_the_surface_follows_by_estimates_and_pausing_refines_it(m
     qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
     assert not live.running and live.shown_surface.estimate is None
     np.testing.assert_allclose(live.held_values(live.shown_surface.spec.center), live.held_values(live.theta))
+
+
+def marker_state(window):
+    """Positions and sizes of the drawn markers, per class."""
+    return [(scatter.data["x"].tobytes(), scatter.data["y"].tobytes(), scatter.data["size"].tobytes())
+            for scatter in window.views.data_plot.scatters]
+
+
+def test_markers_after_a_run_are_those_of_a_fresh_window_at_its_theta(make_window, qtbot):
+    """During a run only the markers' sizes are set again (their places stay); after it they are the sizes a
+    window opened at the run's θ draws."""
+    window = make_window(many_samples())
+    qtbot.waitUntil(window.live.idle, timeout=120000)
+    before = marker_state(window)
+    window.live.set_running(True)
+    qtbot.waitUntil(lambda: window.live.step >= 40, timeout=60000)
+    window.live.set_running(False)
+    qtbot.waitUntil(window.live.idle, timeout=120000)
+    after = marker_state(window)
+    assert [state[2] for state in after] != [state[2] for state in before]  # the losses moved, and the sizes with them
+    fresh = make_window(window.document.scene.replace(init=window.live.theta.copy()))
+    qtbot.waitUntil(fresh.live.idle, timeout=120000)
+    assert marker_state(fresh) == after

@@ -77,3 +77,23 @@ def test_repeated_x_has_a_line_of_minima_and_spread_x_a_unique_one(make_window, 
     assert plot.surface.minimum_unique and not plot.note.isVisible()
     xs, _ = plot.valley.getData()
     assert xs is None or len(xs) == 0
+
+
+def test_the_minimum_and_the_colour_bar_take_a_new_theme_as_a_fresh_window_shows_it(make_window, qtbot):
+    """The "+" of the minimum and the colour bar's label are set only when they change; a theme change still
+    recolours them, as a window opened in that theme shows them."""
+    window = make_window(load_preset("linear-regression"))  # a unique minimum inside the grid: a "+"
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    window.dark_action.trigger()
+    qtbot.waitUntil(window.live.idle, timeout=60000)
+    fresh = make_window(window.document.scene)
+    qtbot.waitUntil(fresh.live.idle, timeout=60000)
+
+    def look(w):
+        plot = w.views.surface_plot
+        label = plot.colorbar.getAxis("right")
+        return (plot.minimum.getData()[0].tolist(), plot.minimum.opts["pen"].color().name(),
+                plot.minimum.opts["size"], label.labelText, label.labelStyle)
+
+    assert look(window) == look(fresh)
+    assert len(look(window)[0]) == 1 and look(window)[1] == window.views.theme.contour.lower()
