@@ -3,8 +3,6 @@
 import platform
 import sys
 
-import pytest
-
 from lossviz.allocator import keep_freed_memory
 
 
@@ -24,9 +22,3 @@ def test_the_command_line_and_the_app_set_them(monkeypatch):
     assert lossviz.cli.main(["presets"]) == 0
     lossviz.gui.app.prepare_application()
     assert len(calls) == 2
-    if not glibc_here():
-        pytest.skip("no glibc")
-
-
-def glibc_here() -> bool:
-    return sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"

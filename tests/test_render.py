@@ -164,3 +164,26 @@ def test_a_scene_with_a_test_set_renders_the_test_loss_curve_and_both_losses():
         assert "φ(x) = (x, x², x³), standardised" in figure.header.text
     finally:
         figure.close()
+
+
+def test_an_imported_scene_with_named_classes_renders_their_legend():
+    """Exports name the classes as the window does (the scene's class_names)."""
+    from lossviz.core.experiment import fit_runs
+    from lossviz.gui.render import Figure
+    from lossviz.gui.theme import LIGHT
+
+    scene = load_preset("multiclass-3").replace(steps=20, class_names=("setosa", "versicolor", "virginica"))
+    runs = fit_runs(scene)
+    figure = Figure(scene, LIGHT, (960, 540))
+    try:
+        objective = scene.objective()
+        figure.draw(objective, runs, 10, figure.compute_surface(objective, runs, 10))
+        assert figure.data_plot.legend_names() == ["setosa", "versicolor", "virginica"]
+    finally:
+        figure.close()
+    plain = Figure(load_preset("multiclass-3").replace(steps=20), LIGHT, (960, 540))
+    try:
+        plain.draw(objective, runs, 10, plain.compute_surface(objective, runs, 10))
+        assert plain.data_plot.legend_names() == []
+    finally:
+        plain.close()

@@ -226,7 +226,7 @@ class SceneViews(QtCore.QObject):
         design = scene.design()
         self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test)
         if not points_only:
-            self.data_plot.set_class_names(scene.class_names if scene.task != "regression" else None)
+            self.data_plot.set_class_names(scene.class_names)  # None for regression (the scene's rule)
         if not points_only and self.data_plot.distribution != scene.distribution:
             self.data_plot.set_truth(scene.distribution)
         if not points_only:
