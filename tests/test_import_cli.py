@@ -167,3 +167,28 @@ def test_class_names_round_trip_through_the_scene_file_and_are_checked(tmp_path,
         (tmp_path / "b.json").write_text(json.dumps(doc), encoding="utf-8")
         assert main(["fit", str(tmp_path / "b.json"), "--steps", "1"]) == 2
         assert fragment in capsys.readouterr().err
+
+
+def test_column_names_round_trip_and_are_checked(tmp_path, capsys):
+    """The header's names of the chosen columns become the scene's input_names and label_name (the data view's
+    axes); a table without a header keeps the lecture's symbols."""
+    iris_like_csv(tmp_path / "iris.csv")
+    assert main(["import", str(tmp_path / "iris.csv"), "--x", "2,3", "--y", "species", "--standardize",
+                 "-o", str(tmp_path / "a.json")]) == 0
+    text = (tmp_path / "a.json").read_text(encoding="utf-8")
+    scene = read_scene(tmp_path / "a.json")
+    assert scene.input_names == ("petal_length, standardised", "petal_width, standardised")
+    assert scene.label_name == "species" and scene_to_text(scene) == text
+    (tmp_path / "bare.csv").write_text("1.5,2,a\n2.5,1,b\n3,0.5,a\n", encoding="utf-8")
+    assert main(["import", str(tmp_path / "bare.csv"), "--x", "0,1", "--y", "2", "-o", str(tmp_path / "c.json")]) == 0
+    bare = read_scene(tmp_path / "c.json")
+    assert bare.input_names is None and bare.label_name is None
+    for key, bad, fragment in (("input_names", ["a"], "input_names: expected 2 names, one per input, got 1"),
+                               ("input_names", ["a", " "], "input_names[1]: expected a non-empty name"),
+                               ("label_name", 3, "label_name: expected a non-empty name, got 3"),
+                               ("label_name", "", "label_name: expected a non-empty name")):
+        doc = json.loads(text)
+        doc[key] = bad
+        (tmp_path / "b.json").write_text(json.dumps(doc), encoding="utf-8")
+        assert main(["fit", str(tmp_path / "b.json"), "--steps", "1"]) == 2
+        assert fragment in capsys.readouterr().err

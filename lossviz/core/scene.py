@@ -39,7 +39,8 @@ from lossviz.core.validate import as_object, check_keys, integer, number, show_v
 
 SCENE_VERSION = 1
 KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
-              "steps", "tol", "seed", "surface", "distribution", "split", "features", "regularization", "class_names")
+              "steps", "tol", "seed", "surface", "distribution", "split", "features", "regularization", "class_names",
+              "input_names", "label_name")
 MAX_STEPS = 1_000_000
 MAX_CLASSES = 10  # the digit keys choose a label
 MAX_RESOLUTION = 2048
@@ -91,6 +92,8 @@ class Scene:
     degree: int | None = None  # φ(x): polynomial features of this degree, standardised (None: φ(x) = x)
     l2: float = 0.0  # λ of the penalty (λ/2)‖W‖²
     class_names: tuple[str, ...] | None = None  # one name per class (None: classes are shown by number)
+    input_names: tuple[str, ...] | None = None  # one name per input x_j, e.g. an imported column's (None: x₁, x₂)
+    label_name: str | None = None  # the name of y, e.g. an imported column's (None: y)
 
     @property
     def shape(self) -> ModelShape:
@@ -252,8 +255,8 @@ def _parse(obj) -> Scene:
     if "distribution" in obj:
         distribution = parse_distribution(obj["distribution"])
         check_compatible(distribution, ModelShape(task, dims, classes))
-    class_names = parse_class_names(obj["class_names"], task, classes) if "class_names" in obj else None
-    scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes, class_names=class_names,
+    scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
+                  **parse_names(obj, task, dims, classes),
                   optimizer=_parse_optimizer(obj.get("optimizer", {})), steps=steps, tol=tol, seed=seed,
                   surface=_parse_surface(obj.get("surface", {}), shape, features), extra=extra, distribution=distribution,
                   split=split, degree=degree, l2=parse_l2(obj["regularization"]) if "regularization" in obj else 0.0)
@@ -305,17 +308,29 @@ def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
     return dataset, dims, classes
 
 
-def parse_class_names(value, task: str, classes: int) -> tuple[str, ...]:
-    """``class_names``: one non-empty string per class (binary: 2); raises LossvizError naming the key."""
-    if task == "regression":
+def parse_names(obj: dict, task: str, dims: int, classes: int) -> dict:
+    """The scene's names, checked: ``class_names`` (one per class), ``input_names`` (one per input) and
+    ``label_name`` (of y), each None where the scene has none; raises LossvizError naming the key."""
+    if "class_names" in obj and task == "regression":
         raise LossvizError("class_names: only a binary or multiclass scene has classes (this is regression)")
+    label = obj.get("label_name")
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise LossvizError(f"label_name: expected a non-empty name, got {show_value(label)}")
+    return {"class_names": _names(obj["class_names"], classes, "class") if "class_names" in obj else None,
+            "input_names": _names(obj["input_names"], dims, "input") if "input_names" in obj else None,
+            "label_name": label}
+
+
+def _names(value, count: int, what: str) -> tuple[str, ...]:
+    """``{what}_names``: a list of ``count`` non-empty strings, one per {what}."""
+    key = f"{what}_names"
     if not isinstance(value, list):
-        raise LossvizError(f"class_names: expected a list of {classes} names, got {show_value(value)}")
-    if len(value) != classes:
-        raise LossvizError(f"class_names: expected {classes} names, one per class, got {len(value)}")
+        raise LossvizError(f"{key}: expected a list of {count} names, got {show_value(value)}")
+    if len(value) != count:
+        raise LossvizError(f"{key}: expected {count} names, one per {what}, got {len(value)}")
     for i, name in enumerate(value):
         if not isinstance(name, str) or not name.strip():
-            raise LossvizError(f"class_names[{i}]: expected a non-empty name, got {show_value(name)}")
+            raise LossvizError(f"{key}[{i}]: expected a non-empty name, got {show_value(name)}")
     return tuple(value)
 
 
@@ -398,6 +413,10 @@ def scene_to_dict(scene: Scene, arrays: bool = False) -> dict:
         doc["regularization"] = {"l2": scene.l2}
     if scene.class_names is not None:
         doc["class_names"] = list(scene.class_names)
+    if scene.input_names is not None:
+        doc["input_names"] = list(scene.input_names)
+    if scene.label_name is not None:
+        doc["label_name"] = scene.label_name
     doc["data"] = {"x": data_x, "y": data_y}
     for key, value in scene.extra.items():
         doc[key] = value

@@ -337,7 +337,8 @@ def table_dataset(table: Table, choice: ImportChoice) -> ImportedData:
 
 def table_scene(table: Table, choice: ImportChoice):
     """The scene of ``choice``'s columns of ``table`` (task, dims, classes, the task's default loss, the data, the
-    class names of string labels, the title "Imported from <file>"), and what ``table_dataset`` said."""
+    class names of string labels, the header's names of the columns, the title "Imported from <file>"), and what
+    ``table_dataset`` said."""
     from lossviz.core.losses import DEFAULT_LOSS
     from lossviz.core.model import ModelShape
     from lossviz.core.scene import Scene
@@ -350,9 +351,17 @@ def table_scene(table: Table, choice: ImportChoice):
         classes = 2
     else:
         classes = max(int(data.y.max()) + 1, 2, len(imported.class_names or ()))
+    header = table.header
+    named = [column_index(table, column) for column in (*choice.x, choice.y)]
+    if header is not None and all(index < len(header) and header[index].strip() for index in named):
+        input_names = tuple(header[i].strip() + (", standardised" if choice.standardize else "") for i in named[:-1])
+        label_name = header[named[-1]].strip()
+    else:  # no header, or a column without a name: the lecture's symbols
+        input_names, label_name = None, None
     scene = Scene(task=task, dims=data.dims, loss=DEFAULT_LOSS[task], data=data,
                   init=ModelShape(task, data.dims, classes).zeros(), classes=classes,
-                  class_names=imported.class_names, extra={"title": f"Imported from {Path(table.source).name}"})
+                  class_names=imported.class_names, input_names=input_names, label_name=label_name,
+                  extra={"title": f"Imported from {Path(table.source).name}"})
     return scene, imported
 
 

@@ -25,13 +25,19 @@ SHADING_RESOLUTION = 96
 NO_BRUSH = pg.mkBrush(None)  # hollow markers: the held-out test samples
 
 
-def axis_labels(shape: ModelShape | None) -> tuple[str, str]:
-    """The data view's axis labels for a model of ``shape``: x₁, x₂ for 2-D inputs, else x and y."""
+def axis_labels(shape: ModelShape | None, input_names: tuple[str, ...] | None = None,
+                label_name: str | None = None) -> tuple[str, str]:
+    """The data view's axis labels for a model of ``shape``: x₁, x₂ for 2-D inputs, else x and y; named columns
+    (an imported table's) as "petal_length (x₁)"."""
+    def named(name: str | None, symbol: str) -> str:
+        return symbol if name is None else f"{name} ({symbol})"
+
     if shape is None or shape.dims == 2:
-        return "x₁", "x₂"
-    if shape.task == "binary":
-        return "x", "y   (curve: ŷ = σ(Wx + b))"
-    return "x", "y"
+        first, second = input_names if input_names is not None and len(input_names) == 2 else (None, None)
+        return named(first, "x₁"), named(second, "x₂")
+    x = named(input_names[0] if input_names is not None and len(input_names) == 1 else None, "x")
+    y = named(label_name, "y")
+    return (x, f"{y}   (curve: ŷ = σ(Wx + b))") if shape.task == "binary" else (x, y)
 
 
 class PassiveScatter(pg.ScatterPlotItem):
@@ -125,6 +131,7 @@ class DataPlot:
         self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
         self.racer_items: list[pg.PlotDataItem] = []
         self.class_names: tuple[str, ...] | None = None  # named classes get a legend
+        self.axis_names: tuple[tuple[str, ...] | None, str | None] = (None, None)  # inputs', y's (None: x₁, x₂, y)
         self.legend: pg.LegendItem | None = None
         self.apply_theme(theme)
 
@@ -176,9 +183,13 @@ class DataPlot:
             return []
         return [label.text for _, label in self.legend.items]
 
+    def set_axis_names(self, input_names: tuple[str, ...] | None, label_name: str | None) -> None:
+        """Name the inputs and y on the axes (an imported table's columns; None: x₁, x₂ or x and y)."""
+        self.axis_names = (input_names, label_name)
+
     def labels(self) -> tuple[str, str]:
         """The axis labels for the shape shown."""
-        return axis_labels(self.input_shape)
+        return axis_labels(self.input_shape, *self.axis_names)
 
     @property
     def input_shape(self) -> ModelShape | None:

@@ -260,7 +260,8 @@ class Document(QObject):
         one does not apply, and the surface axes to their defaults. Labels that no longer
         fit are dropped with the points that carry them (undo brings them back). The class
         names stay while the task and the number of classes do ("keep"), unless others are
-        given; ``more``: other fields of the scene changed in the same step (e.g. ``extra``).
+        given, and the inputs' and y's names while the task and dims do; ``more``: other fields of
+        the scene changed in the same step (e.g. ``extra``, or the names of imported columns).
         """
         scene = self.scene
         task = task or scene.task
@@ -270,8 +271,11 @@ class Document(QObject):
         classes = {"binary": 2, "regression": 1}.get(task, classes)
         if class_names == "keep":
             class_names = scene.class_names if (task, classes) == (scene.task, scene.classes) else None
+        same_columns = (task, dims) == (scene.task, scene.dims)  # the inputs' and y's names stay with them
         new = {
             "class_names": class_names, "task": task, "dims": dims, "classes": classes,
+            "input_names": scene.input_names if same_columns else None,
+            "label_name": scene.label_name if same_columns else None,
             "data": scene.data if data is None else data,
             "loss": scene.loss if scene.loss in TASK_LOSSES[task] else DEFAULT_LOSS[task],
             "init": ModelShape(task, feature_count(dims, scene.degree), classes).zeros(),

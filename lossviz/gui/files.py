@@ -98,13 +98,15 @@ class FileActions(QtCore.QObject):
         return answer == "discard"
 
     def new_document(self) -> None:
-        """File → New: an empty canvas of the same task."""
+        """File → New: an empty canvas of the same task (its classes' and columns' names kept)."""
         if not self.confirm_discard():
             return
         scene = self.document.scene
         blank = scene_from_dict({"lossviz": 1, "task": scene.task, "dims": scene.dims,
                                  **({"classes": scene.classes} if scene.task == "multiclass" else {}),
-                                 "data": {"x": [], "y": []}}).replace(class_names=scene.class_names)
+                                 "data": {"x": [], "y": []}}).replace(class_names=scene.class_names,
+                                                                      input_names=scene.input_names,
+                                                                      label_name=scene.label_name)
         self.document.load(blank, None)
 
     def open_example(self, name: str) -> bool:
@@ -203,13 +205,13 @@ class FileActions(QtCore.QObject):
         self.dataReplaced.emit()
 
     def apply_import(self, imported: Scene) -> None:
-        """Put an imported scene's data, task, dims, classes, class names, loss and title in the document (one
+        """Put an imported scene's data, task, dims, classes, column names, loss and title in the document (one
         undo step); the other settings (optimizer, view, φ, λ, split) stay, and old notes go."""
         extra = {key: value for key, value in self.document.scene.extra.items() if key not in ("title", "notes")}
         extra["title"] = imported.extra["title"]
         self.document.change_structure("Import data", task=imported.task, dims=imported.dims, classes=imported.classes,
                                        data=imported.data, class_names=imported.class_names, loss=imported.loss,
-                                       extra=extra)
+                                       input_names=imported.input_names, label_name=imported.label_name, extra=extra)
 
     def export_csv(self) -> None:
         """File → Export data: the samples as CSV."""

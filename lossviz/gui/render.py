@@ -230,7 +230,8 @@ class Figure(Canvas):
                 else scene.points_objective().per_sample(theta)
             self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, features=design.features,
                                      test_rows=design.test)
-            self.data_plot.set_class_names(scene.class_names)  # imported classes keep their names, as in the window
+            self.data_plot.set_class_names(scene.class_names)  # imported columns keep their names, as in the window
+            self.data_plot.set_axis_names(scene.input_names, scene.label_name)
             self.data_plot.set_racers([] if len(runs) < 2 else [
                 (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])
                 for i, (_, result) in enumerate(runs)])

@@ -124,7 +124,7 @@ class SceneViews(QtCore.QObject):
         third of a view's paint), and a change of speed or of a log scale changes none of them."""
         theme, scene = self.theme, self.document.scene
         data_title, surface_title = "Data and model" + display_note(scene.data.size), self.surface_title()[0]
-        key = (theme, data_title, axis_labels(scene.input_shape), scene.surface_axes)
+        key = (theme, data_title, axis_labels(scene.input_shape, scene.input_names, scene.label_name), scene.surface_axes)
         if key == self._axes_drawn:
             if surface_title != self.surface_view.getPlotItem().titleLabel.text:  # its estimate's line comes and goes
                 set_title(self.surface_view.getPlotItem(), theme, surface_title)

@@ -38,6 +38,9 @@ def test_an_iris_like_table_shows_three_named_classes(make_window, dialog_log, t
     assert (scene.task, scene.dims, scene.classes, scene.class_names) == ("multiclass", 2, 3, SPECIES)
     assert scene.data == expected.data and scene.loss == "ce" and window.document.title == "Imported from iris.csv"
     assert window.views.data_plot.legend_names() == list(SPECIES)
+    assert (scene.input_names, scene.label_name) == (("petal_length", "petal_width"), "species")
+    axes = window.views.data_view.getPlotItem()
+    assert [axes.getAxis(name).labelText for name in ("bottom", "left")] == ["petal_length (x₁)", "petal_width (x₂)"]
     palette = window.controls.class_palette
     assert [button.text() for button in palette.buttons] == ["0 setosa", "1 versicolor", "2 virginica"]
     assert "virginica" in palette.buttons[2].toolTip()
@@ -51,12 +54,13 @@ def test_an_iris_like_table_shows_three_named_classes(make_window, dialog_log, t
 
     window.document.undo_stack.undo()  # one step back to the blobs
     assert window.document.scene == before and window.views.data_plot.legend_names() == []
+    assert axes.getAxis("bottom").labelText == "x₁"
     assert [button.text() for button in palette.buttons] == ["0", "1"]
     window.document.undo_stack.redo()
     assert window.document.scene.class_names == SPECIES and window.views.data_plot.legend_names() == list(SPECIES)
 
 
-def test_class_names_stay_while_task_and_classes_do_and_go_with_them(make_window, dialog_log, tmp_path):
+def test_names_stay_while_task_and_classes_do_and_go_with_them(make_window, dialog_log, tmp_path):
     window = make_window(load_preset("binary-2d-blobs"))
     path = tmp_path / "yes-no.csv"
     path.write_text("a,b,answer\n" + "".join(f"{i},{i % 3},{'yes' if i % 2 else 'no'}\n" for i in range(20)))
@@ -67,9 +71,11 @@ def test_class_names_stay_while_task_and_classes_do_and_go_with_them(make_window
     assert window.views.data_plot.legend_names() == ["no", "yes"]
     window.files.new_document()  # File → New: the same task and classes, still named
     assert window.document.scene.class_names == ("no", "yes") and window.document.scene.data.size == 0
+    assert window.document.scene.input_names == ("a", "b") and window.document.scene.label_name == "answer"
     choose(window.controls.task, "multiclass")
     assert window.document.scene.task == "multiclass" and window.document.scene.class_names is None
     assert window.views.data_plot.legend_names() == []
+    assert window.document.scene.input_names is None and window.document.scene.label_name is None  # another task
 
 
 def test_a_bad_table_or_a_cancel_leaves_the_document_alone(make_window, dialog_log, tmp_path):
