@@ -14,7 +14,14 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.features import feature_names
 from lossviz.core.generators import GENERATORS
 from lossviz.core.losses import LOSSES, TASK_LOSSES
-from lossviz.core.notation import PARAMETER_HELP, POPULATION_FORMULA_HTML, TASK_TITLES, parameter_label, scene_formula_lines
+from lossviz.core.notation import (
+    PARAMETER_HELP,
+    POPULATION_FORMULA_HTML,
+    TASK_TITLES,
+    parameter_label,
+    scene_formula_lines,
+    task_title,
+)
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
 from lossviz.core.scene import Scene, SurfaceConfig
 from lossviz.gui.control_widgets import ClassPalette, NumberSpinBox, PanelManners, RateSpinBox, named, signals_blocked
@@ -249,6 +256,8 @@ class ControlPanel(QtWidgets.QWidget):
         self.formula.setText(formula_card(scene, options.surface_of != "data"))
 
     def _show_model(self, scene: Scene) -> None:
+        for index in range(self.task.count()):  # ŷ over φ(x) when the scene has features, as the formula card says
+            self.task.setItemText(index, task_title(self.task.itemData(index), scene.degree is not None))
         self.task.setCurrentIndex(self.task.findData(scene.task))
         self.dims.setCurrentIndex(self.dims.findData(scene.dims))
         self.dims.setEnabled(scene.task == "binary")

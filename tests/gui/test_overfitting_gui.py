@@ -34,10 +34,12 @@ def test_changing_the_degree_or_lambda_restarts_descent_and_redraws_the_curve(ma
     step(window, qtbot, 5)
     straight = window.views.data_plot.model_curve.getData()
     assert len(straight[0]) == 2  # φ(x) = x: a line
+    assert window.controls.task.currentText() == "regression: ŷ = Wx + b"
     type_into(box.degree, "7")
     scene = window.document.scene
     assert scene.degree == 7 and scene.init.shape == (1, 8) and live.step == 0
     assert "φ(x) = (x, x², x³, x⁴, …, x⁷), standardised" in window.controls.formula.text()
+    assert window.controls.task.currentText() == "regression: ŷ = Wφ(x) + b"  # as the formula card says
     step(window, qtbot, 20)
     xs, ys = window.views.data_plot.model_curve.getData()
     assert len(xs) == 400 and np.ptp(np.diff(ys, 2)) > 0  # a curve now
