@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from lossviz import __version__
-from lossviz.allocator import keep_freed_memory
 from lossviz.core.errors import LossvizError
+from lossviz.process import tune_process
 from lossviz.terminal import (
     LONG_WORK_SECONDS,
     check_memory,
@@ -532,7 +532,7 @@ def _open_app(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    keep_freed_memory()  # numpy's temporaries reused, not mapped anew (allocator.py)
+    tune_process()  # numpy's temporaries reused and one BLAS thread (process.py)
     if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
         sys.stderr.reconfigure(errors="backslashreplace")  # an error line never fails for want of an encoding
     try:

@@ -14,13 +14,13 @@ if TYPE_CHECKING:
 
 MODEL_FORMULAS = {"regression": "ŷ = Wx + b", "binary": "ŷ = σ(Wx + b)", "multiclass": "ŷ = softmax(Wx + b)"}
 TASK_TITLES = {task: f"{task}: {formula}" for task, formula in MODEL_FORMULAS.items()}
+POPULATION_FORMULA_HTML = "L(θ|P) = E<sub>(x, y)∼P</sub>[l(θ|x, y)]"
+MEAN_FORMULA_HTML = "L(θ|D) = <sup>1</sup>&frasl;<sub>N</sub> Σ<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)"
 
 
 def task_title(task: str, features: bool) -> str:
     """"regression: ŷ = Wx + b", or over features "regression: ŷ = Wφ(x) + b" (the task chooser's entries)."""
     return TASK_TITLES[task].replace("Wx", "Wφ(x)") if features else TASK_TITLES[task]
-POPULATION_FORMULA_HTML = "L(θ|P) = E<sub>(x, y)∼P</sub>[l(θ|x, y)]"
-MEAN_FORMULA_HTML = "L(θ|D) = <sup>1</sup>&frasl;<sub>N</sub> Σ<sub>i</sub> l(θ|x<sub>i</sub>, y<sub>i</sub>)"
 
 
 def formula_lines(task: str, loss: str) -> tuple[str, str, str]:

@@ -8,16 +8,16 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from lossviz.allocator import keep_freed_memory
+from lossviz.process import tune_process
 
 SWITCH_INTERVAL = 0.001  # s: a worker inside a numpy loop hands the interpreter lock back this soon (pacing.py)
 
 
 def prepare_application() -> QtWidgets.QApplication:
     """The QApplication (made if there is none), named for settings and data folders, with the
-    interpreter's thread switch interval that the window's pacing relies on and malloc's thresholds set."""
+    interpreter's thread switch interval that the window's pacing relies on and the process's numpy settings (process.py)."""
     sys.setswitchinterval(SWITCH_INTERVAL)
-    keep_freed_memory()  # numpy's temporaries reused, not mapped anew (allocator.py)
+    tune_process()  # numpy's temporaries reused and one BLAS thread (process.py)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     # instance() is typed as the QCoreApplication it may be; the window needs widgets
     assert isinstance(app, QtWidgets.QApplication), "the running Qt application is not a QApplication"
