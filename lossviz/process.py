@@ -51,19 +51,20 @@ def keep_freed_memory() -> bool:
 
 
 def one_blas_thread() -> bool:
-    """Make the OpenBLAS library this process has loaded (numpy's) use one thread; True where one was found."""
+    """Make every OpenBLAS library this process has loaded (numpy's, and scipy's where it is loaded too) use one
+    thread; True where there was one."""
+    found = False
     for path in _loaded_libraries("openblas"):
         try:
             library = ctypes.CDLL(path)
         except OSError:
             continue
-        for name in _SET_THREADS:
-            setter = getattr(library, name, None)
-            if setter is not None:
-                setter.argtypes, setter.restype = [ctypes.c_int], None
-                setter(1)
-                return True
-    return False
+        setter = next((getattr(library, name) for name in _SET_THREADS if hasattr(library, name)), None)
+        if setter is not None:
+            setter.argtypes, setter.restype = [ctypes.c_int], None
+            setter(1)
+            found = True
+    return found
 
 
 def _loaded_libraries(part: str) -> list[str]:

@@ -30,6 +30,7 @@ def axis_labels(shape: ModelShape | None, input_names: tuple[str, ...] | None = 
     """The data view's axis labels for a model of ``shape``: x₁, x₂ for 2-D inputs, else x and y; named columns
     (an imported table's) as "petal_length (x₁)"."""
     def named(name: str | None, symbol: str) -> str:
+        """The symbol, or "name (symbol)"."""
         return symbol if name is None else f"{name} ({symbol})"
 
     if shape is None or shape.dims == 2:
