@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.model import class_first
 
 
 def _softplus(u: np.ndarray) -> np.ndarray:
@@ -153,9 +154,7 @@ class CrossEntropy(Loss):
     def _parts(zk):
         """For class-first logits zk (k, ...): m (...), the first largest logit; e = e^{z − m} (k, ...); and
         s = Σ_{k≠k*} e (...). Class by class over whole arrays: numpy reduces a short last axis slowly."""
-        m = zk[0].copy()
-        for k in range(1, len(zk)):
-            np.maximum(m, zk[k], out=m)
+        m = zk.max(axis=0)
         e = zk - m
         np.exp(e, out=e)
         s = np.zeros_like(m)
@@ -172,10 +171,10 @@ class CrossEntropy(Loss):
     def _data_term(zk, target):
         """(m − z_y) + log1p(s) for class-first logits zk (k, ...) and one-hot ``target`` (N, k)."""
         m, e, s = CrossEntropy._parts(zk)
-        tk = np.moveaxis(target, -1, 0)
+        tk = np.moveaxis(target, -1, 0)  # (k, N): each class's column of the one-hot target
         zy = zk[0] * tk[0]
         for k in range(1, len(zk)):
-            zy += zk[k] * tk[k]
+            zy += zk[k] * tk[k]  # broadcast over any leading axes of zk (grids of θ)
         value = m - zy
         value += np.log1p(s)
         return value, e, s
@@ -191,11 +190,6 @@ class CrossEntropy(Loss):
         e -= np.moveaxis(target, -1, 0)
         e /= n
         return float(value.sum()) / n, e.T  # dL/dz (N, k), a view of the class-first array
-
-
-def class_first(z: np.ndarray) -> np.ndarray:
-    """Logits (..., k) as a contiguous (k, ...) array: each class's logits one contiguous array."""
-    return np.ascontiguousarray(np.moveaxis(np.asarray(z, dtype=np.float64), -1, 0))
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (

@@ -94,17 +94,17 @@ def sigmoid(z):
 
 def softmax(z, axis=-1):
     """softmax over ``axis``, stable for any finite logits."""
-    zk = np.moveaxis(np.asarray(z, dtype=np.float64), axis, 0)  # class by class: numpy reduces a short axis slowly
-    m = zk[0].copy()
-    for k in range(1, len(zk)):
-        np.maximum(m, zk[k], out=m)
-    e = zk - m
+    e = class_first(z, axis)
+    e -= e.max(axis=0)
     np.exp(e, out=e)
-    total = e[0].copy()
-    for k in range(1, len(e)):
-        total += e[k]
-    e /= total
+    e /= e.sum(axis=0)
     return np.moveaxis(e, 0, axis)
+
+
+def class_first(z, axis: int = -1) -> np.ndarray:
+    """A contiguous copy of ``z`` with ``axis`` (the classes) first: numpy reduces over a short last axis row by row
+    (slowly), over the first axis of a contiguous array a whole class at a time."""
+    return np.moveaxis(np.asarray(z, dtype=np.float64), axis, 0).copy()
 
 
 def predict(shape: ModelShape, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
