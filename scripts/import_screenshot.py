@@ -5,6 +5,8 @@ the window after importing petal length and width against the species, trained f
 """
 
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from shots import open_window, prepare, train_until, wait
@@ -28,8 +30,9 @@ def iris_like(path) -> None:
 
 def main() -> None:
     out, settings = prepare(sys.argv[1])
-    iris_like(out / "iris.csv")
-    table = read_table(out / "iris.csv")
+    with tempfile.TemporaryDirectory() as folder:  # the table is read whole; nothing is left beside the pictures
+        iris_like(Path(folder) / "iris.csv")
+        table = read_table(Path(folder) / "iris.csv")
     dialog = ImportDialog(None, table)
     dialog.feature1.setCurrentIndex(2)  # petal_length
     dialog.feature2.setCurrentIndex(4)  # petal_width (the combo's first entry is "none")
