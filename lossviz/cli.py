@@ -32,8 +32,6 @@ LECTURE_LAYOUTS = ("decomposition", "population")
 EXIT_USAGE = 2
 
 
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one ``lossviz: error:`` line."""
 
@@ -255,9 +253,6 @@ def _emit(text: str | bytes, path: str | None) -> None:
         write_stdout(text if isinstance(text, str) else text.decode())
     else:
         write_atomic(path, text)
-
-
-
 
 
 def _number(value: float) -> float | None:

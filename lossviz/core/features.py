@@ -93,20 +93,11 @@ class FeatureMap:
     std: np.ndarray | None = None
 
     @classmethod
-    def fit(cls, dims: int, degree: int | None, X_train: np.ndarray) -> FeatureMap:
-        """φ for ``degree``, standardised on the training rows ``X_train`` (identity without a degree)."""
-        if degree is None:
-            return cls(dims)
-        return cls.from_monomials(dims, degree, polynomial(X_train, degree))
-
-    @classmethod
     def from_monomials(cls, dims: int, degree: int, raw: np.ndarray) -> FeatureMap:
         """φ for ``degree``, standardised on ``raw``: the training rows' monomials, already computed."""
         if len(raw):
-            mean, std = raw.mean(axis=0), raw.std(axis=0)
-        else:
-            mean, std = np.zeros(raw.shape[1]), np.ones(raw.shape[1])
-        return cls(dims, degree, mean, np.where(std > 0, std, 1.0))
+            return cls(dims, degree, *standardizer(raw))
+        return cls(dims, degree, np.zeros(raw.shape[1]), np.ones(raw.shape[1]))
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         """φ(X): (N, count)."""
@@ -123,6 +114,13 @@ class Design:
     train: np.ndarray
     test: np.ndarray
     features: FeatureMap
+    phi: np.ndarray  # φ of every sample, (N, features): the objectives take their rows
+
+
+def standardizer(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, std) of each column of X (ddof 0), a std of 0 taken as 1 (such a column is only centred)."""
+    std = X.std(axis=0)
+    return X.mean(axis=0), np.where(std > 0, std, 1.0)
 
 
 def feature_count(dims: int, degree: int | None) -> int:

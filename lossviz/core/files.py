@@ -148,9 +148,9 @@ def write_atomic(path, content: str | bytes) -> None:
             raise _error(path, error) from None
 
 
-def read_input(path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+def read_input(path, what: str) -> bytes:
     """The bytes of the regular file ``path`` (a ``what``: "scene file", "table"); LossvizError for a folder, a pipe,
-    a device, a file over ``limit`` bytes or one that cannot be read. A pipe is never opened for reading in a way that
+    a device, a file over MAX_INPUT_BYTES or one that cannot be read. A pipe is never opened for reading in a way that
     waits for a writer."""
     path = Path(path)
     try:
@@ -163,6 +163,7 @@ def read_input(path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise LossvizError(f"{path}: is a folder, not a {what}")
         raise LossvizError(f"{path}: is not a regular file (a pipe or a device?); give a {what} saved on disk")
+    limit = MAX_INPUT_BYTES
     with os.fdopen(fd, "rb") as file:
         if info.st_size > limit:
             raise LossvizError(f"{path}: too large for a {what} ({info.st_size:,} bytes; at most {limit:,})")

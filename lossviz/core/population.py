@@ -57,7 +57,7 @@ def _check_model(distribution: Distribution, shape: ModelShape, features: Featur
 
 def through(features: FeatureMap | None, data: Dataset) -> Dataset:
     """``data`` with its inputs put through φ = ``features`` (as they are without a degree)."""
-    if features is None or features.degree is None:
+    if features is None:
         return data
     return Dataset(features(data.X), data.y)
 

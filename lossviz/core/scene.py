@@ -111,18 +111,13 @@ class Scene:
         if cached is None:
             train, test = split_rows(self.split, self.data.size)
             if self.degree is None:
-                cached, phi = Design(train, test, FeatureMap(self.dims)), self.data.X
+                cached = Design(train, test, FeatureMap(self.dims), self.data.X)
             else:  # the monomials of every sample once: φ is fitted on the training rows', the objectives slice φ
                 raw = polynomial(self.data.X, self.degree)
                 features = FeatureMap.from_monomials(self.dims, self.degree, raw[train])
-                cached, phi = Design(train, test, features), (raw - features.mean) / features.std
+                cached = Design(train, test, features, (raw - features.mean) / features.std)
             object.__setattr__(self, "_design", cached)
-            object.__setattr__(self, "_phi", phi)
         return cached
-
-    def features(self, X: np.ndarray) -> np.ndarray:
-        """φ(X) of raw inputs X (N, dims)."""
-        return self.design().features(X)
 
     @property
     def surface_axes(self) -> tuple[str, str]:
@@ -152,9 +147,7 @@ class Scene:
 
     def _objective(self, rows: np.ndarray, l2: float) -> Objective:
         data = self.data
-        self.design()
-        phi = self.__dict__["_phi"]  # φ of every sample (the inputs themselves without a degree), made with the design
-        X = data.X if len(rows) == data.size and self.degree is None else phi[rows]
+        X = data.X if len(rows) == data.size and self.degree is None else self.design().phi[rows]
         chosen = data if X is data.X else Dataset(X, data.y[rows])
         return Objective(self.shape, get_loss(self.loss, self.task), chosen, l2=l2)
 

@@ -269,7 +269,7 @@ def _penalty_grid(l2: float, shape, spec: SurfaceSpec) -> np.ndarray:
             else:
                 y = values
     held = float(np.vdot(W, W))
-    return 0.5 * l2 * (held + np.add.outer(y ** 2, x ** 2) * np.ones((len(spec.y), len(spec.x))))
+    return 0.5 * l2 * (held + np.add.outer(y ** 2, x ** 2))  # (1 or R, 1 or R), added to the (R, R) grid
 
 
 def _grid_losses(objective: Objective, spec: SurfaceSpec, workers: int | None, chunk_elements: int,

@@ -135,11 +135,9 @@ def parse_l2s(text: str) -> list[float]:
 
 def best_test_points(points: Sequence[SweepPoint]) -> dict[float, SweepPoint]:
     """For each λ, the point with the smallest finite test loss (the first of equals; none without a test set)."""
-    best: dict[float, SweepPoint] = {}
+    best: dict[float, tuple[float, SweepPoint]] = {}  # λ → (its smallest test loss so far, its point)
     for point in points:
-        if point.test_loss is None or not math.isfinite(point.test_loss):
-            continue
-        held = best.get(point.l2)
-        if held is None or point.test_loss < (math.inf if held.test_loss is None else held.test_loss):
-            best[point.l2] = point
-    return best
+        loss = point.test_loss
+        if loss is not None and math.isfinite(loss) and loss < best.get(point.l2, (math.inf, point))[0]:
+            best[point.l2] = (loss, point)
+    return {l2: point for l2, (_, point) in best.items()}

@@ -23,6 +23,7 @@ import numpy as np
 
 from lossviz.core.dataset import TASKS, Dataset
 from lossviz.core.errors import LossvizError
+from lossviz.core.features import standardizer
 from lossviz.core.files import read_input_text
 
 MAX_TABLE_CLASSES = 10  # as many as a scene shows (the digit keys choose a label)
@@ -95,11 +96,6 @@ def number_or_none(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _read_text(path: Path) -> str:
-    """The table's text: a regular UTF-8 file of at most MAX_INPUT_BYTES, or one clear error."""
-    return read_input_text(path, "CSV file")
-
-
 def _parse(text: str, delimiter: str, source: str, limit: int | None = None) -> tuple[list[list[str]], list[int]]:
     """The non-blank records of ``text`` and the row number of each (blank rows are not counted)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -159,7 +155,7 @@ def _has_header(rows: list[list[str]]) -> bool:
 def read_table(path) -> Table:
     """Read a CSV file as a Table (the delimiter sniffed, a header row detected); raises LossvizError."""
     path = Path(path)
-    text = _read_text(path)
+    text = read_input_text(path, "CSV file")  # a regular UTF-8 file of at most 64 MB, or one clear error
     delimiter = sniff_delimiter(text)
     rows, numbers = _parse(text, delimiter, str(path))
     if not rows:
@@ -286,9 +282,8 @@ def _feature_rows(table: Table, x: list[int], y: int, task: str) -> tuple[list[i
 
 def standardized(X: np.ndarray) -> np.ndarray:
     """(X − mean) / std per column (ddof 0); a column with std 0 is only centred."""
-    mean = X.mean(axis=0)
-    std = X.std(axis=0)
-    return (X - mean) / np.where(std > 0, std, 1.0)
+    mean, std = standardizer(X)
+    return (X - mean) / std
 
 
 def _columns(table: Table, choice: ImportChoice) -> tuple[list[int], int]:
