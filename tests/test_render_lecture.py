@@ -114,3 +114,18 @@ def test_animate_resample_draws_one_frame_per_dataset(tmp_path):
         gif.seek(k)
         frames.append(np.asarray(gif.convert("RGB")))
     assert (frames[0] != frames[1]).any(axis=2).mean() > 0.01
+
+
+def test_the_population_figures_use_the_scenes_features_and_penalty():
+    """L(θ|P), θ*_P and the resampled fits of the lecture figures are those of the model the scene has (φ of degree 3,
+    λ), as the window's are; they used to ignore φ and fail on it."""
+    from lossviz.core.population import population_objective
+    from lossviz.gui.render_lecture import PopulationPicture
+
+    scene = load_preset("population-line").replace(degree=3, l2=0.01)
+    scene = scene.replace(init=np.zeros(scene.shape.zeros().shape))
+    picture = PopulationPicture(scene, scene.init[None], 50, scene.init, count=2)
+    expected = population_objective(scene.distribution, scene.shape, scene.loss, scene.design().features, scene.l2)
+    theta = np.full(scene.shape.zeros().shape, 0.3)
+    assert picture.population.value(theta) == pytest.approx(expected.value(theta), rel=1e-12)
+    assert picture.minima.shape == (2, *scene.shape.zeros().shape)

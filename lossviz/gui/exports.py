@@ -91,7 +91,8 @@ class ExportActions(QtCore.QObject):
             figure.loss_plot.set_log(options.log_loss)  # the curve as the window shows it
         upto = max(result.steps for _, result in snapshot.runs)
         surface, center = snapshot.surface, snapshot.surface_center
-        if figure.surface_plot is not None and (surface is None or (shown is not None and shown.request.coarse)):
+        partial = shown is not None and (shown.request.coarse or shown.estimate is not None)  # coarse, or a subsample's
+        if figure.surface_plot is not None and (surface is None or partial):
             surface, center = figure.compute_surface(live.objective, snapshot.runs, upto), None
         figure.draw(live.objective, snapshot.runs, upto, surface, center)
         return figure

@@ -367,6 +367,7 @@ class Figure(Canvas):
         with np.errstate(all="ignore"):
             return loss_surface(objective, spec)
 
+
 def qimage_to_pil(image: QtGui.QImage) -> Any:
     """A QImage as a Pillow RGB image (copied)."""
     from PIL import Image

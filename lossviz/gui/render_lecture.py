@@ -298,11 +298,12 @@ class PopulationPicture:
         distribution = scene.distribution
         assert distribution is not None, "the population figures need the scene's distribution"
         self.distribution, self.n, self.count = distribution, scene.data.size, count
-        self.population = population_objective(distribution, scene.shape, scene.loss)
+        features = scene.design().features  # L(θ|P) and the fits of the model the scene has: its φ and λ, as the window
+        self.population = population_objective(distribution, scene.shape, scene.loss, features, scene.l2)
         self.exact = exact(self.population)
         self.theta_star = minimum_of(self.population, scene.init, scene.optimizer, steps)
         self.minima = resample_minima(distribution, scene.shape, scene.loss, scene.init, scene.optimizer, steps,
-                                      count, n=self.n)
+                                      count, n=self.n, features=features, l2=scene.l2)
         self.spec = population_spec(scene, np.concatenate([path[-1:], self.minima, self.theta_star[None]]), center)
         resolution = self.spec.resolution if self.exact else min(self.spec.resolution, MONTE_CARLO_RESOLUTION)
         coarse = SurfaceSpec(self.spec.x_param, self.spec.y_param, self.spec.x_range, self.spec.y_range, resolution,
@@ -503,7 +504,7 @@ class ResampleFigure(Figure):
         self.data_sets = picture.datasets()
         self.project = axes_of(scene)
         everything = Dataset(np.concatenate([d.X for d in self.data_sets]), np.concatenate([d.y for d in self.data_sets]))
-        self.data_plot.set_model(scene.shape, everything, picture.minima[0], None)
+        self.data_plot.set_model(scene.shape, everything, picture.minima[0], None, features=scene.design().features)
         self.data_plot.frame_data()  # one frame for every dataset
         style_plot(self.data_plot.plot, self.theme, "", *self.data_plot.labels())
         surface_plot = self.surface_plot
@@ -540,7 +541,8 @@ class ResampleFigure(Figure):
         assert self.data_plot is not None and self.surface_plot is not None
         picture, theme = self.picture, self.theme
         theta_k = picture.minima[k]
-        self.data_plot.set_model(self.scene.shape, self.data_sets[k], theta_k, None)
+        self.data_plot.set_model(self.scene.shape, self.data_sets[k], theta_k, None,
+                                 features=self.scene.design().features)
         self.data_plot.set_truth(picture.distribution)
         set_title(self.data_plot.plot, theme, f"D<sub>{k + 1}</sub> ∼ P (N = {picture.n}) and its fit θ*<sub>D</sub>")
         points = self.project(picture.minima[:k + 1])

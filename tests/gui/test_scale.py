@@ -142,3 +142,19 @@ def test_markers_after_a_run_are_those_of_a_fresh_window_at_its_theta(make_windo
     fresh = make_window(window.document.scene.replace(init=window.live.theta.copy()))
     qtbot.waitUntil(fresh.live.idle, timeout=120000)
     assert marker_state(fresh) == after
+
+
+def test_an_export_while_an_estimate_is_shown_draws_the_exact_surface(make_window, qtbot):
+    """An estimate from a subsample is what the window shows for a moment; an exported figure is exact."""
+    window = make_window(many_samples(), show=False)
+    qtbot.waitUntil(window.live.idle, timeout=120000)
+    window.live.request_surface(refine=False)  # an estimate only, as a run asks for
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.shown_surface.estimate is not None, timeout=120000)
+    shown = window.live.shown_surface
+    figure = window.exports.figure(size=(960, 540))
+    try:
+        exact = loss_surface(window.live.objective, replace(shown.spec, center=figure.surface_center))
+        np.testing.assert_allclose(figure.surface_plot.surface.loss, exact.loss, rtol=1e-12)
+        assert not np.allclose(shown.surface.loss, exact.loss, rtol=1e-6)  # the estimate was not it
+    finally:
+        figure.close()
