@@ -18,6 +18,7 @@ from lossviz.core.distributions import Distribution
 from lossviz.core.edits import sample_positions
 from lossviz.core.features import FeatureMap, polynomial
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
+from lossviz.core.scene import Scene
 from lossviz.gui.plot_style import clear_line, clear_scatter, contour_lines, join_lines, make_pen
 from lossviz.gui.theme import Theme
 
@@ -25,20 +26,18 @@ SHADING_RESOLUTION = 96
 NO_BRUSH = pg.mkBrush(None)  # hollow markers: the held-out test samples
 
 
-def axis_labels(shape: ModelShape | None, input_names: tuple[str, ...] | None = None,
-                label_name: str | None = None) -> tuple[str, str]:
-    """The data view's axis labels for a model of ``shape``: x₁, x₂ for 2-D inputs, else x and y; named columns
-    (an imported table's) as "petal_length (x₁)"."""
+def axis_labels(scene: Scene) -> tuple[str, str]:
+    """The data view's axis labels for ``scene``'s raw inputs: x₁, x₂ for 2-D inputs, else x and y; named columns (an
+    imported table's) as "petal_length (x₁)". The window and every figure label their data view with these."""
     def named(name: str | None, symbol: str) -> str:
         """The symbol, or "name (symbol)"."""
         return symbol if name is None else f"{name} ({symbol})"
 
-    if shape is None or shape.dims == 2:
-        first, second = input_names if input_names is not None and len(input_names) == 2 else (None, None)
-        return named(first, "x₁"), named(second, "x₂")
-    x = named(input_names[0] if input_names is not None and len(input_names) == 1 else None, "x")
-    y = named(label_name, "y")
-    return (x, f"{y}   (curve: ŷ = σ(Wx + b))") if shape.task == "binary" else (x, y)
+    names = scene.input_names or (None,) * scene.dims
+    if scene.dims == 2:
+        return named(names[0], "x₁"), named(names[1], "x₂")
+    x, y = named(names[0], "x"), named(scene.label_name, "y")
+    return (x, f"{y}   (curve: ŷ = σ(Wx + b))") if scene.task == "binary" else (x, y)
 
 
 class PassiveScatter(pg.ScatterPlotItem):
@@ -132,7 +131,6 @@ class DataPlot:
         self.racers: list[tuple[str, np.ndarray]] = []  # (colour, θ) of each racer of a race
         self.racer_items: list[pg.PlotDataItem] = []
         self.class_names: tuple[str, ...] | None = None  # named classes get a legend
-        self.axis_names: tuple[tuple[str, ...] | None, str | None] = (None, None)  # inputs', y's (None: x₁, x₂, y)
         self.legend: pg.LegendItem | None = None
         self.apply_theme(theme)
 
@@ -183,14 +181,6 @@ class DataPlot:
         if self.legend is None or not self.legend.isVisible():
             return []
         return [label.text for _, label in self.legend.items]
-
-    def set_axis_names(self, input_names: tuple[str, ...] | None, label_name: str | None) -> None:
-        """Name the inputs and y on the axes (an imported table's columns; None: x₁, x₂ or x and y)."""
-        self.axis_names = (input_names, label_name)
-
-    def labels(self) -> tuple[str, str]:
-        """The axis labels for the shape shown."""
-        return axis_labels(self.input_shape, *self.axis_names)
 
     @property
     def input_shape(self) -> ModelShape | None:

@@ -240,16 +240,10 @@ class Document(QObject):
 
     def set_capacity(self, degree: int | None, l2: float, split: Split | None) -> None:
         """The degree of φ, λ and the test set (settings, not undoable; descent restarts). Another number of
-        features gives θ another shape: the start θ becomes zeros and the surface its default axes. Raises
-        LossvizError (the document unchanged) for a split that leaves fewer than 2 training samples."""
-        scene = self.scene
-        check_training_rows(split, scene.data.size)
-        changes: dict[str, Any] = {"degree": degree, "l2": l2, "split": split}
-        shape = ModelShape(scene.task, feature_count(scene.dims, degree), scene.classes)
-        if shape.zeros().shape != scene.init.shape:
-            changes["init"] = shape.zeros()
-            changes["surface"] = SurfaceConfig(resolution=scene.surface.resolution)
-        self.set_settings(Change.SETTINGS, **changes)
+        features gives θ another shape: the start θ becomes zeros and the surface its default axes (replace_fields).
+        Raises LossvizError (the document unchanged) for a split that leaves fewer than 2 training samples."""
+        check_training_rows(split, self.scene.data.size)
+        self.set_settings(Change.SETTINGS, degree=degree, l2=l2, split=split)
 
     def change_structure(self, text: str, task: str | None = None, dims: int | None = None,
                          classes: int | None = None, data: Dataset | None = None,

@@ -170,14 +170,16 @@ class LiveRun(QObject):
         changes. True if the question is new."""
         scene = self.scene
         shows = self.surface_shows()
-        question = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.degree,
-                    scene.surface.x_range, scene.surface.y_range, scene.surface.resolution, scene.data.size > 0,
+        # what the picture is of: another model, loss or axes, or the first data, are framed anew
+        picture = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.degree,
+                   scene.data.size > 0)
+        question = (picture, scene.surface.x_range, scene.surface.y_range, scene.surface.resolution,
                     self.surface_of(), self._population_key(), self.selection.indices if shows == "samples" else (),
                     scene.l2, scene.split)
         if question == self._question and not force:
             return False
-        if force or self._question is None or question[:6] != self._question[:6] or question[9] != self._question[9]:
-            self.reframe = True  # another model, loss, axes, or the first data: frame anew
+        if force or self._question is None or picture != self._question[0]:
+            self.reframe = True
         self._question = question
         self.surface_generation += 1
         self.received_sequence = self.surface_sequence  # requests of the old question are never taken

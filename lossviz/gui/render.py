@@ -185,6 +185,7 @@ class Figure(Canvas):
         self.layout_name = layout
         self.formula = formula
         self.surface_center: np.ndarray | None = None
+        self.points: Objective | None = None  # every sample's own loss (marker sizes), made at the first draw
         grid = self.grid
         full, wide = layout == "full", layout in ("full", "pair")
         self.header = grid.addLabel("", row=0, col=0, colspan=2 if wide else 1)
@@ -226,19 +227,19 @@ class Figure(Canvas):
 
             scene = self.scene
             design = scene.design()
-            per_sample = objective.per_sample(theta) if objective.size == scene.data.size and not len(design.test) \
-                else scene.points_objective().per_sample(theta)
+            if self.points is None:  # once, not per frame of an animation (as the window's LiveRun.points)
+                self.points = scene.points_objective()
+            per_sample = self.points.per_sample(theta)
             self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, features=design.features,
                                      test_rows=design.test)
             self.data_plot.set_class_names(scene.class_names)  # imported columns keep their names, as in the window
-            self.data_plot.set_axis_names(scene.input_names, scene.label_name)
             self.data_plot.set_racers([] if len(runs) < 2 else [
                 (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])
                 for i, (_, result) in enumerate(runs)])
-            from lossviz.gui.data_plot import display_note
+            from lossviz.gui.data_plot import axis_labels, display_note
 
             title = "Data and model" + (f" ({runs[0][0].label})" if len(runs) > 1 else "") + display_note(scene.data.size)
-            style_plot(self.data_plot.plot, self.theme, title, *self.data_plot.labels())
+            style_plot(self.data_plot.plot, self.theme, title, *axis_labels(scene))
         if self.surface_plot is not None:
             self._draw_surface(runs, upto, surface)
         if self.loss_plot is not None:

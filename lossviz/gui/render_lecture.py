@@ -495,6 +495,7 @@ class ResampleFigure(Figure):
         import pyqtgraph as pg
 
         from lossviz.core.dataset import Dataset
+        from lossviz.gui.data_plot import axis_labels
         from lossviz.gui.plot_style import clear_scatter, set_title, style_plot
         from lossviz.gui.surface_plot import style_surface
 
@@ -506,7 +507,7 @@ class ResampleFigure(Figure):
         everything = Dataset(np.concatenate([d.X for d in self.data_sets]), np.concatenate([d.y for d in self.data_sets]))
         self.data_plot.set_model(scene.shape, everything, picture.minima[0], None, features=scene.design().features)
         self.data_plot.frame_data()  # one frame for every dataset
-        style_plot(self.data_plot.plot, self.theme, "", *self.data_plot.labels())
+        style_plot(self.data_plot.plot, self.theme, "", *axis_labels(scene))
         surface_plot = self.surface_plot
         style_surface(surface_plot.plot, self.theme, *scene.surface_axes)
         set_title(surface_plot.plot, self.theme, "L(θ|P) and θ*<sub>D</sub> of the datasets so far")

@@ -175,15 +175,14 @@ class SurfaceWorker(QObject):
         return (self.cancelled.is_set() or request.generation < self.latest_generation
                 or (outrun and request.sequence < self.latest_sequence.get(request.role, -1)))
 
-    def _should_stop(self, request: SurfaceRequest | ResampleRequest) -> bool:
+    def _should_stop(self, request: SurfaceRequest | ResampleRequest, outrun: bool = False) -> bool:
         """Between chunks of work: wait while the GUI draws; then True if the work is no longer wanted."""
         self.busy.wait()
-        return self._stale(request)
+        return self._stale(request, outrun)
 
     def _check(self, request: SurfaceRequest, outrun: bool = False) -> None:
-        """Between chunks of a surface: wait while the GUI draws, then raise Cancelled if it is no longer wanted."""
-        self.busy.wait()
-        if self._stale(request, outrun):
+        """Between chunks of a surface: ``_should_stop``, raising Cancelled."""
+        if self._should_stop(request, outrun):
             raise Cancelled()
 
     @Slot()
@@ -204,10 +203,10 @@ class SurfaceWorker(QObject):
         """``problem``'s objective; L(θ|P) is kept for the next request of the same P, model and loss."""
         if problem.distribution is None:
             return problem.objective()
-        dist = problem.distribution
+        dist, phi = problem.distribution, problem.features
+        phi_key = None if phi is None else (phi.degree, *(a.tobytes() for a in (phi.mean, phi.std) if a is not None))
         key = (problem.shape, problem.loss, dist.name, json.dumps(dist.params, sort_keys=True), problem.l2,
-               None if problem.features is None else (problem.features.degree, problem.features.mean.tobytes()
-                                                       if problem.features.mean is not None else None))  # not N, seed
+               phi_key)  # not N, seed
         kept = self._population
         if kept is not None and kept[0] == key:
             return kept[1]

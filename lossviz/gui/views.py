@@ -124,10 +124,9 @@ class SceneViews(QtCore.QObject):
         third of a view's paint), and a change of speed or of a log scale changes none of them."""
         theme, scene = self.theme, self.document.scene
         data_title, surface_title = "Data and model" + display_note(scene.data.size), self.surface_title()[0]
-        key = (theme, data_title, axis_labels(scene.input_shape, scene.input_names, scene.label_name), scene.surface_axes)
+        key = (theme, data_title, axis_labels(scene), scene.surface_axes)
         if key == self._axes_drawn:
-            if surface_title != self.surface_view.getPlotItem().titleLabel.text:  # its estimate's line comes and goes
-                set_title(self.surface_view.getPlotItem(), theme, surface_title)
+            self._show_surface_title(surface_title)
             return
         self._axes_drawn = key
         style_plot(self.data_view.getPlotItem(), theme, data_title, *key[2])
@@ -268,11 +267,15 @@ class SceneViews(QtCore.QObject):
         if self.surface_plot.surface is not shown.surface or self.surface_plot.log != log:
             title, quantity = self.surface_title()
             self.surface_plot.set_surface(shown.surface, log, quantity=quantity)
-            if title != self.surface_view.getPlotItem().titleLabel.text:  # an estimate's line comes and goes
-                set_title(self.surface_view.getPlotItem(), self.theme, title)
+            self._show_surface_title(title)
         if frame:
             self.surface_plot.frame_surface()
         self.draw_population()
+
+    def _show_surface_title(self, title: str) -> None:
+        """The surface view's title, set only when it changed (an estimate's line comes and goes)."""
+        if title != self.surface_view.getPlotItem().titleLabel.text:
+            set_title(self.surface_view.getPlotItem(), self.theme, title)
 
     def surface_title(self) -> tuple[str, str]:
         """The surface view's title and the name of what its colours show."""

@@ -302,8 +302,8 @@ class TrainingWorker(QObject):
         steps, losses, grad_norms, thetas = trajectory.drain(MAX_POINTS_PER_EMIT)
         rivals = tuple(buffer.drain(MAX_POINTS_PER_EMIT) for buffer in self._rival_buffers)
         test = self.test
-        test_losses = None if test is None else np.array([test.data_value(theta) for theta in thetas])
-        test_loss = float("nan") if test is None else test.data_value(trainer.theta)
+        test_losses = None if test is None else test.data_values(thetas)  # as fit_columns has them, without gradients
+        test_loss = float("nan") if test is None else test.data_value(trainer.theta)  # as live._evaluate has it
         self.progress.emit(Progress(self.generation, steps, losses, grad_norms, thetas, trainer.theta.copy(),
                                     trainer.steps, trainer.loss, trainer.grad_norm, self.running, diverged,
                                     self.answered, rivals, test_losses, test_loss))
