@@ -964,13 +964,3 @@ def test_a_pipe_a_device_a_folder_or_a_huge_file_is_refused_at_once(tmp_path, ki
     assert_one_error_line(done.stderr, [str(target), {"fifo": "not a regular file", "device": "not a regular file",
                                                       "folder": "is a folder", "too large": "too large"}[kind]])
     assert not (tmp_path / "out.png").exists()
-
-
-def test_importing_a_pipe_as_data_is_refused(tmp_path):
-    from lossviz.core.errors import LossvizError
-    from lossviz.core.table import read_table
-
-    target = tmp_path / "data.csv"
-    os.mkfifo(target)
-    with pytest.raises(LossvizError, match="not a regular file"):
-        read_table(target)

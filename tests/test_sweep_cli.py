@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import math
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lossviz.cli import main, progress_bar
+from lossviz.cli import main
 from lossviz.core.presets import load_preset
 from lossviz.core.sweep import sweep
 
@@ -77,21 +76,6 @@ def test_a_sweep_is_headless_and_quiet_off_a_terminal(tmp_path):
               " or m.startswith('lossviz.gui')])\n")
     proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stderr, proc.stdout) == (0, "", "CODE 0 []\n")
-
-
-class Terminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_the_progress_bar_counts_fits_on_a_terminal(monkeypatch):
-    terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    progress = progress_bar("fits")
-    for done in range(1, 4):
-        progress(done, 3)
-    assert terminal.getvalue() == (f"\r[{'#' * 10}{'.' * 20}] 1/3 fits\r[{'#' * 20}{'.' * 10}] 2/3 fits"
-                                   f"\r[{'#' * 30}] 3/3 fits\n")
 
 
 def svg_texts(path) -> str:
@@ -164,4 +148,3 @@ def test_a_linear_axis_when_the_losses_are_close(tmp_path):
         assert "lowest test loss 0.26 at degree 4" in figure.footer_html()
     finally:
         figure.close()
-    assert not math.isnan(points[0].loss)

@@ -61,8 +61,11 @@ def test_should_stop_is_asked_between_fits_and_during_one():
         inside.append(1)
         return len(inside) == 2  # the first look inside the first fit
 
+    done = []
     with pytest.raises(Cancelled):
-        sweep(small_scene(steps=CHECK_EVERY * 2), [1, 2], should_stop=stop_inside)
+        sweep(small_scene(steps=CHECK_EVERY * 2), [1, 2], should_stop=stop_inside,
+              progress=lambda finished, total: done.append(finished))
+    assert done == [] and len(inside) == 2  # stopped inside the first fit, not after it
 
 
 def test_the_scene_start_is_kept_where_it_fits_else_zeros():
