@@ -224,6 +224,9 @@ CASES = [
     case("lr-1e999", text(doc(optimizer={"lr": "@X@"}), X="1e999"), SCENE, "optimizer.lr", "1e999"),
     case("lr-huge-integer", text(doc(optimizer={"lr": "@X@"}), X="1" + "0" * 400), SCENE, "optimizer.lr", "finite"),
     case("start-loss-not-finite", doc(init={"W": [[1e300]], "b": [0.0]}), SCENE, "init", "not finite"),
+    case("data-too-large-for-the-model", doc(data={"x": [[0], [1e200], [2]], "y": [0, 1, 2]}), SCENE, "data.x[1]"),
+    case("key-given-twice", '{"lossviz": 1, "task": "binary", "loss": "bce", "loss": "mse", '
+         '"data": {"x": [[0, 1], [1, 0]], "y": [0, 1]}}', SCENE, "loss appears twice"),
     case("momentum-1", doc(optimizer={"name": "momentum", "momentum": 1}), SCENE, "optimizer.momentum", "[0, 1)"),
     case("momentum-1.5", doc(optimizer={"name": "rmsprop", "momentum": 1.5}), SCENE, "optimizer.momentum", "[0, 1)"),
     case("momentum-negative", doc(optimizer={"name": "momentum", "momentum": -0.1}), SCENE, "optimizer.momentum", "[0, 1)"),
