@@ -373,6 +373,21 @@ def test_features_are_standardised_on_the_training_rows():
     np.testing.assert_allclose(design["train"][0].std(axis=0), 1, rtol=1e-12)
 
 
+def test_folding_theta_over_the_raw_monomials_gives_the_models_logits():
+    """FeatureMap.fold (the data view's boundary over a grid): logits(fold(θ), m(x)) = Wφ(x) + b."""
+    from lossviz.core.model import logits
+
+    scene = read_scene_from(blobs_doc(degree=4))
+    features = scene.design().features
+    X = np.random.default_rng(2).normal(size=(50, 2))
+    theta = np.random.default_rng(3).normal(size=scene.shape.zeros().shape)
+    np.testing.assert_allclose(logits(features.fold(theta), features.raw(X)), logits(theta, features(X)), rtol=1e-10)
+    doc = blobs_doc()
+    doc.pop("features")
+    plain = read_scene_from(doc).design().features  # without a degree: θ and x as they are
+    assert plain.degree is None and plain.fold(theta) is theta and plain.raw(X) is X
+
+
 def test_a_constant_feature_is_only_centred():
     doc = {"lossviz": 1, "task": "regression", "data": {"x": [[1.0], [1.0], [1.0], [1.0]], "y": [0.0, 1.0, 2.0, 3.0]},
            "features": {"degree": 3}}

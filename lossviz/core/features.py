@@ -106,6 +106,19 @@ class FeatureMap:
         assert self.mean is not None and self.std is not None
         return (polynomial(X, self.degree) - self.mean) / self.std
 
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """The monomials m(X) before standardisation (X itself without a degree): ``fold`` takes θ to them."""
+        return X if self.degree is None else polynomial(X, self.degree)
+
+    def fold(self, theta: np.ndarray) -> np.ndarray:
+        """θ' with logits(θ', m(x)) = Wφ(x) + b: the standardisation folded into W and b, W' = W/σ and
+        b' = b − (W/σ)·μ (θ itself without a degree). Many points' logits for one θ then cost one product."""
+        if self.degree is None:
+            return theta
+        assert self.mean is not None and self.std is not None
+        weights = theta[:, :-1] / self.std
+        return np.column_stack([weights, theta[:, -1] - weights @ self.mean])
+
 
 @dataclass(frozen=True, eq=False)
 class Design:

@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtGui
 from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution
 from lossviz.core.edits import sample_positions
-from lossviz.core.features import FeatureMap, polynomial
+from lossviz.core.features import FeatureMap
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
 from lossviz.core.scene import Scene
 from lossviz.gui.plot_style import clear_line, clear_scatter, contour_lines, join_lines, make_pen
@@ -202,8 +202,8 @@ class DataPlot:
 
     def _grid_logits(self, theta: np.ndarray) -> np.ndarray:
         """The logits at the points of ``_grid()`` (row by row; 1-D: x repeated down the rows), (rows·cols, k).
-        The grid's raw monomials are kept while the view and the degree stay, and the standardisation is folded
-        into W: Wφ(x) + b = (W/σ)·m(x) + (b − (W/σ)·μ), one product per frame however often θ changes."""
+        The grid's raw monomials are kept while the view and the degree stay, and θ is folded over them
+        (FeatureMap.fold): one product per frame however often θ changes."""
         gx, gy = self._grid()
         features = self.features
         key = (gx[0], gx[-1], gy[0], gy[-1], len(gx), self.input_dims, None if features is None else features.degree)
@@ -213,13 +213,8 @@ class DataPlot:
                 points = np.column_stack([xx.ravel(), yy.ravel()])
             else:
                 points = np.tile(gx, len(gy))[:, None]
-            raw = points if features is None or features.degree is None else polynomial(points, features.degree)
-            self._grid_raw = (key, raw)
-        raw = self._grid_raw[1]
-        if features is None or features.std is None or features.mean is None:
-            return logits(theta, raw)
-        weights = theta[:, :-1] / features.std
-        return raw @ weights.T + (theta[:, -1] - weights @ features.mean)
+            self._grid_raw = (key, points if features is None else features.raw(points))
+        return logits(theta if features is None else features.fold(theta), self._grid_raw[1])
 
     def set_model(self, shape: ModelShape, data: Dataset, theta: np.ndarray, per_sample: np.ndarray | None,
                   points_only: bool = False, features: FeatureMap | None = None,
