@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from lossviz.core.errors import Cancelled, LossvizError
 from lossviz.core.features import MAX_DEGREE
 from lossviz.core.scene import Scene, scene_to_dict
-from lossviz.core.sweep import SweepPoint, sweep
+from lossviz.core.sweep import SweepPoint, sweep_point
 from lossviz.gui.capacity_dialog import CapacityDialog
 from lossviz.gui.document import Change, Document
 from lossviz.gui.pacing import GuiBusy
@@ -100,7 +100,7 @@ class SweepWorker(QObject):
             if self._should_stop(request):
                 return
             try:
-                points += sweep(request.scene, [degree], should_stop=lambda: self._should_stop(request))
+                points.append(sweep_point(request.scene, degree, request.scene.l2, lambda: self._should_stop(request)))
             except Cancelled:
                 return
             except LossvizError as error:
