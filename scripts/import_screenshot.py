@@ -4,6 +4,7 @@ the window after importing petal length and width against the species, trained f
     python scripts/import_screenshot.py OUTDIR
 """
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -30,9 +31,12 @@ def iris_like(path) -> None:
 
 def main() -> None:
     out, settings = prepare(sys.argv[1])
+    out, before = out.resolve(), Path.cwd()
     with tempfile.TemporaryDirectory() as folder:  # the table is read whole; nothing is left beside the pictures
-        iris_like(Path(folder) / "iris.csv")
-        table = read_table(Path(folder) / "iris.csv")
+        os.chdir(folder)  # the dialog names the file as it was given: "iris.csv", as a user's would read
+        iris_like(Path("iris.csv"))
+        table = read_table(Path("iris.csv"))
+        os.chdir(before)
     dialog = ImportDialog(None, table)
     dialog.feature1.setCurrentIndex(2)  # petal_length
     dialog.feature2.setCurrentIndex(4)  # petal_width (the combo's first entry is "none")
