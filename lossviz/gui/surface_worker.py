@@ -29,7 +29,8 @@ from lossviz.gui.pacing import GuiBusy
 from lossviz.gui.workers import Problem
 
 SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
-ESTIMATE_ROWS = 1024  # a surface over more samples (not L2) is first estimated from a random subsample of this many
+ESTIMATE_ROWS = 1024  # a surface over more samples (not L2) is first estimated from a random subsample ...
+ESTIMATE_LOGITS = 1536  # ... of at most this many rows and logits per grid point: 1,024 samples of one output, 512 of 3
 FRAME_ROWS = 256  # the preview descent that frames an automatic range walks at most this many samples
 
 
@@ -221,7 +222,7 @@ class SurfaceWorker(QObject):
         objective = self._objective(request.problem)
         sample = None
         if objective.loss.name != "l2" and objective.size > ESTIMATE_ROWS:  # L2 costs the same at any N
-            sample = objective.subsample(ESTIMATE_ROWS, request.seed)[0]
+            sample = objective.subsample(min(ESTIMATE_ROWS, ESTIMATE_LOGITS // objective.shape.outputs), request.seed)[0]
         framer = objective if request.frame_with is None else request.frame_with.objective()
         spec = self._frame(request, framer)
         if sample is not None:

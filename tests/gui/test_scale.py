@@ -12,7 +12,7 @@ from lossviz.core.dataset import Dataset
 from lossviz.core.presets import load_preset
 from lossviz.core.surface import loss_surface
 from lossviz.gui.data_plot import DISPLAY_LIMIT, display_rows
-from lossviz.gui.surface_worker import ESTIMATE_ROWS, SurfaceEstimate
+from lossviz.gui.surface_worker import ESTIMATE_LOGITS, ESTIMATE_ROWS, SurfaceEstimate
 
 from .helpers import to_viewport
 
@@ -49,6 +49,17 @@ def test_an_estimate_from_a_subsample_comes_first_and_the_exact_surface_replaces
     expected = loss_surface(window.document.scene.objective(), exact.spec)
     np.testing.assert_allclose(exact.surface.loss, expected.loss, rtol=1e-12)
     assert "estimate" not in window.views.surface_title()[0]
+
+
+def test_more_classes_are_estimated_from_fewer_samples(make_window, qtbot):
+    """The estimate costs about the same whatever the classes: at most ESTIMATE_LOGITS logits a grid point."""
+    scene = many_samples()
+    X = scene.data.X
+    labels = (X[:, 0] > 0).astype(np.int64) + (X[:, 1] > 0)  # 0, 1, 2
+    window = make_window(load_preset("multiclass-3").replace(data=Dataset(X, labels)), show=False)
+    shown = record(window.live)
+    qtbot.waitUntil(lambda: exact_shown(window.live) and window.live.idle(), timeout=120000)
+    assert shown[0].estimate is not None and shown[0].estimate.rows == ESTIMATE_LOGITS // 3 < ESTIMATE_ROWS
 
 
 def test_a_late_estimate_or_a_superseded_surface_is_never_shown(make_window, qtbot):
