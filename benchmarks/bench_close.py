@@ -16,15 +16,15 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
 
-from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
-from PySide6 import QtCore, QtWidgets  # noqa: E402
+from measure import cpu_snapshot, other_load
+from PySide6 import QtCore, QtWidgets
 
 TARGET = 1.0  # s from close() to its return
 

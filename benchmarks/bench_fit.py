@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import cpu_snapshot, lossviz_command, other_load, run  # noqa: E402 (benchmarks/ is on sys.path)
+from measure import cpu_snapshot, lossviz_command, other_load, run
 
 TARGET = 0.25
 

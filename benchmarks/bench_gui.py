@@ -22,9 +22,9 @@ QStandardPaths test mode, XDG_CONFIG_HOME/XDG_DATA_HOME in a temporary folder fo
 and explicit ``settings``/``recovery_dir`` for the windows made here.
 
 With ``--degree 12`` the drag scene has polynomial features of degree 12 (90 weights per class), and (b) trains it
-too ("drag scene"): the speed targets hold at the largest model of issue 11.
+too ("drag scene"): the speed targets hold at the largest model of the capacity section.
 
-With ``--busy 1`` one other process keeps a core busy for the whole run (issue 12: the targets must hold on a
+With ``--busy 1`` one other process keeps a core busy for the whole run (the targets must hold on a
 lecture laptop running a browser and a video call beside the app).
 
     python benchmarks/bench_gui.py [--drags 3] [--starts 3] [--train-seconds 3] [--degree 12] [--busy 1]
@@ -36,20 +36,20 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
-import argparse  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
-from PySide6 import QtCore  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+import numpy as np
+from measure import cpu_snapshot, other_load
+from PySide6 import QtCore
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 UPDATES_TARGET = 20.0  # surface images per second while dragging
 RELEASE_TARGET = 0.300  # s from release to the full-resolution surface
@@ -195,7 +195,7 @@ def bench_drag(windows: Windows, drags: int, seconds: float, degree: int | None 
         start = to_viewport(view, *window.document.scene.data.X[index])
         before = window.document.scene.data
         QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-        shown0 = window.live.surfaces_shown
+        shown0 = window.live.surfaces.shown_count
         pressed = time.perf_counter()
         moves = 0
         gaps = []
@@ -208,7 +208,7 @@ def bench_drag(windows: Windows, drags: int, seconds: float, degree: int | None 
             QTest.mouseMove(viewport, point)
             QTest.qWait(16)
         during = time.perf_counter() - pressed
-        shown = window.live.surfaces_shown - shown0
+        shown = window.live.surfaces.shown_count - shown0
         stall = float(np.max(np.diff(gaps))) - 0.016 if len(gaps) > 1 else float("inf")  # beyond the 16 ms wait
         probe.full_shown_at = None
         released = time.perf_counter()
@@ -270,10 +270,10 @@ def bench_training(windows: Windows, presets, seconds: float, degree: int | None
         assert speed.currentIndex() == speed.count() - 1 and speed.currentData() == 0.0
         QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
         assert window.controls.run.isChecked()
-        step0 = window.live.step
+        step0 = window.live.state().step
         lateness, ticks = timer_lateness(seconds)
         QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-        steps = window.live.step - step0
+        steps = window.live.state().step - step0
         all_lateness.append(lateness)
         print(f"  (b) {preset}: {ticks} ticks of a 10 ms timer in {seconds:.0f} s (ideal {round(seconds / 0.01)}), "
               f"lateness worst {1000 * lateness.max():.0f} ms, p99 {1000 * np.percentile(lateness, 99):.0f} ms, "

@@ -17,17 +17,17 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+import tempfile
+import time
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-from bench_gui import Windows, bench_idle_timer, verdict, wait_until  # noqa: E402 (benchmarks/ is on sys.path)
-from measure import cpu_snapshot, other_load  # noqa: E402
-from PySide6 import QtCore, QtWidgets  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+import numpy as np
+from bench_gui import Windows, bench_idle_timer, verdict, wait_until
+from measure import cpu_snapshot, other_load
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 LATENESS_TARGET = 0.030  # s, worst lateness of a 10 ms GUI timer while L(θ|P) is computed
 CASES = [("xor", "binary", 2, 2, "bce"), ("blobs", "multiclass", 2, 3, "ce"), ("sine", "regression", 1, 1, "l1")]
@@ -63,7 +63,7 @@ def time_population(window) -> tuple[float, np.ndarray]:
     done = []
 
     def check() -> None:
-        shown = live.shown_surface
+        shown = live.surfaces.shown
         if shown is not None and shown.request.shows == "population" and not shown.request.coarse:
             done.append(time.perf_counter())
             loop.quit()
@@ -88,7 +88,7 @@ def main() -> int:
         worst = 0.0
         for case in CASES:
             window = windows.make(population_scene(*case))
-            wait_until(lambda w=window: w.live.idle() and w.live.shown_surface is not None, timeout=60)
+            wait_until(lambda w=window: w.live.idle() and w.live.surfaces.shown is not None, timeout=60)
             seconds, lateness = time_population(window)
             switch, lateness = lateness[0], lateness[1:]  # the window's own redraw after the choice, then the wait
             worst = max(worst, float(lateness.max()))

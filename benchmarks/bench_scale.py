@@ -1,4 +1,4 @@
-"""Benchmark: the window at real data sizes (issue 12), offscreen.
+"""Benchmark: the window at real data sizes, offscreen.
 
 For N = 1,000, 10,000 and 100,000 samples of three scenes — 2-D binary with BCE, 3-class with CE, 1-D regression
 with L2 — each case runs in a child process of its own (so that its peak memory is its own) and reports:
@@ -30,8 +30,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-from measure import cpu_snapshot, other_load  # noqa: E402 (benchmarks/ is on sys.path)
+import numpy as np
+from measure import cpu_snapshot, other_load
 
 RESOLUTION = 128
 TARGETS = {"first": 0.5, "worst": 0.030, "p99": 0.016, "drag": 10.0, "memory": 1024.0, "floor": 1.5}
@@ -122,7 +122,7 @@ def drag_rate(window, seconds: float) -> float:
     y_of = window.document.scene.data.y[index] if X.shape[1] == 1 else X[index, 1]
     start = view.mapFromScene(viewbox.mapViewToScene(QtCore.QPointF(float(X[index, 0]), float(y_of))))
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-    shown0, began, moves = window.live.surfaces_shown, time.perf_counter(), 0
+    shown0, began, moves = window.live.surfaces.shown_count, time.perf_counter(), 0
     point = start
     while time.perf_counter() - began < seconds:
         moves += 1
@@ -133,7 +133,7 @@ def drag_rate(window, seconds: float) -> float:
         loop = QtCore.QEventLoop()
         QtCore.QTimer.singleShot(16, loop.quit)
         loop.exec()
-    rate = (window.live.surfaces_shown - shown0) / (time.perf_counter() - began)
+    rate = (window.live.surfaces.shown_count - shown0) / (time.perf_counter() - began)
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
     return rate
 
@@ -162,8 +162,8 @@ def run_case(kind: str, n: int) -> dict:
     ready = window.live.surfaceReady
     shown = window.views.surface_plot.surface is not None or wait_signal(ready, 300)
     out["first"] = time.perf_counter() - began if shown else None
-    exact = wait_signal(ready, 600, is_exact) if not (shown and window.live.shown_surface is not None
-                                                      and is_exact(window.live.shown_surface)) else True
+    exact = wait_signal(ready, 600, is_exact) if not (shown and window.live.surfaces.shown is not None
+                                                      and is_exact(window.live.surfaces.shown)) else True
     out["exact"] = time.perf_counter() - began if exact else None
     window.document.set_view_options(speed=0.0)  # chosen before the run, as a user does
     lateness(0.3)

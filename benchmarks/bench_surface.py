@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from measure import cpu_snapshot, lossviz_command, other_load, run  # noqa: E402 (benchmarks/ is on sys.path)
+from measure import cpu_snapshot, lossviz_command, other_load, run
 
 BCE_TARGET = 0.5
 L2_TARGET = (0.5, 2.0)  # "about 1": the 1M/100 per-surface ratio should fall in this band

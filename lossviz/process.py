@@ -1,7 +1,6 @@
 """Process-wide settings the ``lossviz`` command and app make once: how numpy's memory and BLAS behave.
 
-Both were found by measuring one descent step over 100,000 samples × 3 classes (issue 12,
-``benchmarks/bench_scale.py``):
+Both were found by measuring one descent step over 100,000 samples × 3 classes (``benchmarks/bench_scale.py``):
 
 - **malloc's thresholds.** glibc maps each block above ``M_MMAP_THRESHOLD`` (128 KiB to start with)
   from the system and gives the heap's free top back above ``M_TRIM_THRESHOLD``; every array of

@@ -47,7 +47,7 @@ def main() -> int:
         window.live.step_once()
     for _ in range(400):  # every step drawn and the newest surface shown
         wait(25)
-        if window.live.step == args.steps and window.live.idle():
+        if window.live.state().step == args.steps and window.live.idle():
             break
     wait(600)
     screen = app.primaryScreen()

@@ -13,7 +13,7 @@ import numpy as np
 from shots import open_window, prepare, train_until, wait
 
 from lossviz.core.table import read_table, table_scene
-from lossviz.gui.import_dialog import ImportDialog
+from lossviz.gui.dialogs.import_table import ImportDialog
 
 SPECIES = (("setosa", [5.0, 3.4, 1.5, 0.2]), ("versicolor", [5.9, 2.8, 4.3, 1.3]), ("virginica", [6.6, 3.0, 5.6, 2.0]))
 
@@ -45,7 +45,7 @@ def main() -> None:
     wait(lambda: True, 1)
     dialog.grab().save(str(out / "import-dialog.png"))
     window = open_window(table_scene(table, dialog.choice())[0], out, settings, (1400, 860))
-    train_until(window, lambda: window.live.step > 3000, 20)
+    train_until(window, lambda: window.live.state().step > 3000, 20)
     window.grab().save(str(out / "import-window.png"))
     window.shutdown()
     window.close()

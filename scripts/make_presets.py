@@ -1,4 +1,4 @@
-"""Regenerate resources/scenes/*.json from lossviz.core.generators (run from the repo root)."""
+"""Regenerate lossviz/resources/scenes/*.json from lossviz.core.generators (run from the repo root)."""
 
 import numpy as np
 
@@ -8,6 +8,7 @@ from lossviz.core.distributions import parse_distribution
 from lossviz.core.features import Split, feature_count
 from lossviz.core.model import ModelShape
 from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.runs import parse_runs
 from lossviz.core.scene import Scene, SurfaceConfig, write_scene
 
 DEFAULT_OPTIMIZER = OptimizerConfig("gd", 0.1)
@@ -23,9 +24,9 @@ def scene(name, title, task, X, y, loss, dims, classes=2, optimizer=DEFAULT_OPTI
     theta = shape.zeros() if init is None else np.array(init, dtype=float)
     s = Scene(task=task, dims=dims, loss=loss, data=make_dataset(X, y, task, dims, classes),
               init=theta, classes=classes, optimizer=optimizer, steps=steps, surface=surface,
-              extra={"title": title, **({"notes": notes} if notes else {}), **({"runs": runs} if runs else {})},
+              title=title, notes=notes, runs=parse_runs(runs, optimizer) if runs else (),
               distribution=distribution, split=split, degree=degree, l2=l2)
-    write_scene(s, f"resources/scenes/{name}.json")
+    write_scene(s, f"lossviz/resources/scenes/{name}.json")
 
 
 def drawn(distribution):
@@ -74,7 +75,7 @@ scene("sine-samples", "Each sample's own loss: a line fitted to 20 samples of a 
       *drawn(SINE), "l2", 1, init=[[-1.0, 1.5]], steps=60, distribution=SINE,
       notes="L(θ|D) is the mean of the samples' losses l(θ|x_i, y_i), each a valley of its own: "
             "lossviz render sine-samples --layout decomposition.")
-# Overfitting (issue 11): 15 samples of the default sine, 4 held out (round(0.3 · 15) = round(4.5) = 4, Python's
+# Overfitting: 15 samples of the default sine, 4 held out (round(0.3 · 15) = round(4.5) = 4, Python's
 # round); the seeds were chosen, among the first ones tried, for a test set inside the training points' x range and a
 # clean capacity curve of 5,000 Adam steps per degree: training loss falling at every degree, test loss lowest at 5
 SINE_15 = parse_distribution({"name": "sine", "n": 15, "seed": 6})

@@ -27,17 +27,17 @@ def main():
         window.document.set_view_options(surface_of="both")
         for _ in range(scene.steps):
             live.step_once()
-        wait(lambda w=window: w.live.step == scene.steps and w.live.idle())
+        wait(lambda w=window: w.live.state().step == scene.steps and w.live.idle())
         live.population.resample()
         wait(lambda w=window: w.live.population.cloud is not None and w.live.idle())
         window.grab().save(str(out / f"population-window-n{n}.png"))
         if n == 10:
-            live.selection.toggle(int(live.objective.per_sample(live.theta).argmax()), dist.n)
-            wait(lambda w=window: w.live.idle() and w.live.shown_surface is not None)
+            live.selection.toggle(int(live.state().objective.per_sample(live.state().theta).argmax()), dist.n)
+            wait(lambda w=window: w.live.idle() and w.live.surfaces.shown is not None)
             window.grab().save(str(out / "sample-loss-window.png"))
         window.document.mark_clean()
         window.close()
-        print(n, live.step)
+        print(n, live.state().step)
     (out / ".settings.ini").unlink(missing_ok=True)
 
 

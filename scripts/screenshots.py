@@ -9,12 +9,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6 import QtCore  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6 import QtCore
+from PySide6.QtTest import QTest
 
-from lossviz.core.presets import load_preset, preset_names  # noqa: E402
-from lossviz.gui import MainWindow  # noqa: E402
-from lossviz.gui.app import prepare_application  # noqa: E402
+from lossviz.core.presets import load_preset, preset_names
+from lossviz.gui import MainWindow
+from lossviz.gui.app import prepare_application
 
 
 def main():
@@ -37,13 +37,13 @@ def main():
             window.live.step_once()
         deadline = QtCore.QDeadlineTimer(60000)
         # every step reported and drawn, the newest surface (held parameters, re-framing) shown
-        while not (window.live.step == scene.steps and window.live.idle()) and not deadline.hasExpired():
+        while not (window.live.state().step == scene.steps and window.live.idle()) and not deadline.hasExpired():
             QTest.qWait(20)
         QTest.qWait(300)
         window.grab().save(str(out / f"{name}.png"))
         window.document.mark_clean()
         window.close()
-        print(name, window.live.step)
+        print(name, window.live.state().step)
     (out / ".settings.ini").unlink(missing_ok=True)
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6 import QtCore  # noqa: E402
+from PySide6 import QtCore
 
-from lossviz.gui import MainWindow  # noqa: E402
-from lossviz.gui.app import prepare_application  # noqa: E402
+from lossviz.gui import MainWindow
+from lossviz.gui.app import prepare_application
 
 
 def prepare(outdir: str) -> tuple[Path, QtCore.QSettings]:

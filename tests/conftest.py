@@ -1,16 +1,65 @@
-"""Test setup: Qt runs offscreen (set before anything imports Qt); GUI fixtures."""
+"""Test setup: Qt runs offscreen (set before anything imports Qt); the ``gui`` marker; GUI fixtures.
+
+Every test that needs Qt is marked ``gui`` here, so that ``python -m pytest -m "not gui"`` runs the headless tests
+alone without importing Qt: the tests of the folders that are Qt through and through (tests/gui, tests/figures,
+tests/plots, which such a run does not even collect), every test using a Qt fixture, and the tests marked
+``@pytest.mark.gui`` by hand (a command that draws, run in-process). A headless test that imports Qt fails and says
+that it needs the marker.
+"""
 
 import os
+import sys
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
+
+from tests.qt_gate import headless_markexpr
+
+GUI_FOLDERS = {"gui", "figures", "plots"}  # under tests/
+QT_FIXTURES = {"qtbot", "qapp", "make_window", "dialog_log"}
+TESTS = Path(__file__).resolve().parent
+
+
+def in_gui_folder(path: Path) -> bool:
+    """True for a path inside one of the test folders that are all Qt."""
+    parts = Path(path).resolve().relative_to(TESTS).parts if Path(path).resolve().is_relative_to(TESTS) else ()
+    return bool(parts) and parts[0] in GUI_FOLDERS
+
+
+def headless_only(config: pytest.Config) -> bool:
+    """True when the run deselects the Qt tests (``-m "not gui"``; tests/qt_gate.py keeps pytest-qt out of it)."""
+    return headless_markexpr(config.getoption("markexpr"))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A headless run does not even import the Qt folders' test modules (they import Qt at their top)."""
+    return True if headless_only(config) and in_gui_folder(collection_path) else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``gui`` every test of a Qt folder and every test that uses a Qt fixture."""
+    for item in items:
+        if in_gui_folder(item.path) or QT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def headless_tests_need_no_qt(request: pytest.FixtureRequest):
+    """A test without the ``gui`` marker that imports Qt fails (seen whenever Qt was not loaded before it)."""
+    if request.node.get_closest_marker("gui") is not None or "PySide6" in sys.modules:
+        yield
+        return
+    yield
+    if "PySide6" in sys.modules:
+        pytest.fail("this test imports Qt: mark it @pytest.mark.gui (or use a Qt fixture)")
 
 
 @pytest.fixture
 def dialog_log(monkeypatch):
     """Modal dialogs never block a test: errors are recorded, questions answered from ``answers``."""
-    from lossviz.gui import dialogs
+    from lossviz.gui.dialogs import common as dialogs
 
     log = {"errors": [], "texts": [], "asked": [],
            "answers": {"save_changes": "discard", "restore": True, "save_elsewhere": False}}
@@ -34,7 +83,7 @@ def _answer_import(parent, table, log):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from lossviz.gui.import_dialog import ImportDialog
+    from lossviz.gui.dialogs.import_table import ImportDialog
 
     log["asked"].append(("import", table.source))
     dialog = ImportDialog(parent, table)
@@ -78,7 +127,14 @@ def make_window(qtbot, tmp_path, dialog_log):
     yield make
     for window in windows:
         window.shutdown()
-        assert not window.live.training.thread.isRunning()
-        assert not window.live.surfaces.thread.isRunning()
+        assert window.live.stopped()
         window.close()
         window.deleteLater()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With LOSSVIZ_QT_REPORT=FILE, write which Qt modules the run imported (tests/test_markers.py reads it)."""
+    report = os.environ.get("LOSSVIZ_QT_REPORT")
+    if report:
+        Path(report).write_text("\n".join(sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6",
+                                                                                             "pyqtgraph"))))

@@ -37,6 +37,7 @@ def test_numpys_openblas_is_left_with_one_thread():
     np.testing.assert_array_equal(a.T @ a, np.einsum("ni,nj->ij", a, a))  # products are what they were
 
 
+@pytest.mark.gui
 def test_the_command_line_and_the_app_tune_the_process(monkeypatch):
     import lossviz.cli
     import lossviz.gui.app

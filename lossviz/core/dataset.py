@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.limits import VALUE_BOUND
 from lossviz.core.validate import number, show_value
 
 TASKS = ("regression", "binary", "multiclass")
@@ -19,19 +21,21 @@ class Dataset:
     X: np.ndarray
     y: np.ndarray
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for array in (self.X, self.y):
             array.setflags(write=False)
 
     @property
     def size(self) -> int:
+        """The number of samples N."""
         return self.X.shape[0]
 
     @property
     def dims(self) -> int:
+        """The number of inputs d of each sample."""
         return self.X.shape[1]
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Dataset)
             and self.X.shape == other.X.shape
@@ -40,8 +44,8 @@ class Dataset:
         )
 
 
-def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None = None,
-                 where: str = "data") -> Dataset:
+def make_dataset(x: Sequence[Sequence[float]] | np.ndarray, y: Sequence[float] | np.ndarray, task: str,
+                 dims: int | None = None, classes: int | None = None, where: str = "data") -> Dataset:
     """Validate rows ``x`` (N lists of d numbers) and labels ``y`` (N) for ``task``.
 
     Raises LossvizError naming the row and value that is wrong.
@@ -54,36 +58,25 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
         raise LossvizError(f"{where}.y: expected a list of labels, got {show_value(y)}")
     if len(x) != len(y):
         raise LossvizError(f"{where}: x has {len(x)} rows but y has {len(y)} values")
-    if isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype.kind in "fiu":
-        rows = np.array(x, dtype=np.float64)
-        bad = np.argwhere(~np.isfinite(rows))
-        if bad.size:
-            i, j = bad[0]
-            raise LossvizError(f"{where}.x[{i}][{j}]: {rows[i, j]!r} is not a finite number")
-    else:
-        width = dims if dims is not None else (len(x[0]) if len(x) and isinstance(x[0], (list, tuple, np.ndarray)) else None)
-        rows = np.empty((len(x), width or 0), dtype=np.float64)
-        for i, row in enumerate(x):
-            if not isinstance(row, (list, tuple, np.ndarray)):
-                raise LossvizError(f"{where}.x[{i}]: expected a row of numbers, got {show_value(row)}")
-            if len(row) != width:
-                raise LossvizError(f"{where}.x[{i}]: row has {len(row)} numbers, expected {width}")
-            for j, value in enumerate(row):
-                rows[i, j] = number(value, f"{where}.x[{i}][{j}]")
+    rows = _rows(x, dims, where)
     if len(x) and rows.shape[1] not in (1, 2):
         raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers; lossviz shows 1 or 2 input dimensions")
     if dims is not None and len(x) and rows.shape[1] != dims:
         raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers but dims is {dims}")
     if not len(x):
         rows = np.empty((0, dims or 1), dtype=np.float64)
+    _check_magnitude(rows, f"{where}.x", lambda i, j: f"[{i}][{j}]")
     if isinstance(y, np.ndarray):
         labels = _valid_labels(y, task, classes)
         if labels is not None:  # every label fine: no need to look at them one by one
+            if task == "regression":
+                _check_magnitude(labels[:, None], f"{where}.y", lambda i, _: f"[{i}]")
             return Dataset(rows, labels)
         y = y.tolist()  # the loop below names the first bad one
 
     if task == "regression":
         labels = np.array([number(v, f"{where}.y[{i}]") for i, v in enumerate(y)], dtype=np.float64)
+        _check_magnitude(labels[:, None], f"{where}.y", lambda i, _: f"[{i}]")
     else:
         top = 2 if task == "binary" else classes
         labels = np.empty(len(y), dtype=np.int64)
@@ -99,6 +92,36 @@ def make_dataset(x, y, task: str, dims: int | None = None, classes: int | None =
                 raise LossvizError(f"{where}.y[{i}]: label {show_value(value)} is not {allowed}")
             labels[i] = int(label)
     return Dataset(rows, labels)
+
+
+def _rows(x: Sequence[Sequence[float]] | np.ndarray, dims: int | None, where: str) -> np.ndarray:
+    """The rows of ``x`` as a float64 array (N, d), every number checked to be finite; errors name the row."""
+    if isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype.kind in "fiu":
+        rows = np.array(x, dtype=np.float64)
+        bad = np.argwhere(~np.isfinite(rows))
+        if bad.size:
+            i, j = bad[0]
+            raise LossvizError(f"{where}.x[{i}][{j}]: {rows[i, j]!r} is not a finite number")
+        return rows
+    width = dims if dims is not None else (len(x[0]) if len(x) and isinstance(x[0], (list, tuple, np.ndarray)) else None)
+    rows = np.empty((len(x), width or 0), dtype=np.float64)
+    for i, row in enumerate(x):
+        if not isinstance(row, (list, tuple, np.ndarray)):
+            raise LossvizError(f"{where}.x[{i}]: expected a row of numbers, got {show_value(row)}")
+        if len(row) != width:
+            raise LossvizError(f"{where}.x[{i}]: row has {len(row)} numbers, expected {width}")
+        for j, value in enumerate(row):
+            rows[i, j] = number(value, f"{where}.x[{i}][{j}]")
+    return rows
+
+
+def _check_magnitude(values: np.ndarray, where: str, index: Callable[[int, int], str]) -> None:
+    """Refuse a number beyond VALUE_BOUND in magnitude, naming its place (``index(i, j)``: "[3][0]")."""
+    big = np.argwhere(np.abs(values) > VALUE_BOUND)
+    if big.size:
+        i, j = (int(v) for v in big[0])
+        raise LossvizError(f"{where}{index(i, j)}: {values[i, j]:g} is too large (lossviz takes numbers up to "
+                           f"{VALUE_BOUND:g} in magnitude, so that their squares stay finite)")
 
 
 def _valid_labels(y: np.ndarray, task: str, classes: int | None) -> np.ndarray | None:

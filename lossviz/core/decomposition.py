@@ -13,6 +13,9 @@ from lossviz.core.dataset import Dataset
 from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
 from lossviz.core.scene import Scene
+from lossviz.core.validate import quoted
+
+MAX_ARROWS = 100  # gradients of single samples returned at most (their mean is over every selected sample)
 
 
 def sample_objective(objective: Objective, index: int) -> Objective:
@@ -26,11 +29,11 @@ def sample_objective(objective: Objective, index: int) -> Objective:
 
 def spread_samples(per_sample: np.ndarray, count: int = 4) -> np.ndarray:
     """The indices of ``count`` samples that differ: those at evenly spaced ranks of the loss l(θ|x_i, y_i)
-    (``per_sample``, (N,)) — the smallest, the largest and, for 4, the ⅓- and ⅔-quantiles — in index order.
-    All N when N ≤ count."""
+    (``per_sample``, (N,)) — the smallest, the ⅓- and ⅔-quantiles for 4, the largest — in that order, from the
+    smallest loss to the largest (ties in index order). All N, by their loss, when N ≤ count."""
     order = np.argsort(per_sample, kind="stable")
     ranks = np.unique(np.round(np.linspace(0, len(order) - 1, min(count, len(order)))).astype(int))
-    return np.sort(order[ranks])
+    return order[ranks]
 
 
 def needs_distribution(scene: Scene, what: str) -> None:
@@ -54,7 +57,19 @@ def surface_objective(scene: Scene, of: str, index: int | None = None) -> Object
         assert index is not None, "a sample's surface needs its index"
         points = scene.points_objective()
         if not 0 <= index < points.size:
-            raise LossvizError(f"sample:{index}: the scene has {points.size} samples (sample:0 to "
+            raise LossvizError(f"sample:{quoted(str(index))[1:-1]}: the scene has {points.size} samples (sample:0 to "
                                f"sample:{points.size - 1})")
         return sample_objective(points, index)
     return scene.objective()
+
+
+def sample_gradients(objective: Objective, theta: np.ndarray, indices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """∇l(θ|xᵢ, yᵢ) of the first MAX_ARROWS selected samples, (M, k, d+1), and the mean gradient over all
+    of them, (k, d+1) — with every sample selected, exactly ∇L(θ|D)."""
+    rows = np.asarray(indices, dtype=np.int64)
+    Xa, target = objective.Xa[rows], objective.target[rows]
+    _, dz = objective.loss.value_and_grad(Xa @ theta.T, target)  # ∂(mean of l)/∂z: each row is ∂lᵢ/∂zᵢ / M
+    mean = dz.T @ Xa
+    shown = slice(0, MAX_ARROWS)
+    each = len(rows) * dz[shown, :, None] * Xa[shown, None, :]
+    return each, mean

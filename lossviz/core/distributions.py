@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from lossviz.core.dataset import Dataset, make_dataset
 from lossviz.core.errors import LossvizError
+from lossviz.core.limits import MAX_CLASSES, SEED_BOUND, VALUE_BOUND
 from lossviz.core.model import ModelShape
 from lossviz.core.validate import as_object, check_keys, integer, number, show_value
 
 MAX_SAMPLE = 1_000_000
+NOISE_REACH = 40.0  # standard deviations a normal draw never reaches (P < 1e-300)
+MIN_FREQUENCY = 1e-12  # a smaller positive sine frequency is refused: its moments would divide by ω² ≈ 0
 FAMILIES: dict[str, dict[str, Any]] = {
     "line": {"slope": 1.0, "intercept": 0.0, "noise": 0.5, "x_range": [-3.0, 3.0]},
     "sine": {"amplitude": 1.0, "frequency": 0.25, "noise": 0.2, "x_range": [-3.0, 3.0]},
@@ -115,8 +118,10 @@ class Distribution:
 
 
 def check_compatible(distribution: Distribution, shape: ModelShape, where: str = "distribution") -> None:
-    """Refuse a distribution whose task, inputs or classes differ from the scene's model."""
-    if distribution.task != shape.task:
+    """Refuse a distribution whose task, inputs or classes differ from the scene's model (blobs give a multiclass scene
+    of C classes with C means, 2 included: softmax over two classes)."""
+    blobs_for_classes = distribution.name == "blobs" and shape.task == "multiclass"
+    if distribution.task != shape.task and not blobs_for_classes:
         raise LossvizError(f"{where}: {distribution.name} gives {distribution.task} data; this scene is {shape.task}")
     if distribution.dims != shape.dims:
         raise LossvizError(f"{where}: {distribution.name} has {distribution.dims} input(s); the scene has {shape.dims}")
@@ -129,17 +134,82 @@ def parse_distribution(value: Any, where: str = "distribution") -> Distribution:
     obj = as_object(value, where)
     check_keys(obj, ("name", "n", "seed", "params"), where)
     name = obj.get("name")
-    if name not in FAMILIES:
+    if not isinstance(name, str) or name not in FAMILIES:
         raise LossvizError(f"{where}.name: unknown distribution {show_value(name)} (choose {', '.join(FAMILIES)})")
     n = integer(obj.get("n", 30), f"{where}.n", 1, MAX_SAMPLE)
-    seed = integer(obj.get("seed", 0), f"{where}.seed", 0, 2**63 - 1)
+    seed = integer(obj.get("seed", 0), f"{where}.seed", 0, SEED_BOUND)
     given = as_object(obj.get("params", {}), f"{where}.params")
     check_keys(given, FAMILIES[name], f"{where}.params")
     params = {key: _parameter(name, key, given.get(key, default), f"{where}.params.{key}")
               for key, default in FAMILIES[name].items()}
     if name == "blobs":
         params["means"] = _means(params["means"], f"{where}.params.means")
+    check_bounds(name, params, f"{where}.params")
     return Distribution(name, params, n, seed)
+
+
+def check_bounds(name: str, params: dict[str, Any], where: str = "distribution.params") -> None:
+    """Refuse parameters whose draws could overflow float64: every x and y P draws stays within VALUE_BOUND, so that
+    their squares (L2, the moments E[x²], E[xy], E[y²]) and sums of a few squares are finite. A normal draw never
+    exceeds NOISE_REACH standard deviations (the chance is below 1e-300), so ``noise`` and ``std`` count that many
+    times. The error names the parameter that contributes most."""
+    p = params
+    if name in ("line", "sine"):
+        reach = max(abs(p["x_range"][0]), abs(p["x_range"][1]))
+        _within("max|x|", where, x_range=(reach, p["x_range"]))
+        if name == "line":
+            _within("|slope|·max|x| + |intercept| + 40·noise", where, slope=(abs(p["slope"]) * reach, p["slope"]),
+                    intercept=(abs(p["intercept"]), p["intercept"]), noise=(NOISE_REACH * p["noise"], p["noise"]))
+        else:
+            _within("|amplitude| + 40·noise", where, amplitude=(abs(p["amplitude"]), p["amplitude"]),
+                    noise=(NOISE_REACH * p["noise"], p["noise"]))
+            _within("frequency·max|x|", where, frequency=(p["frequency"] * reach, p["frequency"]))
+            if 0 < p["frequency"] < MIN_FREQUENCY:
+                raise LossvizError(f"{where}.frequency: must be 0 or at least {MIN_FREQUENCY:g}, "
+                                   f"got {p['frequency']:g}")
+    elif name == "blobs":
+        for i, mean in enumerate(p["means"]):
+            for j, value in enumerate(mean):
+                _within("|mean| + 40·std", where, **{f"means[{i}][{j}]": (abs(value), value)},
+                        std=(NOISE_REACH * p["std"], p["std"]))
+    elif name == "xor":
+        _within("r", where, r=(p["r"], p["r"]))
+
+
+def input_reach(distribution: Distribution) -> tuple[float, str]:
+    """The largest |x| P can draw (a normal draw never beyond NOISE_REACH standard deviations), and the parameter
+    that contributes most to it."""
+    p = distribution.params
+    if distribution.name in ("line", "sine"):
+        return max(abs(p["x_range"][0]), abs(p["x_range"][1])), "x_range"
+    if distribution.name == "xor":
+        return p["r"], "r"
+    largest_mean = max(abs(v) for mean in p["means"] for v in mean)
+    spread = NOISE_REACH * p["std"]
+    return largest_mean + spread, ("std" if spread >= largest_mean else "means")
+
+
+def check_feature_reach(distribution: Distribution, degree: int | None, where: str = "distribution.params") -> None:
+    """Refuse a P whose draws would overflow φ of ``degree`` (|x|^degree beyond VALUE_BOUND, as for data), naming
+    the parameter that reaches that far."""
+    if degree is None:
+        return
+    reach, key = input_reach(distribution)
+    if reach > 1 and degree * math.log10(reach) > math.log10(VALUE_BOUND):
+        raise LossvizError(f"{where}.{key}: P draws |x| up to {reach:g}, which overflows φ of degree {degree} "
+                           f"(|x|^{degree} must stay at most {VALUE_BOUND:g}); choose a smaller degree or spread")
+
+
+def _within(what: str, where: str, **terms: tuple[float, Any]) -> None:
+    """Refuse when the terms (each: what it adds to |x| or |y|, the parameter's value) add up beyond VALUE_BOUND,
+    naming the largest term's parameter and its value."""
+    if sum(added for added, _ in terms.values()) <= VALUE_BOUND:
+        return
+    key = max(terms, key=lambda name: terms[name][0])
+    value = terms[key][1]
+    shown = f"[{value[0]:g}, {value[1]:g}]" if isinstance(value, list) else f"{value:g}"
+    raise LossvizError(f"{where}.{key}: {what} must be at most {VALUE_BOUND:g} (larger values overflow float64 "
+                       f"when squared), got {shown}")
 
 
 def _parameter(family: str, key: str, value: Any, where: str) -> Any:
@@ -164,8 +234,10 @@ def _parameter(family: str, key: str, value: Any, where: str) -> Any:
 
 
 def _means(value: Any, where: str) -> list[list[float]]:
-    if not isinstance(value, list) or not 2 <= len(value) <= 10:
-        raise LossvizError(f"{where}: expected a list of 2 to 10 class means, got {show_value(value)}")
+    if not isinstance(value, list):
+        raise LossvizError(f"{where}: expected a list of 2 to {MAX_CLASSES} class means, got {show_value(value)}")
+    if not 2 <= len(value) <= MAX_CLASSES:
+        raise LossvizError(f"{where}: expected 2 to {MAX_CLASSES} class means, got {len(value)}")
     rows = []
     for i, mean in enumerate(value):
         if not isinstance(mean, list) or len(mean) not in (1, 2):
@@ -235,27 +307,44 @@ def default_distribution(name: str, task: str, dims: int, classes: int, n: int =
 
 
 PROVENANCE_ATOL = 5e-4  # how far a stored value may be from the draw it is (rounded to 3 decimals)
-_drawn: dict[str, Dataset] = {}  # the last sample provenance() drew, by its distribution
+_drawn: dict[str, Dataset] = {}  # the last samples provenance() drew, by their distribution
+
+
+def _sample_of(distribution: Distribution) -> Dataset:
+    """``distribution.sample()``, kept for the next question about the same P (a few are kept)."""
+    key = json.dumps(distribution.to_dict(), sort_keys=True)
+    if key not in _drawn:
+        if len(_drawn) >= 4:
+            _drawn.pop(next(iter(_drawn)))
+        _drawn[key] = distribution.sample()
+    return _drawn[key]
+
+
+def _draws_matching(drawn: Dataset, data: Dataset) -> int:
+    """How many of ``data``'s first samples are ``drawn``'s, row by row (a value rounded to 3 decimals still is)."""
+    shared = min(drawn.size, data.size)
+    same = (np.all(np.isclose(data.X[:shared], drawn.X[:shared], rtol=1e-6, atol=PROVENANCE_ATOL), axis=1)
+            & np.isclose(data.y[:shared], drawn.y[:shared], rtol=1e-6, atol=PROVENANCE_ATOL))
+    return int(np.count_nonzero(same))
 
 
 def provenance(distribution: Distribution | None, data: Dataset) -> str:
-    """Where D came from, in words: N draws from P, those plus points by hand, or partly hand-made."""
+    """Where D came from, in words that stay true: N draws from P, those plus points by hand, draws of P with
+    another N (N changed since), not drawn from this P (its family or parameters changed since, or it was chosen for
+    data of another origin), or partly hand-made."""
     if distribution is None:
         return ""
-    key = json.dumps(distribution.to_dict(), sort_keys=True)
-    if key not in _drawn:
-        _drawn.clear()
-        _drawn[key] = distribution.sample()
-    drawn, seed = _drawn[key], distribution.seed
-    shared = min(drawn.size, data.size)
-    # a draw written with 3 decimals (the bundled scenes, a CSV) is still that draw
-    same = (np.all(np.isclose(data.X[:shared], drawn.X[:shared], rtol=1e-6, atol=PROVENANCE_ATOL), axis=1)
-            & np.isclose(data.y[:shared], drawn.y[:shared], rtol=1e-6, atol=PROVENANCE_ATOL))
-    matching = int(np.count_nonzero(same))
+    drawn, seed = _sample_of(distribution), distribution.seed
+    matching = _draws_matching(drawn, data)
     if matching == drawn.size == data.size:
         return f"D: N = {drawn.size} draws from P (seed {seed})."
     if matching == drawn.size:
         extra = data.size - drawn.size
         return f"D: {drawn.size} draws from P (seed {seed}) + {extra} point{'s' if extra > 1 else ''} by hand."
+    if 0 < data.size <= MAX_SAMPLE and data.size != distribution.n:
+        if _draws_matching(_sample_of(replace(distribution, n=data.size)), data) == data.size:
+            return f"D: {data.size} draws from P (seed {seed}); N is now {distribution.n} — press New sample."
+    if matching == 0:
+        return "D was not drawn from this P — press New sample to draw N from it. L(θ|P) refers to P."
     return (f"D is partly hand-made: {matching} of its {data.size} samples are draws from P (seed {seed}). "
             "L(θ|P) still refers to P.")

@@ -6,19 +6,21 @@ coordinates, with a per-axis scale that turns data units into pixels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from lossviz.core.dataset import Dataset
 
 
-def add_point(data: Dataset, x, label) -> Dataset:
+def add_point(data: Dataset, x: Sequence[float] | np.ndarray, label: float) -> Dataset:
     """Append one sample: x (d,), label (number or class)."""
     X = np.vstack([data.X, np.asarray(x, dtype=np.float64).reshape(1, -1)])
     y = np.append(data.y, np.asarray(label, dtype=data.y.dtype))
     return Dataset(X, y)
 
 
-def move_point(data: Dataset, index: int, x, label=None) -> Dataset:
+def move_point(data: Dataset, index: int, x: Sequence[float] | np.ndarray, label: float | None = None) -> Dataset:
     """Sample ``index`` moved to x (d,); its label replaced when given (1-D regression drags y)."""
     X = data.X.copy()
     X[index] = np.asarray(x, dtype=np.float64)
@@ -29,14 +31,17 @@ def move_point(data: Dataset, index: int, x, label=None) -> Dataset:
 
 
 def remove_point(data: Dataset, index: int) -> Dataset:
+    """The data without sample ``index``."""
     return Dataset(np.delete(data.X, index, axis=0), np.delete(data.y, index))
 
 
 def empty_like(data: Dataset) -> Dataset:
+    """No samples, with ``data``'s input dimension and label type."""
     return Dataset(np.empty((0, data.dims)), np.empty(0, dtype=data.y.dtype))
 
 
-def nearest_point(points: np.ndarray, position, pixels_per_unit, radius_pixels: float = 10.0) -> int | None:
+def nearest_point(points: np.ndarray, position: tuple[float, float], pixels_per_unit: tuple[float, float],
+                  radius_pixels: float = 10.0) -> int | None:
     """Index of the point (rows of ``points``, (N, 2) in plot coordinates) nearest to ``position``
     within ``radius_pixels`` on screen, or None. ``pixels_per_unit``: (sx, sy)."""
     if len(points) == 0:

@@ -1,7 +1,6 @@
 """A scene put to work: its fit (or its race of optimizers), and the surface spec that shows it.
 
-A race is listed under the scene key ``"runs"``: ``[{"label": "adam", "optimizer": {...}}, …]``,
-each run starting from the scene's ``init`` on the same data.
+A race is the scene's ``runs`` (core/runs.py), each run starting from the scene's ``init`` on the same data.
 """
 
 from __future__ import annotations
@@ -14,10 +13,11 @@ import numpy as np
 from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.plane import AxisPlane
+from lossviz.core.runs import Run
 from lossviz.core.scene import Scene
 from lossviz.core.surface import Surface, SurfaceSpec, auto_range, landmarks
-from lossviz.core.training import FitResult, fit
-from lossviz.core.validate import as_object, check_keys, integer, number
+from lossviz.core.training import FitResult, Trainer, fit
 
 
 def fit_scene(scene: Scene, steps: int | None = None, should_stop: Callable[[], bool] | None = None,
@@ -37,6 +37,19 @@ def _fit_from_init(scene: Scene, objective: Objective, optimizer: OptimizerConfi
     if result.steps < 0:
         raise LossvizError(not_finite_at_start(scene, objective))
     return result
+
+
+def check_trainable(scene: Scene) -> None:
+    """Refuse a scene whose descent cannot start: the loss or its gradient at the start θ is not finite (what
+    ``lossviz fit`` refuses, with the same message). A scene without training samples passes: there is nothing to
+    fit yet."""
+    if scene.data.size == 0 or not len(scene.design().train):
+        return
+    objective = scene.objective()
+    with np.errstate(all="ignore"):
+        start = Trainer(objective, scene.init, scene.optimizer, scene.seed)  # what fit starts from, checked as fit does
+    if not start.finite:
+        raise LossvizError(not_finite_at_start(scene, objective))
 
 
 def not_finite_at_start(scene: Scene, objective: Objective) -> str:
@@ -69,62 +82,9 @@ def fit_columns(scene: Scene, thetas: np.ndarray) -> dict[str, np.ndarray]:
     return columns
 
 
-@dataclass(frozen=True)
-class Run:
-    """One contender of a race: a label and an optimizer."""
-
-    label: str
-    optimizer: OptimizerConfig
-
-
-MAX_RUNS = 8
-
-
-def racer_entry(name: str, lr: float, momentum: float | None = None) -> dict:
-    """One racer as the scene's "runs" key holds it, labelled the lecture's way ("Adam (lr 0.1)")."""
-    from lossviz.core.optimizers import TITLES
-
-    shown = "" if momentum is None else f", momentum {momentum:g}"
-    optimizer: dict = {"name": name, "lr": lr}
-    if momentum is not None:
-        optimizer["momentum"] = momentum
-    return {"label": f"{TITLES[name]} (lr {lr:g}{shown})", "optimizer": optimizer}
-
-
-def default_race(lr: float) -> list[dict]:
-    """Gradient descent, momentum and Adam, all at the learning rate ``lr`` (the panel's)."""
-    return [racer_entry("gd", lr), racer_entry("momentum", lr), racer_entry("adam", lr)]
-
-
 def scene_runs(scene: Scene) -> list[Run]:
-    """The scene's race (its ``"runs"`` key), or its one optimizer; raises LossvizError on a bad list."""
-    runs = scene.extra.get("runs")
-    if runs is None:
-        return [Run(scene.optimizer.name, scene.optimizer)]
-    if not isinstance(runs, list) or not 1 <= len(runs) <= MAX_RUNS:
-        raise LossvizError(f"runs: expected a list of 1 to {MAX_RUNS} runs")
-    parsed = []
-    for i, run in enumerate(runs):
-        where = f"runs[{i}]"
-        run = as_object(run, where)
-        check_keys(run, ("label", "optimizer"), where)
-        opt = as_object(run.get("optimizer", {}), f"{where}.optimizer")
-        check_keys(opt, ("name", "lr", "momentum", "batch_size"), f"{where}.optimizer")
-        momentum = opt.get("momentum")
-        batch = opt.get("batch_size")
-        try:
-            config = OptimizerConfig(
-                opt.get("name", scene.optimizer.name),
-                number(opt.get("lr", scene.optimizer.lr), f"{where}.optimizer.lr"),
-                None if momentum is None else number(momentum, f"{where}.optimizer.momentum"),
-                None if batch is None else integer(batch, f"{where}.optimizer.batch_size", 1))
-        except LossvizError as error:
-            raise LossvizError(f"{where}.{error}") from None
-        label = run.get("label", f"{config.name} (lr {config.lr:g})")
-        if not isinstance(label, str):
-            raise LossvizError(f"{where}.label: expected text")
-        parsed.append(Run(label[:60], config))
-    return parsed
+    """The scene's race (its ``runs``), or its one optimizer as the only run."""
+    return list(scene.runs) or [Run(scene.optimizer.name, scene.optimizer)]
 
 
 @dataclass(frozen=True)
@@ -182,13 +142,12 @@ def frame_ranges(objective: Objective, start: np.ndarray, path: np.ndarray | Non
     missing one frames the start θ, the ``path`` (θ's, (M, k, d+1)) and, for L2, the exact minimum."""
     if x_range is not None and y_range is not None:
         return x_range, y_range
-    points = landmarks(objective, start, sane_path(objective, start, path))
-    shape = objective.shape
-    (xi, xj), (yi, yj) = shape.param_index(x_param), shape.param_index(y_param)
-    return x_range or auto_range(points[:, xi, xj]), y_range or auto_range(points[:, yi, yj])
+    points = AxisPlane(objective.shape, x_param, y_param).coordinates(landmarks(objective, start,
+                                                                                sane_path(objective, start, path)))
+    return x_range or auto_range(points[:, 0]), y_range or auto_range(points[:, 1])
 
 
-def surface_spec(scene: Scene, objective: Objective, path=None, resolution: int | None = None,
+def surface_spec(scene: Scene, objective: Objective, path: np.ndarray | None = None, resolution: int | None = None,
                  center: np.ndarray | None = None) -> SurfaceSpec:
     """The scene's surface grid; automatic ranges frame the start, the ``path`` (thetas) and the minimum."""
     x_param, y_param = scene.surface_axes

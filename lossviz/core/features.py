@@ -1,7 +1,9 @@
 """Richer inputs for the same linear model, and held-out data: f_θ(x) = W φ(x) + b, a train/test split, λ.
 
 - **Split** (``Split``): with N samples the test set is the first round(test_fraction·N) indices of
-  ``numpy.random.default_rng(seed).permutation(N)``; the training set is the rest, in their original order.
+  ``numpy.random.default_rng(seed).permutation(N)`` — but at most N − 2, so that at least 2 samples train (a
+  scene with too few samples for its fraction holds fewer out; it is never refused for it); the training set is
+  the rest, in their original order.
 - **Features** (``FeatureMap``): φ(x) = the columns of scikit-learn's ``PolynomialFeatures(degree,
   include_bias=False)`` — the monomials of total degree 1 … degree, each degree's in the order of
   ``itertools.combinations_with_replacement`` over the inputs (1-D: x, x², …; 2-D: x₁, x₂, x₁², x₁x₂, x₂², …)
@@ -18,10 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.limits import SEED_BOUND, VALUE_BOUND, available_memory
 from lossviz.core.validate import as_object, check_keys, integer, number
 
 MAX_DEGREE = 12
 MAX_TEST_FRACTION = 0.9
+MIN_TRAINING = 2  # samples a split always leaves to train on (when there are that many)
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -33,9 +37,18 @@ class Split:
     test_fraction: float = 0.3
     seed: int = 0
 
+    def test_count(self, n: int) -> int:
+        """How many of ``n`` samples are held out: round(test_fraction·n), but never so many that fewer than
+        MIN_TRAINING samples are left to train on (a split degrades with the data instead of refusing them)."""
+        return max(0, min(round(self.test_fraction * n), n - MIN_TRAINING))
+
+    def capped(self, n: int) -> bool:
+        """True when ``n`` samples are too few for the fraction: fewer are held out than it asks."""
+        return self.test_count(n) < round(self.test_fraction * n)
+
     def indices(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(training rows in their original order, test rows in the permutation's order) of N = ``n`` samples."""
-        test = np.random.default_rng(self.seed).permutation(n)[:round(self.test_fraction * n)]
+        test = np.random.default_rng(self.seed).permutation(n)[:self.test_count(n)]
         train = np.setdiff1d(np.arange(n), test, assume_unique=True)
         return train, test
 
@@ -150,7 +163,7 @@ def parse_split(value: object) -> Split:
     fraction = number(obj.get("test_fraction", 0.3), "split.test_fraction")
     if not 0 <= fraction <= MAX_TEST_FRACTION:
         raise LossvizError(f"split.test_fraction: must be between 0 and {MAX_TEST_FRACTION}, got {fraction:g}")
-    return Split(float(fraction), integer(obj.get("seed", 0), "split.seed", minimum=0))
+    return Split(float(fraction), integer(obj.get("seed", 0), "split.seed", 0, SEED_BOUND))
 
 
 def parse_degree(value: object) -> int:
@@ -168,13 +181,44 @@ def parse_l2(value: object) -> float:
     obj = as_object(value, "regularization")
     check_keys(obj, ("l2",), "regularization")
     lam = number(obj.get("l2", 0.0), "regularization.l2")
-    if not lam >= 0:
-        raise LossvizError(f"regularization.l2: must be >= 0, got {lam:g}")
+    if not 0 <= lam <= VALUE_BOUND:
+        raise LossvizError(f"regularization.l2: must be between 0 and {VALUE_BOUND:g}, got {lam:g}")
     return float(lam)
 
 
-def check_training_rows(split: Split | None, n: int) -> None:
-    """Refuse a split that leaves fewer than 2 training points (of ``n`` ≥ 2)."""
-    if split is not None and n >= 2 and len(split.indices(n)[0]) < 2:
-        raise LossvizError(f"split.test_fraction: {split.test_fraction:g} of {n} points leaves fewer than 2 "
-                           "training points")
+def check_feature_range(X: np.ndarray, degree: int | None, where: str = "data.x") -> None:
+    """Refuse inputs whose polynomial features of ``degree`` would overflow: every monomial (at most max|x|^degree)
+    must stay within VALUE_BOUND, so that its square (the standardisation) is finite. Names the sample to blame."""
+    if degree is None or not X.size:
+        return
+    largest = np.abs(X).max(axis=1)
+    row = int(np.argmax(largest))
+    peak = float(largest[row])
+    if peak > 1 and degree * np.log10(peak) > np.log10(VALUE_BOUND):
+        raise LossvizError(f"{where}[{row}]: {peak:g} overflows φ of degree {degree} (|x|^{degree} must stay at most "
+                           f"{VALUE_BOUND:g}); choose a smaller degree, or scale the inputs")
+
+
+FEATURE_COPIES = 12  # float64 arrays of N × (p + 1) the window holds for φ (raw, standardised, its objectives, work)
+
+
+def check_feature_memory(n: int, dims: int, degree: int | None) -> None:
+    """Refuse features that would not fit in memory: φ of ``degree`` on ``n`` samples of ``dims`` inputs, held
+    FEATURE_COPIES times, against what the machine has available now (nothing is refused where that is unknown)."""
+    if degree is None or not n:
+        return
+    columns = feature_count(dims, degree) + 1
+    need, have = FEATURE_COPIES * 8 * n * columns, available_memory()
+    if have is not None and need > have:
+        raise LossvizError(f"features.degree: φ of degree {degree} on {n:,} samples ({columns - 1} features) needs "
+                           f"about {need / 1e9:.1f} GB of memory, more than the {have / 1e9:.1f} GB available; "
+                           "choose a smaller degree or fewer samples")
+
+
+def split_note(split: Split | None, n: int) -> str:
+    """What a split does to ``n`` samples when it cannot hold out its fraction ('' when it can)."""
+    if split is None or not split.capped(n):
+        return ""
+    held = split.test_count(n)
+    return (f"Test fraction {split.test_fraction:g} of {n} points: {held} held out, so that "
+            f"{min(n, MIN_TRAINING)} or more train")

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from lossviz.core.dataset import Dataset, make_dataset
 
 
-def linear_1d(n=30, noise=0.5, seed=0, slope=1.5, intercept=0.5):
+def linear_1d(n: int = 30, noise: float = 0.5, seed: int = 0, slope: float = 1.5,
+              intercept: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """y = slope·x + intercept + noise, x in [-2, 2]."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2, 2, n)
     return x[:, None], slope * x + intercept + noise * rng.normal(size=n)
 
 
-def linear_outliers(n=30, noise=0.3, seed=0, outliers=4):
+def linear_outliers(n: int = 30, noise: float = 0.3, seed: int = 0, outliers: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """A clean line plus a few points far below it: L2 bends towards them, L1 and Huber do not."""
     X, y = linear_1d(n, noise, seed, slope=1.0, intercept=0.0)
     rng = np.random.default_rng(seed + 1)
@@ -24,7 +27,7 @@ def linear_outliers(n=30, noise=0.3, seed=0, outliers=4):
     return X, y
 
 
-def binary_1d(n=40, noise=0.6, seed=0):
+def binary_1d(n: int = 40, noise: float = 0.6, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two overlapping 1-D groups around -1 (label 0) and +1 (label 1)."""
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
@@ -32,7 +35,7 @@ def binary_1d(n=40, noise=0.6, seed=0):
     return x[:, None], y
 
 
-def blobs(n=60, noise=0.6, seed=0, classes=2):
+def blobs(n: int = 60, noise: float = 0.6, seed: int = 0, classes: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """``classes`` Gaussian blobs on a circle of radius 1.8 (2-D)."""
     rng = np.random.default_rng(seed)
     y = np.arange(n) % classes
@@ -42,7 +45,7 @@ def blobs(n=60, noise=0.6, seed=0, classes=2):
     return centers + (0.2 + noise) * rng.normal(size=(n, 2)), y
 
 
-def xor(n=60, noise=0.3, seed=0):
+def xor(n: int = 60, noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Four clusters at (±1, ±1), label 1 where the signs differ: no line separates them."""
     rng = np.random.default_rng(seed)
     corner = rng.integers(0, 4, n)
@@ -52,7 +55,7 @@ def xor(n=60, noise=0.3, seed=0):
 
 
 # name -> (task, generator, its keyword defaults) for the app's "Generate data" menu
-GENERATORS = {
+GENERATORS: dict[str, tuple[str, Callable[..., tuple[np.ndarray, np.ndarray]]]] = {
     "line": ("regression", linear_1d),
     "line with outliers": ("regression", linear_outliers),
     "1-D two groups": ("binary", binary_1d),
@@ -60,6 +63,16 @@ GENERATORS = {
     "3 blobs": ("multiclass", lambda n=90, noise=0.6, seed=0: blobs(n, noise, seed, classes=3)),
     "XOR": ("binary", xor),
 }
+
+GENERATOR_INPUTS = {"line": 1, "line with outliers": 1, "1-D two groups": 1, "2-D blobs": 2, "3 blobs": 2, "XOR": 2}
+
+
+def generators_for(task: str, dims: int) -> tuple[list[str], list[str]]:
+    """The generators that keep a scene's task and inputs, and those that would change them (the task follows
+    the generator)."""
+    fitting = [name for name, (kind, _) in GENERATORS.items() if (kind, GENERATOR_INPUTS[name]) == (task, dims)]
+    return fitting, [name for name in GENERATORS if name not in fitting]
+
 
 # the example each task (and input dimension) gets when its data must be replaced
 EXAMPLES = {("regression", 1): "line", ("binary", 1): "1-D two groups", ("binary", 2): "2-D blobs",

@@ -37,6 +37,7 @@ class Loss:
     formula = ""  # l(θ|x, y) in the lecture's notation, ŷ being the model output
 
     def encode(self, y: np.ndarray, outputs: int) -> np.ndarray:
+        """The target this loss wants for labels ``y`` (N,), made once per dataset: (N, k)."""
         return np.asarray(y, dtype=np.float64).reshape(-1, 1)
 
     def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -49,41 +50,50 @@ class Loss:
 
 
 class L2(Loss):
+    """½(ŷ − y)² on the raw output."""
     name, task, title = "l2", "regression", "L2 (squared error)"
     formula = "l(θ|x, y) = ½ (ŷ − y)²"
 
-    def per_sample(self, z, target):
+    def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """l for every sample: z (..., N, k) -> (..., N)."""
         r = z[..., 0] - target[:, 0]
         return 0.5 * r * r
 
-    def value_and_grad(self, z, target):
+    def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""
         r = z - target
         n = len(r)
         return 0.5 * float(np.vdot(r, r)) / n, r / n
 
 
 class L1(Loss):
+    """|ŷ − y| on the raw output."""
     name, task, title = "l1", "regression", "L1 (absolute error)"
     formula = "l(θ|x, y) = |ŷ − y|"
 
-    def per_sample(self, z, target):
+    def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """l for every sample: z (..., N, k) -> (..., N)."""
         return np.abs(z[..., 0] - target[:, 0])
 
-    def value_and_grad(self, z, target):
+    def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""
         r = z - target
         n = len(r)
         return float(np.abs(r).sum()) / n, np.sign(r) / n
 
 
 class Huber(Loss):
+    """The Huber loss (δ = 1): quadratic near 0, linear beyond, as torch's HuberLoss."""
     name, task, title = "huber", "regression", "Huber (δ = 1)"
     formula = "l(θ|x, y) = ½ r² if |r| ≤ 1 else |r| − ½,  r = ŷ − y"
 
-    def per_sample(self, z, target):
+    def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """l for every sample: z (..., N, k) -> (..., N)."""
         a = np.abs(z[..., 0] - target[:, 0])
         return np.where(a <= 1.0, 0.5 * a * a, a - 0.5)
 
-    def value_and_grad(self, z, target):
+    def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""
         r = z - target
         n = len(r)
         a = np.abs(r)
@@ -97,13 +107,16 @@ class BinaryCrossEntropy(Loss):
     name, task, title = "bce", "binary", "binary cross-entropy"
     formula = "l(θ|x, y) = −y log ŷ − (1 − y) log(1 − ŷ)"
 
-    def encode(self, y, outputs):
+    def encode(self, y: np.ndarray, outputs: int) -> np.ndarray:
+        """The target this loss wants for labels ``y`` (N,), made once per dataset: (N, k)."""
         return 1.0 - 2.0 * np.asarray(y, dtype=np.float64).reshape(-1, 1)
 
-    def per_sample(self, z, target):
+    def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """l for every sample: z (..., N, k) -> (..., N)."""
         return _softplus(z[..., 0] * target[:, 0])
 
-    def value_and_grad(self, z, target):
+    def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""
         u = z * target
         n = len(u)
         e = np.abs(u)
@@ -120,14 +133,17 @@ class BinaryCrossEntropy(Loss):
 
 
 class BinarySquaredError(Loss):
+    """½(σ(z) − y)² for binary labels."""
     name, task, title = "mse", "binary", "squared error on σ (MSE)"
     formula = "l(θ|x, y) = ½ (ŷ − y)²"
 
-    def per_sample(self, z, target):
+    def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """l for every sample: z (..., N, k) -> (..., N)."""
         r = _sigmoid(z[..., 0]) - target[:, 0]
         return 0.5 * r * r
 
-    def value_and_grad(self, z, target):
+    def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""
         p = _sigmoid(z)
         r = p - target
         n = len(r)
@@ -144,14 +160,15 @@ class CrossEntropy(Loss):
     name, task, title = "ce", "multiclass", "cross-entropy"
     formula = "l(θ|x, y) = −log ŷ_y"
 
-    def encode(self, y, outputs):
+    def encode(self, y: np.ndarray, outputs: int) -> np.ndarray:
+        """The target this loss wants for labels ``y`` (N,), made once per dataset: (N, k)."""
         y = np.asarray(y, dtype=np.int64)
         onehot = np.zeros((len(y), outputs), order="F")  # each class's column contiguous (see _parts)
         onehot[np.arange(len(y)), y] = 1.0
         return onehot
 
     @staticmethod
-    def _parts(zk):
+    def _parts(zk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For class-first logits zk (k, ...): m (...), the first largest logit; e = e^{z − m} (k, ...); and
         s = Σ_{k≠k*} e (...). Class by class over whole arrays: numpy reduces a short last axis slowly."""
         m = zk.max(axis=0)
@@ -168,7 +185,7 @@ class CrossEntropy(Loss):
         return m, e, s
 
     @staticmethod
-    def _data_term(zk, target):
+    def _data_term(zk: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(m − z_y) + log1p(s) for class-first logits zk (k, ...) and one-hot ``target`` (N, k)."""
         m, e, s = CrossEntropy._parts(zk)
         tk = np.moveaxis(target, -1, 0)  # (k, N): each class's column of the one-hot target
@@ -179,10 +196,12 @@ class CrossEntropy(Loss):
         value += np.log1p(s)
         return value, e, s
 
-    def per_sample(self, z, target):
+    def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """l for every sample: z (..., N, k) -> (..., N)."""
         return self._data_term(class_first(z), target)[0]
 
-    def value_and_grad(self, z, target):
+    def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""
         n = len(z)
         value, e, s = self._data_term(class_first(z), target)
         s += 1.0

@@ -27,6 +27,7 @@ class ModelShape:
 
     @property
     def outputs(self) -> int:
+        """k: the number of outputs (C classes for multiclass, else 1)."""
         return self.classes if self.task == "multiclass" else 1
 
     @property
@@ -35,6 +36,7 @@ class ModelShape:
         return OUTPUTS[self.task]
 
     def zeros(self) -> np.ndarray:
+        """θ = 0 of this shape, (k, d+1)."""
         return np.zeros((self.outputs, self.dims + 1))
 
     def param_names(self) -> list[str]:
@@ -62,7 +64,7 @@ class ModelShape:
         return np.concatenate([theta[:, :-1].ravel(), theta[:, -1]])
 
 
-def join(W, b) -> np.ndarray:
+def join(W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """theta (k, d+1) from W (k, d) and b (k,)."""
     W = np.asarray(W, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -85,14 +87,14 @@ def logits(theta: np.ndarray, X: np.ndarray) -> np.ndarray:
     return X @ W.T + b
 
 
-def sigmoid(z):
+def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z), exact and overflow-free for any finite z."""
     z = np.asarray(z, dtype=np.float64)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
-def softmax(z, axis=-1):
+def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """softmax over ``axis``, stable for any finite logits."""
     e = class_first(z, axis)
     e -= e.max(axis=0)
@@ -101,7 +103,7 @@ def softmax(z, axis=-1):
     return np.moveaxis(e, 0, axis)
 
 
-def class_first(z, axis: int = -1) -> np.ndarray:
+def class_first(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """A contiguous copy of ``z`` with ``axis`` (the classes) first: numpy reduces over a short last axis row by row
     (slowly), over the first axis of a contiguous array a whole class at a time."""
     return np.moveaxis(np.asarray(z, dtype=np.float64), axis, 0).copy()

@@ -10,6 +10,7 @@ from lossviz.core.features import SUBSCRIPTS, feature_names
 from lossviz.core.losses import LOSSES
 
 if TYPE_CHECKING:
+    from lossviz.core.optimizers import OptimizerConfig
     from lossviz.core.scene import Scene
 
 MODEL_FORMULAS = {"regression": "ŷ = Wx + b", "binary": "ŷ = σ(Wx + b)", "multiclass": "ŷ = softmax(Wx + b)"}
@@ -64,3 +65,38 @@ def parameter_label(name: str) -> str:
         return "b" + str(int(match.group(3)) + 1).translate(SUBSCRIPTS)
     row, column = (str(int(match.group(i)) + 1).translate(SUBSCRIPTS) for i in (1, 2))
     return f"W{row}{',' if len(row) > 1 or len(column) > 1 else ''}{column}"
+
+
+def optimizer_text(config: OptimizerConfig) -> str:
+    """The optimizer and its numbers in one phrase: "Adam, η = 0.1", "momentum, η = 0.05, μ = 0.9, batch 8"."""
+    from lossviz.core.optimizers import MOMENTUM_DEFAULTS, TITLES
+
+    words = [TITLES[config.name], f"η = {config.lr:g}"]
+    if config.name in MOMENTUM_DEFAULTS and config.effective_momentum:
+        words.append(f"μ = {config.effective_momentum:g}")
+    if config.batch_size is not None:
+        words.append(f"batch {config.batch_size}")
+    return ", ".join(words)
+
+
+_G = "∇L"
+_UPDATE_RULES = {  # torch.optim's definitions (dampening 0, no weight decay), in the lecture's notation
+    "gd": ["θ ← θ − η∇L"],
+    "momentum": ["v ← μv + ∇L", "θ ← θ − ηv"],
+    "nesterov": ["v ← μv + ∇L", "θ ← θ − η(∇L + μv)"],
+    "adagrad": ["s ← s + (∇L)²", "θ ← θ − η∇L / (√s + 10<sup>−10</sup>)"],
+    "rmsprop": ["s ← αs + (1 − α)(∇L)²,  α = 0.99", "θ ← θ − η∇L / (√s + 10<sup>−8</sup>)"],
+    "adam": ["m ← β<sub>1</sub>m + (1 − β<sub>1</sub>)∇L,  v ← β<sub>2</sub>v + (1 − β<sub>2</sub>)(∇L)²",
+             "m̂ = m / (1 − β<sub>1</sub><sup>t</sup>),  v̂ = v / (1 − β<sub>2</sub><sup>t</sup>),  "
+             "β<sub>1</sub> = 0.9, β<sub>2</sub> = 0.999",
+             "θ ← θ − η m̂ / (√v̂ + 10<sup>−8</sup>)"],
+}
+_RMSPROP_MOMENTUM = ["s ← αs + (1 − α)(∇L)²,  α = 0.99", "v ← μv + ∇L / (√s + 10<sup>−8</sup>)", "θ ← θ − ηv"]
+
+
+def update_rule_lines(config: OptimizerConfig) -> list[str]:
+    """One step of ``config``'s optimizer as torch.optim defines it, in HTML lines, with its η (and μ, batch)."""
+    rule = _UPDATE_RULES[config.name]
+    if config.name == "rmsprop" and config.effective_momentum:
+        rule = _RMSPROP_MOMENTUM
+    return [*rule, f"({optimizer_text(config)})"]  # with a batch, ∇L is the batch's mean gradient

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from lossviz.core.dataset import Dataset
 from lossviz.core.losses import Loss
 from lossviz.core.model import ModelShape, augment, predict
-
-if TYPE_CHECKING:
-    from lossviz.core.surface import QuadraticStatistics
+from lossviz.core.quadratic import QuadraticStatistics
 
 VALUES_CHUNK = 1 << 20  # logits held at once by data_values (float64 elements: 8 MiB)
 
@@ -31,9 +27,11 @@ class Objective:
 
     @property
     def size(self) -> int:
+        """The number of samples N."""
         return self.Xa.shape[0]
 
     def logits(self, theta: np.ndarray) -> np.ndarray:
+        """The logits z = Wx + b of every sample for θ (k, d+1): (N, k)."""
         return self.Xa @ theta.T
 
     def value(self, theta: np.ndarray) -> float:
@@ -97,9 +95,7 @@ class Objective:
     def quadratic_statistics(self) -> QuadraticStatistics:
         """L2's sufficient statistics of this objective (made on first use, then kept)."""
         if self._quadratic_statistics is None:
-            from lossviz.core.surface import QuadraticStatistics
-
-            self._quadratic_statistics = QuadraticStatistics.of(self).regularized(self.l2)
+            self._quadratic_statistics = QuadraticStatistics.of(self.Xa, self.target[:, 0]).regularized(self.l2)
         return self._quadratic_statistics
 
     def outputs(self, theta: np.ndarray) -> np.ndarray:

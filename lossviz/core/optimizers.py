@@ -35,7 +35,7 @@ class OptimizerConfig:
     momentum: float | None = None
     batch_size: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.name not in OPTIMIZERS:
             raise LossvizError(
                 f"optimizer.name: unknown optimizer {self.name!r} (choose {', '.join(OPTIMIZERS)})")
@@ -53,6 +53,7 @@ class OptimizerConfig:
 
     @property
     def effective_momentum(self) -> float:
+        """The momentum in use: the given one, else the optimizer's default (0 without)."""
         if self.momentum is not None:
             return self.momentum
         return MOMENTUM_DEFAULTS.get(self.name, 0.0)
@@ -66,6 +67,7 @@ class SGD:
         self.buffer: np.ndarray | None = None
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """One update of ``theta`` in place from its gradient ``grad``, as ``torch.optim``'s SGD makes it."""
         if self.momentum:
             buffer = self.buffer
             if buffer is None:
@@ -85,6 +87,7 @@ class Adagrad:
         self.sum: np.ndarray | None = None
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """One update of ``theta`` in place from its gradient ``grad``, as ``torch.optim``'s Adagrad makes it."""
         if self.sum is None:
             self.sum = np.zeros_like(theta)
         self.sum += grad * grad
@@ -100,6 +103,7 @@ class RMSprop:
         self.buffer: np.ndarray | None = None
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """One update of ``theta`` in place from its gradient ``grad``, as ``torch.optim``'s RMSprop makes it."""
         if self.square_avg is None or self.buffer is None:  # both are made on the first step
             self.square_avg = np.zeros_like(theta)
             self.buffer = np.zeros_like(theta)
@@ -125,6 +129,7 @@ class Adam:
         self.v: np.ndarray | None = None
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """One update of ``theta`` in place from its gradient ``grad``, as ``torch.optim``'s Adam makes it."""
         if self.m is None or self.v is None:  # both are made on the first step
             self.m = np.zeros_like(theta)
             self.v = np.zeros_like(theta)

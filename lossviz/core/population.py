@@ -20,7 +20,7 @@ from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
-from lossviz.core.surface import QuadraticStatistics
+from lossviz.core.quadratic import QuadraticStatistics
 from lossviz.core.training import fit
 
 POPULATION_DRAWS = 100_000

@@ -1,30 +1,28 @@
-"""The bundled scenes in ``resources/scenes`` (shipped as ``lossviz.resources``)."""
+"""The bundled scenes in ``lossviz/resources/scenes`` (the package ``lossviz.resources``)."""
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from importlib import resources
 from pathlib import Path
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.files import input_exists, shown
 from lossviz.core.scene import Scene, parse_scene_text, read_scene
+
+if sys.version_info >= (3, 11):  # what resources.files() returns; importlib.abc.Traversable is deprecated from 3.12
+    from importlib.resources.abc import Traversable
+else:
+    from importlib.abc import Traversable
 
 DEFAULT_PRESET = "binary-2d-blobs"
 
 
-def _folder():
-    tree = Path(__file__).resolve().parents[2]  # the checkout, when this code runs from one
-    try:
-        folder = resources.files("lossviz.resources") / "scenes"
-    except ModuleNotFoundError:
-        # running from a source tree on sys.path while the install put lossviz.resources elsewhere
-        return tree / "resources" / "scenes"
-    # an editable install of another checkout maps lossviz.resources into that checkout: this checkout's code
-    # (run with PYTHONPATH, e.g. from a git worktree) goes with its own scenes
-    checkout = Path(str(folder)).resolve().parents[1]
-    if checkout != tree and (checkout / "pyproject.toml").is_file() and (tree / "resources" / "scenes").is_dir():
-        return tree / "resources" / "scenes"
-    return folder
+def _folder() -> Traversable:
+    """The folder of the bundled scenes, inside the package (``lossviz/resources/scenes``)."""
+    return resources.files("lossviz.resources") / "scenes"
 
 
 def preset_names() -> list[str]:
@@ -47,6 +45,7 @@ def is_bundled(path: str | Path) -> bool:
 
 
 def preset_text(name: str) -> str:
+    """The JSON text of the bundled scene ``name``."""
     return preset_path(name).read_text(encoding="utf-8")
 
 
@@ -56,15 +55,15 @@ def preset_title(name: str) -> str:
 
 
 def load_preset(name: str) -> Scene:
+    """The bundled scene ``name``, checked like any scene file."""
     return parse_scene_text(preset_text(name), f"preset {name}")
 
 
 def resolve_scene(argument: str) -> Scene:
     """A scene from a file path, or else from a preset of that name."""
-    path = Path(argument)
-    if path.exists():
-        return read_scene(path)
-    if argument in preset_names():
+    if argument in preset_names() and not input_exists(argument):
         return load_preset(argument)
-    raise LossvizError(f"{argument}: no such file, and no preset of that name "
+    if input_exists(argument) or os.path.islink(argument):  # a dangling link: read_scene says what is wrong
+        return read_scene(Path(argument))
+    raise LossvizError(f"{shown(argument)}: no such file, and no preset of that name "
                        f"(presets: {', '.join(preset_names())})")

@@ -11,17 +11,19 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 
 from lossviz.core.dataset import TASKS, Dataset, make_dataset
-from lossviz.core.distributions import Distribution, check_compatible, parse_distribution
+from lossviz.core.distributions import Distribution, check_compatible, check_feature_reach, parse_distribution
 from lossviz.core.errors import LossvizError
 from lossviz.core.features import (
     Design,
     FeatureMap,
     Split,
-    check_training_rows,
+    check_feature_memory,
+    check_feature_range,
     feature_count,
     feature_names,
     parse_degree,
@@ -30,19 +32,21 @@ from lossviz.core.features import (
     polynomial,
     split_rows,
 )
-from lossviz.core.files import read_input_text, write_atomic
+from lossviz.core.files import check_readable_size, read_input_text, write_atomic
+from lossviz.core.limits import MAX_CLASSES, SEED_BOUND
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
-from lossviz.core.optimizers import OPTIMIZERS, OptimizerConfig
+from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.runs import Run, optimizer_to_dict, parse_optimizer, parse_runs, runs_to_list
 from lossviz.core.validate import as_object, check_keys, integer, number, show_value
+from lossviz.core.view import ViewOptions, parse_view
 
 SCENE_VERSION = 1
 KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
               "steps", "tol", "seed", "surface", "distribution", "split", "features", "regularization", "class_names",
-              "input_names", "label_name")
+              "input_names", "label_name", "title", "notes", "runs", "view")
 MAX_STEPS = 1_000_000
-MAX_CLASSES = 10  # the digit keys choose a label
 MAX_RESOLUTION = 2048
 
 
@@ -62,7 +66,7 @@ class SurfaceConfig:
         """True when both ranges are given (else the surface is framed automatically)."""
         return self.x_range is not None and self.y_range is not None
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, SurfaceConfig):
             return NotImplemented
         same_center = (self.center is None and other.center is None) or (
@@ -94,6 +98,10 @@ class Scene:
     class_names: tuple[str, ...] | None = None  # one name per class (None: classes are shown by number)
     input_names: tuple[str, ...] | None = None  # one name per input x_j, e.g. an imported column's (None: x₁, x₂)
     label_name: str | None = None  # the name of y, e.g. an imported column's (None: y)
+    title: str = ""  # one line, shown in the window's title and above figures ('' : none)
+    notes: str = ""  # for the lecture, shown above the plots ('': none)
+    runs: tuple[Run, ...] = ()  # an optimizer race (empty: one run with ``optimizer``)
+    view: ViewOptions = field(default_factory=ViewOptions)
 
     @property
     def shape(self) -> ModelShape:
@@ -113,6 +121,7 @@ class Scene:
             if self.degree is None:
                 cached = Design(train, test, FeatureMap(self.dims), self.data.X)
             else:  # the monomials of every sample once: φ is fitted on the training rows', the objectives slice φ
+                check_feature_memory(self.data.size, self.dims, self.degree)
                 raw = polynomial(self.data.X, self.degree)
                 features = FeatureMap.from_monomials(self.dims, self.degree, raw[train])
                 cached = Design(train, test, features, (raw - features.mean) / features.std)
@@ -128,6 +137,7 @@ class Scene:
 
     @property
     def surface_center(self) -> np.ndarray:
+        """The θ whose parameters off the surface's axes are held: the surface's center, else the start θ."""
         return self.init if self.surface.center is None else self.surface.center
 
     def objective(self) -> Objective:
@@ -151,7 +161,8 @@ class Scene:
         chosen = data if X is data.X else Dataset(X, data.y[rows])
         return Objective(self.shape, get_loss(self.loss, self.task), chosen, l2=l2)
 
-    def replace(self, **changes) -> Scene:
+    def replace(self, **changes: Any) -> Scene:
+        """A copy with some fields changed (the scene itself never changes)."""
         return replace(self, **changes)
 
     def class_name(self, label: int) -> str:
@@ -159,7 +170,7 @@ class Scene:
         names = self.class_names
         return names[label] if names is not None and 0 <= label < len(names) else str(label)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Scene):
             return NotImplemented
         return scene_to_dict(self) == scene_to_dict(other)
@@ -167,7 +178,7 @@ class Scene:
 
 # ---------------------------------------------------------------- validation helpers
 
-def _vector(value, length, where) -> np.ndarray:
+def _vector(value: object, length: int, where: str) -> np.ndarray:
     if not isinstance(value, list):
         raise LossvizError(f"{where}: expected a list of {length} numbers, got {show_value(value)}")
     if len(value) != length:
@@ -175,7 +186,7 @@ def _vector(value, length, where) -> np.ndarray:
     return np.array([number(v, f"{where}[{i}]") for i, v in enumerate(value)], dtype=np.float64)
 
 
-def _theta(value, shape: ModelShape, where, features: list[str] | None = None) -> np.ndarray:
+def _theta(value: object, shape: ModelShape, where: str, features: list[str] | None = None) -> np.ndarray:
     """θ (k, d+1) from {"W": k rows of d, "b": k}; ``features``: the names of W's columns when they are features φ(x)."""
     obj = as_object(value, where)
     check_keys(obj, ("W", "b"), where)
@@ -193,7 +204,7 @@ def _theta(value, shape: ModelShape, where, features: list[str] | None = None) -
     return join(np.array(rows).reshape(k, d), b)
 
 
-def _range(value, where) -> tuple[float, float]:
+def _range(value: object, where: str) -> tuple[float, float]:
     if not isinstance(value, list) or len(value) != 2:
         raise LossvizError(f"{where}: expected [lo, hi], got {show_value(value)}")
     lo, hi = number(value[0], f"{where}[0]"), number(value[1], f"{where}[1]")
@@ -206,7 +217,7 @@ def _range(value, where) -> tuple[float, float]:
 
 # ---------------------------------------------------------------- dict <-> Scene
 
-def scene_from_dict(obj, source: str = "scene") -> Scene:
+def scene_from_dict(obj: object, source: str = "scene") -> Scene:
     """Validate a parsed scene document; errors read ``<source>: <key>: <problem>``."""
     try:
         return _parse(obj)
@@ -214,7 +225,7 @@ def scene_from_dict(obj, source: str = "scene") -> Scene:
         raise LossvizError(f"{source}: {error}") from None
 
 
-def _parse(obj) -> Scene:
+def _parse(obj: object) -> Scene:
     obj = as_object(obj, "top level")
     if "lossviz" not in obj:
         raise LossvizError('missing "lossviz": 1 (is this a lossviz scene file?)')
@@ -229,8 +240,8 @@ def _parse(obj) -> Scene:
         raise LossvizError(f"task: unknown task {show_value(task)} (choose {', '.join(TASKS)})")
     dataset, dims, classes = _parse_data(obj, task)
     degree = parse_degree(obj["features"]) if "features" in obj else None
+    check_feature_range(dataset.X, degree)
     split = parse_split(obj["split"]) if "split" in obj else None
-    check_training_rows(split, dataset.size)
     shape = ModelShape(task, feature_count(dims, degree), classes)
     loss = obj.get("loss", DEFAULT_LOSS[task])
     if not isinstance(loss, str):
@@ -242,15 +253,19 @@ def _parse(obj) -> Scene:
     tol = number(obj.get("tol", 0), "tol")
     if tol < 0:
         raise LossvizError(f"tol: must be >= 0, got {tol}")
-    seed = integer(obj.get("seed", 0), "seed", 0, 2**63 - 1)
+    seed = integer(obj.get("seed", 0), "seed", 0, SEED_BOUND)
     extra = {key: value for key, value in obj.items() if key not in KNOWN_KEYS}
     distribution = None
     if "distribution" in obj:
         distribution = parse_distribution(obj["distribution"])
         check_compatible(distribution, ModelShape(task, dims, classes))
+        check_feature_reach(distribution, degree)
+    optimizer = parse_optimizer(obj.get("optimizer", {}))
     scene = Scene(task=task, dims=dims, loss=loss, data=dataset, init=init, classes=classes,
-                  **parse_names(obj, task, dims, classes),
-                  optimizer=_parse_optimizer(obj.get("optimizer", {})), steps=steps, tol=tol, seed=seed,
+                  **parse_names(obj, task, dims, classes), **_parse_texts(obj),
+                  runs=parse_runs(obj["runs"], optimizer) if "runs" in obj else (),
+                  view=parse_view(obj["view"]) if "view" in obj else ViewOptions(),
+                  optimizer=optimizer, steps=steps, tol=tol, seed=seed,
                   surface=_parse_surface(obj.get("surface", {}), shape, features), extra=extra, distribution=distribution,
                   split=split, degree=degree, l2=parse_l2(obj["regularization"]) if "regularization" in obj else 0.0)
     x_axis, y_axis = scene.surface_axes
@@ -314,7 +329,7 @@ def parse_names(obj: dict, task: str, dims: int, classes: int) -> dict:
             "label_name": label}
 
 
-def _names(value, count: int, what: str) -> tuple[str, ...]:
+def _names(value: object, count: int, what: str) -> tuple[str, ...]:
     """``{what}_names``: a list of ``count`` non-empty strings, one per {what}."""
     key = f"{what}_names"
     if not isinstance(value, list):
@@ -327,21 +342,19 @@ def _names(value, count: int, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _parse_optimizer(value) -> OptimizerConfig:
-    opt = as_object(value, "optimizer")
-    check_keys(opt, ("name", "lr", "momentum", "batch_size"), "optimizer")
-    name = opt.get("name", "gd")
-    if not isinstance(name, str) or name not in OPTIMIZERS:
-        raise LossvizError(f"optimizer.name: unknown optimizer {show_value(name)} (choose {', '.join(OPTIMIZERS)})")
-    lr = number(opt.get("lr", 0.1), "optimizer.lr")
-    momentum = opt.get("momentum")
-    momentum = None if momentum is None else number(momentum, "optimizer.momentum")
-    batch = opt.get("batch_size")
-    batch = None if batch is None else integer(batch, "optimizer.batch_size", 1)
-    return OptimizerConfig(name, lr, momentum, batch)
+def _parse_texts(obj: dict) -> dict:
+    """The scene's ``title`` (on one line) and ``notes``, checked to be text."""
+    texts = {}
+    for key in ("title", "notes"):
+        if key in obj:
+            value = obj[key]
+            if not isinstance(value, str):
+                raise LossvizError(f"{key}: expected text, got {show_value(value)}")
+            texts[key] = " ".join(value.split()) if key == "title" else value.strip()
+    return texts
 
 
-def _parse_surface(value, shape: ModelShape, features: list[str] | None = None) -> SurfaceConfig:
+def _parse_surface(value: object, shape: ModelShape, features: list[str] | None = None) -> SurfaceConfig:
     surf = as_object(value, "surface")
     check_keys(surf, ("x", "y", "x_range", "y_range", "resolution", "center"), "surface")
     axes = []
@@ -366,6 +379,7 @@ def _parse_surface(value, shape: ModelShape, features: list[str] | None = None) 
 
 
 def theta_to_dict(theta: np.ndarray) -> dict:
+    """θ (k, d+1) as a scene file writes it: {"W": k rows of d, "b": k}."""
     W, b = split(theta)
     return {"W": W.tolist(), "b": b.tolist()}
 
@@ -379,11 +393,8 @@ def scene_to_dict(scene: Scene, arrays: bool = False) -> dict:
     if scene.task == "multiclass":
         doc["classes"] = scene.classes
     doc["loss"] = scene.loss
-    opt = {"name": scene.optimizer.name, "lr": scene.optimizer.lr}
-    if scene.optimizer.momentum is not None:
-        opt["momentum"] = scene.optimizer.momentum
-    opt["batch_size"] = scene.optimizer.batch_size
-    doc.update(init=theta_to_dict(scene.init), optimizer=opt, steps=scene.steps, tol=scene.tol,
+    doc.update(init=theta_to_dict(scene.init), optimizer=optimizer_to_dict(scene.optimizer), steps=scene.steps,
+               tol=scene.tol,
                seed=scene.seed)
     surf: dict[str, object] = {}
     x_axis, y_axis = scene.surface_axes
@@ -411,16 +422,25 @@ def scene_to_dict(scene: Scene, arrays: bool = False) -> dict:
     if scene.label_name is not None:
         doc["label_name"] = scene.label_name
     doc["data"] = {"x": data_x, "y": data_y}
+    if scene.title:
+        doc["title"] = scene.title
+    if scene.notes:
+        doc["notes"] = scene.notes
+    if scene.runs:
+        doc["runs"] = runs_to_list(scene.runs)
+    view = scene.view.to_dict()
+    if view:
+        doc["view"] = view
     for key, value in scene.extra.items():
         doc[key] = value
     return doc
 
 
-def _reject_constant(name):
+def _reject_constant(name: str) -> NoReturn:
     raise LossvizError(f"{name} is not allowed in a scene file (numbers must be finite)")
 
 
-def _finite_float(text):
+def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
         raise LossvizError(f"{text} is too large for a number (numbers must be finite)")
@@ -484,13 +504,13 @@ def parse_scene_text(text: str, source: str = "scene") -> Scene:
         raise LossvizError(f"{source}: not a scene: JSON nested too deeply") from None
 
 
-def read_scene(path) -> Scene:
+def read_scene(path: str | Path) -> Scene:
     """Read and validate a scene file."""
     path = Path(path)
     return parse_scene_text(read_input_text(path, "scene file"), str(path))
 
 
-def _json_lines(value, indent: int, between: Callable[[], None] | None = None) -> str:
+def _json_lines(value: object, indent: int, between: Callable[[], None] | None = None) -> str:
     """JSON with objects broken over lines and lists of plain values kept on one line,
     except lists of lists (data rows), which get a line per row."""
     pad = "  " * (indent + 1)
@@ -500,7 +520,7 @@ def _json_lines(value, indent: int, between: Callable[[], None] | None = None) -
         items = [f"{pad}{json.dumps(key)}: {_json_lines(item, indent + 1, between)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
     rows = isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)
-    if rows or (isinstance(value, list) and any(isinstance(item, dict) for item in value)):
+    if isinstance(value, list) and (rows or any(isinstance(item, dict) for item in value)):
         return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
     text = json.dumps(value, allow_nan=False, ensure_ascii=False)
     try:
@@ -538,6 +558,8 @@ def scene_to_text(scene: Scene, between: Callable[[], None] | None = None) -> st
     return _json_lines(scene_to_dict(scene, arrays=True), 0, between) + "\n"
 
 
-def write_scene(scene: Scene, path) -> None:
-    """Write ``scene`` to ``path`` atomically (format version 1)."""
-    write_atomic(path, scene_to_text(scene))
+def write_scene(scene: Scene, path: str | Path) -> None:
+    """Write ``scene`` to ``path`` atomically (format version 1); refused when it would be too large to read back."""
+    text = scene_to_text(scene)
+    check_readable_size(text, path, "scene file")
+    write_atomic(path, text)

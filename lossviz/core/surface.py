@@ -16,7 +16,9 @@ from functools import partial
 import numpy as np
 
 from lossviz.core.dataset import Dataset
+from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
+from lossviz.core.quadratic import QuadraticStatistics
 
 # logits held in memory at once per worker thread (float64 elements): 2**21 = 16 MiB
 CHUNK_ELEMENTS = 1 << 21
@@ -40,10 +42,12 @@ class SurfaceSpec:
 
     @property
     def x(self) -> np.ndarray:
+        """The grid's x values, (R,)."""
         return np.linspace(self.x_range[0], self.x_range[1], self.resolution)
 
     @property
     def y(self) -> np.ndarray:
+        """The grid's y values, (R,)."""
         return np.linspace(self.y_range[0], self.y_range[1], self.resolution)
 
 
@@ -67,45 +71,11 @@ class Surface:
         return self.valley is None and self.ties is None
 
 
-class QuadraticStatistics:
-    """Sufficient statistics of the L2 loss: L(θ) = L* + ½ (θ − θ*)ᵀ S (θ − θ*), θ (d+1,).
-
-    From data: S = XaᵀXa / N, θ* a least-squares solution, L* its loss, all from one O(N) pass, so that
-    every later surface costs O(R²) whatever N is. From moments (a population): S = E[xa xaᵀ],
-    c = E[xa y], E[y²]."""
-
-    def __init__(self, S: np.ndarray, theta_star: np.ndarray, loss_star: float):
-        self.S, self.theta_star, self.loss_star = S, theta_star, loss_star
-
-    @classmethod
-    def of(cls, objective: Objective) -> QuadraticStatistics:
-        """The statistics of ``objective``'s data."""
-        Xa, y = objective.Xa, objective.target[:, 0]
-        n = len(y)
-        theta_star = np.linalg.lstsq(Xa, y, rcond=None)[0]
-        residual = Xa @ theta_star - y
-        return cls(Xa.T @ Xa / n, theta_star, 0.5 * float(residual @ residual) / n)
-
-    def regularized(self, l2: float) -> QuadraticStatistics:
-        """The statistics of L(θ) + (λ/2)‖w‖² (the last entry of θ, b, not penalised): S + λ·diag(1, …, 1, 0)."""
-        if not l2:
-            return self
-        c = self.S @ self.theta_star  # the normal equations hold for a least-squares solution
-        ey2 = 2 * self.loss_star + float(self.theta_star @ c)
-        return QuadraticStatistics.from_moments(self.S + l2 * np.diag(np.r_[np.ones(len(c) - 1), 0.0]), c, ey2)
-
-    @classmethod
-    def from_moments(cls, S: np.ndarray, c: np.ndarray, ey2: float) -> QuadraticStatistics:
-        """The statistics of E[½(θᵀxa − y)²] from S = E[xa xaᵀ], c = E[xa y] and E[y²]."""
-        theta_star = np.linalg.lstsq(S, c, rcond=None)[0]
-        return cls(S, theta_star, max(0.0, 0.5 * (ey2 - float(c @ theta_star))))
-
-
 def _statistics(objective: Objective) -> QuadraticStatistics:
     return objective.quadratic_statistics()
 
 
-def _l2_surface(objective, shape, spec) -> np.ndarray:
+def _l2_surface(objective: Objective, shape: ModelShape, spec: SurfaceSpec) -> np.ndarray:
     stats = _statistics(objective)
     d1 = shape.dims + 1
     ix = shape.param_index(spec.x_param)[1]
@@ -124,7 +94,7 @@ def _l2_surface(objective, shape, spec) -> np.ndarray:
     return np.maximum(loss, stats.loss_star)
 
 
-def _separable_logits(objective, shape, spec) -> tuple[np.ndarray, np.ndarray]:
+def _separable_logits(objective: Objective, shape: ModelShape, spec: SurfaceSpec) -> tuple[np.ndarray, np.ndarray]:
     """A (R, N, k) and B (R, N): the logits at grid point (row r, column c) are A[c] with B[r] added
     to output oy, the y parameter's row of θ (summed in the same order as z0 + x·a + y·b)."""
     ox, jx = shape.param_index(spec.x_param)
@@ -135,7 +105,7 @@ def _separable_logits(objective, shape, spec) -> tuple[np.ndarray, np.ndarray]:
     return A, np.multiply.outer(spec.y - center[oy, jy], Xa[:, jy])
 
 
-def _logits_rows(objective, A, B, oy, rows: slice) -> np.ndarray:
+def _logits_rows(objective: Objective, A: np.ndarray, B: np.ndarray, oy: int, rows: slice) -> np.ndarray:
     """Any loss on grid rows ``rows`` from the logits themselves (rows, R, N, k): (len(rows), R)."""
     z = np.empty((rows.stop - rows.start,) + A.shape)
     z[...] = A
@@ -143,7 +113,7 @@ def _logits_rows(objective, A, B, oy, rows: slice) -> np.ndarray:
     return objective.loss.per_sample(z, objective.target).mean(axis=-1)
 
 
-def _blocked_means(n_rows: int, R: int, N: int, fill) -> np.ndarray:
+def _blocked_means(n_rows: int, R: int, N: int, fill: Callable[[int, slice, np.ndarray], None]) -> np.ndarray:
     """(n_rows, R): sample means of the per-sample losses that ``fill(r, cols, part)`` writes into
     part (len(cols), N), a cache-sized block of grid columns at a time."""
     step = max(1, BLOCK_ELEMENTS // N)
@@ -158,9 +128,9 @@ def _blocked_means(n_rows: int, R: int, N: int, fill) -> np.ndarray:
     return out
 
 
-def _softplus_rows(U, V, rows: slice) -> np.ndarray:
+def _softplus_rows(U: np.ndarray, V: np.ndarray, rows: slice) -> np.ndarray:
     """BCE's stable path: softplus(u) = max(u, 0) + log1p(e^−|u|), u = U[c] + V[r] = s·z, as in losses."""
-    def fill(r, cols, u):
+    def fill(r: int, cols: slice, u: np.ndarray) -> None:
         np.add(U[cols], V[rows.start + r], out=u)
         top = np.maximum(u, 0.0)
         np.abs(u, out=u)
@@ -182,7 +152,8 @@ class _Log1pExpSum:
     factors e^U (times ``keep``) exponentiated once. Rows where a factor or product could leave
     the normal float range are left to ``stable(rows)``."""
 
-    def __init__(self, U, V, stable, keep=None):
+    def __init__(self, U: np.ndarray, V: np.ndarray, stable: Callable[[slice], np.ndarray],
+                 keep: np.ndarray | None = None) -> None:
         self.U_lo, self.U_hi = np.minimum(U.min(axis=1), 0.0), np.maximum(U.max(axis=1), 0.0)
         self.EU = np.exp(U) if exp_in_range(self.U_lo, self.U_hi) else None
         if self.EU is not None and keep is not None:
@@ -198,7 +169,7 @@ class _Log1pExpSum:
             return self.stable(rows)
         EU, EV = self.EU, np.exp(v)
 
-        def fill(r, cols, part):
+        def fill(r: int, cols: slice, part: np.ndarray) -> None:
             np.multiply(EU[0, cols], EV[0, r], out=part)
             for k in range(1, len(EU)):
                 part += EU[k, cols] * EV[k, r]
@@ -207,7 +178,7 @@ class _Log1pExpSum:
         return _blocked_means(v.shape[1], R, N, fill)
 
 
-def _rows_function(objective, shape, spec):
+def _rows_function(objective: Objective, shape: ModelShape, spec: SurfaceSpec) -> Callable[[slice], np.ndarray]:
     """rows -> the loss on those grid rows and every column, (len(rows), R)."""
     A, B = _separable_logits(objective, shape, spec)
     oy = shape.param_index(spec.y_param)[0]
@@ -256,7 +227,7 @@ def loss_surface(objective: Objective, spec: SurfaceSpec, workers: int | None = 
     return Surface(spec.x_param, spec.y_param, spec.x, spec.y, loss, valley, ties)
 
 
-def _penalty_grid(l2: float, shape, spec: SurfaceSpec) -> np.ndarray:
+def _penalty_grid(l2: float, shape: ModelShape, spec: SurfaceSpec) -> np.ndarray:
     """(λ/2)‖W‖² over the grid (R, R): the held weights' part, plus the axes' own when they are weights."""
     W = spec.center[:, :-1].copy()
     x, y = np.zeros(1), np.zeros(1)
@@ -299,7 +270,7 @@ FLAT = 1e-9  # an eigenvalue this small relative to the largest is a flat direct
 TIE = 1e-9  # grid values this close (relative) to the smallest tie with it
 
 
-def _l2_valley(objective: Objective, shape, spec: SurfaceSpec) -> tuple[np.ndarray, np.ndarray] | None:
+def _l2_valley(objective: Objective, shape: ModelShape, spec: SurfaceSpec) -> tuple[np.ndarray, np.ndarray] | None:
     """For L2, L on the plane is c + bᵀz + ½ zᵀHz (z: the two parameters' offsets from θ*); when H has one
     flat direction (one point, or repeated x), its minima form a line: (a point on it, its direction)."""
     stats = _statistics(objective)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lossviz.core.errors import Cancelled, LossvizError
 from lossviz.core.experiment import fit_columns, fit_scene
 from lossviz.core.features import MAX_DEGREE
+from lossviz.core.model import ModelShape
 from lossviz.core.scene import Scene, SurfaceConfig
 
 
@@ -43,7 +44,7 @@ def sweep_scene(scene: Scene, degree: int, l2: float) -> Scene:
     return changed.replace(init=init, surface=surface)
 
 
-def _names_a_parameter(shape, name: str) -> bool:
+def _names_a_parameter(shape: ModelShape, name: str) -> bool:
     try:
         shape.param_index(name)
     except LossvizError:

@@ -17,16 +17,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from lossviz.core.dataset import TASKS, Dataset
 from lossviz.core.errors import LossvizError
 from lossviz.core.features import standardizer
-from lossviz.core.files import read_input_text
+from lossviz.core.files import read_input_text, shown
+from lossviz.core.limits import MAX_CLASSES, VALUE_BOUND
+from lossviz.core.validate import quoted
 
-MAX_TABLE_CLASSES = 10  # as many as a scene shows (the digit keys choose a label)
+if TYPE_CHECKING:  # table_scene's result; it imports the scene module when it runs (reading a table needs none)
+    from lossviz.core.scene import Scene
+
+MAX_TABLE_CLASSES = MAX_CLASSES  # as many as a scene shows
+MAX_INDEX_DIGITS = 9  # a column index longer than this is no column of a table lossviz reads
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # a missing cell, case ignored
 DELIMITERS = ("\t", ";", ",")  # preferred in this order where several split every row alike
 SNIFF_ROWS = 50
@@ -152,7 +158,7 @@ def _has_header(rows: list[list[str]]) -> bool:
     return False
 
 
-def read_table(path) -> Table:
+def read_table(path: str | Path) -> Table:
     """Read a CSV file as a Table (the delimiter sniffed, a header row detected); raises LossvizError."""
     path = Path(path)
     text = read_input_text(path, "CSV file")  # a regular UTF-8 file of at most 64 MB, or one clear error
@@ -175,15 +181,18 @@ def column_index(table: Table, column: str | int) -> int:
             return table.header.index(column)
         if table.header is not None and column.strip() in table.header:
             return table.header.index(column.strip())
-        if column.strip().isascii() and column.strip().isdigit():
+        if column.strip().isascii() and column.strip().isdigit() and len(column.strip()) <= MAX_INDEX_DIGITS:
             column = int(column.strip())
     if isinstance(column, int) and 0 <= column < table.width:
         return column
+    named = quoted(column) if isinstance(column, str) else str(column)
     if table.header is not None:
         there = ", ".join(repr(name) for name in table.header)
-        raise LossvizError(f"{table.source}: no column {column!r} (the columns are {there}, or 0 … {table.width - 1})")
+        raise LossvizError(f"{shown(table.source)}: no column {named} (the columns are {there}, or "
+                           f"0 … {table.width - 1})")
     hint = " (this table has no header row: name columns by index)" if isinstance(column, str) else ""
-    raise LossvizError(f"{table.source}: no column {column!r}: the table has columns 0 … {table.width - 1}{hint}")
+    raise LossvizError(f"{shown(table.source)}: no column {named}: the table has columns "
+                       f"0 … {table.width - 1}{hint}")
 
 
 # ---------------------------------------------------------------- labels and tasks
@@ -280,6 +289,16 @@ def _feature_rows(table: Table, x: list[int], y: int, task: str) -> tuple[list[i
     return kept, features, skipped, first
 
 
+def _check_magnitudes(table: Table, values: np.ndarray, columns: list[int], kept: list[int]) -> None:
+    """Refuse a number beyond VALUE_BOUND in magnitude (its square would overflow, and standardising its column
+    would zero it), naming its row as a spreadsheet shows it and its column."""
+    big = np.argwhere(np.abs(values) > VALUE_BOUND)
+    if big.size:
+        i, j = (int(v) for v in big[0])
+        raise LossvizError(f"{shown(table.source)}: row {table.row_numbers[kept[i]]}: {table.column_name(columns[j])} is "
+                           f"{values[i, j]:g}, too large (lossviz takes numbers up to {VALUE_BOUND:g} in magnitude)")
+
+
 def standardized(X: np.ndarray) -> np.ndarray:
     """(X − mean) / std per column (ddof 0); a column with std 0 is only centred."""
     mean, std = standardizer(X)
@@ -315,11 +334,13 @@ def table_dataset(table: Table, choice: ImportChoice) -> ImportedData:
     if not kept:
         raise LossvizError(f"{table.source}: no usable rows ({first})" if first else f"{table.source}: no data rows")
     X = np.array(features, dtype=np.float64)
+    _check_magnitudes(table, X, x, kept)
     if choice.standardize:
         X = standardized(X)
     names = None
     if task == "regression":
         labels = np.array([number_or_none(table.cell(i, y)) for i in kept], dtype=np.float64)
+        _check_magnitudes(table, labels[:, None], [y], kept)
     else:
         try:
             labels, names = _class_labels(table, y, kept, task)
@@ -330,7 +351,7 @@ def table_dataset(table: Table, choice: ImportChoice) -> ImportedData:
     return ImportedData(Dataset(X, labels), names, tuple(skipped), task)
 
 
-def table_scene(table: Table, choice: ImportChoice):
+def table_scene(table: Table, choice: ImportChoice) -> tuple[Scene, ImportedData]:
     """The scene of ``choice``'s columns of ``table`` (task, dims, classes, the task's default loss, the data, the
     class names of string labels, the header's names of the columns, the title "Imported from <file>"), and what
     ``table_dataset`` said."""
@@ -356,17 +377,36 @@ def table_scene(table: Table, choice: ImportChoice):
     scene = Scene(task=task, dims=data.dims, loss=DEFAULT_LOSS[task], data=data,
                   init=ModelShape(task, data.dims, classes).zeros(), classes=classes,
                   class_names=imported.class_names, input_names=input_names, label_name=label_name,
-                  extra={"title": f"Imported from {Path(table.source).name}"})
+                  title=f"Imported from {Path(table.source).name}")
     return scene, imported
 
 
-def skipped_text(imported: ImportedData, shown: int = 10) -> str:
-    """"150 rows imported, 2 skipped (rows 5, 9)": the rows used and the rows left out, the first ``shown`` named."""
+def skipped_text(imported: ImportedData, listed: int = 10) -> str:
+    """"150 rows imported, 2 skipped (rows 5, 9)": the rows used and the rows left out, the first ``listed`` named."""
     used = imported.data.size
     text = f"{used} row{'s' if used != 1 else ''} imported"
     count = len(imported.skipped)
     if count:
-        rows = ", ".join(str(number) for number in imported.skipped[:shown])
-        more = ", …" if count > shown else ""
+        rows = ", ".join(str(number) for number in imported.skipped[:listed])
+        more = ", …" if count > listed else ""
         text += f", {count} skipped (row{'s' if count != 1 else ''} {rows}{more})"
     return text
+
+
+SCALE_LIMIT = 10.0  # features beyond this magnitude, or whose spreads differ more than this factor, want standardising
+
+
+def scale_reason(X: np.ndarray) -> str | None:
+    """Why features ``X`` (N, d) want standardising before gradient descent — values beyond ±SCALE_LIMIT, or spreads
+    that differ more than SCALE_LIMIT times (one learning rate cannot suit both) — or None."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.size == 0 or not np.all(np.isfinite(X)):
+        return None
+    largest = float(np.abs(X).max())
+    spreads = X.std(axis=0)
+    spreads = spreads[spreads > 0]
+    if spreads.size >= 2 and spreads.max() > SCALE_LIMIT * spreads.min():
+        return f"the features' spreads differ {spreads.max() / spreads.min():.0f}×"
+    if largest > SCALE_LIMIT:
+        return f"feature values reach {largest:.3g}"
+    return None

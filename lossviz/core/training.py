@@ -15,6 +15,16 @@ from lossviz.core.optimizers import OptimizerConfig, make_optimizer
 CHECK_EVERY = 256  # updates between two looks at fit()'s should_stop
 
 
+def norm(grad: np.ndarray) -> float:
+    """‖grad‖: sqrt(Σ g²) as numpy sums it — or, where the squares overflow but every g is finite (gradients near
+    1e200 from data near the largest values lossviz takes), the same norm computed on g scaled to at most 1."""
+    value = math.sqrt(float(np.vdot(grad, grad)))
+    if math.isinf(value) and np.isfinite(grad).all():
+        largest = float(np.abs(grad).max())
+        value = largest * math.sqrt(float(np.vdot(grad / largest, grad / largest)))
+    return value
+
+
 class Trainer:
     """θ, L(θ|D), ∇L(θ|D) and the optimizer state after ``steps`` updates.
 
@@ -33,17 +43,18 @@ class Trainer:
         self.order = np.empty(0, dtype=np.int64)
         self.cursor = 0
         self.loss, self.grad = objective.value_and_grad(self.theta)
-        self.grad_norm = math.sqrt(float(np.vdot(self.grad, self.grad)))
+        self.grad_norm = norm(self.grad)
 
     def use_objective(self, objective: Objective) -> None:
         """Go on with the same θ and optimizer state on new data: L, ∇L and the minibatch order anew."""
         self.objective = objective
         self.order, self.cursor = np.empty(0, dtype=np.int64), 0
         self.loss, self.grad = objective.value_and_grad(self.theta)
-        self.grad_norm = math.sqrt(float(np.vdot(self.grad, self.grad)))
+        self.grad_norm = norm(self.grad)
 
     @property
     def finite(self) -> bool:
+        """True while L, ‖∇L‖ and θ are all finite."""
         return math.isfinite(self.loss) and math.isfinite(self.grad_norm) and bool(np.isfinite(self.theta).all())
 
     def next_batch(self) -> np.ndarray:
@@ -58,15 +69,17 @@ class Trainer:
         return rows
 
     def step(self) -> bool:
-        """Make one update. Returns False, and keeps θ, if it would make L, ∇L or θ non-finite."""
-        if self.config.batch_size is None or self.config.batch_size >= self.objective.size:
-            update_grad = self.grad
-        else:
-            update_grad = self.objective.value_and_grad(self.theta, self.next_batch())[1]
-        theta = self.theta.copy()
-        self.optimizer.step(theta, update_grad)
-        loss, grad = self.objective.value_and_grad(theta)
-        grad_norm = math.sqrt(float(np.vdot(grad, grad)))
+        """Make one update. Returns False, and keeps θ, if it would make L, ∇L or θ non-finite (a diverging step
+        is found by looking, not by numpy's overflow warnings, which it silences)."""
+        with np.errstate(all="ignore"):
+            if self.config.batch_size is None or self.config.batch_size >= self.objective.size:
+                update_grad = self.grad
+            else:
+                update_grad = self.objective.value_and_grad(self.theta, self.next_batch())[1]
+            theta = self.theta.copy()
+            self.optimizer.step(theta, update_grad)
+            loss, grad = self.objective.value_and_grad(theta)
+            grad_norm = norm(grad)
         if not (math.isfinite(loss) and math.isfinite(grad_norm) and np.isfinite(theta).all()):
             return False
         self.theta, self.loss, self.grad, self.grad_norm = theta, loss, grad, grad_norm

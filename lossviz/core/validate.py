@@ -28,6 +28,12 @@ def show_value(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def quoted(text: str, limit: int = 40) -> str:
+    """``text`` in quotes as Python writes it ('abc'), cut to ``limit`` characters with "…" (a 5,000-digit argument
+    is not echoed whole)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
 def number(value: Any, where: str) -> float:
     """A finite float from a JSON number (not a bool, not a string)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -1,7 +1,7 @@
 """The Qt app: main window, plots, controls and background workers.
 
 ``MainWindow`` is imported on first use, so that the headless renderer
-(``lossviz.gui.render``) loads the plot classes without the window.
+(``lossviz.figures.figure``) loads the plot classes without the window.
 """
 
 from __future__ import annotations

@@ -27,16 +27,30 @@ def prepare_application() -> QtWidgets.QApplication:
 
 
 def run_app(scene_argument: str | None = None) -> int:
-    """Open the window on SCENE (file or preset) or the default scene; returns the exit code."""
+    """Open the window on SCENE (file or preset) or the default scene; returns the exit code. A SCENE that cannot be
+    read opens the window all the same, on the default scene, with the reason in a dialog (started from a launcher,
+    nobody sees a line on stderr; the line is printed too)."""
+    from lossviz.core.errors import LossvizError, printable
+    from lossviz.core.files import input_exists
     from lossviz.core.presets import resolve_scene
 
-    scene = resolve_scene(scene_argument) if scene_argument else None  # bad input: exit 2 before a window
+    scene, unreadable = None, None
+    if scene_argument:
+        try:
+            scene = resolve_scene(scene_argument)
+        except LossvizError as error:
+            unreadable = str(error)
+            print(f"lossviz: error: {printable(unreadable)}", file=sys.stderr)
     app = prepare_application()
+    from lossviz.gui.dialogs import common as dialogs
     from lossviz.gui.main_window import MainWindow
     from lossviz.gui.presentation import fit_to_screen
 
-    path = Path(scene_argument) if scene_argument and Path(scene_argument).exists() else None
+    path = Path(scene_argument) if scene is not None and scene_argument and input_exists(scene_argument) else None
     window = MainWindow(scene, path=path)
+    if unreadable is not None:
+        QtCore.QTimer.singleShot(0, lambda: dialogs.show_error(
+            window, "Cannot open the scene", f"{unreadable}\n\nThe default scene is shown instead."))
     fit_to_screen(window)
     window.offer_recovery()
     QtCore.QTimer.singleShot(SETTLE_AFTER_MS, settle_memory)  # once the window is painted, not before

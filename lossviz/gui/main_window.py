@@ -11,6 +11,8 @@ fresh window, an opened file and a task change cannot show different things. The
 
 from __future__ import annotations
 
+import traceback
+from operator import attrgetter
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -18,35 +20,38 @@ from PySide6.QtCore import Qt
 
 from lossviz.core.distributions import provenance
 from lossviz.core.errors import LossvizError
-from lossviz.core.experiment import default_race
+from lossviz.core.experiment import check_trainable
+from lossviz.core.features import split_note
+from lossviz.core.limits import MAX_CLASSES
 from lossviz.core.presets import DEFAULT_PRESET, is_bundled, load_preset
+from lossviz.core.runs import Run, default_race
 from lossviz.core.scene import Scene
-from lossviz.gui import dialogs
-from lossviz.gui.capacity import CapacityView
-from lossviz.gui.control_widgets import signals_blocked
-from lossviz.gui.controls import ControlPanel
-from lossviz.gui.document import Change, Document
-from lossviz.gui.editing import DataEditor
-from lossviz.gui.exports import ExportActions
-from lossviz.gui.files import FileActions
-from lossviz.gui.live import LiveRun
-from lossviz.gui.notes import NotesBar
-from lossviz.gui.presentation import DEFAULT_SIZE, enter_full_screen, presentation_scale, window_style
-from lossviz.gui.readings import held_text
-from lossviz.gui.surface_worker import SurfaceResult
-from lossviz.gui.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
-from lossviz.gui.views import SceneViews
-
-SHORTCUTS = [("Space", "run / pause"), ("→", "one step (forward along the path after ←)"),
-             ("←", "one step back along the path"), ("R", "reset to the start θ"),
-             ("0–9", "label for new points (data view focused)"), ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-             ("F", "frame the data"), ("click (data)", "add a point"), ("drag (data)", "move a point"),
-             ("right-click (data)", "delete a point"), ("hover (surface)", "that θ's model, dashed"),
-             ("click (surface)", "start gradient descent there"), ("Ctrl+O / Ctrl+S", "open / save"),
-             ("Ctrl+E", "export image"), ("Ctrl+Shift+C", "copy image"), ("F11", "presentation mode"),
-             ("F9", "show / hide the controls"), ("Shift+click (data)", "select a sample: its own loss on the surface"),
-             ("Ctrl+A / Esc", "select every sample / none"), ("D", "new sample D ∼ P"),
-             ("F1", "this list")]
+from lossviz.gui.actions import ACTIONS, MENUS, SEPARATOR, Action, shortcut_rows
+from lossviz.gui.controllers.capacity import CapacityView
+from lossviz.gui.controllers.editing import DataEditor
+from lossviz.gui.controllers.exports import ExportActions
+from lossviz.gui.controllers.files import FileActions
+from lossviz.gui.controllers.recovery import CrashRecovery
+from lossviz.gui.controllers.settings import SettingsEditor
+from lossviz.gui.dialogs import common as dialogs
+from lossviz.gui.messages import WARNING_MS
+from lossviz.gui.panel.controls import ControlPanel
+from lossviz.gui.panel.widgets import signals_blocked
+from lossviz.gui.presentation import (
+    DEFAULT_SIZE,
+    apply_palette,
+    enter_full_screen,
+    presentation_scale,
+    window_style,
+)
+from lossviz.gui.state.document import Change, Document
+from lossviz.gui.state.live import LiveRun
+from lossviz.gui.state.readings import held_text
+from lossviz.gui.views.notes import NotesBar
+from lossviz.gui.views.scene_views import SceneViews
+from lossviz.gui.workers.surface import SurfaceResult
+from lossviz.plots.overrides import qt_override
+from lossviz.plots.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -68,10 +73,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controls = ControlPanel()
         self._build_dock()
         self.editor = DataEditor(self.document, self.live, self.views, self.controls)
-        self.files = FileActions(self.document, self, self.settings,
-                                 Path(recovery_dir) if recovery_dir is not None else None, self.live.busy.wait)
-        self.exports = ExportActions(self.document, self.live, self, self.settings)
-        self.capacity = CapacityView(self.document, self.live.busy, lambda: self.base_theme.name,
+        self.settings_editor = SettingsEditor(self.document, self.live, self.views, self.controls, self.editor, self)
+        self.recovery = CrashRecovery(self.document, self, Path(recovery_dir) if recovery_dir is not None else None,
+                                      self.live.pacing.busy.wait)
+        self.files = FileActions(self.document, self, self.settings, self.recovery)
+        self.exports = ExportActions(self.document, self.live, self, self.settings, lambda: self.base_theme.name)
+        self.capacity = CapacityView(self.document, self.live.pacing.busy, lambda: self.base_theme.name,
                                      lambda: self.exports.ask_image_path("Save the capacity curve", "capacity"), self)
         self._build_menus()
         self._build_label_keys()
@@ -84,9 +91,29 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.resize(*DEFAULT_SIZE)
         self._closing = False
-        self._race_setup: list[dict] | None = None  # the racers last set up in this window
+        self._race_setup: tuple[Run, ...] = ()  # the racers last set up in this window
+        self._split_note = ""  # what the split does to too few samples, as last said
         self._normal_geometry = self.geometry()  # where the window was before presentation mode
-        self._on_model_document_changed(Change.SCENE)
+        preferred = str(self.settings.value("theme", "light"))
+        self._apply_theme(THEMES.get(preferred, LIGHT))  # the user's preference, before anything is drawn
+        apply_palette(self.base_theme.name)
+        self.setStyleSheet(self.styleSheet())  # polished anew with that palette
+        self._show_first_scene()
+
+    def _show_first_scene(self) -> None:
+        """Show the scene the window was made with; one it cannot show (a start θ no descent can start from, or
+        anything that fails on the way to the screen) is reported in a dialog and the default scene shown instead,
+        so that a window always opens (it never aborts the process half made)."""
+        try:
+            check_trainable(self.document.scene)
+            self._on_model_document_changed(Change.SCENE)
+        except Exception as error:
+            if not isinstance(error, LossvizError):  # a bug: its traceback goes where bugs are reported
+                traceback.print_exc()
+            self.document.load(load_preset(DEFAULT_PRESET), None)  # the one path again, from a scene known to show
+            text = str(error) if isinstance(error, LossvizError) else f"{type(error).__name__}: {error}"
+            QtCore.QTimer.singleShot(0, lambda: dialogs.show_error(
+                self, "Cannot show the scene", f"{text}\n\nThe default scene is shown instead."))
 
     # ------------------------------------------------------------------ construction
     def _build_dock(self) -> None:
@@ -105,94 +132,47 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setStyleSheet(window_style(1.0))
         self._fit_panel()
 
-    def _action(self, menu: QtWidgets.QMenu, text: str, slot, shortcut=None, name: str | None = None,
-                checkable: bool = False) -> QtGui.QAction:
-        action = QtGui.QAction(text, self)
-        if shortcut:
-            action.setShortcut(QtGui.QKeySequence(shortcut))
-        if name:
-            action.setObjectName(name)
-        action.setCheckable(checkable)
-        (action.toggled if checkable else action.triggered).connect(slot)
-        menu.addAction(action)
-        return action
-
     def _build_menus(self) -> None:
+        """The menus, from the one table of actions (gui/actions.py)."""
         bar = self.menuBar()
-        keys = QtGui.QKeySequence.StandardKey
-        files, exports = self.files, self.exports
-        file = bar.addMenu("&File")
-        self._action(file, "&New", files.new_document, keys.New, "actionNew")
-        self._action(file, "&Open…", files.open_dialog, keys.Open, "actionOpen")
-        self.recent_menu = file.addMenu("Open &Recent")
-        files.set_recent_menu(self.recent_menu)
-        self.examples_menu = file.addMenu("E&xamples")
-        self.examples_menu.setObjectName("menuExamples")
-        files.set_examples_menu(self.examples_menu)
-        self._action(file, "&Save", files.save, keys.Save, "actionSave")
-        self._action(file, "Save &As…", files.save_as, keys.SaveAs, "actionSaveAs")
-        file.addSeparator()
-        self._action(file, "Export &image…", exports.export_image_dialog, "Ctrl+E", "actionExportImage")
-        self._action(file, "&Copy image", exports.copy_image, "Ctrl+Shift+C", "actionCopyImage")
-        self._action(file, "Export &animation…", exports.export_animation_dialog, name="actionExportAnimation")
-        file.addSeparator()
-        self._action(file, "&Import data (CSV)…", files.import_csv, name="actionImportCsv")
-        self._action(file, "&Export data (CSV)…", files.export_csv, name="actionExportCsv")
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, keys.Quit, "actionQuit")
-        self._build_edit_menu(bar.addMenu("&Edit"))
-        self._build_run_menu(bar.addMenu("&Run"))
-        self._build_view_menu(bar.addMenu("&View"))
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1", "actionShortcuts")
-        self._action(help_menu, "&About lossviz", self.show_about, name="actionAbout")
-
-    def _build_edit_menu(self, edit: QtWidgets.QMenu) -> None:
-        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
-        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")])
-        edit.addAction(undo)
-        edit.addAction(redo)
-        edit.addSeparator()
-        self._action(edit, "&Generate data", self.editor.generate_data, name="actionGenerate")
-        self._action(edit, "New sample &D ∼ P", self.editor.new_sample, "D", "actionNewSample")
-        self._action(edit, "&Clear data", self.editor.clear_data, name="actionClear")
-        edit.addSeparator()
-        self._action(edit, "Select &all samples", lambda: self.live.selection.select_all(self.document.scene.data.size),
-                     "Ctrl+A", "actionSelectAll")
-        self._action(edit, "Clear &selection", self.live.selection.clear, "Esc", "actionClearSelection")
-
-    def _build_run_menu(self, run: QtWidgets.QMenu) -> None:
-        self.run_action = self._action(run, "&Run / Pause", lambda: self.controls.run.toggle(), "Space", "actionRun")
-        self._action(run, "&Step", self.live.step_once, "Right", "actionStep")
-        self._action(run, "Step &back", self.live.step_back, "Left", "actionStepBack")
-        self._action(run, "R&eset", self.reset, "R", "actionReset")
-        run.addSeparator()
-        self.race_action = self._action(run, "Optimizer &race", self.set_race, name="actionRace", checkable=True)
-        self._action(run, "Set &up race…", self.setup_race, name="actionSetUpRace")
-
-    def _build_view_menu(self, view: QtWidgets.QMenu) -> None:
-        self._action(view, "&Frame data", self.views.data_plot.frame_data, "F", "actionFrameData")
-        self._action(view, "Frame &surface", self.live.reframe_surface, name="actionFrameSurface")
-        self._action(view, "&Decomposition of L(θ|D)…", self.exports.show_decomposition, name="actionDecomposition")
-        self._action(view, "C&apacity curve…", self.capacity.show, name="actionCapacity")
-        self.log_loss_action = self._action(view, "&Log scale loss curve", self._on_view_log_loss_toggled,
-                                            name="actionLogLoss", checkable=True)
-        view.addSeparator()
-        self.dark_action = self._action(view, "&Dark theme", lambda dark: self.set_theme("dark" if dark else "light"),
-                                        name="actionDarkTheme", checkable=True)
-        self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, "F11",
-                                                name="actionPresentation", checkable=True)
-        self.panel_action = self._action(view, "Show &controls", self.set_panel_visible, "F9", name="actionShowControls",
-                                         checkable=True)
+        menus = {title: bar.addMenu(title) for title in MENUS}
+        self.actions_by_id: dict[str, QtGui.QAction] = {}
+        for entry in ACTIONS:
+            menu = menus[entry.menu]
+            if entry.id == SEPARATOR:
+                menu.addSeparator()
+            elif entry.submenu:
+                submenu = menu.addMenu(entry.text)
+                submenu.setObjectName(entry.id)
+                self.files.set_recent_menu(submenu) if entry.id == "menuRecent" else self.files.set_examples_menu(submenu)
+            else:
+                self.actions_by_id[entry.id] = self._make_action(entry, menu)
+        self.run_action, self.race_action = self.actions_by_id["actionRun"], self.actions_by_id["actionRace"]
+        self.dark_action, self.log_loss_action = self.actions_by_id["actionDarkTheme"], self.actions_by_id["actionLogLoss"]
+        self.presentation_action = self.actions_by_id["actionPresentation"]
+        self.panel_action = self.actions_by_id["actionShowControls"]
         self.panel_action.setChecked(True)
+
+    def _make_action(self, entry: Action, menu: QtWidgets.QMenu) -> QtGui.QAction:
+        """One QAction of ``entry`` in ``menu``: made by the undo stack, or calling the window's ``entry.slot``."""
+        if entry.undo:
+            stack = self.document.undo_stack
+            made = (stack.createUndoAction if entry.id == "actionUndo" else stack.createRedoAction)(self, entry.text)
+        else:
+            made = QtGui.QAction(entry.text, self)
+            made.setCheckable(entry.checkable)
+            (made.toggled if entry.checkable else made.triggered).connect(attrgetter(entry.slot)(self))
+        made.setObjectName(entry.id)
+        made.setShortcuts(entry.sequences())
+        menu.addAction(made)
+        return made
 
     def _build_label_keys(self) -> None:
         """0–9 choose the label of new points while the pointer is over the data view (or it has the focus);
         a field being typed into takes the digits itself."""
-        for digit in range(10):
+        for digit in range(MAX_CLASSES):
             action = QtGui.QAction(f"Label {digit}", self)
+            action.setObjectName(f"label{digit}")  # Help lists them as "0–9" (actions.GESTURES)
             action.setShortcut(QtGui.QKeySequence(str(digit)))
             action.triggered.connect(lambda _=False, d=digit: self._on_view_digit(d))
             self.addAction(action)
@@ -203,37 +183,25 @@ class MainWindow(QtWidgets.QMainWindow):
             self.editor.choose_label(digit)
 
     def _connect(self) -> None:
-        document, live, controls = self.document, self.live, self.controls
+        document, live = self.document, self.live
         document.changed.connect(self._on_model_document_changed)
         document.modifiedChanged.connect(self._update_title)
         document.pathChanged.connect(self._update_title)
-        document.undo_stack.indexChanged.connect(self.files.schedule_autosave)
+        document.undo_stack.indexChanged.connect(self.recovery.schedule_autosave)
         live.progressed.connect(self._on_live_progressed)
         live.surfaceReady.connect(self._on_live_surface_ready)
+        live.surfaces.questionChanged.connect(self._on_surface_question)
         live.runningChanged.connect(self._on_live_running_changed)
         live.stepped.connect(self._on_live_stepped)
         live.selectionChanged.connect(self.views.draw_selection)
         live.population.changed.connect(self.views.draw_population)
-        for part in (live, live.population, self.views, self.editor, self.files, self.exports, self.capacity):
+        for part in (live, live.population, self.views, self.editor, self.settings_editor, self.files, self.recovery,
+                     self.exports, self.capacity):
             part.message.connect(self.statusBar().showMessage)
         self.editor.dataReplaced.connect(self._on_data_replaced)
         self.files.dataReplaced.connect(self._on_data_replaced)
-        controls.lossChosen.connect(self._on_view_loss_chosen)
-        controls.optimizerEdited.connect(self._on_view_optimizer_edited)
-        controls.speedChosen.connect(self._on_view_speed_chosen)
-        controls.surfaceEdited.connect(self._on_view_surface_edited)
-        controls.logSurfaceToggled.connect(self._on_view_log_surface_toggled)
-        controls.run.toggled.connect(live.set_running)
-        controls.step.clicked.connect(live.step_once)
-        controls.reset.clicked.connect(self.reset)
-        controls.manners.committed.connect(self._on_view_value_committed)
-        controls.surfaceOfChosen.connect(lambda of: document.set_view_options(surface_of=of))
-        controls.overfit_box.edited.connect(self._on_view_capacity_edited)
-        box = controls.distribution_box
-        box.distributionEdited.connect(self._on_view_distribution_edited)
-        box.newSampleRequested.connect(self.editor.new_sample)
-        box.resampleRequested.connect(live.population.resample)
-        controls.overfit_box.capacityRequested.connect(self.capacity.show)
+        self.settings_editor.resetRequested.connect(self.reset)
+        self.controls.overfit_box.capacityRequested.connect(self.capacity.show)
 
     # ------------------------------------------------------------------ model callbacks
     def _on_model_document_changed(self, kind: Change) -> None:
@@ -242,22 +210,24 @@ class MainWindow(QtWidgets.QMainWindow):
         scene = self.document.scene
         if kind is not Change.DATA:
             options = self.document.view_options()
-            self.controls.show_scene(scene, options, self.live.surface_ranges)
-            for action, checked in ((self.race_action, "runs" in scene.extra),
-                                    (self.dark_action, options.theme == "dark"),
+            self.controls.show_scene(scene, options, self.live.surfaces.ranges)
+            for action, checked in ((self.race_action, bool(scene.runs)),
+                                    (self.dark_action, self.base_theme.name == "dark"),
                                     (self.log_loss_action, options.log_loss)):
                 with signals_blocked(action):
                     action.setChecked(checked)
-            if options.theme != self.base_theme.name:
-                self._apply_theme(THEMES[options.theme])
         self._show_distribution(kind)
-        self._on_live_running_changed(self.live.running)
+        note = split_note(scene.split, scene.data.size)
+        if note and note != self._split_note:  # said once when it starts to apply (a drag changes nothing here)
+            self.statusBar().showMessage(note, WARNING_MS)
+        self._split_note = note
+        self._on_live_running_changed(self.live.state().running)
         self.views.draw(kind)
         self.controls.show_held(held_text(self.live))
         has_data = scene.data.size > 0
         self.controls.run.setEnabled(has_data)
         self.controls.step.setEnabled(has_data)
-        self.files.schedule_autosave()
+        self.recovery.schedule_autosave()
         self._update_title()
 
     def _show_distribution(self, kind: Change) -> None:
@@ -276,11 +246,16 @@ class MainWindow(QtWidgets.QMainWindow):
         if costly:
             self.views.draw_costly(data=data)
 
+    def _on_surface_question(self) -> None:
+        """A new surface question that frames anew: the range boxes show no old range (as in a fresh window)."""
+        if not self.document.scene.surface.fixed and self.live.surfaces.ranges is None:
+            self.controls.show_ranges(None)
+
     def _on_live_surface_ready(self, result: SurfaceResult) -> None:
         fixed = self.document.scene.surface.fixed
         self.views.draw_surface(frame=result.request.framing or fixed)
         if not fixed and result.request.framing:
-            self.controls.show_ranges(self.live.surface_ranges)
+            self.controls.show_ranges(self.live.surfaces.ranges)
 
     def _on_live_stepped(self) -> None:
         self.views.draw_run()
@@ -289,6 +264,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controls.show_held(held_text(self.live))
 
     def _on_live_running_changed(self, running: bool) -> None:
+        if running:  # the hovered "what if you started here" model means nothing once θ moves (back on a move)
+            self.views.data_plot.set_ghost(None)
         with signals_blocked(self.controls.run):
             self.controls.run.setChecked(running)
         self.controls.run.setText("Pause" if running else "Run")
@@ -298,58 +275,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.live.reframe_surface()
 
     # ------------------------------------------------------------------ view callbacks
-    def _on_view_value_committed(self) -> None:
-        """Enter in a field: the keys go back to the plots (Space runs, → steps)."""
-        self.views.data_view.setFocus(Qt.FocusReason.OtherFocusReason)
+    def select_all_samples(self) -> None:
+        """Edit → Select all samples: their mean loss is L(θ|D), their mean arrow −∇L(θ|D)."""
+        self.live.selection.select_all(self.document.scene.data.size)
 
-    def _on_view_loss_chosen(self, loss: str) -> None:
-        self.document.set_settings(loss=loss)
-
-    def _on_view_speed_chosen(self, speed: float) -> None:
-        self.document.set_view_options(speed=speed)
-
-    def _on_view_log_surface_toggled(self, log: bool) -> None:
-        self.document.set_view_options(log_surface=log)
-
-    def _on_view_log_loss_toggled(self, log: bool) -> None:
+    def set_log_loss(self, log: bool) -> None:
+        """View → Log scale loss curve."""
         self.document.set_view_options(log_loss=log)
 
-    def _on_view_optimizer_edited(self) -> None:
-        try:
-            config = self.controls.optimizer_config(self.document.scene.optimizer)
-        except LossvizError as error:
-            self.statusBar().showMessage(str(error), 8000)
-            return
-        self.document.set_settings(optimizer=config)
-
-    def _on_view_surface_edited(self) -> None:
-        try:
-            config = self.controls.surface_config(self.document.scene.surface)
-        except LossvizError as error:
-            self.statusBar().showMessage(str(error), 5000)
-            return
-        self.document.set_settings(Change.SURFACE, surface=config)
-
-    def _on_view_capacity_edited(self) -> None:
-        """Degree, λ or the split edited in the panel (a split leaving too few training samples is refused)."""
-        try:
-            self.document.set_capacity(**self.controls.overfit_box.settings())
-        except LossvizError as error:
-            self.statusBar().showMessage(str(error), 8000)
-            self.controls.overfit_box.show_scene(self.document.scene)
-
-    def _on_view_distribution_edited(self) -> None:
-        """P's family, parameters or N edited in the panel: the scene's distribution (the data stay)."""
-        try:
-            distribution = self.controls.distribution_box.distribution()
-        except LossvizError as error:
-            self.statusBar().showMessage(str(error), 8000)
-            return
-        self.document.set_settings(Change.SURFACE, distribution=distribution)
+    def set_dark_theme(self, dark: bool) -> None:
+        """View → Dark theme."""
+        self.set_theme("dark" if dark else "light")
 
     def _update_title(self, *_: object) -> None:
         """'<file>[*] — <scene title> — lossviz'; without a file, the title alone names the document."""
-        name, title = self.document.path.name if self.document.path else "", self.document.title
+        name, title = self.document.path.name if self.document.path else "", self.document.scene.title
         parts = [f"{name}[*]", title] if name and title else [f"{name or title or 'untitled'}[*]"]
         self.setWindowTitle(" — ".join([*parts, "lossviz"]))
         self.setWindowModified(self.document.modified)
@@ -364,25 +304,31 @@ class MainWindow(QtWidgets.QMainWindow):
         """Race optimizers from the same start: the racers last set up, or gradient descent, momentum and Adam
         at the panel's learning rate."""
         scene = self.document.scene
-        extra = {key: value for key, value in scene.extra.items() if key != "runs"}
-        if "runs" in scene.extra:
-            self._race_setup = scene.extra["runs"]  # kept for the next race
-        if on:
-            extra["runs"] = self._race_setup or default_race(scene.optimizer.lr)
-        self.document.set_settings(extra=extra)
+        if scene.runs:
+            self._race_setup = scene.runs  # kept for the next race
+        self.document.set_settings(runs=(self._race_setup or default_race(scene.optimizer.lr)) if on else ())
 
     def setup_race(self) -> None:
         """Run → Set up race…: choose the racers in a table; OK starts the race with them."""
         scene = self.document.scene
-        current = scene.extra.get("runs") or self._race_setup or default_race(scene.optimizer.lr)
-        runs = dialogs.ask_race(self, current if isinstance(current, list) else default_race(scene.optimizer.lr))
+        current = scene.runs or self._race_setup or default_race(scene.optimizer.lr)
+        runs = dialogs.ask_race(self, current)
         if runs:
             self._race_setup = runs
-            self.document.set_settings(extra={**scene.extra, "runs": runs})
+            self.document.set_settings(runs=runs)
 
     def set_theme(self, name: str) -> None:
-        """Light or dark, for the window and for exports; kept with the document's view settings."""
-        self.document.set_view_options(theme=name)
+        """Light or dark, for the whole window (panel, menus, status bar, dialogs, plots) and for its exports: the
+        user's preference, kept in the settings for the next start — not a property of the scene (opening an
+        example keeps it; a scene file's own theme is for ``lossviz render``)."""
+        self.settings.setValue("theme", name)
+        apply_palette(name)
+        self.setStyleSheet(self.styleSheet())  # a style sheet keeps the palette it was polished with: polish anew
+        self._apply_theme(THEMES[name])
+        with signals_blocked(self.dark_action):
+            self.dark_action.setChecked(name == "dark")
+        self.views.draw()
+        self.capacity.redraw()
 
     def _apply_theme(self, base: Theme) -> None:
         self.base_theme = base
@@ -434,7 +380,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def offer_recovery(self) -> bool:
         """Offer the unsaved work of a window that did not close normally; True if restored."""
-        return self.files.offer_recovery()
+        return self.recovery.offer_recovery()
 
     def export_image(self, path: str | Path, layout: str = "full", scale: float = 1.0) -> None:
         """Write the current figure (PNG, SVG or PDF by suffix); raises LossvizError."""
@@ -443,7 +389,7 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts."""
-        rows = "".join(f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in SHORTCUTS)
+        rows = "".join(f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in shortcut_rows())
         dialogs.show_text(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
     def show_about(self) -> None:
@@ -454,13 +400,14 @@ class MainWindow(QtWidgets.QMainWindow):
                           f"lossviz {__version__}: datasets, losses and gradient descent you can touch.")
 
     # ------------------------------------------------------------------ closing
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    @qt_override
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         """Ask about unsaved changes, then stop the workers and remove the recovery file."""
         if not self._closing and not self.files.confirm_discard():
             event.ignore()
             return
         self.shutdown()
-        self.files.close()
+        self.recovery.close()
         event.accept()
 
     def shutdown(self) -> None:
@@ -469,8 +416,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._closing:
             return
         self._closing = True
-        self.live.busy.release_all()  # a recovery file being written goes on to its end at once
-        self.files.stop()
+        self.live.pacing.busy.release_all()  # a recovery file being written goes on to its end at once
+        self.recovery.stop()
         self.capacity.stop()
         self.live.stop()
         self.settings.setValue("geometry", self.saveGeometry())

@@ -44,3 +44,29 @@ def enter_full_screen(window: QtWidgets.QWidget) -> None:
     screen = window.screen()
     if screen is not None:
         window.setGeometry(screen.geometry())
+
+
+DARK_PALETTE = {  # the window around the dark plots (QPalette roles)
+    "Window": "#2B2B2B", "WindowText": "#E0E0E0", "Base": "#1E1E1E", "AlternateBase": "#262626",
+    "ToolTipBase": "#2B2B2B", "ToolTipText": "#E0E0E0", "Text": "#E0E0E0", "Button": "#353535",
+    "ButtonText": "#E0E0E0", "BrightText": "#FF5555", "Highlight": "#2A82DA", "HighlightedText": "#FFFFFF",
+    "Link": "#56B4E9", "PlaceholderText": "#9A9A9A", "Mid": "#5A5A5A", "Dark": "#202020", "Light": "#4A4A4A",
+}
+
+
+def apply_palette(theme_name: str) -> None:
+    """The whole application in the theme's colours: panel, menus, status bar and dialogs dark with the dark plots
+    (the platform's own palette for light)."""
+    app = QtWidgets.QApplication.instance()
+    if not isinstance(app, QtWidgets.QApplication):
+        return
+    if theme_name != "dark":
+        app.setPalette(app.style().standardPalette())
+        return
+    palette = QtGui.QPalette()
+    for role, colour in DARK_PALETTE.items():
+        palette.setColor(getattr(QtGui.QPalette.ColorRole, role), QtGui.QColor(colour))
+    for role in ("WindowText", "Text", "ButtonText"):  # disabled fields stay readable, and look disabled
+        palette.setColor(QtGui.QPalette.ColorGroup.Disabled, getattr(QtGui.QPalette.ColorRole, role),
+                         QtGui.QColor("#7A7A7A"))
+    app.setPalette(palette)

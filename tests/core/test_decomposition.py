@@ -9,11 +9,11 @@ from lossviz.core.population import exact
 from lossviz.core.presets import load_preset
 
 
-def test_spread_samples_takes_evenly_spaced_ranks_in_index_order():
+def test_spread_samples_takes_evenly_spaced_ranks_from_the_smallest_loss_to_the_largest():
     losses = np.array([5.0, 0.1, 3.0, 9.0, 0.5, 7.0, 1.0])  # from the smallest: samples 1, 4, 6, 2, 0, 5, 3
-    assert spread_samples(losses).tolist() == [0, 1, 3, 6]  # ranks 0, 2, 4, 6: samples 1, 6, 0, 3
+    assert spread_samples(losses).tolist() == [1, 6, 0, 3]  # ranks 0, 2, 4, 6, in that order (the footer's)
     assert spread_samples(losses, 2).tolist() == [1, 3]
-    assert spread_samples(losses[:3], 4).tolist() == [0, 1, 2]  # N ≤ count: every sample
+    assert spread_samples(losses[:3], 4).tolist() == [1, 2, 0]  # N ≤ count: every sample, by its loss
     assert spread_samples(np.zeros(10)).tolist() == [0, 3, 6, 9]  # ties: in index order, still 4 different samples
 
 

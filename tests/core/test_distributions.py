@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lossviz.core.dataset import Dataset, make_dataset
-from lossviz.core.distributions import default_distribution, provenance
+from lossviz.core.distributions import default_distribution, parse_distribution, provenance
 from lossviz.core.errors import LossvizError
 from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
@@ -25,6 +25,25 @@ def test_provenance_says_what_d_is():
     y[3] += 1.0
     moved = Dataset(drawn.X, y)
     assert provenance(dist, moved).startswith("D is partly hand-made: 11 of its 12 samples")
+
+
+def test_provenance_stays_true_when_n_or_p_change_after_the_draw():
+    """N changed without a new sample, P's parameters changed, P chosen for other data: never "0 of its N samples
+    are draws" (nothing was made by hand)."""
+    from dataclasses import replace
+
+    dist = default_distribution("line", "regression", 1, 1, n=10, seed=10)
+    drawn = dist.sample()
+    assert provenance(replace(dist, n=200), drawn) == "D: 10 draws from P (seed 10); N is now 200 — press New sample."
+    other_slope = parse_distribution({**dist.to_dict(), "params": {**dist.params, "slope": 0.3}})
+    assert provenance(other_slope, drawn).startswith("D was not drawn from this P — press New sample")
+    blobs = default_distribution("blobs", "binary", 2, 2, n=10)
+    assert provenance(blobs, make_blobs_like_data()).startswith("D was not drawn from this P")
+
+
+def make_blobs_like_data() -> Dataset:
+    rng = np.random.default_rng(0)
+    return Dataset(rng.normal(size=(10, 2)), (np.arange(10) % 2).astype(float))
 
 
 def test_a_surface_of_many_samples_is_the_mean_of_its_blocks():
@@ -53,3 +72,21 @@ def test_bad_labels_in_an_array_are_named_one_by_one(task, labels, message):
 def test_good_labels_in_an_array_are_taken_at_once():
     data = make_dataset(np.zeros((4, 1)), np.array([0, 2, 1, 2]), "multiclass", 1, 3)
     assert data.y.dtype == np.int64 and data.y.tolist() == [0, 2, 1, 2]
+
+
+# Found by the monkey (seed 8): a multiclass scene of 2 classes offered blobs in its distribution box, whose 2 means
+# were then refused ("blobs gives binary data; this scene is multiclass") when the scene was saved and read back.
+def test_blobs_give_a_multiclass_scene_of_two_classes():
+    from lossviz.core.population import population_objective
+    from lossviz.core.presets import load_preset
+    from lossviz.core.scene import parse_scene_text, scene_to_text
+
+    blobs = default_distribution("blobs", "multiclass", 2, 2, n=40)
+    assert len(blobs.params["means"]) == 2
+    data = blobs.sample()
+    scene = parse_scene_text(scene_to_text(load_preset("multiclass-3").replace(
+        classes=2, data=data, distribution=blobs, init=np.zeros((2, 3)))), "two classes")
+    assert scene.task == "multiclass" and scene.classes == 2 and scene.distribution.to_dict() == blobs.to_dict()
+    assert set(scene.data.y.tolist()) == {0, 1}
+    objective = population_objective(blobs, scene.shape, scene.loss)
+    assert objective.value(scene.init) == pytest.approx(np.log(2))  # θ = 0: two classes equally likely

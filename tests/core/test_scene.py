@@ -47,7 +47,8 @@ def test_presets_round_trip_through_files(name, tmp_path):
     write_scene(scene, tmp_path / "s.json")
     again = read_scene(tmp_path / "s.json")
     assert again == scene
-    assert again.extra == scene.extra and "title" in again.extra
+    assert again.title and (again.title, again.notes, again.runs, again.view) == (scene.title, scene.notes, scene.runs,
+                                                                                scene.view)
     assert scene_to_dict(again) == scene_to_dict(scene)
 
 

@@ -138,7 +138,16 @@ def test_the_scene_of_a_table_round_trips_with_its_class_names(tmp_path):
     table = read_table(write(tmp_path, "x1,x2,kind\n1,2,b\n3,4,a\n5,6,c\n", "k.csv"))
     scene, imported = table_scene(table, ImportChoice(("x1", "x2"), "kind"))
     assert (scene.task, scene.dims, scene.classes, scene.loss) == ("multiclass", 2, 3, "ce")
-    assert scene.class_names == ("b", "a", "c") and scene.extra == {"title": "Imported from k.csv"}
+    assert scene.class_names == ("b", "a", "c") and scene.title == "Imported from k.csv" and scene.extra == {}
     assert scene.init.shape == (3, 3) and not scene.init.any() and imported.skipped == ()
     again = parse_scene_text(scene_to_text(scene))
     assert again == scene and again.class_names == ("b", "a", "c") and "class_names" not in again.extra
+
+
+def test_scale_reason_names_features_that_want_standardising():
+    from lossviz.core.table import scale_reason
+
+    assert scale_reason(np.array([[0.5, 1.0], [1.5, -2.0], [0.1, 0.3]])) is None
+    assert scale_reason(np.array([[1.0, 100.0], [2.0, 300.0], [3.0, 200.0]])).startswith("the features' spreads differ")
+    assert scale_reason(np.array([[120.0], [340.0]])) == "feature values reach 340"
+    assert scale_reason(np.empty((0, 2))) is None

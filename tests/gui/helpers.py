@@ -1,8 +1,36 @@
-"""Drive the window with real mouse events at data coordinates."""
+"""Drive the window with real mouse events at data coordinates, and wait for it by name.
+
+The waits are guards against a hang, never timings: a test waits for a state (``settle``: nothing under way), and
+fails only if it never comes within the guard.
+"""
+
+import sys
+import threading
+import traceback
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+
+SHORT_WAIT_MS = 10_000  # a state that comes at once (a timer, a signal already on its way)
+WAIT_MS = 60_000  # the workers answer: a surface, a few steps, a fit
+LONG_WAIT_MS = 120_000  # many samples, or a sweep of twelve fits
+
+
+def settle(qtbot, window, timeout: int = WAIT_MS) -> None:
+    """Wait until nothing is under way in ``window`` (or a LiveRun of its own): paused, every worker answered, nothing
+    left to draw."""
+    live = getattr(window, "live", window)
+    try:
+        qtbot.waitUntil(live.idle, timeout=timeout)
+    except qtbot.TimeoutError:
+        raise AssertionError(f"still under way after {timeout} ms: {live.under_way()}\n{other_threads()}") from None
+
+
+def other_threads() -> str:
+    """Where every thread but this one is now (what a worker that never answers is doing)."""
+    return "\n".join(f"thread {ident}:\n" + "".join(traceback.format_stack(frame)[-12:])
+                     for ident, frame in sys._current_frames().items() if ident != threading.get_ident())
 
 
 def to_viewport(widget, x, y) -> QtCore.QPoint:

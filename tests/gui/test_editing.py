@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
 
-from .helpers import click, drag, type_into
+from .helpers import WAIT_MS, click, drag, settle, type_into
 
 
 def test_clicks_add_labelled_points_where_clicked(make_window, qtbot):
@@ -135,10 +135,10 @@ def image_pixels(image):
 @pytest.mark.parametrize("preset", ["binary-1d", "linear-regression", "multiclass-3"])
 def test_clear_leaves_no_trace_of_the_old_points_and_resets_the_status(preset, make_window, qtbot):
     window = make_window(load_preset(preset))
-    qtbot.waitUntil(window.live.idle, timeout=30000)
+    settle(qtbot, window)
     QTest.mouseClick(window.controls.clear, Qt.MouseButton.LeftButton)
     assert window.document.scene.data.size == 0
-    qtbot.waitUntil(window.live.idle, timeout=30000)
+    settle(qtbot, window)
     qtbot.wait(50)  # painted
     view = window.views.data_view
     on_screen = screen_pixels(window, view)
@@ -172,18 +172,18 @@ def test_file_new_is_an_empty_canvas_and_a_task_change_keeps_it_empty(make_windo
 def test_clear_after_a_run_shows_what_a_fresh_window_of_no_data_shows(make_window, qtbot):
     window = make_window(load_preset("binary-2d-blobs"))
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=60000)
+    qtbot.waitUntil(lambda: window.live.state().step >= 20, timeout=WAIT_MS)
     QTest.mouseClick(window.controls.clear, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(window.live.idle, timeout=60000)
-    assert not window.live.running and window.live.step == 0
+    settle(qtbot, window)
+    assert not window.live.state().running and window.live.state().step == 0
     assert window.views.surface_plot.surface is None and not window.views.surface_plot.colorbar.isVisible()
     assert [len(x) for x, _ in window.views.loss_plot.curves()] == [0]
     assert [label.text() for label in window.views.status_labels()] == ["step 0", "L(θ|D) = –", "‖∇L‖ = –",
                                                                          "accuracy –"]
     window.document.undo_stack.undo()  # the data back: a descent from the start, and its surface
-    qtbot.waitUntil(window.live.idle, timeout=60000)
-    assert window.views.surface_plot.surface is not None and window.live.step == 0
-    np.testing.assert_array_equal(window.live.theta, window.document.scene.init)
+    settle(qtbot, window)
+    assert window.views.surface_plot.surface is not None and window.live.state().step == 0
+    np.testing.assert_array_equal(window.live.state().theta, window.document.scene.init)
 
 
 def test_undo_in_the_middle_of_a_paused_drag_leaves_a_live_run(make_window, qtbot):
@@ -192,7 +192,7 @@ def test_undo_in_the_middle_of_a_paused_drag_leaves_a_live_run(make_window, qtbo
     from .helpers import to_viewport
 
     window = make_window(load_preset("binary-2d-blobs"))
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     click(window.views.data_view, -2.7, 2.7)  # a point to undo
     x0, y0 = window.document.scene.data.X[0]
     viewport = window.views.data_view.viewport()
@@ -204,35 +204,35 @@ def test_undo_in_the_middle_of_a_paused_drag_leaves_a_live_run(make_window, qtbo
     QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                        start + QtCore.QPoint(40, 40))
-    qtbot.waitUntil(window.live.idle, timeout=60000)
-    assert window.live.shown_surface.spec.resolution == window.document.scene.surface.resolution  # not coarse
+    settle(qtbot, window)
+    assert window.live.surfaces.shown.spec.resolution == window.document.scene.surface.resolution  # not coarse
     for _ in range(3):
         QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 3, timeout=60000)
-    assert window.live.loss == window.document.scene.objective().value(window.live.theta)  # on the data shown
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 3, timeout=WAIT_MS)
+    assert window.live.state().loss == window.document.scene.objective().value(window.live.state().theta)  # on the data shown
 
 
 def test_the_first_settings_change_is_autosaved(make_window, qtbot, tmp_path):
     window = make_window(load_preset("binary-2d-blobs"), recovery_dir=tmp_path / "recovery")
-    window.files.set_autosave_delays(50, 200)
+    window.recovery.set_autosave_delays(50, 200)
     combo = window.controls.loss
     combo.setCurrentIndex(combo.findData("mse"))
     combo.activated.emit(combo.currentIndex())
-    qtbot.waitUntil(window.files.recovery_path.exists, timeout=60000)
+    qtbot.waitUntil(window.recovery.recovery_path.exists, timeout=WAIT_MS)
 
 
 def test_after_file_new_the_first_points_descend_from_the_new_start(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))  # init W = -1.5, b = 2.5
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=60000)
+    qtbot.waitUntil(lambda: window.live.state().step >= 20, timeout=WAIT_MS)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     window.files.new_document()
     for x, y in [(-1.0, 0.5), (0.5, 0.2), (1.5, 1.0)]:
         click(window.views.data_view, x, y)
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 1, timeout=60000)
-    history = window.live.histories[0]
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 1, timeout=WAIT_MS)
+    history = window.live.state().histories[0]
     assert history.steps.tolist() == [0, 1]
     np.testing.assert_array_equal(history.thetas[0], window.document.scene.init)  # zeros, not the old θ
 
@@ -242,8 +242,8 @@ def test_markers_grow_with_their_loss_and_hovering_tells_it(preset, make_window,
     window = make_window(load_preset(preset))
     for _ in range(5):  # away from a start where every sample may have the same loss
         QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 5, timeout=60000)
-    objective, theta = window.live.objective, window.live.theta
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 5, timeout=WAIT_MS)
+    objective, theta = window.live.state().objective, window.live.state().theta
     losses = objective.per_sample(theta)
     sizes = np.concatenate([scatter.data["size"] for scatter in window.views.data_plot.scatters if len(scatter.data)])
     assert len(np.unique(sizes)) > 1  # markers differ with l in every task, regression included
@@ -258,12 +258,12 @@ def test_markers_grow_with_their_loss_and_hovering_tells_it(preset, make_window,
 
 def test_the_status_bar_shows_accuracy_or_rmse(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     scene = window.document.scene
     rmse = np.sqrt(np.mean((scene.data.X[:, 0] * scene.init[0, 0] + scene.init[0, 1] - scene.data.y) ** 2))
     assert window.views.quality_label.text() == f"RMSE {rmse:.4g}"
     window.load_scene(_preset_file(window, "binary-2d-blobs"))
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     text = window.views.quality_label.text()
     assert text.startswith("accuracy ") and text.endswith(" %")
 
@@ -272,3 +272,48 @@ def _preset_file(window, name):
     from lossviz.core.presets import preset_path
 
     return preset_path(name)
+
+
+def test_a_digit_with_no_such_class_says_so_and_changes_nothing(make_window):
+    window = make_window(load_preset("multiclass-3"))
+    view = window.views.data_view
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_2)
+    QTest.keyClick(view, Qt.Key.Key_5)
+    assert window.editor.current_label == 2
+    assert window.statusBar().currentMessage() == "No class 5: this scene has classes 0–2; new points keep label 2"
+    window = make_window(load_preset("linear-regression"))
+    window.views.data_view.setFocus()
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_3)
+    assert "regression has no classes" in window.statusBar().currentMessage()
+
+
+def test_ten_named_classes_wrap_their_buttons_inside_the_panel(make_window, qtbot):
+    from lossviz.core.dataset import make_dataset
+
+    scene = load_preset("multiclass-3")
+    names = tuple(f"species number {i}" for i in range(10))
+    data = make_dataset(np.arange(20.0).reshape(10, 2), np.arange(10.0), "multiclass", 2, 10)
+    window = make_window(scene.replace(classes=10, class_names=names, data=data, init=np.zeros((10, 3))))
+    window.resize(1400, 860)
+    qtbot.wait(50)
+    palette, panel = window.controls.class_palette, window.controls
+    rows = {button.y() for button in palette.buttons}
+    assert len(rows) == 2  # five a row
+    assert palette.width() <= panel.width()
+    assert all(button.geometry().right() <= palette.width() for button in palette.buttons)
+
+
+def test_generate_offers_what_keeps_the_task_first_and_says_when_it_switches(make_window, qtbot):
+    window = make_window(load_preset("multiclass-3"))
+    combo = window.controls.generator
+    items = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
+    assert items[0] == ("3 blobs", "3 blobs") and items[1][1] is None  # then a separator
+    assert ("line — switches to 1-D regression", "line") in items
+    combo.setCurrentIndex(combo.findData("line"))
+    QTest.mouseClick(window.controls.generate, Qt.MouseButton.LeftButton)
+    assert window.document.scene.task == "regression"
+    assert window.statusBar().currentMessage().startswith("Generate line: the task is now 1-D regression")
+    assert combo.itemData(0) == "line"  # the list follows the task
+    window.document.undo_stack.undo()
+    assert window.document.scene.task == "multiclass" and combo.itemData(0) == "3 blobs"

@@ -1,6 +1,7 @@
 """File → Examples: the bundled scenes by title, each opened as an untitled copy, so that nothing
 installed is ever written; the scene's title in the window title and its notes above the plots."""
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -9,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core import presets
-from lossviz.core.presets import load_preset, preset_names, preset_path, preset_title
-from lossviz.core.scene import read_scene, scene_to_text
+from lossviz.core.presets import load_preset, preset_names, preset_path, preset_text, preset_title
+from lossviz.core.scene import parse_scene_text, read_scene, scene_to_text
 
 
 def examples_menu(window) -> QtWidgets.QMenu:
@@ -54,7 +55,7 @@ def test_an_example_opens_untitled_and_saving_asks_where_leaving_the_installed_f
     assert window.document.path == target and not window.document.modified
     assert read_scene(target).loss == "huber" and read_scene(target).data == load_preset("regression-outliers").data
     assert window.windowTitle() == "mine.json[*] — Regression with outliers: compare L2, L1 and Huber — lossviz"
-    assert [action.text() for action in window.recent_menu.actions()] == ["mine.json"]
+    assert [action.text() for action in window.findChild(QtWidgets.QMenu, "menuRecent").actions()] == ["mine.json"]
 
 
 def test_a_cancelled_save_of_an_example_writes_nothing(make_window, dialog_log):
@@ -77,7 +78,7 @@ def test_the_installed_file_opened_by_path_is_an_untitled_copy(make_window, dial
     menu_action(window, "actionOpen").trigger()
     assert window.document.scene == load_preset("xor") and window.document.path is None
     assert window.windowTitle().startswith("XOR: what a linear model cannot do[*]")
-    assert window.recent_menu.actions() == []  # File → Examples lists it already
+    assert window.findChild(QtWidgets.QMenu, "menuRecent").actions() == []  # File → Examples lists it already
     window.document.set_settings(steps=7)
     dialog_log["answers"]["save_path"] = str(tmp_path / "xor-copy.json")
     assert window.files.save()
@@ -137,15 +138,13 @@ def test_notes_show_above_the_plots_can_be_dismissed_and_follow_the_scene(make_w
     assert notes_text(window) is None and window.windowTitle() == "untitled[*] — lossviz"
 
 
-@pytest.mark.parametrize("extra, title, notes", [
+@pytest.mark.parametrize("keys, title, notes", [
     ({}, "untitled[*] — lossviz", None),
     ({"title": "  Two\nlines  ", "notes": "  one note\nover two lines "}, "Two lines[*] — lossviz",
      "one note\nover two lines"),
-    ({"title": 3, "notes": ["not", "text"]}, "untitled[*] — lossviz", None),
 ])
-def test_title_and_notes_of_any_scene(make_window, extra, title, notes):
-    scene = load_preset("xor")
-    scene = scene.replace(extra={key: value for key, value in scene.extra.items() if key not in ("title", "notes")}
-                          | extra)
-    window = make_window(scene)
+def test_title_and_notes_of_any_scene(make_window, keys, title, notes):
+    document = json.loads(preset_text("xor"))
+    document = {key: value for key, value in document.items() if key not in ("title", "notes")} | keys
+    window = make_window(parse_scene_text(json.dumps(document)))
     assert window.windowTitle() == title and notes_text(window) == notes

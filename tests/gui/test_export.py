@@ -1,25 +1,30 @@
 """Export from the app: images at 1×/2×, one view, the clipboard, animations, themes, presentation; the export
 dialogs' remembered choices and proposed file names; shared GIF palettes; the loss curve's log scale."""
 
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
-from lossviz.gui.readings import run_snapshot
+from lossviz.gui.state.readings import run_snapshot
+
+from .helpers import WAIT_MS, settle
+from .visible import settle_painted
 
 
 def trained(make_window, qtbot, preset="binary-2d-blobs", steps=15):
     window = make_window(load_preset(preset))
     for _ in range(steps):
         window.live.step_once()
-    qtbot.waitUntil(lambda: window.live.step == steps, timeout=60000)
-    qtbot.waitUntil(window.live.surface_idle, timeout=60000)
+    qtbot.waitUntil(lambda: window.live.state().step == steps, timeout=WAIT_MS)
+    settle_painted(window, qtbot)  # every view drawn: two exports in a row draw the same state
     return window
 
 
@@ -35,7 +40,7 @@ def test_export_image_whole_figure_and_one_view(make_window, qtbot, tmp_path):
 
 
 def test_export_dialog_flow_and_clipboard(make_window, qtbot, tmp_path, dialog_log, monkeypatch):
-    from lossviz.gui import dialogs
+    from lossviz.gui.dialogs import common as dialogs
 
     window = trained(make_window, qtbot)
     monkeypatch.setattr(dialogs, "ask_export_options", lambda parent, chosen: dialogs.ImageOptions("curve", 1, "png"))
@@ -61,30 +66,39 @@ def test_export_animation_and_cancel(make_window, qtbot, tmp_path):
     assert window.document.scene is scene and not window.document.modified
 
 
-def test_dark_theme_applies_to_window_and_exports(make_window, qtbot, tmp_path):
+def test_dark_theme_is_the_users_preference_for_the_whole_window_and_its_exports(make_window, qtbot, tmp_path):
+    """View → Dark theme: the plots, the panel, menus and status bar, and the exports; not an edit of the scene
+    (an example opened keeps it, the next window starts with it)."""
     window = trained(make_window, qtbot)
+    scene = window.document.scene
     window.dark_action.trigger()
-    assert window.theme.name == "dark" and window.document.scene.extra["view"]["theme"] == "dark"
-    shot = window.views.data_view.grab().toImage()
-    corner = shot.pixelColor(5, 5)
-    assert corner.lightness() < 60
+    assert window.theme.name == "dark" and window.document.scene == scene and not window.document.modified
+    assert window.views.data_view.grab().toImage().pixelColor(5, 5).lightness() < 60
+    for widget in (window.controls, window.statusBar(), window.menuBar()):  # the whole window, not only the plots
+        assert widget.palette().color(widget.backgroundRole()).lightness() < 80, widget
     window.export_image(tmp_path / "dark.png", layout="curve")
-    rgb = np.asarray(Image.open(tmp_path / "dark.png").convert("L"))
-    assert np.median(rgb) < 60
+    assert np.median(np.asarray(Image.open(tmp_path / "dark.png").convert("L"))) < 60
+    window.files.open_example("linear-regression")
+    assert window.theme.name == "dark" and window.dark_action.isChecked()
+    later = make_window()  # the next start
+    assert later.theme.name == "dark" and later.dark_action.isChecked()
+    assert later.controls.palette().color(later.controls.backgroundRole()).lightness() < 80
+    later.dark_action.trigger()
+    assert later.controls.palette().color(later.controls.backgroundRole()).lightness() > 150
 
 
 def test_a_race_exported_from_the_app_draws_what_lossviz_render_draws(make_window, qtbot, tmp_path):
-    from lossviz.gui.render import draw_scene
+    from lossviz.figures.figure import draw_scene
 
     window = make_window(load_preset("optimizer-race"))
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.step >= 20, timeout=30000)
+    qtbot.waitUntil(lambda: window.live.state().step >= 20, timeout=WAIT_MS)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(window.live.idle, timeout=30000)
+    settle(qtbot, window)
     exported = window.exports.figure()
     rendered = draw_scene(window.document.scene)
     try:
-        labels = [run.label for run in window.live.race_runs()]
+        labels = [run.label for run in window.live.state().runs]
         assert len(labels) == 3
         for figure in (exported, rendered):  # one path, one ★, one legend entry and one model per racer
             assert figure.surface_plot.legend_labels() == labels
@@ -106,7 +120,7 @@ LINEAR_SLUG = "1-d-linear-regression-y-wx-b-with-the-l2-loss"  # "1-D linear reg
 
 def recording_save_path(monkeypatch, answer):
     """Replace the save dialog: record (suggestion, selected filter), answer ``answer()``."""
-    from lossviz.gui import dialogs
+    from lossviz.gui.dialogs import common as dialogs
 
     asked = []
 
@@ -120,7 +134,7 @@ def recording_save_path(monkeypatch, answer):
 
 def test_image_options_and_folder_are_remembered_across_exports_and_windows(make_window, qtbot, tmp_path,
                                                                              monkeypatch):
-    from lossviz.gui import dialogs
+    from lossviz.gui.dialogs import common as dialogs
 
     window = trained(make_window, qtbot)
     slides = tmp_path / "slides"
@@ -149,16 +163,17 @@ def test_proposed_file_name_comes_from_the_scene(make_window, qtbot, tmp_path):
     assert window.exports.proposed_path("gif", "curve").name == f"{BLOBS_SLUG}-curve.gif"
     window.save_scene(tmp_path / "week 3 blobs.json")  # a file name wins over the title; its folder comes first
     assert window.exports.proposed_path("pdf", "data") == tmp_path / "week 3 blobs-data.pdf"
-    untitled = make_window(load_preset("xor").replace(extra={}), show=False)
+    untitled = make_window(load_preset("xor").replace(title=""), show=False)
     assert untitled.exports.proposed_path("png") == Path.home() / "lossviz.png"
 
 
 def test_animation_dialog_choices_reach_the_writer_and_are_remembered(make_window, qtbot, tmp_path, dialog_log,
                                                                       monkeypatch):
-    from lossviz.gui import dialogs, render
+    from lossviz.figures import animation
+    from lossviz.gui.dialogs import common as dialogs
 
     window = trained(make_window, qtbot, "linear-regression", steps=10)
-    monkeypatch.setattr(render, "mp4_available", lambda: False)
+    monkeypatch.setattr(animation, "mp4_available", lambda: False)
     offered = []
 
     def ask(parent, chosen, mp4):
@@ -171,7 +186,7 @@ def test_animation_dialog_choices_reach_the_writer_and_are_remembered(make_windo
     assert offered == [(dialogs.AnimationOptions((1280, 720), 12, 10, "gif"), False)]  # steps: the live step
     assert asked == [(str(Path.home() / f"{LINEAR_SLUG}.gif"), "GIF animation (*.gif)")]
     gif = Image.open(tmp_path / "descent.gif")
-    assert gif.size == (800, 450) and gif.n_frames == len(render.frame_steps(4)) == 5
+    assert gif.size == (800, 450) and gif.n_frames == len(animation.frame_steps(4)) == 5
     assert gif.info["duration"] == 200 and dialog_log["errors"] == []
     window.exports.export_animation_dialog()
     assert offered[1] == (dialogs.AnimationOptions((800, 450), 5, 10, "gif"), False)
@@ -179,7 +194,7 @@ def test_animation_dialog_choices_reach_the_writer_and_are_remembered(make_windo
 
 
 def test_animation_frame_count_text():
-    from lossviz.gui.dialogs import animation_summary
+    from lossviz.gui.dialogs.common import animation_summary
 
     assert animation_summary(10, 12) == "11 frames (one per step), 0.9 s at 12 fps"
     assert animation_summary(1000, 12) == "120 frames (every 8.4 steps), 10.0 s at 12 fps"
@@ -214,7 +229,7 @@ def accept_next_dialog(labels):
 
 
 def test_the_export_dialogs_start_from_the_choices_they_are_given(qtbot):
-    from lossviz.gui import dialogs
+    from lossviz.gui.dialogs import common as dialogs
 
     parent = QtWidgets.QWidget()
     qtbot.addWidget(parent)
@@ -246,3 +261,13 @@ def test_an_exported_loss_curve_uses_the_windows_log_scale_and_fits_its_losses(m
             assert low <= values.min() < low + 0.1 * span and high - 0.1 * span < values.max() <= high
         finally:
             figure.close()
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is not installed")
+def test_a_pdf_exported_from_the_app_is_its_png_as_poppler_draws_it(make_window, qtbot, tmp_path):
+    from tests.figures.pixels import assert_drawn_alike, poppler_drawing
+
+    window = trained(make_window, qtbot, preset="multiclass-3")
+    window.export_image(tmp_path / "fig.png")
+    window.export_image(tmp_path / "fig.pdf")
+    assert_drawn_alike(tmp_path / "fig.png", poppler_drawing(tmp_path / "fig.pdf", (1920, 1080)))

@@ -1,11 +1,12 @@
 """Files in the app: open, save, bad files, CSV, unsaved changes, crash recovery."""
 
 import json
+from pathlib import Path
 
 import numpy as np
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
-from lossviz.core.presets import load_preset
+from lossviz.core.presets import load_preset, preset_path
 from lossviz.core.scene import read_scene
 
 from .helpers import click
@@ -22,7 +23,7 @@ def test_save_and_load_round_trip_everything_the_window_shows(make_window, tmp_p
     saved = read_scene(path)
     assert saved.data == window.document.scene.data
     assert saved.init.tolist() == [[1.0, -1.0, 0.5]]
-    assert saved.extra["view"]["log_surface"] is True
+    assert saved.view.log_surface is True
     other = make_window(load_preset("linear-regression"))
     other.load_scene(path)
     assert other.document.scene == window.document.scene
@@ -47,6 +48,24 @@ def test_a_broken_file_is_reported_and_the_document_kept(make_window, dialog_log
     truncated.write_text('{"lossviz": 1, "task": ')
     assert not window.files.open_path(truncated)
     assert window.document.scene is scene and "not valid JSON" in dialog_log["errors"][1][1]
+
+
+def test_a_bad_runs_key_is_the_command_lines_error_in_a_dialog(make_window, dialog_log, tmp_path, capsys):
+    """The scene's ``runs`` are checked when it is read: File → Open says what ``lossviz fit`` says, and keeps the
+    document (the race menu unchanged)."""
+    from lossviz.cli import main
+
+    window = make_window(load_preset("xor"))
+    scene = window.document.scene
+    bad = tmp_path / "bad-race.json"
+    bad.write_text(json.dumps({**json.loads(Path(preset_path("optimizer-race")).read_text(encoding="utf-8")),
+                               "runs": [{"optimizer": {"name": "adam", "lr": 0}}]}))
+    assert main(["fit", str(bad)]) == 2
+    said = capsys.readouterr().err.removeprefix("lossviz: error: ").strip()
+    assert "runs[0].optimizer.lr" in said
+    assert not window.files.open_path(bad)
+    assert dialog_log["errors"] == [("Cannot open scene", said)]
+    assert window.document.scene is scene and not window.race_action.isChecked()
 
 
 def test_save_to_an_unwritable_place_is_reported(make_window, dialog_log, tmp_path):
@@ -99,14 +118,14 @@ def test_recent_files_and_geometry_are_remembered(make_window, tmp_path):
     window = make_window(load_preset("xor"))
     window.save_scene(tmp_path / "a.json")
     window.save_scene(tmp_path / "b.json")
-    names = [action.text() for action in window.recent_menu.actions()]
+    names = [action.text() for action in window.findChild(QtWidgets.QMenu, "menuRecent").actions()]
     assert names[:2] == ["b.json", "a.json"]
     window.resize(701, 503)  # within the offscreen screen (800×600), which restoreGeometry respects
     window.shutdown()
     assert window.settings.value("geometry") is not None
     again = make_window(load_preset("xor"), show=False)
     assert (again.width(), again.height()) == (701, 503)
-    assert [a.text() for a in again.recent_menu.actions()][:2] == ["b.json", "a.json"]
+    assert [a.text() for a in again.findChild(QtWidgets.QMenu, "menuRecent").actions()][:2] == ["b.json", "a.json"]
 
 
 def test_saved_file_is_a_valid_scene_for_the_command_line(make_window, tmp_path):

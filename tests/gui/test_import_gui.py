@@ -1,15 +1,71 @@
 """File → Import data in the window: an iris-like table becomes three named classes — in the legend, the class
 buttons and the hover text — as one undo step; a bad table changes nothing."""
 
-from PySide6 import QtGui
+import pytest
+from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
+from lossviz.core.scene import read_scene, scene_to_text
 from lossviz.core.table import ImportChoice, read_table, table_scene
-from tests.test_import_cli import SPECIES, choose, iris_like_csv, work_dialog
+from tests.cli.test_import_cli import SPECIES, iris_like_csv, run
 
-from .helpers import move
+from .helpers import move, settle
+
+
+def choose(combo: QtWidgets.QComboBox, value) -> None:
+    """Pick the entry holding ``value`` with the keyboard: Home, then Down until it is there."""
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentData() == value:
+            return
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == value
+
+
+def work_dialog(dialog, features, label, task=None, standardize=False) -> None:
+    """Choose columns, task and scaling in the import dialog with real keys, then click Import."""
+    choose(dialog.feature1, features[0])
+    choose(dialog.feature2, features[1] if len(features) > 1 else -1)
+    choose(dialog.label, label)
+    if task is not None:
+        choose(dialog.task, task)
+    if standardize != dialog.standardize.isChecked():
+        dialog.standardize.setFocus()
+        QTest.keyClick(dialog.standardize, Qt.Key.Key_Space)
+    assert dialog.ok_button.isEnabled(), dialog.summary.text()
+    QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QtWidgets.QDialog.DialogCode.Accepted
+
+
+@pytest.mark.parametrize(("argv", "features", "label", "task", "standardize"), [
+    (["--x", "sepal_length,petal_length", "--y", "species", "--standardize"], (0, 2), 4, None, True),
+    (["--x", "0,2", "--y", "4"], (0, 2), 4, None, False),
+    (["--x", "petal_width", "--y", "species", "--task", "multiclass"], (3,), 4, "multiclass", False),
+    (["--x", "sepal_length", "--y", "petal_length"], (0,), 2, None, False),
+])
+def test_the_command_writes_the_scene_the_dialog_makes(argv, features, label, task, standardize, tmp_path, qtbot):
+    from lossviz.gui.dialogs.import_table import ImportDialog
+
+    table_path = iris_like_csv(tmp_path / "iris.csv")
+    result = run(["import", table_path.name, *argv, "-o", "scene.json"], tmp_path)
+    assert result.returncode == 0 and result.stderr == "" and result.stdout == ""  # nothing skipped: quiet
+    written = read_scene(tmp_path / "scene.json")
+    table = read_table(table_path)
+    dialog = ImportDialog(None, table)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    work_dialog(dialog, features, label, task, standardize)
+    scene, _ = table_scene(table, dialog.choice())
+    assert scene == written and scene_to_text(scene) == (tmp_path / "scene.json").read_text(encoding="utf-8")
+    assert written.title == "Imported from iris.csv" and written.data.size == 150
+    if label == 4:
+        assert written.task == "multiclass" and written.classes == 3 and written.class_names == SPECIES
+        assert written.loss == "ce"
+    else:
+        assert written.task == "regression" and written.class_names is None and written.loss == "l2"
 
 
 def import_action(window) -> QtGui.QAction:
@@ -36,7 +92,7 @@ def test_an_iris_like_table_shows_three_named_classes(make_window, dialog_log, t
     scene = window.document.scene
     expected, _ = table_scene(read_table(path), ImportChoice(("petal_length", "petal_width"), "species"))
     assert (scene.task, scene.dims, scene.classes, scene.class_names) == ("multiclass", 2, 3, SPECIES)
-    assert scene.data == expected.data and scene.loss == "ce" and window.document.title == "Imported from iris.csv"
+    assert scene.data == expected.data and scene.loss == "ce" and window.document.scene.title == "Imported from iris.csv"
     assert window.views.data_plot.legend_names() == list(SPECIES)
     assert (scene.input_names, scene.label_name) == (("petal_length", "petal_width"), "species")
     axes = window.views.data_view.getPlotItem()
@@ -44,7 +100,7 @@ def test_an_iris_like_table_shows_three_named_classes(make_window, dialog_log, t
     palette = window.controls.class_palette
     assert [button.text() for button in palette.buttons] == ["0 setosa", "1 versicolor", "2 virginica"]
     assert "virginica" in palette.buttons[2].toolTip()
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     x, y = window.views.data_plot.point_positions()[120]  # a virginica sample
     move(window.views.data_view, x, y)
     assert "virginica (class 2)" in window.statusBar().currentMessage() and "P(virginica) = " in \
@@ -71,7 +127,8 @@ def test_names_stay_while_task_and_classes_do_and_go_with_them(make_window, dial
     assert window.views.data_plot.legend_names() == ["no", "yes"]
     window.files.new_document()  # File → New: the same task and classes, still named
     assert window.document.scene.class_names == ("no", "yes") and window.document.scene.data.size == 0
-    assert window.document.scene.input_names == ("a", "b") and window.document.scene.label_name == "answer"
+    assert window.document.scene.input_names == ("a, standardised", "b, standardised")  # a reaches 19: by default
+    assert window.document.scene.label_name == "answer"
     choose(window.controls.task, "multiclass")
     assert window.document.scene.task == "multiclass" and window.document.scene.class_names is None
     assert window.views.data_plot.legend_names() == []
@@ -100,3 +157,40 @@ def test_a_bad_table_or_a_cancel_leaves_the_document_alone(make_window, dialog_l
     dialog_log["answers"].update(open_path=str(tmp_path / "iris.csv"), **{"import": cancel})
     import_action(window).trigger()
     assert window.document.scene is scene and not window.document.modified and window.document.undo_stack.count() == 0
+
+
+def housing_csv(path):
+    """Rows like a housing table: the area in m² (tens to hundreds), rooms (a few), the price."""
+    lines = ["area,rooms,price"] + [f"{40 + 7 * i},{2 + i % 5},{100 + 3 * i + (i % 4)}" for i in range(40)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_import_defaults_import_and_standardise_features_of_other_scales(make_window, dialog_log, tmp_path):
+    """Regression takes one feature: the defaults choose one (they chose two and then refused them); features in
+    the hundreds are standardised by default, and the dialog says why."""
+    from lossviz.gui.dialogs.import_table import ImportDialog
+
+    dialog = ImportDialog(None, read_table(housing_csv(tmp_path / "housing.csv")))
+    try:
+        assert dialog.task.currentData() == "regression" and dialog.feature2.currentData() == -1
+        assert dialog.ok_button.isEnabled(), dialog.summary.text()
+        assert dialog.standardize.isChecked() and "Standardised by default: feature values reach" in dialog.summary.text()
+    finally:
+        dialog.deleteLater()
+
+
+def test_importing_into_an_experiment_resets_phi_lambda_and_the_split_in_one_undo_step(make_window, dialog_log,
+                                                                                       tmp_path):
+    window = make_window(load_preset("sine-overfit"))
+    before = window.document.scene
+    assert before.degree is not None and before.split is not None
+    path = iris_like_csv(tmp_path / "iris.csv")
+    dialog_log["answers"]["open_path"] = str(path)
+    dialog_log["answers"]["import"] = lambda dialog: work_dialog(dialog, (2, 3), 4)
+    import_action(window).trigger()
+    scene = window.document.scene
+    assert (scene.degree, scene.l2, scene.split) == (None, 0.0, None) and scene.task == "multiclass"
+    assert "φ" in window.statusBar().currentMessage() and "test split reset" in window.statusBar().currentMessage()
+    window.document.undo_stack.undo()
+    assert window.document.scene == before

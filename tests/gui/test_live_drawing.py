@@ -2,7 +2,6 @@
 and the workers wait while the GUI thread draws but never for ever."""
 
 import threading
-import time
 
 import numpy as np
 from hypothesis import given, settings
@@ -12,12 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
-from lossviz.gui.loss_plot import envelope
-from lossviz.gui.pacing import ACK_TIMEOUT, GuiBusy
-from lossviz.gui.surface_plot import thin_path
-from lossviz.gui.workers import Problem, TrainingRequest, TrainingWorker
+from lossviz.core.problem import Problem
+from lossviz.gui.workers.pacing import ACK_TIMEOUT, GuiBusy
+from lossviz.gui.workers.training import TrainingRequest, TrainingWorker
+from lossviz.plots.loss import envelope
+from lossviz.plots.surface import thin_path
 
-from .helpers import choose_fastest_speed, click
+from .helpers import LONG_WAIT_MS, WAIT_MS, choose_fastest_speed, click
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 
@@ -70,28 +70,40 @@ def test_a_converged_descent_is_drawn_with_few_points():
     assert len(thin_path(steps, (0.01, 0.01))) < 20
 
 
+class Clock:
+    """A clock that moves only when the test says so, and ``step`` seconds each time it is read (the pacing's holds
+    and reports expire by the clock; a worker's slice of steps ends by it)."""
+
+    def __init__(self, step: float = 0.0) -> None:
+        self.now, self.step = 1000.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
 def test_gui_busy_nests_and_expires():
-    busy = GuiBusy()
+    clock = Clock()
+    busy = GuiBusy(clock)
     assert busy.remaining() == 0
     busy.hold()
     busy.hold()
-    assert 0 < busy.remaining() <= ACK_TIMEOUT
+    assert busy.remaining() == ACK_TIMEOUT
     assert not busy.release()  # still held once
-    assert busy.remaining() > 0
+    assert busy.remaining() == ACK_TIMEOUT
     assert busy.release()
     assert busy.remaining() == 0
     busy.hold()
-    assert busy.remaining(now=busy.since + ACK_TIMEOUT + 0.01) == 0  # a forgotten hold does not block
-    busy.since -= ACK_TIMEOUT
+    clock.now += ACK_TIMEOUT + 0.01
+    assert busy.remaining() == 0  # a forgotten hold does not block
     busy.wait()  # an expired hold: returns (a hang here would fail the test by its timeout)
     busy.release_all()
     assert busy.remaining() == 0
 
 
 def test_a_worker_waiting_on_gui_busy_goes_on_when_released():
-    busy = GuiBusy()
+    busy = GuiBusy(Clock())  # the clock stands still: only release() can end the wait
     busy.hold()
-    busy.since += 3600  # fresh for an hour: only release() can end the wait
     waiter = threading.Thread(target=busy.wait)
     waiter.start()
     assert busy.remaining() > 0
@@ -101,10 +113,11 @@ def test_a_worker_waiting_on_gui_busy_goes_on_when_released():
 
 
 def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
-    """Driven by hand in this thread: each tick steps only when the GUI is not drawing."""
+    """Driven by hand in this thread, on a clock of its own: each tick steps only when the GUI is not drawing."""
     scene = load_preset("linear-regression")
-    busy = GuiBusy()
-    worker = TrainingWorker(busy)
+    clock = Clock(step=0.001)  # a slice of steps (WORK_SLICE) is a few readings of the clock
+    busy = GuiBusy(clock)
+    worker = TrainingWorker(busy, clock)
     worker.initialize()
     reports = []
     worker.progress.connect(reports.append)
@@ -113,7 +126,6 @@ def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
     worker.set_speed(0.0)  # flat out
     worker.set_running(True)
     assert not worker.delivered  # set_running sent a report: no steps until the GUI has drawn it
-    worker.last_emit += 3600  # that report stays unacknowledged "for an hour", however slow this machine is
     worker.tick()
     assert worker.trainer.steps == 0 and worker.timer.isActive() and worker.timer.interval() > 0
     worker.acknowledge()
@@ -122,16 +134,14 @@ def test_the_training_worker_keeps_out_of_the_way_while_the_gui_draws(qtbot):
     assert worker.trainer.steps > 0
     stepped = worker.trainer.steps
     busy.hold()  # e.g. a new surface being drawn
-    busy.since += 3600  # fresh for an hour: only release() ends it
     worker.tick()
     assert worker.trainer.steps == stepped and worker.timer.interval() > 0
-    assert worker.advance(1000, deadline=time.perf_counter() + 10) and worker.trainer.steps == stepped + 1
+    assert worker.advance(1000, deadline=clock.now + 10) and worker.trainer.steps == stepped + 1
     busy.release()
-    worker.last_emit = time.perf_counter()  # no report due during the next slice
     worker.tick()
     assert worker.trainer.steps > stepped + 1
     busy.hold()
-    busy.since -= ACK_TIMEOUT + 1  # a hold nobody released: ignored after ACK_TIMEOUT
+    clock.now += ACK_TIMEOUT + 1  # a hold nobody released: ignored after ACK_TIMEOUT
     stepped = worker.trainer.steps
     worker.tick()
     assert worker.trainer.steps > stepped
@@ -144,20 +154,21 @@ def test_training_goes_on_while_the_window_draws_it(make_window, qtbot):
     choose_fastest_speed(window)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     reports = []
-    window.live.progressed.connect(lambda costly, moved: reports.append((window.live.step, window.live.surfaces_shown)))
+    live = window.live
+    live.progressed.connect(lambda costly, moved: reports.append((live.state().step, live.surfaces.shown_count)))
     # any number of steps: the run must go on from report to report (and surfaces with it), however fast
     qtbot.waitUntil(lambda: len({step for step, _ in reports}) >= 8 and reports[-1][1] >= reports[0][1] + 2,
-                    timeout=120000)
+                    timeout=LONG_WAIT_MS)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.busy.remaining() == 0 and window.live.training.worker.delivered, timeout=60000)
-    assert window.live.loss == window.live.objective.value(window.live.theta)
+    qtbot.waitUntil(lambda: window.live.pacing.busy.remaining() == 0 and window.live.training.worker.delivered, timeout=WAIT_MS)
+    assert window.live.state().loss == window.live.state().objective.value(window.live.state().theta)
 
 
 def test_a_following_loss_curve_widens_its_axes_only_when_it_leaves_them(qtbot):
     import pyqtgraph as pg
 
-    from lossviz.gui.loss_plot import LossPlot
-    from lossviz.gui.theme import LIGHT
+    from lossviz.plots.loss import LossPlot
+    from lossviz.plots.theme import LIGHT
 
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)
@@ -185,19 +196,19 @@ def test_a_following_loss_curve_widens_its_axes_only_when_it_leaves_them(qtbot):
 
 def test_pieces_of_gui_work_run_in_order_and_a_surface_waits_its_turn(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    qtbot.waitUntil(lambda: window.live.surface_idle() and window.live.scheduler.idle(), timeout=60000)
+    qtbot.waitUntil(lambda: window.live.surfaces.idle() and window.live.pacing.scheduler.idle(), timeout=WAIT_MS)
     ran = []
-    window.live.scheduler.queue(lambda: ran.append("a"), lambda: ran.append("b"))
+    window.live.pacing.scheduler.queue(lambda: ran.append("a"), lambda: ran.append("b"))
     assert ran == []  # from a timer, after the paint
-    window.live.scheduler.queue(lambda: ran.append("c"), at_once=True)  # others are queued: c waits its turn
+    window.live.pacing.scheduler.queue(lambda: ran.append("c"), at_once=True)  # others are queued: c waits its turn
     assert ran == []
-    qtbot.waitUntil(lambda: ran == ["a", "b", "c"] and window.live.scheduler.idle(), timeout=60000)
-    window.live.scheduler.queue(lambda: ran.append("d"), at_once=True)  # nothing queued: at once
+    qtbot.waitUntil(lambda: ran == ["a", "b", "c"] and window.live.pacing.scheduler.idle(), timeout=WAIT_MS)
+    window.live.pacing.scheduler.queue(lambda: ran.append("d"), at_once=True)  # nothing queued: at once
     assert ran[-1] == "d"
-    qtbot.waitUntil(lambda: window.live.scheduler.idle(), timeout=60000)
+    qtbot.waitUntil(lambda: window.live.pacing.scheduler.idle(), timeout=WAIT_MS)
     # a surface from the worker is drawn in its turn, and said so
-    with qtbot.waitSignal(window.live.surfaceReady, timeout=60000) as drawn:
+    with qtbot.waitSignal(window.live.surfaceReady, timeout=WAIT_MS) as drawn:
         click(window.views.data_view, 0.5, 0.5)
     assert window.views.surface_plot.surface is drawn.args[0].surface
-    qtbot.waitUntil(lambda: window.live.surface_idle() and window.live.scheduler.idle(), timeout=60000)
-    assert window.live.busy.remaining() == 0  # every hold released once its piece was drawn
+    qtbot.waitUntil(lambda: window.live.surfaces.idle() and window.live.pacing.scheduler.idle(), timeout=WAIT_MS)
+    assert window.live.pacing.busy.remaining() == 0  # every hold released once its piece was drawn

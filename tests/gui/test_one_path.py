@@ -3,11 +3,9 @@ scene shows exactly what a fresh window shows when it opens that scene."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -17,7 +15,9 @@ from lossviz.core.losses import LOSSES, TASK_LOSSES
 from lossviz.core.notation import MODEL_FORMULAS
 from lossviz.core.presets import load_preset
 from lossviz.core.scene import read_scene, scene_to_dict
-from lossviz.gui.plot_style import axis_label
+
+from .helpers import WAIT_MS
+from .visible import settle_painted, visible_state
 
 RACE = [{"label": "gradient descent", "optimizer": {"name": "gd", "lr": 0.5}},
         {"label": "momentum", "optimizer": {"name": "momentum", "lr": 0.1}},
@@ -53,80 +53,16 @@ def scene_files(tmp_path):
     return paths
 
 
-def settle(window, qtbot):
-    qtbot.waitUntil(window.live.idle, timeout=30000)
-    qtbot.wait(30)  # the last paint
-    qtbot.waitUntil(window.live.idle, timeout=30000)
-
-
-def arrays(values) -> object:
-    if values is None:
-        return None
-    return hashlib.sha1(np.ascontiguousarray(values, dtype=np.float64).tobytes()).hexdigest()
-
-
-def visible_state(window) -> dict:
-    """What a person sees of the scene: controls, formula card, surface axes and values, legend, status bar."""
-    panel, views = window.controls, window.views
-    surface_item = views.surface_view.getPlotItem()
-    shown = views.surface_plot.surface
-    combo = lambda box: [box.itemData(i) for i in range(box.count())]  # noqa: E731
-    return {
-        "task": (panel.task.currentData(), panel.dims.currentData(), panel.classes.value(), panel.classes.isEnabled()),
-        "loss": (panel.loss.currentData(), combo(panel.loss)),
-        "optimizer": (panel.optimizer.currentData(), panel.learning_rate.text(), panel.momentum.text(),
-                      panel.batch_size.text(), panel.speed.currentData()),
-        "formula": panel.formula.text(),
-        "surface controls": (combo(panel.x_axis), panel.x_axis.currentData(), panel.y_axis.currentData(),
-                             panel.auto_range.isChecked(), [s.value() for s in panel.x_range + panel.y_range],
-                             panel.resolution.currentData(), panel.log_surface.isChecked(), panel.held.text()),
-        "surface axes": (axis_label(surface_item, "bottom"), axis_label(surface_item, "left")),
-        "surface values": None if shown is None else (shown.x_param, shown.y_param, arrays(shown.x), arrays(shown.y),
-                                                      arrays(shown.loss)),
-        "surface view": np.round(views.surface_viewbox.viewRange(), 9).tolist(),
-        "path": [arrays(a) for a in views.surface_plot.trajectory.getData()],
-        "legend": (views.surface_plot.legend_labels(),
-                   surface_item.legend is not None and surface_item.legend.isVisible()),
-        "curves": [(arrays(x), arrays(y)) for x, y in views.loss_plot.curves()],
-        "status": [label.text() for label in views.status_labels()],
-        "data axes": (axis_label(views.data_view.getPlotItem(), "bottom"), axis_label(views.data_view.getPlotItem(), "left")),
-        "data view": np.round(views.data_viewbox.viewRange(), 9).tolist(),
-        "actions": (window.race_action.isChecked(), window.dark_action.isChecked(), window.log_loss_action.isChecked()),
-        "theme": (window.theme.name, window.theme.scale),
-        "run": (panel.run.isChecked(), panel.run.text(), panel.run.isEnabled()),
-        "label": panel.class_palette.current(),
-        "title": window.windowTitle(),
-        "notes": (window.notes.isHidden(), window.notes.label.text()),
-        "distribution": distribution_state(panel.distribution_box),
-        "P on the surface": (surface_item.titleLabel.text, panel.surface_of.currentData(), panel.surface_of.isEnabled(),
-                             [arrays(a) for a in views.surface_plot.population.getData()],
-                             [arrays(a) for a in views.surface_plot.cloud.getData()]),
-        "capacity": (panel.overfit_box.settings(), [arrays(a) for a in views.loss_plot.test_curve.getData()],
-                     [item.isVisible() for item in views.loss_plot.plot.items if item is views.loss_plot.legend],
-                     sum(len(item.data) for item in views.data_plot.hollow)),
-        "selection": ([arrays(a) for a in views.data_plot.rings.getData()],
-                      [arrays(a) for a in views.surface_plot.mean_arrow.getData()],
-                      [arrays(a) for a in views.data_plot.truth.getData()]),
-    }
-
-
-def distribution_state(box) -> tuple:
-    """The Distribution section as shown: family, fields and their values, N, provenance, buttons."""
-    return (box.family.currentData(), [box.family.itemData(i) for i in range(box.family.count())],
-            {key: [spin.value() for spin in spins] for key, spins in box.fields.items()}, box.sample_size.value(),
-            box.provenance.text(), box.new_sample.isEnabled(), box.resample.isEnabled())
-
-
 def click_run(window):
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
 
 
 def run_until(window, qtbot, steps):
     click_run(window)
-    assert window.live.running
-    qtbot.waitUntil(lambda: window.live.step >= steps, timeout=30000)
+    assert window.live.state().running
+    qtbot.waitUntil(lambda: window.live.state().step >= steps, timeout=WAIT_MS)
     click_run(window)
-    assert not window.live.running
+    assert not window.live.state().running
 
 
 def choose(combo, value):
@@ -138,7 +74,7 @@ def use(window, qtbot):
     """A lecturer's history: race on, run, pause, race off, dark theme, another loss, run, pause, every sample
     selected and, with a P, Resample ×20 and the population surface."""
     window.race_action.trigger()
-    run_until(window, qtbot, window.live.step + 15)
+    run_until(window, qtbot, window.live.state().step + 15)
     window.race_action.trigger()
     window.dark_action.trigger()
     losses = TASK_LOSSES[window.document.scene.task]
@@ -150,7 +86,7 @@ def use(window, qtbot):
     assert window.live.selection
     if window.document.scene.distribution is not None:  # a cloud of resampled minima, and P shown alone
         QTest.mouseClick(window.controls.distribution_box.resample, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.live.population.cloud is not None, timeout=30000)
+        qtbot.waitUntil(lambda: window.live.population.cloud is not None, timeout=WAIT_MS)
         choose(window.controls.surface_of, "population")
 
 
@@ -163,8 +99,8 @@ def test_opening_a_scene_after_any_history_looks_like_a_fresh_window(first, seco
     assert used.views.surface_plot.surface is None and used.views.surface_plot.image.image is None
     assert used.views.surface_plot.legend_labels() == [] and used.views.loss_plot.race_items == []
     fresh = make_window(read_scene(scene_files[second]), path=scene_files[second])
-    settle(used, qtbot)
-    settle(fresh, qtbot)
+    settle_painted(used, qtbot)
+    settle_painted(fresh, qtbot)
     seen, expected = visible_state(used), visible_state(fresh)
     assert expected["surface values"] is not None and expected["status"][1] != "L(θ|D) = –"
     assert seen == expected, {key: (seen[key], expected[key]) for key in seen if seen[key] != expected[key]}
@@ -181,3 +117,50 @@ def test_changing_the_loss_changes_the_formula_card(task, make_window):
         assert MODEL_FORMULAS[task] in card and LOSSES[loss].formula in card
         others = [LOSSES[other].formula for other in LOSSES if LOSSES[other].formula != LOSSES[loss].formula]
         assert not any(other in card for other in others), card
+
+
+def test_clearing_the_data_shows_the_surface_view_a_fresh_window_shows(make_window, qtbot):
+    """No data, no surface: the view shows the start θ ±2, as a fresh window of the same scene (found by the monkey,
+    seed 16: the used window kept the old surface's frame)."""
+    window = make_window(load_preset("binary-2d-blobs"))
+    settle_painted(window, qtbot)
+    QTest.mouseClick(window.controls.clear, Qt.MouseButton.LeftButton)
+    assert window.document.scene.data.size == 0
+    fresh = make_window(window.document.scene)
+    for shown in (window, fresh):
+        settle_painted(shown, qtbot)
+        shown.actions_by_id["actionFrameData"].trigger()  # View → Frame data (F): a fresh window frames the data
+        settle_painted(shown, qtbot)
+    assert visible_state(window) == visible_state(fresh)
+
+
+def test_the_loss_curve_of_a_scene_opened_after_a_diverged_one_frames_its_start(make_window, qtbot):
+    """Examples → Optimizer race after a run that diverged to 1e+297: the curve's axes are the race's start, as in
+    a fresh window (they kept ±4e+297 and the start points were invisible)."""
+    from lossviz.core.optimizers import OptimizerConfig
+
+    window = make_window(load_preset("linear-regression").replace(optimizer=OptimizerConfig("gd", 5.0), steps=400))
+    window.controls.run.setChecked(True)
+    qtbot.waitUntil(lambda: not window.controls.run.isChecked(), timeout=WAIT_MS)  # diverged, or all steps done
+    assert window.views.loss_view.getPlotItem().getViewBox().viewRange()[1][1] > 1e100
+    window.files.open_example("optimizer-race")
+    fresh = make_window(load_preset("optimizer-race"))
+    for shown in (window, fresh):
+        settle_painted(shown, qtbot)
+    (x0, x1), (y0, y1) = window.views.loss_view.getPlotItem().getViewBox().viewRange()
+    assert x0 > -1 and x1 < 11 and y1 < 1e3
+    assert visible_state(window)["curve view"] == visible_state(fresh)["curve view"]
+    assert all(item.opts["symbol"] == "o" for item in window.views.loss_plot.race_items)  # a dot per racer's start
+
+
+def test_the_start_of_a_curve_with_a_test_loss_frames_both_losses_and_the_next_steps(make_window, qtbot):
+    """One entry, a training and a test loss: the next ten steps and both losses (the two values counted as two
+    entries, and the axes were fitted to one step: −5 … 5, their padding depending on the view's height; found
+    by the monkey, seed 1)."""
+    window = make_window(load_preset("sine-overfit"))
+    settle_painted(window, qtbot)
+    state = window.live.state()
+    (x0, x1), (y0, y1) = window.views.loss_view.getPlotItem().getViewBox().viewRange()
+    assert -1 < x0 <= 0 and 9 < x1 < 11
+    test = window.views.loss_plot.test_curve.getData()[1]
+    assert y0 < min(state.loss, test[0]) and y1 > max(state.loss, test[0])

@@ -12,9 +12,9 @@ from lossviz.core.losses import get_loss
 from lossviz.core.objective import Objective
 from lossviz.core.population import population_objective, resample_minima
 from lossviz.core.presets import load_preset
-from lossviz.gui.readings import selection_arrows
+from lossviz.gui.state.readings import selection_arrows
 
-from .helpers import click, type_into
+from .helpers import WAIT_MS, click, settle, type_into
 
 
 def line_scene(n=10, loss="l2"):
@@ -64,20 +64,20 @@ def test_new_sample_is_one_undo_step_and_says_where_the_data_came_from(make_wind
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert document.scene.data == old_data and document.scene.distribution.seed == 0
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
 
 
 def test_selecting_a_point_shows_its_own_surface_and_arrow(make_window, qtbot):
     window = make_window(line_scene())
     live, views = window.live, window.views
-    qtbot.waitUntil(live.idle, timeout=60000)
+    settle(qtbot, live)
     index = 3
     x, y = views.data_plot.point_positions()[index]
     shift_click(views.data_view, x, y)
     assert live.selection.indices == (index,)
     assert views.data_plot.rings.data["x"].tolist() == [x]
-    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
-    shown = live.shown_surface
+    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=WAIT_MS)
+    shown = live.surfaces.shown
     assert shown.request.shows == "samples"
     assert "Sample 4's own loss" in window.views.surface_view.getPlotItem().titleLabel.text
     data = window.document.scene.data
@@ -87,13 +87,13 @@ def test_selecting_a_point_shows_its_own_surface_and_arrow(make_window, qtbot):
     for row, col in [(0, 0), (17, 40), (len(surface.y) - 1, 5)]:
         theta = live.theta_at(surface.x[col], surface.y[row])
         assert surface.loss[row, col] == pytest.approx(one.value(theta), rel=1e-9)
-    _, grad = one.value_and_grad(live.theta)
+    _, grad = one.value_and_grad(live.state().theta)
     expected = -grad[0]  # (W, b): the surface's axes
     np.testing.assert_allclose(unit(arrow_direction(views.surface_plot.mean_arrow)), unit(expected), atol=1e-6)
     shift_click(views.data_view, x, y)  # again: unselected, back to L(θ|D)
     assert not live.selection
-    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
-    assert live.shown_surface.request.shows == "data"
+    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=WAIT_MS)
+    assert live.surfaces.shown.request.shows == "data"
     assert views.surface_plot.mean_arrow.getData()[0] is None or not len(views.surface_plot.mean_arrow.getData()[0])
 
 
@@ -102,33 +102,33 @@ def test_selecting_every_point_gives_the_mean_arrow_minus_grad_L(make_window, qt
     live, views = window.live, window.views
     for _ in range(3):
         QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: live.idle() and live.step == 3, timeout=60000)
-    data_surface = live.shown_surface.surface
+    qtbot.waitUntil(lambda: live.idle() and live.state().step == 3, timeout=WAIT_MS)
+    data_surface = live.surfaces.shown.surface
     views.data_view.setFocus()
     QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(live.selection) == window.document.scene.data.size
-    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
+    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=WAIT_MS)
     origin, vectors, mean = selection_arrows(live)
-    _, grad = live.objective.value_and_grad(live.theta)
-    np.testing.assert_allclose(mean, -live.axis_values(grad[None])[0], rtol=1e-12, atol=1e-15)
+    _, grad = live.state().objective.value_and_grad(live.state().theta)
+    np.testing.assert_allclose(mean, -live.surfaces.plane().coordinates(grad[None])[0], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(unit(arrow_direction(views.surface_plot.mean_arrow)), unit(mean), atol=1e-6)
     assert len(vectors) == min(100, window.document.scene.data.size)
     # the mean of every sample's loss is L(θ|D): the same surface, to rounding
-    np.testing.assert_allclose(live.shown_surface.surface.loss, data_surface.loss, rtol=1e-12)
+    np.testing.assert_allclose(live.surfaces.shown.surface.loss, data_surface.loss, rtol=1e-12)
     QTest.keyClick(window, Qt.Key.Key_Escape)
     assert not live.selection and not len(views.data_plot.rings.data)
-    qtbot.waitUntil(live.idle, timeout=60000)
+    settle(qtbot, live)
 
 
 def test_population_view_and_both(make_window, qtbot):
     window = make_window(line_scene())
     live, controls = window.live, window.controls
-    qtbot.waitUntil(live.idle, timeout=60000)
+    settle(qtbot, live)
     assert controls.surface_of.isEnabled()
     choose(controls.surface_of, "population")
     assert window.document.view_options().surface_of == "population"
-    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
-    shown = live.shown_surface
+    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=WAIT_MS)
+    shown = live.surfaces.shown
     assert shown.request.shows == "population"
     scene = window.document.scene
     exact = population_objective(scene.distribution, scene.shape, "l2")
@@ -136,8 +136,8 @@ def test_population_view_and_both(make_window, qtbot):
     assert shown.surface.loss[30, 9] == pytest.approx(exact.value(theta), rel=1e-9)
     assert "L(θ|P)" in controls.formula.text()
     choose(controls.surface_of, "both")
-    qtbot.waitUntil(lambda: live.idle() and live.population.overlay is not None, timeout=60000)
-    assert live.shown_surface.request.shows == "data"
+    qtbot.waitUntil(lambda: live.idle() and live.population.overlay is not None, timeout=WAIT_MS)
+    assert live.surfaces.shown.request.shows == "data"
     x, _ = window.views.surface_plot.population.getData()
     assert x is not None and len(x) > 10  # the dashed contours of L(θ|P)
     np.testing.assert_allclose(window.views.surface_plot.population_minimum.data["x"],
@@ -147,9 +147,9 @@ def test_population_view_and_both(make_window, qtbot):
 def test_resample_draws_a_cloud_that_a_new_n_clears(make_window, qtbot):
     window = make_window(line_scene(n=10))
     live, box = window.live, window.controls.distribution_box
-    qtbot.waitUntil(live.idle, timeout=60000)
+    settle(qtbot, live)
     QTest.mouseClick(box.resample, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: live.population.cloud is not None, timeout=60000)
+    qtbot.waitUntil(lambda: live.population.cloud is not None, timeout=WAIT_MS)
     scene = window.document.scene
     expected = resample_minima(scene.distribution, scene.shape, "l2", scene.init, scene.optimizer, scene.steps)
     np.testing.assert_allclose(live.population.cloud, expected, rtol=1e-12)
@@ -157,21 +157,21 @@ def test_resample_draws_a_cloud_that_a_new_n_clears(make_window, qtbot):
     type_into(box.sample_size, "200")
     assert window.document.scene.distribution.n == 200
     assert live.population.cloud is None and not len(window.views.surface_plot.cloud.data)
-    qtbot.waitUntil(live.idle, timeout=60000)
+    settle(qtbot, live)
 
 
 def test_editing_p_moves_the_truth_and_the_population_surface(make_window, qtbot):
     window = make_window(line_scene())
     live, box = window.live, window.controls.distribution_box
     window.document.set_view_options(surface_of="population")
-    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
-    before = live.shown_surface.surface.loss.copy()
+    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=WAIT_MS)
+    before = live.surfaces.shown.surface.loss.copy()
     type_into(box.fields["slope"][0], "-0.5")
     assert window.document.scene.distribution.params["slope"] == -0.5
     xs, ys = window.views.data_plot.truth.getData()
     np.testing.assert_allclose(ys, -0.5 * xs + window.document.scene.distribution.params["intercept"])
-    qtbot.waitUntil(lambda: live.idle() and live.shown_surface is not None, timeout=60000)
-    assert not np.allclose(live.shown_surface.surface.loss, before)
+    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=WAIT_MS)
+    assert not np.allclose(live.surfaces.shown.surface.loss, before)
     assert box.fields["slope"][0].value() == -0.5  # the field typed into is the same field, still there
 
 
@@ -180,17 +180,17 @@ def test_a_task_change_drops_a_distribution_that_no_longer_fits(make_window, qtb
     window.document.change_structure("to binary", task="binary", dims=2,
                                      data=load_preset("binary-2d-blobs").data)
     assert window.document.scene.distribution is None
-    assert not window.controls.surface_of.isEnabled() and window.live.surface_of() == "data"
+    assert not window.controls.surface_of.isEnabled() and window.live.surfaces.surface_of() == "data"
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.document.scene.distribution is not None
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
 
 
 def test_the_decomposition_window_draws_the_live_theta_and_saves_it(make_window, qtbot, dialog_log, tmp_path):
     window = make_window(load_preset("binary-2d-blobs"))
     for _ in range(4):
         QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.idle() and window.live.step == 4, timeout=60000)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 4, timeout=WAIT_MS)
     window.findChild(type(window.race_action), "actionDecomposition").trigger()
     dialog = window.exports.decomposition
     assert dialog.isVisible() and not dialog.picture.pixmap().isNull()

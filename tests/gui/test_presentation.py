@@ -12,6 +12,8 @@ from PySide6.QtTest import QTest
 from lossviz.core.presets import load_preset
 from lossviz.gui.presentation import presentation_scale
 
+from .helpers import WAIT_MS, settle
+
 
 def cut_off(window):
     """Widgets of the panel narrower than they need to show their text (combo texts, buttons, fields)."""
@@ -26,13 +28,13 @@ def font_size(widget):
 
 def test_presentation_mode_enlarges_the_whole_window_and_cuts_nothing_off(make_window, qtbot):
     window = make_window(load_preset("multiclass-3"))
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     panel, views = window.controls, window.views
     before = {"line": window.theme.line, "formula": font_size(panel.formula), "status": font_size(views.step_label),
               "combo": font_size(panel.task), "menu": font_size(window.menuBar())}
     assert cut_off(window) == []
     window.presentation_action.trigger()
-    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=60000)
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=WAIT_MS)
     scale = presentation_scale(window.screen())
     assert window.theme.line == before["line"] * scale and scale >= 1.3
     for name, widget in (("formula", panel.formula), ("status", views.step_label), ("combo", panel.task),
@@ -63,10 +65,10 @@ def test_the_window_fits_a_small_screen(make_window, qtbot):
 
 def test_small_values_are_shown_as_they_are_on_every_axis(qtbot):
     from lossviz.core.surface import Surface
-    from lossviz.gui.loss_plot import LossPlot
-    from lossviz.gui.plot_style import style_plot
-    from lossviz.gui.surface_plot import SurfacePlot
-    from lossviz.gui.theme import LIGHT
+    from lossviz.plots.loss import LossPlot
+    from lossviz.plots.style import style_plot
+    from lossviz.plots.surface import SurfacePlot
+    from lossviz.plots.theme import LIGHT
 
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)
@@ -87,3 +89,16 @@ def test_small_values_are_shown_as_they_are_on_every_axis(qtbot):
     surface.set_surface(Surface("W[0,0]", "b[0]", x, y, 0.1 + 0.35 * np.add.outer(y ** 2, x ** 2) / 2))
     bar = surface.colorbar.getAxis("right")
     assert bar.autoSIPrefixScale == 1.0 and bar.labelUnitPrefix == ""
+
+
+def test_the_theme_and_presentation_mode_redraw_a_class_legend(make_window, qtbot):
+    """Named classes (an imported table's) keep their legend through Dark theme and F11 (it raised "Cannot anchor;
+    parent is not set" every time)."""
+    window = make_window(load_preset("multiclass-3").replace(class_names=("setosa", "versicolor", "virginica")))
+    window.set_theme("dark")
+    assert window.views.data_plot.legend_names() == ["setosa", "versicolor", "virginica"]
+    window.set_presentation(True)
+    window.set_presentation(False)
+    window.set_theme("light")
+    assert window.views.data_plot.legend_names() == ["setosa", "versicolor", "virginica"]
+    settle(qtbot, window)

@@ -1,533 +1,33 @@
-"""Randomised GUI test: thousands of real mouse and key events at the window, seeded.
+"""The monkey (tests/gui/monkey.py) at the window, seed by seed, and the bugs it found, one minimal test each."""
 
-Each seed (``random.Random(seed)``) drives a sequence of user actions: clicks, right clicks and
-drags in the data view, digit keys, Ctrl+Z / Ctrl+Shift+Z, Space / Right / R / F, every control
-of the panel (combo boxes by keyboard and by choice, typed values in spin boxes, check boxes,
-buttons), Generate / Clear, Run, and hovering and clicking on the surface view. Between bursts
-of actions the test waits a few milliseconds with ``qtbot.wait``. The sequence of choices is
-fixed by the seed; what the window does in between (training, surfaces) runs in real time, so
-a run is reproducible up to the timing of the workers.
-
-Checked: no exception in Qt's event loop (pytest-qt's default capture is on; the actions before
-each exception are printed), a consistent document after every burst, and at the end that
-undoing everything and redoing everything brings back the same data.
-
-Debugging aids (environment variables): LOSSVIZ_RANDOM_SEEDS (e.g. "5,6,7"),
-LOSSVIZ_RANDOM_ACTIONS (actions per seed, default 600), LOSSVIZ_RANDOM_SECONDS (time budget per
-seed, default 8), LOSSVIZ_RANDOM_TRACE=FILE (every action with the window's state),
-LOSSVIZ_RANDOM_LOG (how many recent actions to print).
-"""
-
-from __future__ import annotations
-
-import collections
-import os
-import random
-import sys
-import time
 import traceback
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
-from lossviz.core.scene import parse_scene_text, scene_to_text
 
-from .helpers import click, drag, move, to_viewport
-
-SEEDS = [int(seed) for seed in os.environ.get("LOSSVIZ_RANDOM_SEEDS", "11,23,47").split(",")]
-ACTIONS = int(os.environ.get("LOSSVIZ_RANDOM_ACTIONS", "600"))  # per seed; an action is 1 to ~20 events
-TIME_BUDGET = float(os.environ.get("LOSSVIZ_RANDOM_SECONDS", "8"))  # per seed: stop early on a slow machine
-MIN_ACTIONS = 100
-TRACE = open(os.environ["LOSSVIZ_RANDOM_TRACE"], "w", encoding="utf-8") if os.environ.get("LOSSVIZ_RANDOM_TRACE") else None
-MAX_RUNNING_ACTIONS = 40  # Run is paused after this many actions in a row (see Monkey.act, known bug)
-PRESETS = ["binary-2d-blobs", "multiclass-3", "linear-regression", "binary-1d", "xor", "regression-outliers"]
-
-NO = Qt.KeyboardModifier.NoModifier
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
-LEFT = Qt.MouseButton.LeftButton
-RIGHT = Qt.MouseButton.RightButton
-
-
-# ---------------------------------------------------------------- consistency of the document
-
-def check_consistent(window, where=""):
-    """The document and what the window shows of it agree; raises AssertionError otherwise."""
-    scene = window.document.scene
-    data = scene.data
-    prefix = f"{where}: " if where else ""
-    # the scene validates: it survives its own file format
-    again = parse_scene_text(scene_to_text(scene), "round trip")
-    assert again == scene, prefix + "the scene changes in a save/load round trip"
-    assert data.X.ndim == 2 and data.y.ndim == 1, prefix + f"data shapes {data.X.shape} {data.y.shape}"
-    assert data.X.shape[0] == data.y.shape[0], prefix + f"{data.X.shape[0]} rows but {data.y.shape[0]} labels"
-    assert data.X.shape[1] == scene.dims or data.size == 0, prefix + f"rows of {data.X.shape[1]}, dims {scene.dims}"
-    assert np.isfinite(data.X).all() and np.isfinite(data.y).all(), prefix + "non-finite data"
-    if scene.task == "regression":
-        assert scene.dims == 1, prefix + "2-D regression"
-    else:
-        assert data.y.dtype.kind == "i", prefix + f"labels of dtype {data.y.dtype}"
-        top = 2 if scene.task == "binary" else scene.classes
-        assert data.size == 0 or (data.y.min() >= 0 and data.y.max() < top), (
-            prefix + f"labels {sorted(set(data.y.tolist()))} for {scene.task} with {top} classes")
-    assert window.live.theta.shape == scene.init.shape, prefix + f"θ {window.live.theta.shape} vs init {scene.init.shape}"
-    panel = window.controls
-    assert panel.task.currentData() == scene.task, prefix + f"task control {panel.task.currentData()} vs {scene.task}"
-    assert panel.loss.currentData() == scene.loss, prefix + f"loss control {panel.loss.currentData()} vs {scene.loss}"
-    assert panel.optimizer.currentData() == scene.optimizer.name, (
-        prefix + f"optimizer control {panel.optimizer.currentData()} vs {scene.optimizer.name}")
-    if scene.task == "binary":
-        assert panel.dims.currentData() == scene.dims, prefix + "dims control"
-    if scene.task == "multiclass":
-        assert panel.classes.value() == scene.classes, prefix + "classes control"
-    trains = len(scene.design().train) > 0
-    assert (window.live.objective is None) == (not trains), prefix + "objective vs no training data"
-    dist = scene.distribution
-    assert panel.distribution_box.family.currentData() == (dist.name if dist else None), prefix + "distribution control"
-    if dist is not None:
-        assert (dist.task, dist.dims) == (scene.task, scene.dims), prefix + f"P gives {dist.task} {dist.dims}-D data"
-    assert window.live.selection.valid_for(data.size), prefix + "a selection of samples that are gone"
-    box = panel.overfit_box
-    assert box.degree.value() == (scene.degree or 0) and box.l2.value() == scene.l2, prefix + "capacity controls"
-    assert window.live.theta.shape == scene.shape.zeros().shape, prefix + "θ of another number of features"
-    if scene.split is not None and data.size >= 2:
-        assert len(scene.design().train) >= 1, prefix + "no training samples"
-
-
-def data_key(scene):
-    """What undo/redo must bring back: the data and the structure it belongs to."""
-    return (scene.task, scene.dims, scene.classes if scene.task == "multiclass" else None,
-            scene.data.X.copy(), scene.data.y.copy())
-
-
-def same_data(a, b) -> bool:
-    return a[:3] == b[:3] and a[3].shape == b[3].shape and np.array_equal(a[3], b[3]) and np.array_equal(a[4], b[4])
-
-
-# ---------------------------------------------------------------- the monkey
-
-class Monkey:
-    """Random real user actions at a MainWindow; ``log`` keeps the most recent ones."""
-
-    def __init__(self, window, qtbot, rng: random.Random):
-        self.window, self.qtbot, self.rng = window, qtbot, rng
-        self.log = collections.deque(maxlen=int(os.environ.get("LOSSVIZ_RANDOM_LOG", "25")))
-        self.index = 0
-        self.pointer_on_surface = False  # the (simulated) mouse pointer is over the surface view
-        self.running_since = None  # action number at which Run was seen on
-        self.counts = collections.Counter()
-        self.times = collections.Counter()
-        self.events = 0
-        panel = window.controls
-        # (name, action, weight); "key:" actions are keys with the data view focused (the pointer stays
-        # where it was), "surface:" ones put the pointer on the surface view, the rest move it elsewhere
-        self.actions = [
-            ("click add", self.click_add, 18), ("right click", self.right_click_point, 7),
-            ("drag point", self.drag_point, 7), ("slow drag", self.slow_drag, 2), ("drag empty", self.drag_empty, 4),
-            ("key:digit", self.digit, 5), ("key:undo", self.undo, 8), ("key:redo", self.redo, 5),
-            ("key:space", self.key_space, 3), ("key:right", self.key_right, 3), ("key:R", self.key_reset, 2),
-            ("key:F", self.key_frame, 1),
-            ("task", lambda: self.combo(panel.task), 1.5), ("dims", lambda: self.combo(panel.dims), 1.5),
-            ("classes", self.classes, 1.5), ("loss", lambda: self.combo(panel.loss), 3),
-            ("optimizer", lambda: self.combo(panel.optimizer), 3), ("learning rate", self.learning_rate, 3),
-            ("momentum", self.momentum, 2), ("batch size", self.batch_size, 2),
-            ("speed", self.speed, 2),
-            ("x axis", lambda: self.combo(panel.x_axis), 2), ("y axis", lambda: self.combo(panel.y_axis), 2),
-            ("auto range", lambda: self.checkbox(panel.auto_range), 2), ("range", self.range_spin, 2),
-            ("resolution", lambda: self.combo(panel.resolution), 1.5),
-            ("log surface", lambda: self.checkbox(panel.log_surface), 2),
-            ("generate", self.generate, 1.5), ("clear", lambda: self.button(panel.clear), 0.5),
-            ("run", lambda: self.button(panel.run), 3), ("step", lambda: self.button(panel.step), 1),
-            ("reset", lambda: self.button(panel.reset), 1),
-            ("surface:hover", self.hover_surface, 8), ("surface:click", self.click_surface, 3),
-            ("select point", self.select_point, 3), ("key:select all", lambda: self.key(Qt.Key.Key_A, CTRL), 1),
-            ("key:Esc", lambda: self.key(Qt.Key.Key_Escape), 1), ("key:D", lambda: self.key(Qt.Key.Key_D), 1.5),
-            ("distribution", lambda: self.combo(panel.distribution_box.family), 2),
-            ("surface of", lambda: self.combo(panel.surface_of), 2), ("sample size", self.sample_size, 1),
-            ("resample", lambda: self.button(panel.distribution_box.resample), 0.5),
-            ("degree", lambda: self.type_value(panel.overfit_box.degree, ["0", "1", "3", "7", "12", "13", "x"]), 1.5),
-            ("lambda", lambda: self.type_value(panel.overfit_box.l2, ["0", "0.01", "1", "-1", "nan"]), 1),
-            ("test fraction", lambda: self.type_value(panel.overfit_box.test_fraction, ["0", "0.3", "0.9", "1"]), 1),
-            ("re-split", lambda: self.button(panel.overfit_box.resplit), 0.5),
-        ]
-        self.weights = [weight for _, _, weight in self.actions]
-
-    # -- helpers
-    def note(self, text):
-        self.log.append(f"#{self.index} {text}")
-        if TRACE is not None:
-            TRACE.write(f"{time.perf_counter():.3f} #{self.index} {text}  | {self.state()}\n")
-            TRACE.flush()
-
-    def state(self) -> str:
-        window = self.window
-        scene = window.document.scene
-        return (f"{scene.task} d={scene.dims} k={scene.classes} n={scene.data.size} loss={scene.loss} "
-                f"opt={scene.optimizer} run={window.controls.run.isChecked()} "
-                f"speed={window.controls.speed.currentData()} step={window.live.step} loss={window.live.loss:.4g} "
-                f"hist={len(window.live.histories[0].steps)} res={scene.surface.resolution}")
-
-    def point_in_view(self, box, margin=0.05):
-        (x0, x1), (y0, y1) = box.viewRange()
-        mx, my = margin * (x1 - x0), margin * (y1 - y0)
-        return self.rng.uniform(x0 + mx, x1 - mx), self.rng.uniform(y0 + my, y1 - my)
-
-    def visible_points(self):
-        positions = self.window.views.data_plot.point_positions()
-        (x0, x1), (y0, y1) = self.window.views.data_viewbox.viewRange()
-        mx, my = 0.02 * (x1 - x0), 0.02 * (y1 - y0)
-        inside = ((positions[:, 0] > x0 + mx) & (positions[:, 0] < x1 - mx)
-                  & (positions[:, 1] > y0 + my) & (positions[:, 1] < y1 - my))
-        return np.flatnonzero(inside), positions
-
-    def pointer_elsewhere(self):
-        """The pointer moves off the surface view to act somewhere else: Qt would send it a Leave
-        event (QTest's synthetic mouse moves do not), so send that here."""
-        if self.pointer_on_surface:
-            QtWidgets.QApplication.sendEvent(self.window.views.surface_view, QtCore.QEvent(QtCore.QEvent.Type.Leave))
-            self.pointer_on_surface = False
-            self.events += 1
-
-    def focus_data(self):
-        view = self.window.views.data_view
-        if not view.hasFocus():
-            view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def key(self, key, modifiers=NO, widget=None):
-        if widget is None:
-            self.focus_data()
-            widget = self.window.views.data_view
-        QTest.keyClick(widget, key, modifiers)
-        self.events += 2
-
-    def type_into(self, spin, text):
-        spin.setFocus(Qt.FocusReason.OtherFocusReason)
-        spin.selectAll()
-        if text:
-            QTest.keyClicks(spin, text)
-        QTest.keyClick(spin, Qt.Key.Key_Return)
-        self.events += 2 * len(text) + 2
-
-    # -- data view
-    def click_add(self):
-        x, y = self.point_in_view(self.window.views.data_viewbox)
-        self.note(f"left click data ({x:.3f}, {y:.3f})")
-        click(self.window.views.data_view, x, y)
-        self.events += 2
-
-    def right_click_point(self):
-        visible, positions = self.visible_points()
-        if len(visible):
-            i = int(self.rng.choice(list(visible)))
-            x, y = positions[i]
-        else:
-            x, y = self.point_in_view(self.window.views.data_viewbox)
-            i = None
-        self.note(f"right click data point {i} ({x:.3f}, {y:.3f})")
-        click(self.window.views.data_view, x, y, button=RIGHT)
-        self.events += 2
-
-    def drag_point(self):
-        visible, positions = self.visible_points()
-        if not len(visible):
-            return self.click_add()
-        i = int(self.rng.choice(list(visible)))
-        start = tuple(positions[i])
-        end = self.point_in_view(self.window.views.data_viewbox)
-        steps = self.rng.randint(1, 6)
-        self.note(f"drag data point {i} {start[0]:.3f},{start[1]:.3f} -> {end[0]:.3f},{end[1]:.3f} in {steps}")
-        drag(self.window.views.data_view, start, end, steps=steps)
-        self.events += steps + 2
-
-    def slow_drag(self):
-        """A point dragged with pauses (training and surfaces go on meanwhile) and, now and then, a key
-        pressed with the button held: a label digit, Space, Right or R. Not Ctrl+Z / Ctrl+Shift+Z: that
-        is the bug of test_undo_while_dragging_a_point."""
-        visible, positions = self.visible_points()
-        if not len(visible):
-            return self.click_add()
-        i = int(self.rng.choice(list(visible)))
-        view, viewport = self.window.views.data_view, self.window.views.data_view.viewport()
-        start, end = to_viewport(view, *positions[i]), to_viewport(view, *self.point_in_view(self.window.views.data_viewbox))
-        steps = self.rng.randint(2, 6)
-        self.note(f"slow drag data point {i} ({positions[i][0]:.3f}, {positions[i][1]:.3f}) in {steps}")
-        QTest.mousePress(viewport, LEFT, NO, start)
-        for step in range(1, steps + 1):
-            t = step / steps
-            QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
-                                                    round(start.y() + t * (end.y() - start.y()))))
-            self.qtbot.wait(self.rng.choice([0, 1, 3]))
-            if self.rng.random() < 0.2:
-                key = self.rng.choice([Qt.Key.Key_0, Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_Space, Qt.Key.Key_Right,
-                                       Qt.Key.Key_R])
-                self.note(f"  key {key.name} during the drag")
-                QTest.keyClick(view, key)
-                self.events += 2
-        QTest.mouseRelease(viewport, LEFT, NO, end)
-        self.events += steps + 2
-
-    def select_point(self):
-        """Shift+click on a sample (selects or unselects it) or, now and then, on empty space (selects none)."""
-        visible, positions = self.visible_points()
-        if len(visible) and self.rng.random() < 0.85:
-            i = int(self.rng.choice(list(visible)))
-            x, y = positions[i]
-        else:
-            x, y = self.point_in_view(self.window.views.data_viewbox)
-            i = None
-        self.note(f"shift+click data point {i} ({x:.3f}, {y:.3f})")
-        view = self.window.views.data_view
-        QTest.mouseClick(view.viewport(), LEFT, SHIFT, to_viewport(view, x, y))
-        self.events += 2
-
-    def type_value(self, spin, texts):
-        text = self.rng.choice(texts)
-        self.note(f"type {spin.objectName()} {text!r}")
-        self.type_into(spin, text)
-
-    def sample_size(self):
-        spin = self.window.controls.distribution_box.sample_size
-        if not spin.isEnabled():
-            return
-        text = self.rng.choice(["1", "5", "10", "50", "200", "0", "x"])
-        self.note(f"type N {text!r}")
-        self.type_into(spin, text)
-
-    def drag_empty(self):
-        box = self.window.views.data_viewbox
-        for _ in range(10):
-            start = self.point_in_view(box, margin=0.1)
-            if self.window.editor.hit_test(*start) is None:
-                break
-        else:
-            return
-        (x0, x1), (y0, y1) = box.viewRange()
-        end = (start[0] + self.rng.uniform(-0.2, 0.2) * (x1 - x0), start[1] + self.rng.uniform(-0.2, 0.2) * (y1 - y0))
-        self.note(f"drag empty {start[0]:.3f},{start[1]:.3f} -> {end[0]:.3f},{end[1]:.3f}")
-        drag(self.window.views.data_view, start, end, steps=4)
-        self.events += 6
-
-    def digit(self):
-        digit = self.rng.randrange(10)
-        self.note(f"key {digit} (data view)")
-        self.key(getattr(Qt.Key, f"Key_{digit}"))
-
-    def undo(self):
-        self.note("Ctrl+Z")
-        self.key(Qt.Key.Key_Z, CTRL)
-
-    def redo(self):
-        self.note("Ctrl+Shift+Z")
-        self.key(Qt.Key.Key_Z, CTRL | SHIFT)
-
-    def key_space(self):
-        self.note("Space")
-        self.key(Qt.Key.Key_Space)
-
-    def key_right(self):
-        self.note("Right")
-        self.key(Qt.Key.Key_Right)
-
-    def key_reset(self):
-        self.note("R")
-        self.key(Qt.Key.Key_R)
-
-    def key_frame(self):
-        self.note("F")
-        self.key(Qt.Key.Key_F)
-
-    # -- controls
-    def combo(self, combo):
-        if not combo.isEnabled() or combo.count() == 0:
-            return
-        combo.setFocus(Qt.FocusReason.OtherFocusReason)
-        how = self.rng.random()
-        if how < 0.5:  # keyboard: Up/Down/Home/End on a focused combo box choose and activate
-            key = self.rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_End])
-            self.note(f"combo {combo.objectName()} key {key.name}")
-            QTest.keyClick(combo, key)
-            self.events += 2
-        else:  # a choice from the list, as the popup makes it
-            index = self.rng.randrange(combo.count())
-            self.note(f"combo {combo.objectName()} choose {index} ({combo.itemData(index)})")
-            combo.setCurrentIndex(index)
-            combo.activated.emit(index)
-            self.events += 1
-
-    def speed(self):
-        """Every finite speed, by keyboard or from the list. Not "as fast as possible" (the last item): with
-        Run on, the GUI spends most of its time repainting and the test would outrun its time budget
-        (flat-out training is covered by test_training.py and benchmarks/bench_gui.py)."""
-        combo = self.window.controls.speed
-        combo.setFocus(Qt.FocusReason.OtherFocusReason)
-        last = combo.count() - 1
-        if self.rng.random() < 0.5:
-            key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_Down])
-            if key == Qt.Key.Key_Down and combo.currentIndex() + 1 >= last:
-                key = Qt.Key.Key_Up
-            self.note(f"combo speedSelector key {key.name}")
-            QTest.keyClick(combo, key)
-            self.events += 2
-        else:
-            index = self.rng.randrange(last)
-            self.note(f"combo speedSelector choose {index} ({combo.itemData(index)})")
-            combo.setCurrentIndex(index)
-            combo.activated.emit(index)
-            self.events += 1
-
-    def checkbox(self, box):
-        self.note(f"click checkbox {box.objectName()} (was {box.isChecked()})")
-        QTest.mouseClick(box, LEFT, NO, QtCore.QPoint(6, box.height() // 2))
-        self.events += 2
-
-    def button(self, button):
-        self.note(f"click button {button.objectName()} (enabled {button.isEnabled()}, checked {button.isChecked()})")
-        QTest.mouseClick(button, LEFT, NO, button.rect().center())
-        self.events += 2
-
-    def classes(self):
-        spin = self.window.controls.classes
-        if not spin.isEnabled():
-            return
-        if self.rng.random() < 0.6:
-            text = self.rng.choice(["2", "3", "4", "5", "7", "10", "1", "12", ""])
-            self.note(f"type classes {text!r}")
-            self.type_into(spin, text)
-        else:
-            key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Down])
-            self.note(f"classes key {key.name} + Return")
-            spin.setFocus(Qt.FocusReason.OtherFocusReason)
-            QTest.keyClick(spin, key)
-            QTest.keyClick(spin, Qt.Key.Key_Return)
-            self.events += 4
-
-    def learning_rate(self):
-        spin = self.window.controls.learning_rate
-        if self.rng.random() < 0.6:
-            text = self.rng.choice(["0.1", "0.01", "1e-3", "0.5", "2", "5", "50", "100", "1e-6", "1e-7",
-                                    "0,05", "1e", "abc", "-1", "0", "3e1", ""])
-            self.note(f"type learning rate {text!r}")
-            self.type_into(spin, text)
-        else:
-            key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp])
-            self.note(f"learning rate key {key.name}")
-            spin.setFocus(Qt.FocusReason.OtherFocusReason)
-            QTest.keyClick(spin, key)
-            self.events += 2
-
-    def momentum(self):
-        spin = self.window.controls.momentum
-        if not spin.isEnabled():
-            return
-        text = self.rng.choice(["0", "0.5", "0.9", "0.95", "0.999", "1", "0.3"])
-        self.note(f"type momentum {text!r}")
-        self.type_into(spin, text)
-
-    def batch_size(self):
-        spin = self.window.controls.batch_size
-        text = self.rng.choice(["0", "1", "2", "5", "16", "100", "100000", "x"])
-        self.note(f"type batch size {text!r}")
-        self.type_into(spin, text)
-
-    def range_spin(self):
-        panel = self.window.controls
-        spin = self.rng.choice(panel.x_range + panel.y_range)
-        if not spin.isEnabled():
-            return self.checkbox(panel.auto_range)
-        text = self.rng.choice(["-5", "-2", "-1", "0", "1", "2", "5", "10", "-0.5", "0.001"])
-        self.note(f"type {spin.objectName()} {text!r}")
-        self.type_into(spin, text)
-
-    def generate(self):
-        panel = self.window.controls
-        index = self.rng.randrange(panel.generator.count())
-        panel.generator.setCurrentIndex(index)
-        panel.noise.setValue(self.rng.choice([0.0, 0.3, 0.5, 1.0, 3.0]))
-        panel.seed.setValue(self.rng.randrange(100))
-        self.note(f"generate {panel.generator.currentData()!r} noise {panel.noise.value()} seed {panel.seed.value()}")
-        QTest.mouseClick(panel.generate, LEFT, NO, panel.generate.rect().center())
-        self.events += 2
-
-    # -- surface view
-    def hover_surface(self):
-        x, y = self.point_in_view(self.window.views.surface_viewbox, margin=0.0)
-        self.note(f"hover surface ({x:.3f}, {y:.3f})")
-        move(self.window.views.surface_view, x, y)
-        self.events += 1
-
-    def click_surface(self):
-        x, y = self.point_in_view(self.window.views.surface_viewbox)
-        button = LEFT if self.rng.random() < 0.85 else RIGHT
-        self.note(f"{'left' if button == LEFT else 'right'} click surface ({x:.3f}, {y:.3f})")
-        click(self.window.views.surface_view, x, y, button=button)
-        self.events += 2
-
-    def act(self):
-        self.index += 1
-        running = self.window.controls.run.isChecked()
-        if not running:
-            self.running_since = None
-        elif self.running_since is None:
-            self.running_since = self.index
-        if running and self.index - self.running_since >= MAX_RUNNING_ACTIONS:
-            # While training runs flat out the GUI is busy repainting (see benchmarks/bench_gui.py), so each
-            # qtbot.wait between bursts takes longer. Pausing now and then, as a user would, keeps the test
-            # within its time budget; Run itself is still exercised.
-            name, function = "run", lambda: self.button(self.window.controls.run)
-        else:
-            name, function, _ = self.rng.choices(self.actions, self.weights)[0]
-        if name.startswith("surface:"):
-            self.pointer_on_surface = True
-        elif not name.startswith("key:"):
-            self.pointer_elsewhere()
-        started = time.perf_counter()
-        function()
-        self.times[name] += time.perf_counter() - started
-        self.counts[name] += 1
-
-
-def run_monkey(window, qtbot, seed, actions, budget):
-    """Bursts of random actions, a short wait after each, the document checked after every burst."""
-    rng = random.Random(seed)
-    monkey = Monkey(window, qtbot, rng)
-    failures = []
-    previous_hook = sys.excepthook
-
-    def hook(kind, value, tb):  # note where an event-loop exception happened; pytest-qt still gets it
-        failures.append(f"exception after {list(monkey.log)[-8:]}:\n" + "".join(traceback.format_exception(kind, value, tb)))
-        previous_hook(kind, value, tb)
-
-    sys.excepthook = hook
-    started = time.perf_counter()
-    try:
-        # the time budget shortens a run on a slow machine, but never below MIN_ACTIONS actions
-        while monkey.index < actions and (monkey.index < MIN_ACTIONS or time.perf_counter() - started < budget):
-            for _ in range(rng.randint(5, 25)):  # a burst of actions without waiting ...
-                monkey.act()
-            pause = rng.choice([0, 0, 1, 2, 5, 10])
-            monkey.note(f"wait {pause} ms")
-            qtbot.wait(pause)  # ... then a little time for the workers and repaints
-            check_consistent(window, f"seed {seed}, after {list(monkey.log)[-5:]}")
-    finally:
-        sys.excepthook = previous_hook
-        for failure in failures:
-            print(failure)
-    return monkey, failures
+from .helpers import WAIT_MS, click, move, settle, to_viewport, type_into
+from .monkey import ACTIONS, CHECKPOINTS, CTRL, LEFT, NO, PRESETS, SEEDS, check_consistent, data_key, run_monkey, same_data
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
+def test_random_events_keep_the_document_consistent(make_window, qtbot, qtlog, dialog_log, tmp_path, seed):
     window = make_window(load_preset(PRESETS[seed % len(PRESETS)]))
-    monkey, failures = run_monkey(window, qtbot, seed, ACTIONS, TIME_BUDGET)
-    print(f"seed {seed}: {monkey.index} actions, ~{monkey.events} events; undo stack {window.document.undo_stack.count()}")
+    folder = tmp_path / "monkey"
+    folder.mkdir()
+    monkey, failures = run_monkey(window, qtbot, seed, ACTIONS, dialog_log=dialog_log, folder=folder, qtlog=qtlog,
+                                  make_window=make_window, checkpoints=CHECKPOINTS)
+    print(f"seed {seed}: {monkey.index} actions, ~{monkey.events} events; "
+          f"undo stack {window.document.undo_stack.count()}; "
+          f"{monkey.counts['undone and compared']} settings undone and compared with a fresh window")
     print("  slowest actions (name, count, seconds):",
           [(name, monkey.counts[name], round(t, 2)) for name, t in monkey.times.most_common(6)])
     assert not failures, failures[0]
-    assert monkey.index >= MIN_ACTIONS
+    assert monkey.index >= ACTIONS
 
     monkey.pointer_elsewhere()  # the user goes to the Edit menu
     if window.controls.run.isChecked():
@@ -559,7 +59,7 @@ def test_random_events_keep_the_document_consistent(make_window, qtbot, seed):
 # Minimal tests, one per bug found by the random test; all fixed.
 
 def _settle_surface(window, qtbot):
-    qtbot.waitUntil(lambda: window.views.surface_plot.surface is not None and not window.live.reframe, timeout=60000)
+    qtbot.waitUntil(lambda: window.views.surface_plot.surface is not None and not window.live.surfaces.reframe, timeout=WAIT_MS)
 
 
 # Found by the random test at aec6222 (IndexError/ValueError in DataPlot._draw_ghost, from every redraw);
@@ -607,8 +107,8 @@ def test_surface_of_losses_beyond_float32_is_drawn(qtbot):
     from PySide6 import QtGui
 
     from lossviz.core.surface import Surface
-    from lossviz.gui.surface_plot import SurfacePlot
-    from lossviz.gui.theme import LIGHT
+    from lossviz.plots.surface import SurfacePlot
+    from lossviz.plots.theme import LIGHT
 
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)
@@ -625,3 +125,39 @@ def test_surface_of_losses_beyond_float32_is_drawn(qtbot):
     colours = len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0))
     assert not [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
     assert colours > 10, f"the bowl is drawn in {colours} colour(s)"
+
+
+# Found by the monkey (seed 8): in a multiclass scene of 2 classes, blobs chosen in the distribution box made a
+# scene its own file format refused ("blobs gives binary data; this scene is multiclass").
+def test_blobs_chosen_for_two_classes_give_a_scene_that_reads_back(make_window, qtbot):
+    window = make_window(load_preset("multiclass-3"))
+    panel = window.controls
+    type_into(panel.classes, "2")
+    assert window.document.scene.classes == 2
+    family = panel.distribution_box.family
+    family.setCurrentIndex(family.findData("blobs"))
+    family.activated.emit(family.currentIndex())
+    assert window.document.scene.distribution.name == "blobs"
+    check_consistent(window)
+
+
+# Found by the monkey (seed 6): "automatic range" unchecked right after a change of the task, before the first surface
+# of the new model came, was refused (no range to fix yet) but the box stayed unchecked, so the panel showed fixed
+# ranges that the document did not have, and a fresh open of the saved scene showed them automatic.
+def test_a_refused_surface_edit_shows_the_settings_in_use_again(make_window, qtbot):
+    window = make_window(load_preset("binary-1d"))
+    settle(qtbot, window)
+    panel = window.controls
+    dims = panel.dims
+    dims.setCurrentIndex(dims.findData(2))
+    dims.activated.emit(dims.currentIndex())  # a new model: its automatic range is not known yet
+    box = panel.auto_range
+    QTest.mouseClick(box, LEFT, NO, QtCore.QPoint(6, box.height() // 2))
+    assert box.isChecked() and not window.document.scene.surface.fixed
+    assert "being computed" in window.statusBar().currentMessage()
+    settle(qtbot, window)
+    QTest.mouseClick(box, LEFT, NO, QtCore.QPoint(6, box.height() // 2))  # now it can be fixed where it is
+    assert not box.isChecked() and window.document.scene.surface.fixed
+    low, high = panel.x_range
+    type_into(low, str(high.value() + 1))  # the wrong way round: refused, the range in use shown again
+    assert low.value() == window.document.scene.surface.x_range[0] < high.value()

@@ -18,7 +18,7 @@ import pytest
 from lossviz.core.presets import load_preset
 from lossviz.core.scene import read_scene
 
-from .helpers import click
+from .helpers import WAIT_MS, click
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9 and XDG folders")
 
@@ -27,8 +27,9 @@ import os, sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6 import QtCore, QtWidgets
 app = QtWidgets.QApplication(sys.argv[:1])
-from lossviz.gui import dialogs, files
-files.AUTOSAVE_QUIET_MS = 50
+from lossviz.gui.controllers import recovery
+from lossviz.gui.dialogs import common as dialogs
+recovery.AUTOSAVE_QUIET_MS = 50
 restore = os.environ.get("ANSWER_RESTORE") == "yes"
 dialogs.ask_restore = lambda parent, when: print("ASKED", when, flush=True) or restore
 dialogs.show_text = lambda parent, title, html: print("TEXT", title, "|", html.replace("\n", " "), flush=True)
@@ -113,7 +114,7 @@ def big_scene(tmp_path) -> str:
 
     from lossviz.core.dataset import Dataset
     from lossviz.core.scene import write_scene
-    from lossviz.gui.recovery_writer import BACKGROUND_SAMPLES
+    from lossviz.gui.workers.recovery_writer import BACKGROUND_SAMPLES
 
     rng = np.random.default_rng(3)
     n = BACKGROUND_SAMPLES + 10_000
@@ -151,10 +152,10 @@ def test_two_windows_each_keep_their_own_recovery_file(make_window, dialog_log, 
         second = make_window(load_preset("xor"), recovery_dir=recovery_folder(tmp_path))
         assert not second.offer_recovery()
         assert dialog_log["asked"] == [] and theirs.exists()
-        second.files.set_autosave_delays(20, 80)
+        second.recovery.set_autosave_delays(20, 80)
         click(second.views.data_view, 0.0, 1.9)
-        ours = second.files.recovery_path
-        qtbot.waitUntil(lambda: ours.exists() and ours != theirs, timeout=60000)
+        ours = second.recovery.recovery_path
+        qtbot.waitUntil(lambda: ours.exists() and ours != theirs, timeout=WAIT_MS)
     finally:
         kill(running)
     # the first window is gone: a third window offers its work (and never the second's, which still runs)
@@ -212,23 +213,23 @@ def test_a_large_recovery_file_is_written_in_the_background_and_never_outlives_a
     from lossviz.core import edits
 
     document = window.document
-    path, size = window.files.recovery_path, document.scene.data.size
+    path, size = window.recovery.recovery_path, document.scene.data.size
     document.edit_data(edits.add_point(document.scene.data, [9.5, 9.5], 1), "Add point")
-    window.files.write_recovery()  # on the writer thread: returns at once
-    window.files.writer.wait()
+    window.recovery.write_recovery()  # on the writer thread: returns at once
+    window.recovery.writer.wait()
     assert read_scene(path).data.size == size + 1
     document.edit_data(edits.add_point(document.scene.data, [-9.5, 9.5], 0), "Add point")
-    window.files.write_recovery()
+    window.recovery.write_recovery()
     dialog_log["answers"]["save_path"] = str(tmp_path / "saved.json")
     window.files.save_as()  # saved while the write may still be under way: the recovery file goes, for good
-    window.files.writer.wait()
+    window.recovery.writer.wait()
     assert not path.exists() and read_scene(tmp_path / "saved.json").data.size == size + 2
 
 
 def test_steady_editing_does_not_starve_the_autosave(make_window, qtbot, tmp_path):
     window = make_window(load_preset("binary-2d-blobs"), recovery_dir=tmp_path / "recovery")
-    window.files.set_autosave_delays(300, 600)  # quiet for 300 ms, or 600 ms after the first unsaved edit
-    path = window.files.recovery_path
+    window.recovery.set_autosave_delays(300, 600)  # quiet for 300 ms, or 600 ms after the first unsaved edit
+    path = window.recovery.recovery_path
     for number in range(40):  # an edit every 100 ms: never quiet for 300 ms
         click(window.views.data_view, -2.5 + 0.1 * number, 2.5)
         qtbot.wait(100)

@@ -11,10 +11,10 @@ from PySide6.QtTest import QTest
 from lossviz.core.dataset import Dataset
 from lossviz.core.presets import load_preset
 from lossviz.core.surface import loss_surface
-from lossviz.gui.data_plot import DISPLAY_LIMIT, display_rows
-from lossviz.gui.surface_worker import ESTIMATE_LOGITS, ESTIMATE_ROWS, SurfaceEstimate
+from lossviz.gui.workers.surface import ESTIMATE_LOGITS, ESTIMATE_ROWS, SurfaceEstimate
+from lossviz.plots.data import DISPLAY_LIMIT, display_rows
 
-from .helpers import to_viewport
+from .helpers import LONG_WAIT_MS, WAIT_MS, settle, to_viewport
 
 N = 6000  # more than ESTIMATE_ROWS and DISPLAY_LIMIT
 
@@ -33,14 +33,14 @@ def record(live):
 
 
 def exact_shown(live):
-    return live.shown_surface is not None and live.shown_surface.estimate is None
+    return live.surfaces.shown is not None and live.surfaces.shown.estimate is None
 
 
 def test_an_estimate_from_a_subsample_comes_first_and_the_exact_surface_replaces_it(make_window, qtbot):
     window = make_window(many_samples(), show=False)
     live = window.live
     shown = record(live)
-    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
     assert shown[0].estimate is not None and shown[-1].estimate is None  # estimate, then exact
     estimate = shown[0].estimate
     assert (estimate.rows, estimate.total) == (ESTIMATE_ROWS, N) and estimate.error > 0
@@ -58,34 +58,34 @@ def test_more_classes_are_estimated_from_fewer_samples(make_window, qtbot):
     labels = (X[:, 0] > 0).astype(np.int64) + (X[:, 1] > 0)  # 0, 1, 2
     window = make_window(load_preset("multiclass-3").replace(data=Dataset(X, labels)), show=False)
     shown = record(window.live)
-    qtbot.waitUntil(lambda: exact_shown(window.live) and window.live.idle(), timeout=120000)
+    qtbot.waitUntil(lambda: exact_shown(window.live) and window.live.idle(), timeout=LONG_WAIT_MS)
     assert shown[0].estimate is not None and shown[0].estimate.rows == ESTIMATE_LOGITS // 3 < ESTIMATE_ROWS
 
 
 def test_a_late_estimate_or_a_superseded_surface_is_never_shown(make_window, qtbot):
     window = make_window(many_samples(), show=False)
     live = window.live
-    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
-    exact = live.shown_surface
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
+    exact = live.surfaces.shown
     late = replace(exact, estimate=SurfaceEstimate(ESTIMATE_ROWS, N, 1.0, 0.1), final=False)
     live.surfaces.worker.ready.emit(late)  # an estimate of the very request, arriving after its exact surface
-    qtbot.waitUntil(live.idle, timeout=60000)
-    assert live.shown_surface is exact
+    settle(qtbot, live)
+    assert live.surfaces.shown is exact
     loss = window.controls.loss
     loss.setFocus()
     QTest.keyClick(loss, Qt.Key.Key_Down)  # another loss: another question
     assert window.document.scene.loss != "bce"
-    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
-    now = live.shown_surface
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
+    now = live.surfaces.shown
     assert now.request.generation > exact.request.generation
     live.surfaces.worker.ready.emit(exact)  # the old question's surface, arriving late
-    qtbot.waitUntil(live.idle, timeout=60000)
-    assert live.shown_surface is now
+    settle(qtbot, live)
+    assert live.surfaces.shown is now
 
 
 def test_many_samples_draw_a_bounded_subset_and_say_so(make_window, qtbot):
     window = make_window(many_samples())
-    qtbot.waitUntil(window.live.idle, timeout=120000)
+    settle(qtbot, window, LONG_WAIT_MS)
     plot = window.views.data_plot
     drawn = sum(len(scatter.data) for scatter in (*plot.scatters, *plot.hollow))
     assert drawn == DISPLAY_LIMIT
@@ -98,7 +98,7 @@ def test_many_samples_draw_a_bounded_subset_and_say_so(make_window, qtbot):
 def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, qtbot):
     window = make_window(many_samples())
     live = window.live
-    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
     shown = record(live)
     X = window.document.scene.data.X
     drawn = display_rows(N)  # only a drawn sample can be grabbed
@@ -110,10 +110,10 @@ def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, q
         QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
                                                 round(start.y() + t * (end.y() - start.y()))))
         qtbot.wait(20)
-    qtbot.waitUntil(lambda: any(r.request.coarse and r.estimate is not None for r in shown), timeout=60000)
+    qtbot.waitUntil(lambda: any(r.request.coarse and r.estimate is not None for r in shown), timeout=WAIT_MS)
     assert window.document.previewing and not exact_shown(live)  # still dragging: an estimate is shown
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
-    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
     assert shown[-1].estimate is None and not shown[-1].request.coarse  # after the release
     np.testing.assert_allclose(window.document.scene.data.X[index], X[index] + [0.8, 0.3], atol=0.05)
 
@@ -121,15 +121,16 @@ def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, q
 def test_while_running_the_surface_follows_by_estimates_and_pausing_refines_it(make_window, qtbot):
     window = make_window(many_samples())
     live = window.live
-    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
-    assert live.held_parameters()  # b₁ is held at θ: the surface follows the run
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
+    assert live.surfaces.plane().held()  # b₁ is held at θ: the surface follows the run
     shown = record(live)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(not r.request.refine and r.estimate is not None for r in shown), timeout=60000)
+    qtbot.waitUntil(lambda: any(not r.request.refine and r.estimate is not None for r in shown), timeout=WAIT_MS)
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=120000)
-    assert not live.running and live.shown_surface.estimate is None
-    np.testing.assert_allclose(live.held_values(live.shown_surface.spec.center), live.held_values(live.theta))
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
+    assert not live.state().running and live.surfaces.shown.estimate is None
+    plane = live.surfaces.plane()
+    np.testing.assert_allclose(plane.held_values(live.surfaces.shown.spec.center), plane.held_values(live.state().theta))
 
 
 def marker_state(window):
@@ -142,29 +143,29 @@ def test_markers_after_a_run_are_those_of_a_fresh_window_at_its_theta(make_windo
     """During a run only the markers' sizes are set again (their places stay); after it they are the sizes a
     window opened at the run's θ draws."""
     window = make_window(many_samples())
-    qtbot.waitUntil(window.live.idle, timeout=120000)
+    settle(qtbot, window, LONG_WAIT_MS)
     before = marker_state(window)
     window.live.set_running(True)
-    qtbot.waitUntil(lambda: window.live.step >= 40, timeout=60000)
+    qtbot.waitUntil(lambda: window.live.state().step >= 40, timeout=WAIT_MS)
     window.live.set_running(False)
-    qtbot.waitUntil(window.live.idle, timeout=120000)
+    settle(qtbot, window, LONG_WAIT_MS)
     after = marker_state(window)
     assert [state[2] for state in after] != [state[2] for state in before]  # the losses moved, and the sizes with them
-    fresh = make_window(window.document.scene.replace(init=window.live.theta.copy()))
-    qtbot.waitUntil(fresh.live.idle, timeout=120000)
+    fresh = make_window(window.document.scene.replace(init=window.live.state().theta.copy()))
+    qtbot.waitUntil(fresh.live.idle, timeout=LONG_WAIT_MS)
     assert marker_state(fresh) == after
 
 
 def test_an_export_while_an_estimate_is_shown_draws_the_exact_surface(make_window, qtbot):
     """An estimate from a subsample is what the window shows for a moment; an exported figure is exact."""
     window = make_window(many_samples(), show=False)
-    qtbot.waitUntil(window.live.idle, timeout=120000)
-    window.live.request_surface(refine=False)  # an estimate only, as a run asks for
-    qtbot.waitUntil(lambda: window.live.idle() and window.live.shown_surface.estimate is not None, timeout=120000)
-    shown = window.live.shown_surface
+    settle(qtbot, window, LONG_WAIT_MS)
+    window.live.surfaces.request(refine=False)  # an estimate only, as a run asks for
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.surfaces.shown.estimate is not None, timeout=LONG_WAIT_MS)
+    shown = window.live.surfaces.shown
     figure = window.exports.figure(size=(960, 540))
     try:
-        exact = loss_surface(window.live.objective, replace(shown.spec, center=figure.surface_center))
+        exact = loss_surface(window.live.state().objective, replace(shown.spec, center=figure.surface_center))
         np.testing.assert_allclose(figure.surface_plot.surface.loss, exact.loss, rtol=1e-12)
         assert not np.allclose(shown.surface.loss, exact.loss, rtol=1e-6)  # the estimate was not it
     finally:

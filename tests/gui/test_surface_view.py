@@ -10,11 +10,11 @@ from PySide6.QtTest import QTest
 from lossviz.core.presets import load_preset
 from lossviz.core.scene import scene_from_dict
 
-from .helpers import type_into
+from .helpers import WAIT_MS, settle, type_into
 
 
 def frame_width(window):
-    (x0, x1), (y0, y1) = window.live.surface_ranges
+    (x0, x1), (y0, y1) = window.live.surfaces.ranges
     return max(x1 - x0, y1 - y0)
 
 
@@ -27,24 +27,24 @@ def shown_ranges(window):
 
 def test_a_diverging_descent_keeps_a_sensible_frame_and_reset_and_frame_surface_return_to_one(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     start_width = frame_width(window)
     type_into(window.controls.learning_rate, "3")
     QTest.keyClick(window.views.data_view, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not window.live.running, timeout=60000)  # diverged: paused at the last finite θ
+    qtbot.waitUntil(lambda: not window.live.state().running, timeout=WAIT_MS)  # diverged: paused at the last finite θ
     assert "Diverged" in window.statusBar().currentMessage()
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     for action in ("during", "Reset", "Frame surface"):
         if action == "Reset":
             QTest.keyClick(window.views.data_view, Qt.Key.Key_R)
         elif action == "Frame surface":
             window.findChild(type(window.run_action), "actionFrameSurface").trigger()
-        qtbot.waitUntil(window.live.idle, timeout=60000)
+        settle(qtbot, window)
         width = frame_width(window)
         assert np.isfinite(width) and width <= 100 * start_width, (action, width, start_width)
         boxes, view = shown_ranges(window)
-        np.testing.assert_allclose(boxes, [*window.live.surface_ranges[0], *window.live.surface_ranges[1]])
-        np.testing.assert_allclose(view, window.live.surface_ranges, rtol=1e-6, atol=1e-9)  # boxes = what is shown
+        np.testing.assert_allclose(boxes, [*window.live.surfaces.ranges[0], *window.live.surfaces.ranges[1]])
+        np.testing.assert_allclose(view, window.live.surfaces.ranges, rtol=1e-6, atol=1e-9)  # boxes = what is shown
 
 
 def regression_scene(x, y):
@@ -54,7 +54,7 @@ def regression_scene(x, y):
 
 def test_one_point_has_a_line_of_minima_and_the_surface_says_so(make_window, qtbot):
     window = make_window(regression_scene([0.5], [1.0]))  # L = ½(0.5 W + b − 1)²: minimal on a line
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     plot = window.views.surface_plot
     assert not plot.surface.minimum_unique and plot.surface.valley is not None
     assert plot.note.isVisible() and plot.note.toPlainText() == "minimum not unique"
@@ -62,17 +62,17 @@ def test_one_point_has_a_line_of_minima_and_the_surface_says_so(make_window, qtb
     np.testing.assert_allclose(0.5 * xs + ys, 1.0, atol=1e-9)  # the drawn line is the line of minima
     (mx,), (my,) = plot.minimum.getData()
     np.testing.assert_allclose(0.5 * mx + my, 1.0, atol=1e-9)  # "+" on it ...
-    theta = window.live.theta[0]
+    theta = window.live.state().theta[0]
     direction = np.array([1.0, -0.5]) / np.hypot(1.0, 0.5)
     assert abs((np.array([mx, my]) - theta) @ direction) < 1e-9  # ... nearest the current θ
 
 
 def test_repeated_x_has_a_line_of_minima_and_spread_x_a_unique_one(make_window, qtbot):
     window = make_window(regression_scene([1.0, 1.0, 1.0], [0.0, 1.0, 2.0]))
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     assert window.views.surface_plot.surface.valley is not None and window.views.surface_plot.note.isVisible()
     other = make_window(regression_scene([0.0, 1.0, 2.0], [0.0, 1.0, 2.5]))
-    qtbot.waitUntil(other.live.idle, timeout=60000)
+    settle(qtbot, other)
     plot = other.views.surface_plot
     assert plot.surface.minimum_unique and not plot.note.isVisible()
     xs, _ = plot.valley.getData()
@@ -83,11 +83,11 @@ def test_the_minimum_and_the_colour_bar_take_a_new_theme_as_a_fresh_window_shows
     """The "+" of the minimum and the colour bar's label are set only when they change; a theme change still
     recolours them, as a window opened in that theme shows them."""
     window = make_window(load_preset("linear-regression"))  # a unique minimum inside the grid: a "+"
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     window.dark_action.trigger()
-    qtbot.waitUntil(window.live.idle, timeout=60000)
+    settle(qtbot, window)
     fresh = make_window(window.document.scene)
-    qtbot.waitUntil(fresh.live.idle, timeout=60000)
+    settle(qtbot, fresh)
 
     def look(w):
         plot = w.views.surface_plot

@@ -1,0 +1,20 @@
+"""The limits of what lossviz shows and reads, named once (the scene format, the command line and the window use
+them), and the memory this machine has."""
+
+
+MAX_CLASSES = 10  # classes of a scene: the digit keys 0–9 choose a label
+SEED_BOUND = 2**63 - 1  # the largest seed of numpy's generators that a scene may name
+SLIDE_SIZE = (1920, 1080)  # pixels of a figure unless told otherwise (a 1080p slide)
+VALUE_BOUND = 1e150  # the largest |x| or |y| lossviz takes: squares, and sums of a few of them, stay finite
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the machine can give a new allocation now (MemAvailable), or None where that is unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None

@@ -1,0 +1,54 @@
+"""What a loss is, as a frozen value a worker can own: the model's shape, the loss, private copies of the inputs and
+labels and λ — or, with a distribution, the population loss L(θ|P)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.distributions import Distribution
+from lossviz.core.features import FeatureMap
+from lossviz.core.losses import get_loss
+from lossviz.core.model import ModelShape
+from lossviz.core.objective import Objective
+from lossviz.core.population import population_objective
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What the loss is: the model shape, the loss, a private copy of the model's inputs φ(x) and labels, and λ
+    — or, with a ``distribution``, the population loss L(θ|P) under it (through ``features``)."""
+
+    shape: ModelShape
+    loss: str
+    X: np.ndarray
+    y: np.ndarray
+    distribution: Distribution | None = None
+    l2: float = 0.0
+    features: FeatureMap | None = None
+
+    @classmethod
+    def of(cls, objective: Objective) -> Problem:
+        """A Problem holding copies of ``objective``'s inputs, labels and λ."""
+        return cls(objective.shape, objective.loss.name, objective.data.X.copy(), objective.data.y.copy(),
+                   l2=objective.l2)
+
+    @classmethod
+    def rows(cls, objective: Objective, rows: np.ndarray) -> Problem:
+        """The loss of some samples of ``objective`` alone (their mean loss), without λ."""
+        return cls(objective.shape, objective.loss.name, objective.data.X[rows], objective.data.y[rows])
+
+    @classmethod
+    def population(cls, shape: ModelShape, loss: str, distribution: Distribution, features: FeatureMap | None = None,
+                   l2: float = 0.0) -> Problem:
+        """The population loss L(θ|P) of ``distribution`` for the model with φ = ``features`` and λ."""
+        return cls(shape, loss, np.empty((0, shape.dims)), np.empty(0), distribution, l2, features)
+
+    def objective(self) -> Objective:
+        """The objective over a private copy of the data, or L(θ|P)."""
+        if self.distribution is not None:
+            return population_objective(self.distribution, self.shape, self.loss, self.features, self.l2)
+        return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X.copy(), self.y.copy()),
+                         l2=self.l2)

@@ -1,0 +1,104 @@
+"""What ``lossviz fit``, ``surface`` and ``sweep`` write, as text (JSON, CSV) or bytes (``.npz``): one definition of
+each output's columns and keys, which the command line writes and the Python API reads back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from lossviz.core.model import ModelShape
+    from lossviz.core.surface import Surface
+    from lossviz.core.sweep import SweepPoint
+    from lossviz.core.training import FitResult
+
+SURFACE_FORMATS = ("npz", "json", "csv")
+TABLE_FORMATS = ("json", "csv")
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """A loss for JSON: None (null) where it is not finite (a test loss can overflow where the training loss does
+    not)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def trajectory_json(result: FitResult, columns: dict[str, np.ndarray] | None = None) -> str:
+    """``lossviz fit``'s JSON: the status and one entry per step; ``columns`` (``fit_columns``) go after "loss"."""
+    W = result.thetas[:, :, :-1].tolist()
+    b = result.thetas[:, :, -1].tolist()
+    extra = {name: values.tolist() for name, values in (columns or {}).items()}
+    entries = []
+    for k, (loss, w, bb, g) in enumerate(zip(result.losses.tolist(), W, b, result.grad_norms.tolist())):
+        entry = {"step": k, "loss": loss}
+        entry.update((name, finite_or_none(values[k])) for name, values in extra.items())
+        entry.update(W=w, b=bb, grad_norm=g)
+        entries.append(entry)
+    return json.dumps({"status": result.status, "trajectory": entries}) + "\n"
+
+
+def trajectory_header(shape: ModelShape, columns: dict[str, np.ndarray] | None = None) -> list[str]:
+    """The columns of ``lossviz fit``'s CSV: step, loss, the ``columns``, the parameters and ‖∇L‖."""
+    return ["step", "loss", *(columns or {}), *shape.param_names(), "grad_norm"]
+
+
+def trajectory_csv(result: FitResult, shape: ModelShape, columns: dict[str, np.ndarray] | None = None) -> str:
+    """``lossviz fit``'s CSV: step, loss, the ``columns`` (``fit_columns``), the parameters and ‖∇L‖, one row per
+    step."""
+    columns = columns or {}
+    flat = result.thetas[:, :, :-1].reshape(len(result.thetas), -1)
+    extra = list(zip(*(values.tolist() for values in columns.values()))) or [()] * len(result.losses)
+    rows = ([k, loss, *more, *w, *b, g] for k, (loss, more, w, b, g) in enumerate(zip(
+        result.losses.tolist(), extra, flat.tolist(), result.thetas[:, :, -1].tolist(), result.grad_norms.tolist())))
+    return _csv_text(trajectory_header(shape, columns), rows)
+
+
+def surface_output(surface: Surface, fmt: str) -> str | bytes:
+    """``lossviz surface``'s output: ``.npz`` bytes, or JSON or CSV text (a non-finite loss is null in JSON)."""
+    if fmt == "npz":
+        archive = io.BytesIO()
+        np.savez(archive, x=surface.x, y=surface.y, loss=surface.loss,
+                 x_param=np.array(surface.x_param), y_param=np.array(surface.y_param))
+        return archive.getvalue()
+    if fmt == "json":
+        loss = [[value if np.isfinite(value) else None for value in row] for row in surface.loss.tolist()]
+        return json.dumps({"x_param": surface.x_param, "y_param": surface.y_param, "x": surface.x.tolist(),
+                           "y": surface.y.tolist(), "loss": loss}) + "\n"
+    xs, ys = surface.x.tolist(), surface.y.tolist()
+    rows = ([x, ys[i], value] for i, row in enumerate(surface.loss.tolist()) for x, value in zip(xs, row))
+    return _csv_text([surface.x_param, surface.y_param, "loss"], rows)
+
+
+def sweep_columns(points: list[SweepPoint]) -> list[str]:
+    """The columns of ``lossviz sweep``'s output ("test_loss" only with a test set)."""
+    tested = any(point.test_loss is not None for point in points)
+    return ["degree", "l2", "loss", "data_loss", *(["test_loss"] if tested else [])]
+
+
+def sweep_json(points: list[SweepPoint]) -> str:
+    """``lossviz sweep``'s JSON: {"points": [{"degree", "l2", "loss", "data_loss", "test_loss"}, …]} ("test_loss"
+    only with a test set; null where it is not finite)."""
+    columns = sweep_columns(points)
+    rows = [{name: getattr(point, name) for name in columns} for point in points]
+    for row in rows:
+        row.update((name, finite_or_none(row[name])) for name in ("loss", "data_loss", "test_loss") if name in row)
+    return json.dumps({"points": rows}) + "\n"
+
+
+def sweep_csv(points: list[SweepPoint]) -> str:
+    """``lossviz sweep``'s CSV: one row of degree, l2, loss, data_loss (and test_loss) per point."""
+    columns = sweep_columns(points)
+    return _csv_text(columns, ([getattr(point, name) for name in columns] for point in points))

@@ -1,0 +1,51 @@
+"""A non-modal dialog around one figure image that scales with the dialog (the decomposition and capacity views)."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from lossviz.plots.overrides import qt_override
+
+
+class FigureDialog(QtWidgets.QDialog):
+    """A picture (or a line of text in its place) above the subclass's controls; the picture keeps its aspect."""
+
+    def __init__(self, title: str, picture_name: str, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.picture = QtWidgets.QLabel()
+        self.picture.setObjectName(picture_name)
+        self.picture.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.picture.setWordWrap(True)
+        self.picture.setMinimumSize(640, 360)
+        self.picture.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Ignored)
+        self.layout_ = QtWidgets.QVBoxLayout(self)
+        self.layout_.addWidget(self.picture, 1)
+        self._image: QtGui.QImage | None = None
+
+    def show_image(self, image: QtGui.QImage | None) -> None:
+        """Show ``image`` scaled to the picture's size (None: keep the text shown)."""
+        self._image = image
+        self._scale_image()
+
+    def shown_image(self) -> QtGui.QImage | None:
+        """The figure shown (None while there is only text)."""
+        return self._image
+
+    def show_text(self, text: str) -> None:
+        """A line of text instead of the figure."""
+        self._image = None
+        self.picture.setPixmap(QtGui.QPixmap())
+        self.picture.setText(text)
+
+    def _scale_image(self) -> None:
+        if self._image is not None:
+            pixmap = QtGui.QPixmap.fromImage(self._image)
+            self.picture.setPixmap(pixmap.scaled(self.picture.size(), QtCore.Qt.AspectRatioMode.KeepAspectRatio,
+                                                 QtCore.Qt.TransformationMode.SmoothTransformation))
+
+    @qt_override
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        """The picture follows the dialog's size."""
+        super().resizeEvent(event)
+        self._scale_image()

@@ -1,0 +1,292 @@
+"""The surface worker: loss surfaces (and the cloud of resampled minima) off the GUI thread.
+
+Requests are frozen snapshots numbered by the worker's ``Latest``s (latest.py): ``questions`` (what is asked: loss,
+axes, ranges, scene), ``requests`` (each request of a role) and ``resamples``. The latest request of each role wins,
+older pending ones are skipped, and work is cancelled between chunks when the window closes or asks another
+question. How the worker keeps out of the GUI thread's way is in pacing.py.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QTimer, Signal, Slot
+
+from lossviz.core.distributions import Distribution
+from lossviz.core.errors import Cancelled
+from lossviz.core.experiment import frame_ranges
+from lossviz.core.features import FeatureMap
+from lossviz.core.model import ModelShape
+from lossviz.core.objective import Objective
+from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.population import resample_minima
+from lossviz.core.problem import Problem
+from lossviz.core.surface import Surface, SurfaceSpec, loss_surface
+from lossviz.core.training import fit
+from lossviz.gui.workers.latest import Latest
+from lossviz.gui.workers.pacing import GuiBusy
+from lossviz.gui.workers.thread import BackgroundWorker
+
+SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of work between looks at GuiBusy
+ESTIMATE_ROWS = 1024  # a surface over more samples (not L2) is first estimated from a random subsample ...
+ESTIMATE_LOGITS = 1536  # ... of at most this many rows and logits per grid point: 1,024 samples of one output, 512 of 3
+FRAME_ROWS = 256  # the preview descent that frames an automatic range walks at most this many samples
+ROLES = ("main", "population")  # the heat map, and L(θ|P)'s contours over it
+
+
+@dataclass(frozen=True)
+class SurfaceRequest:
+    """A surface to compute. ``generation`` numbers the question (loss, axes, ranges, scene), ``data_version``
+    the dataset, ``sequence`` the request; ranges None mean: frame the start, a preview descent
+    (``preview_steps`` of ``optimizer``), the ``path`` so far and, for L2, the minimum."""
+
+    generation: int
+    sequence: int
+    data_version: int
+    problem: Problem
+    x_param: str
+    y_param: str
+    x_range: tuple[float, float] | None
+    y_range: tuple[float, float] | None
+    resolution: int
+    center: np.ndarray
+    start: np.ndarray
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    preview_steps: int = 100
+    seed: int = 0
+    coarse: bool = False
+    path: np.ndarray | None = None  # θ's visited so far, to keep in the frame
+    role: str = "main"  # "main": the heat map; "population": L(θ|P)'s contours over it
+    shows: str = "data"  # the heat map's quantity: "data" L(θ|D), "population" L(θ|P), "samples" the selected l's
+    frame_with: Problem | None = None  # the loss an automatic range frames (None: ``problem``'s)
+    refine: bool = True  # after an estimate from a subsample (many samples), the exact surface too
+
+    @property
+    def framing(self) -> bool:
+        """True when the worker chooses the ranges (automatic range, to be framed anew)."""
+        return self.x_range is None or self.y_range is None
+
+
+@dataclass(frozen=True)
+class SurfaceEstimate:
+    """A surface computed from ``rows`` of the ``total`` samples (a simple random sample): at the grid's center θ the
+    estimate is ``value`` with standard error ``error``."""
+
+    rows: int
+    total: int
+    value: float
+    error: float
+
+    def text(self) -> str:
+        """"from 2,048 of 100,000 samples, ± 0.8 %" (the standard error, relative to the value at θ)."""
+        relative = self.error / abs(self.value) if self.value else float("inf")
+        return f"from {self.rows:,} of {self.total:,} samples, ± {100 * relative:.2g} %"
+
+
+@dataclass(frozen=True)
+class SurfaceResult:
+    """A computed surface, with the request it answers and the grid it used; an ``estimate`` comes first when the
+    exact surface takes long, and the exact one follows unless the request is coarse (``final``: nothing follows)."""
+
+    request: SurfaceRequest
+    spec: SurfaceSpec
+    surface: Surface
+    seconds: float
+    minimum: np.ndarray | None = None  # (2,): θ* on the plane, where it is inside the grid
+    estimate: SurfaceEstimate | None = None
+    final: bool = True
+
+
+@dataclass(frozen=True)
+class ResampleRequest:
+    """Draw ``count`` datasets of N from P and find each one's θ*_D (a fit of ``steps`` where it is not L2)."""
+
+    generation: int
+    distribution: Distribution
+    shape: ModelShape
+    loss: str
+    start: np.ndarray
+    optimizer: OptimizerConfig
+    steps: int
+    count: int = 20
+    features: FeatureMap | None = None  # φ of the scene's model (fitted on its D), applied to each drawn D
+    l2: float = 0.0
+
+
+@dataclass(frozen=True)
+class ResampleResult:
+    """The minima (count, k, d+1) a ResampleRequest found."""
+
+    request: ResampleRequest
+    minima: np.ndarray
+
+
+class SurfaceWorker(BackgroundWorker):
+    """Computes surfaces one at a time, the latest request of each role (older pending ones are skipped), and
+    the cloud of resampled minima.
+
+    Work in progress is cancelled between chunks (and during a preview fit) when the window closes
+    (``cancel``) or asks another question (``questions.next()``); the GUI thread numbers requests with the
+    ``Latest``s, which only set plain values, safe while this thread computes."""
+
+    ready = Signal(object)  # a SurfaceResult
+    resampled = Signal(object)  # a ResampleResult
+    resampleProgress = Signal(int, int)  # done, total
+
+    def __init__(self, busy: GuiBusy | None = None):
+        super().__init__()
+        self.busy = busy or GuiBusy()
+        self.pending: dict[str, SurfaceRequest] = {}  # the latest request of each role
+        self.cancelled = threading.Event()
+        self.questions = Latest(self.cancelled)  # a new question: work on older ones stops at its next chunk
+        # the newest request of each role: one under way stops at its next chunk (even the exact refinement of an
+        # older one) — though a short surface is finished, so that a drag's stream of requests still shows some
+        self.requests = {role: Latest(self.cancelled) for role in ROLES}
+        self.resamples = Latest(self.cancelled)  # a new cloud is wanted, or none
+        self._population: tuple[tuple, Objective] | None = None  # the last L(θ|P) made (drawing 100,000 takes a while)
+        self.computed = 0  # surfaces finished (tests count them)
+
+    def cancel(self) -> None:
+        """Stop for good (GUI thread, before the thread is ended): work in progress stops at its next chunk."""
+        self.cancelled.set()
+
+    @Slot(object)
+    def request(self, request: SurfaceRequest) -> None:
+        """Compute ``request`` next, dropping any request of its role still waiting."""
+        self.pending[request.role] = request
+        QTimer.singleShot(0, self._process)
+
+    def _stale(self, request: SurfaceRequest | ResampleRequest, outrun: bool = False) -> bool:
+        """True when ``request`` is of an older question (or the worker stops); with ``outrun``, also when a newer
+        request of its role was made (for long work: the exact refinement after an estimate — short surfaces are
+        finished, so that a drag's stream of requests still shows some)."""
+        if isinstance(request, ResampleRequest):
+            return self.resamples.stale(request.generation)
+        return self.questions.stale(request.generation) or (outrun and self.requests[request.role].stale(request.sequence))
+
+    def _should_stop(self, request: SurfaceRequest | ResampleRequest, outrun: bool = False) -> bool:
+        """Between chunks of work: wait while the GUI draws; then True if the work is no longer wanted."""
+        self.busy.wait()
+        return self._stale(request, outrun)
+
+    def _check(self, request: SurfaceRequest, outrun: bool = False) -> None:
+        """Between chunks of a surface: ``_should_stop``, raising Cancelled."""
+        if self._should_stop(request, outrun):
+            raise Cancelled()
+
+    @Slot()
+    def _process(self) -> None:
+        self.busy.wait()  # not while the window draws (the last surface, say); a newer request may come meanwhile
+        if not self.pending:
+            return
+        request = self.pending.pop(next(iter(self.pending)))
+        if self._stale(request):
+            return
+        try:
+            self._compute(request)
+        except Cancelled:
+            return
+        time.sleep(0)
+
+    def _objective(self, problem: Problem) -> Objective:
+        """``problem``'s objective; L(θ|P) is kept for the next request of the same P, model and loss."""
+        if problem.distribution is None:
+            return problem.objective()
+        dist, phi = problem.distribution, problem.features
+        phi_key = None if phi is None else (phi.degree, *(a.tobytes() for a in (phi.mean, phi.std) if a is not None))
+        key = (problem.shape, problem.loss, dist.name, json.dumps(dist.params, sort_keys=True), problem.l2,
+               phi_key)  # not N, seed
+        kept = self._population
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        objective = problem.objective()
+        self._population = (key, objective)
+        return objective
+
+    def _compute(self, request: SurfaceRequest) -> None:
+        """Frame the grid, then emit the surface: over many samples first an estimate from a subsample (the only
+        one for a coarse request, made while a point is dragged), then the exact one (a loss that overflows is inf
+        on the grid, not a warning)."""
+        with np.errstate(all="ignore"):
+            self._compute_quietly(request)
+
+    def _compute_quietly(self, request: SurfaceRequest) -> None:
+        started = time.perf_counter()
+        objective = self._objective(request.problem)
+        sample = None
+        if objective.loss.name != "l2" and objective.size > ESTIMATE_ROWS:  # L2 costs the same at any N
+            sample = objective.subsample(min(ESTIMATE_ROWS, ESTIMATE_LOGITS // objective.shape.outputs), request.seed)[0]
+        framer = objective if request.frame_with is None else request.frame_with.objective()
+        spec = self._frame(request, framer)
+        if sample is not None:
+            estimate = SurfaceEstimate(sample.size, objective.size, sample.data_value(spec.center),
+                                       sample.sampling_error(spec.center, objective.size))
+            self._emit(request, spec, sample, started, estimate)
+            if request.coarse or not request.refine:
+                return
+        self._emit(request, spec, objective, started, outrun=sample is not None)
+
+    def _frame(self, request: SurfaceRequest, framer: Objective) -> SurfaceSpec:
+        """The request's grid: its ranges, or ranges framing the start, a preview descent (over a subsample of many
+        samples: it only frames) and the path so far."""
+        path = None
+        if request.framing:
+            walker = framer if framer.size <= FRAME_ROWS else framer.subsample(FRAME_ROWS, request.seed)[0]
+            path = fit(walker, request.start, request.optimizer, request.preview_steps, seed=request.seed,
+                       should_stop=lambda: self._should_stop(request)).thetas
+            if request.path is not None and len(request.path):
+                path = np.concatenate([path, request.path])
+        x_range, y_range = frame_ranges(framer, request.start, path, request.x_param, request.y_param,
+                                        request.x_range, request.y_range)
+        return SurfaceSpec(request.x_param, request.y_param, x_range, y_range, request.resolution,
+                           request.center.copy())
+
+    def _emit(self, request: SurfaceRequest, spec: SurfaceSpec, objective: Objective, started: float,
+              estimate: SurfaceEstimate | None = None, outrun: bool = False) -> None:
+        """Compute ``objective``'s surface on one thread in small chunks, waiting while the GUI draws, and send it;
+        ``outrun``: the exact refinement after an estimate, stopped by a newer request of its role."""
+        surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
+                               between_chunks=lambda: self._check(request, outrun=outrun))
+        final = estimate is None or request.coarse or not request.refine
+        if final:
+            self.computed += 1
+        self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started,
+                                      surface_minimum(objective, surface), estimate, final))
+
+    @Slot(object)
+    def resample(self, request: ResampleRequest) -> None:
+        """θ*_D of ``request.count`` datasets drawn from P, with progress; cancelled like a surface."""
+        def progress(done: int, total: int) -> None:
+            """Tell the window how far the resample is; stop here if it is no longer wanted."""
+            self.resampleProgress.emit(done, total)
+            if self._should_stop(request):
+                raise Cancelled()
+
+        try:
+            minima = resample_minima(request.distribution, request.shape, request.loss, request.start,
+                                     request.optimizer, request.steps, request.count,
+                                     should_stop=lambda: self._should_stop(request), progress=progress,
+                                     features=request.features, l2=request.l2)
+        except Cancelled:
+            return
+        self.resampled.emit(ResampleResult(request, minima))
+
+
+def surface_minimum(objective: Objective, surface: Surface) -> np.ndarray | None:
+    """Where the surface's minimum is, (2,): exact for L2 (θ* on the plane, if unique), else the grid's
+    smallest value inside the grid (None on its edge: the minimum lies beyond the view, or at infinity)."""
+    if objective.loss.name == "l2" and surface.minimum_unique:
+        return None if surface.valley is not None else _grid_minimum(surface)
+    return _grid_minimum(surface)
+
+
+def _grid_minimum(surface: Surface) -> np.ndarray | None:
+    loss = np.where(np.isfinite(surface.loss), surface.loss, np.inf)
+    row, col = np.unravel_index(np.argmin(loss), loss.shape)
+    if 0 < row < len(surface.y) - 1 and 0 < col < len(surface.x) - 1:
+        return np.array([surface.x[col], surface.y[row]])
+    return None
