@@ -30,16 +30,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 LATENESS_TARGET = 0.030  # s, worst lateness of a 10 ms GUI timer while L(θ|P) is computed
-CASES = [("xor", "binary", 2, 2, "bce"), ("blobs", "multiclass", 2, 3, "ce"), ("sine", "regression", 1, 1, "l1")]
+CASES = [("xor", "binary", 2, 2, "bce"), ("blobs", "multiclass", 2, 3, "ce"), ("sine", "regression", 1, 1, "l1"),
+         ("blobs", "multiclass", 2, 3, "ce", 1e6)]  # std 1e6: logits beyond e^709, the surface's stable path
 
 
-def population_scene(name: str, task: str, dims: int, classes: int, loss: str):
-    """A 200-point scene drawn from P, surface 128 × 128."""
+def population_scene(name: str, task: str, dims: int, classes: int, loss: str, std: float | None = None):
+    """A 200-point scene drawn from P (blobs of standard deviation ``std`` if given), surface 128 × 128."""
+    from dataclasses import replace
+
     from lossviz.core.distributions import default_distribution
     from lossviz.core.model import ModelShape
     from lossviz.core.scene import Scene, SurfaceConfig
 
     dist = default_distribution(name, task, dims, classes, n=200)
+    if std is not None:
+        dist = replace(dist, params={**dist.params, "std": std})
     shape = ModelShape(task, dims, classes)
     return Scene(task=task, dims=dims, classes=classes, data=dist.sample(), loss=loss, init=shape.zeros(),
                  surface=SurfaceConfig(resolution=128), distribution=dist)
@@ -92,7 +97,8 @@ def main() -> int:
             seconds, lateness = time_population(window)
             switch, lateness = lateness[0], lateness[1:]  # the window's own redraw after the choice, then the wait
             worst = max(worst, float(lateness.max()))
-            print(f"  {case[0]} ({case[4]}): L(θ|P) over 100,000 draws at 128 × 128 shown after {seconds:.1f} s; "
+            label = case[0] if len(case) == 5 else f"{case[0]} of std {case[5]:g}"
+            print(f"  {label} ({case[4]}): L(θ|P) over 100,000 draws at 128 × 128 shown after {seconds:.1f} s; "
                   f"the choice itself redrawn in {1000 * (switch + 0.010):.0f} ms; then, while the worker computes, "
                   f"10 ms timer lateness worst {1000 * lateness.max():.0f} ms, "
                   f"p99 {1000 * np.percentile(lateness, 99):.0f} ms, median {1000 * np.median(lateness):.1f} ms")

@@ -142,6 +142,28 @@ def _softplus_rows(U: np.ndarray, V: np.ndarray, rows: slice) -> np.ndarray:
     return _blocked_means(rows.stop - rows.start, R, N, fill)
 
 
+def _log_sum_exp(t: np.ndarray) -> np.ndarray:
+    """log Σ_k e^{t[k]} over the first axis, as m + log1p(Σ_{k≠k*} e^{t_k − m}): exact when the sum is tiny."""
+    order = np.sort(t, axis=0)
+    m = order[-1]
+    rest = np.exp(order[:-1] - m).sum(axis=0)
+    return m + np.log1p(rest)
+
+
+def _ce_as_softplus(U: np.ndarray, B: np.ndarray, y: np.ndarray, oy: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CE on the grid as softplus(P[c] + Q[r]) + C[c], each (R, N): only z_oy moves along the grid's rows.
+    With t_k = U[k, c] (= z_k − z_y, t_y = 0) and B[r] added to z_oy: for y ≠ oy, l = log(e^{t_oy + B} + e^C),
+    C = logsumexp_{k≠oy} t_k, so P = t_oy − C, Q = B; for y = oy, l = log1p(e^{D − B}), D = logsumexp_{k≠y} t_k,
+    so P = D, Q = −B, C = 0."""
+    others = np.arange(len(U)) != oy
+    moved = y != oy
+    C = np.where(moved, _log_sum_exp(U[others]), 0.0)
+    D = _log_sum_exp(np.where((np.arange(len(U))[:, None] == y)[:, None], -np.inf, U))  # over k ≠ y
+    P = np.where(moved, U[oy] - C, D)
+    Q = np.where(moved, B, -B)
+    return P, Q, C
+
+
 def exp_in_range(lo: np.ndarray, hi: np.ndarray) -> bool:
     """Whether e^t is a normal float, far from overflow, for every t in [lo, hi]."""
     return bool(lo.min() >= -EXP_LIMIT and hi.max() <= EXP_LIMIT)
@@ -194,7 +216,9 @@ def _rows_function(objective: Objective, shape: ModelShape, spec: SurfaceSpec) -
         y, k = target.argmax(axis=1), np.arange(shape.outputs)[:, None]
         U = np.ascontiguousarray(np.moveaxis(A - A[:, np.arange(len(y)), y][..., None], -1, 0))  # (K, R, N)
         V = ((k == oy) * 1.0 - (y == oy))[:, None] * B  # B is added to z_oy only
-        return _Log1pExpSum(U, V, generic, keep=(k != y)[:, None])
+        P, Q, C = _ce_as_softplus(U, B, y, oy)
+        C_mean = C.mean(axis=-1)
+        return _Log1pExpSum(U, V, lambda rows: _softplus_rows(P, Q, rows) + C_mean, keep=(k != y)[:, None])
     return generic
 
 

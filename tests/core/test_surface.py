@@ -164,3 +164,34 @@ def test_ce_tiny_losses_near_a_separable_fit_keep_full_relative_precision():
         np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center, accurate), rtol=1e-12)
         # L(θ|D) itself (log Σ e^z − z_y) is only accurate to ~1e-16 absolute here
         np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center), rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("classes,x_param,y_param", [(2, "W[0,0]", "b[1]"), (3, "W[1,0]", "b[2]"),
+                                                     (3, "b[0]", "W[0,1]"), (5, "W[4,1]", "W[2,0]")])
+def test_ce_stable_path_is_one_softplus_a_sample_and_exact(classes, x_param, y_param, monkeypatch):
+    """Where e^z would overflow (blobs of std 1e6), CE on the grid is softplus(P[c] + Q[r]) + C[c] a sample:
+    the same values as −log softmax(z)_y at every grid point, tiny losses included, at BCE's cost."""
+    from lossviz.core import surface as module
+
+    monkeypatch.setattr(module, "exp_in_range", lambda lo, hi: False)  # every chunk on the stable path
+    rng = np.random.default_rng(classes)
+    y = np.arange(40) % classes
+    angles = 2 * np.pi * np.arange(classes) / classes
+    means = 3.0 * np.column_stack([np.cos(angles), np.sin(angles)])
+    X = means[y] + 0.1 * rng.normal(size=(40, 2))
+    objective = Objective(ModelShape("multiclass", 2, classes), get_loss("ce", "multiclass"),
+                          make_dataset(X, y, "multiclass", 2, classes))
+    smallest = []
+    for center in (6.0 * np.hstack([means, np.zeros((classes, 1))]), rng.normal(size=(classes, 3))):
+        ix = objective.shape.param_index(x_param)
+        iy = objective.shape.param_index(y_param)
+        spec = SurfaceSpec(x_param, y_param, (center[ix] - 1.0, center[ix] + 1.0),
+                           (center[iy] - 1.0, center[iy] + 1.0), 9, center)
+        surface = loss_surface(objective, spec)
+        np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center), rtol=1e-11)
+        smallest.append(surface.loss.min())
+    assert min(smallest) < 1e-12  # a confident fit: tiny losses, kept to full relative precision
+    objective.Xa[:, :2] *= 1e6  # logits ~1e7: the losses are their margins, computed without overflow
+    surface = loss_surface(objective, spec)
+    assert np.isfinite(surface.loss).all() and surface.loss.max() > 1e5
+    np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center), rtol=1e-12)
