@@ -49,7 +49,7 @@ from lossviz.core.scene import parse_scene_text, read_scene, scene_to_text
 from .helpers import SHORT_WAIT_MS, click, drag, move, to_viewport
 from .monkey_undo import HANG_WAIT_MS, UndoChecks
 from .monkey_window import WindowActions
-from .visible import refused_fields, settle_painted, visible_state
+from .visible import mask_refused, settle_painted, visible_state
 
 SEEDS = [int(seed) for seed in os.environ.get("LOSSVIZ_RANDOM_SEEDS", "11,23,47").split(",")]
 ACTIONS = int(os.environ.get("LOSSVIZ_RANDOM_ACTIONS", "600"))  # per seed; an action is 1 to ~20 events
@@ -592,8 +592,7 @@ def checkpoint(monkey, make_window) -> None:
     seen, expected = visible_state(window), visible_state(fresh)
     for key in SESSION_STATE:
         seen.pop(key), expected.pop(key)
-    for key, index in refused_fields(window):  # typed and refused: the field keeps the text, P stays the file's
-        expected["distribution"][2][key][index] = "refused"
+    mask_refused(window, expected)  # typed and refused: the field keeps the text, P stays the file's
     assert seen == expected, {key: (seen[key], expected[key]) for key in seen if seen[key] != expected[key]}
     fresh.shutdown()
     fresh.close()

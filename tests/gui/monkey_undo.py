@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from .visible import settle_painted, visible_state
+from .visible import mask_refused, settle_painted, visible_state
 
 HANG_WAIT_MS = 600_000  # what a comparison waits for before it calls the windows hung (see monkey.checkpoint)
 SETTINGS = ("loss", "optimizer", "learning rate", "momentum", "batch size", "degree", "lambda", "test fraction",
@@ -58,6 +58,7 @@ class UndoChecks:
             seen, expected = visible_state(self.window), visible_state(fresh)
             for key in (*SESSION_STATE, "title"):  # the title names this window's file; the fresh one has none
                 seen.pop(key), expected.pop(key)
+            mask_refused(self.window, expected)
             assert seen == expected, {key: (seen[key], expected[key]) for key in seen if seen[key] != expected[key]}
         finally:
             fresh.shutdown()

@@ -194,6 +194,27 @@ def test_a_following_loss_curve_widens_its_axes_only_when_it_leaves_them(qtbot):
     assert y0 <= np.log10(losses[-1]) and y1 >= np.log10(losses[0]) and y1 - y0 < 4
 
 
+def test_a_race_with_nothing_to_draw_frames_the_start_not_the_last_scenes_curve(qtbot):
+    """The monkey's seed 74: a scene with a long curve, then one with no data and a race on: the axes are a fresh
+    window's (the next ten steps, [0, 1]), not the curve's that went before."""
+    import pyqtgraph as pg
+
+    from lossviz.plots.loss import LossPlot
+    from lossviz.plots.theme import LIGHT
+
+    def framed(history: bool) -> list:
+        widget = pg.PlotWidget()
+        qtbot.addWidget(widget)
+        widget.resize(500, 300)
+        plot = LossPlot(widget.getPlotItem(), LIGHT)
+        if history:
+            plot.set_history(np.arange(300), 5.0 / (1.0 + np.arange(300)), "fit")
+        plot.set_race([("GD", "#1f77b4", np.empty(0), np.empty(0), None)] * 3)
+        return np.round(widget.getPlotItem().getViewBox().viewRange(), 9).tolist()
+
+    assert framed(True) == framed(False) == [[-0.2, 10.2], [0.0, 1.0]]
+
+
 def test_pieces_of_gui_work_run_in_order_and_a_surface_waits_its_turn(make_window, qtbot):
     window = make_window(load_preset("linear-regression"))
     qtbot.waitUntil(lambda: window.live.surfaces.idle() and window.live.pacing.scheduler.idle(), timeout=WAIT_MS)

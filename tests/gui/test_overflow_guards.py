@@ -79,3 +79,23 @@ def test_a_start_where_the_loss_overflows_is_refused(make_window, qtbot):
     click(window.views.surface_view, 9e8, 9e8)  # W = 9e8 on x up to 1e146: (ŷ − y)² overflows
     assert np.array_equal(window.document.scene.init, init)
     assert "overflows float64 at this θ" in window.statusBar().currentMessage()
+
+
+def test_a_refused_p_value_keeps_its_text_and_mark_through_another_settings_undo(make_window, qtbot):
+    """The monkey's seed 10: a frequency of 1e150 typed into the sine's field is refused there (P stays as it was);
+    a loss chosen and undone redraws the panel from the scene, but the field keeps what the user typed, marked,
+    until they correct it."""
+    window = make_window(load_preset("sine-samples"))
+    panel = window.controls
+    field = panel.distribution_box.fields["frequency"][0]
+    type_into(field, "1e150")
+    assert window.document.scene.distribution.params["frequency"] == 0.15
+    assert field.property("refused") and field.toolTip().startswith("Refused: distribution.params.frequency")
+    choose(panel.loss, "huber")
+    assert window.document.scene.loss == "huber"
+    window.actions_by_id["actionUndo"].trigger()
+    settle(qtbot, window)
+    assert window.document.scene.loss == "l2" and window.document.scene.distribution.params["frequency"] == 0.15
+    assert field.property("refused") and field.toolTip().startswith("Refused: distribution.params.frequency")
+    type_into(field, "0.25")  # corrected: the mark goes, P takes it
+    assert not field.property("refused") and window.document.scene.distribution.params["frequency"] == 0.25

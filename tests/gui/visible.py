@@ -80,6 +80,13 @@ def distribution_state(box) -> tuple:
             box.sample_size.value(), box.provenance.text(), box.new_sample.isEnabled(), box.resample.isEnabled())
 
 
+def mask_refused(window, expected: dict) -> None:
+    """Show ``window``'s refused P fields as refused in ``expected`` (a fresh window's state): the typed text stays
+    in its field, with the red frame, while P stays the scene's, in this window only."""
+    for key, index in refused_fields(window):
+        expected["distribution"][2][key][index] = "refused"
+
+
 def refused_fields(window) -> list[tuple[str, int]]:
     """The P fields whose typed value was refused (red frame, the reason in the tooltip): input the user has yet to
     correct, which no file holds."""
