@@ -107,9 +107,14 @@ class Distribution:
             one = np.where(agree, 1.0 - p["flip"], p["flip"])
             return np.column_stack([1.0 - one, one])
         means = np.asarray(p["means"], dtype=np.float64)
-        logits = -((X[:, None, :] - means[None]) ** 2).sum(axis=2) / (2 * p["std"] ** 2)
-        logits -= logits.max(axis=1, keepdims=True)
-        weights = np.exp(logits)
+        distances = ((X[:, None, :] - means[None]) ** 2).sum(axis=2)
+        distances -= distances.min(axis=1, keepdims=True)  # the nearest mean at 0: its weight is 1
+        spread = 2 * p["std"] ** 2
+        if spread > 0:
+            with np.errstate(over="ignore"):  # far means: −inf, a weight of 0
+                weights = np.exp(-(distances / spread))
+        else:  # std = 0 (or its square below the smallest float): all of P(y | x) on the nearest means
+            weights = (distances == 0).astype(np.float64)
         return weights / weights.sum(axis=1, keepdims=True)
 
     def to_dict(self) -> dict:

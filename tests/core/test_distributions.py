@@ -1,10 +1,12 @@
 """Where D came from (provenance), the surface of many samples in blocks, and labels validated at once."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from lossviz.core.dataset import Dataset, make_dataset
-from lossviz.core.distributions import default_distribution, parse_distribution, provenance
+from lossviz.core.distributions import Distribution, default_distribution, parse_distribution, provenance
 from lossviz.core.errors import LossvizError
 from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
@@ -90,3 +92,22 @@ def test_blobs_give_a_multiclass_scene_of_two_classes():
     assert set(scene.data.y.tolist()) == {0, 1}
     objective = population_objective(blobs, scene.shape, scene.loss)
     assert objective.value(scene.init) == pytest.approx(np.log(2))  # θ = 0: two classes equally likely
+
+
+@pytest.mark.parametrize("std", [0.0, 1e-200, 1e-3, 0.8])
+def test_blob_posterior_is_the_softmax_of_distances_and_its_limit_at_std_zero(std):
+    """P(y = c | x) ∝ e^{−‖x − μ_c‖²/(2σ²)}; as σ → 0 (σ² below the smallest float included) all of it on the
+    nearest means, split evenly between ties, with no warning (the monkey's seed 19: std typed as 0)."""
+    means = [[-1.0, 0.0], [1.0, 0.0], [0.0, 2.0]]
+    dist = Distribution("blobs", {"means": means, "std": std}, 30, 0)
+    X = np.array([[-0.9, 0.1], [0.0, 0.0], [0.2, 1.9], [0.0, 0.75]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probabilities = dist.class_probabilities(X)
+    distances = ((X[:, None, :] - np.asarray(means)[None]) ** 2).sum(axis=2)
+    if std >= 1e-3:
+        expected = np.exp(-(distances - distances.min(axis=1, keepdims=True)) / (2 * std ** 2))
+        expected /= expected.sum(axis=1, keepdims=True)
+    else:
+        expected = np.array([[1, 0, 0], [0.5, 0.5, 0], [0, 0, 1], [1 / 3, 1 / 3, 1 / 3]])  # the last: three ties
+    np.testing.assert_allclose(probabilities, expected, rtol=1e-12, atol=1e-300)
