@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -102,3 +102,58 @@ def test_the_theme_and_presentation_mode_redraw_a_class_legend(make_window, qtbo
     window.set_theme("light")
     assert window.views.data_plot.legend_names() == ["setosa", "versicolor", "virginica"]
     settle(qtbot, window)
+
+
+def plot_style(window) -> dict:
+    """What presentation mode scales in the plots: tick and label fonts, titles, legends, line widths and markers."""
+    style = {}
+    for name, view in (("data", window.views.data_view), ("surface", window.views.surface_view),
+                       ("loss", window.views.loss_view)):
+        item = view.getPlotItem()
+        axes = [item.getAxis(side) for side in ("bottom", "left")]
+        legends = [child for child in view.scene().items() if isinstance(child, pg.LegendItem) and child.isVisible()]
+        style[name] = {
+            "ticks": [axis.style["tickFont"].pointSizeF() if axis.style.get("tickFont") else None for axis in axes],
+            "labels": [axis.label.toHtml() for axis in axes],
+            "title": item.titleLabel.text + repr(item.titleLabel.opts.get("size")),
+            "legend": [label.opts.get("size") for legend in legends for _, label in legend.items],
+            "pens": sorted({round(curve.opts["pen"].widthF(), 3) for curve in item.listDataItems()
+                            if isinstance(curve.opts.get("pen"), QtGui.QPen)}),
+            "markers": sorted({float(size) for scatter in item.items if isinstance(scatter, pg.ScatterPlotItem)
+                               for size in np.unique(scatter.data["size"])}),
+        }
+    return style
+
+
+def press_f11(window, qtbot) -> None:
+    """F11 at the data view of the active window, then wait until the window's full-screen state has flipped."""
+    window.activateWindow()  # after a dialog or a change of full screen, the window may not be the active one
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    presenting = window.isFullScreen()
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.isFullScreen() != presenting, timeout=WAIT_MS)
+    settle(qtbot, window)
+
+
+def test_presentation_after_an_import_scales_the_plots_as_a_fresh_window_does(make_window, dialog_log, tmp_path, qtbot):
+    """Issue 20 item 2: File → Import data, then F11: the plots' titles, ticks, legend and markers grow with the
+    panel, exactly as in a fresh window of the same scene in presentation mode (and F11 off and on again too)."""
+    from tests.cli.test_import_cli import iris_like_csv
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    dialog_log["answers"]["open_path"] = str(iris_like_csv(tmp_path / "iris.csv"))
+    window.findChild(QtGui.QAction, "actionImportCsv").trigger()  # the dialog's own choices: Import
+    assert window.document.scene.class_names is not None and dialog_log["errors"] == []
+    settle(qtbot, window)
+    normal = plot_style(window)
+    press_f11(window, qtbot)
+    fresh = make_window(window.document.scene)
+    fresh.set_presentation(True)
+    qtbot.waitUntil(fresh.isFullScreen, timeout=WAIT_MS)
+    settle(qtbot, fresh)
+    assert plot_style(window) == plot_style(fresh) != normal
+    assert window.theme == fresh.theme and window.theme.scale == presentation_scale(window.screen())
+    press_f11(window, qtbot)
+    assert plot_style(window) == normal
+    press_f11(window, qtbot)
+    assert plot_style(window) == plot_style(fresh)
