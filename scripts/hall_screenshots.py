@@ -1,6 +1,6 @@
 """Screenshots for the lecture hall, taken on a real X server (run by scripts/hall_screenshots.sh).
 
-    DISPLAY=:N python scripts/hall_screenshots.py OUT.png [--present] [--scene NAME] [--steps N]
+    DISPLAY=:N python scripts/hall_screenshots.py OUT.png [--present] [--scene NAME] [--steps N] [--racers N]
 
 Opens the window as ``lossviz`` does (fitted to the screen), makes the scene's steps, optionally
 turns on presentation mode, waits until everything is drawn and saves the whole screen.
@@ -15,7 +15,9 @@ import tempfile
 
 from PySide6 import QtCore, QtWidgets
 
+from lossviz.core.optimizers import OPTIMIZERS
 from lossviz.core.presets import load_preset
+from lossviz.core.runs import racer
 from lossviz.gui.app import prepare_application
 from lossviz.gui.main_window import MainWindow
 from lossviz.gui.presentation import fit_to_screen
@@ -33,6 +35,8 @@ def main() -> int:
     parser.add_argument("--present", action="store_true")
     parser.add_argument("--scene", default="multiclass-3")
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--no-panel", action="store_true", help="hide the control panel (F9)")
+    parser.add_argument("--racers", type=int, default=0, help="race this many optimizers (up to 6)")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
     app = prepare_application()
@@ -43,6 +47,12 @@ def main() -> int:
     wait(500)
     if args.present:
         window.set_presentation(True)
+    if args.no_panel:
+        window.set_panel_visible(False)
+    if args.racers:
+        lr = window.document.scene.optimizer.lr
+        window.document.set_settings(runs=tuple(racer(name, lr, 0.9 if "momentum" in name or name == "nesterov" else None)
+                                                for name in OPTIMIZERS[:args.racers]))
     for _ in range(args.steps):
         window.live.step_once()
     for _ in range(400):  # every step drawn and the newest surface shown

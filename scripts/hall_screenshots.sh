@@ -13,3 +13,6 @@ shoot() {  # WIDTH HEIGHT OUT [--present]
 shoot 1280 720 docs/screenshots/window-1280x720.png
 shoot 1280 720 docs/screenshots/presentation-1280x720.png --present
 shoot 1920 1080 docs/screenshots/presentation-1920x1080.png --present
+shoot 1280 720 docs/screenshots/race-3-1280x720.png --present --scene optimizer-race
+shoot 1280 720 docs/screenshots/race-6-1280x720.png --present --scene binary-2d-blobs --racers 6
+shoot 1280 720 docs/screenshots/race-6-1280x720-f9.png --present --no-panel --scene binary-2d-blobs --racers 6

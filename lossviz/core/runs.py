@@ -89,6 +89,28 @@ def racer(name: str, lr: float, momentum: float | None = None) -> Run:
     return Run(f"{TITLES[name]} (lr {lr:g}{shown})", OptimizerConfig(name, lr, momentum))
 
 
+def legend_texts(runs: tuple[Run, ...]) -> tuple[list[str], str]:
+    """What a race's legend says of each racer, and what it says once for all. Labels made by ``racer`` (or the
+    file format's default) say only what sets a racer apart: ("gradient descent", "momentum 0.9", "Adam") and
+    "lr 0.5 for all" when the learning rates agree; labels a lecturer wrote are kept as they are."""
+    made = all(run.label in (racer(run.optimizer.name, run.optimizer.lr, run.optimizer.momentum).label,
+                             f"{run.optimizer.name} (lr {run.optimizer.lr:g})") for run in runs)
+    if not made:
+        return [run.label for run in runs], ""
+    shared = len({run.optimizer.lr for run in runs}) == 1
+    texts = []
+    for run in runs:
+        config = run.optimizer
+        text, extras = TITLES[config.name], [] if shared else [f"lr {config.lr:g}"]
+        if config.momentum is not None:
+            if text.endswith("momentum"):
+                text = f"{text} {config.momentum:g}"
+            else:
+                extras.append(f"momentum {config.momentum:g}")
+        texts.append(f"{text} ({', '.join(extras)})" if extras else text)
+    return texts, f"lr {runs[0].optimizer.lr:g} for all" if shared and len(runs) > 1 else ""
+
+
 def default_race(lr: float) -> tuple[Run, ...]:
     """Gradient descent, momentum and Adam, all at the learning rate ``lr`` (the panel's)."""
     return racer("gd", lr), racer("momentum", lr), racer("adam", lr)

@@ -15,6 +15,7 @@ import numpy as np
 
 from lossviz.core.notation import optimizer_text, scene_formula_lines
 from lossviz.core.plane import AxisPlane
+from lossviz.core.runs import legend_texts
 from lossviz.figures.canvas import DEFAULT_SIZE, Canvas
 
 if TYPE_CHECKING:
@@ -134,8 +135,9 @@ class Figure(Canvas):
         start = plane.point(scene.init)
         paths = [plane.coordinates(result.thetas[:min(upto, result.steps) + 1]) for _, result in runs]
         if len(runs) > 1:
-            self.surface_plot.set_race([(run.label, RUN_COLORS[i % len(RUN_COLORS)], path)
-                                        for i, ((run, _), path) in enumerate(zip(runs, paths, strict=True))], start)
+            texts, note = legend_texts(tuple(run for run, _ in runs))
+            self.surface_plot.set_race([(texts[i], RUN_COLORS[i % len(RUN_COLORS)], path)
+                                        for i, path in enumerate(paths)], start, note)
         else:
             self.surface_plot.set_path(paths[0], start, paths[0][-1])
 

@@ -83,6 +83,12 @@ def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str,
     plot.setContentsMargins(0, 0, theme.font * 1.5, 0)  # room on the right for the colour bar's label
 
 
+RACE_LEGEND_ROW = 4  # of the plot's layout: title, top axis, the view, the bottom axis, then the race's legend
+RACE_LEGEND_COLUMNS = 3  # racers a line at most (fewer where the view is narrower)
+RACE_LEGEND_SPACING = 12  # pixels between racers, at scale 1
+RACE_LEGEND_SAMPLE = 20  # pixels of a legend entry's line sample (pyqtgraph's ItemSample)
+
+
 class SurfacePlot:
     """L over two parameters: heatmap, colour bar, contours, trajectory, start and current θ."""
 
@@ -119,6 +125,11 @@ class SurfacePlot:
         self.log = False
         self.quantity = "L(θ|D)"
         self.race_items: list[pg.GraphicsObject] = []
+        self.race_legend: pg.LegendItem | None = None  # in a row under the plot, only during a race
+        self._race_entries: list[tuple[pg.PlotDataItem, str]] = []  # each racer's line and its whole label
+        self._race_note = ""  # what the legend says once for all racers ("lr 0.5 for all")
+        self._note_sample = pg.PlotDataItem(pen=None)  # the note's entry has no line
+        self._race_layout: tuple[int, float | None] | None = None  # (racers a line, the elided width) shown
         self._anchor: np.ndarray | None = None  # the θ (2,) last drawn as current: a valley's "+" is nearest it
         self._colorbar_label: tuple[str, str, str] | None = None  # (text, colour, size) the colour bar shows
         self._minimum_pen = QtGui.QPen()
@@ -131,6 +142,12 @@ class SurfacePlot:
             self.plot.legend.setLabelTextColor(theme.foreground)
             self.plot.legend.setLabelTextSize(f"{theme.font:.0f}pt")
             self.plot.legend.setBrush(pg.mkBrush(with_alpha(theme.background, 200)))
+        if self.race_legend is not None:
+            self.race_legend.setLabelTextColor(theme.foreground)
+            self.race_legend.setLabelTextSize(f"{theme.font:.0f}pt")
+            self.race_legend.layout.setHorizontalSpacing(round(RACE_LEGEND_SPACING * theme.scale))
+            self._race_layout = None
+            self._fit_race_legend()
         self.contours.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.5), alpha=150))
         self.valley.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.8), QtCore.Qt.PenStyle.DashLine))
         self.population.setPen(make_pen(theme.population, max(1.0, theme.line * 0.7), QtCore.Qt.PenStyle.DashLine))
@@ -258,20 +275,18 @@ class SurfacePlot:
         if self.surface is not None and not self.surface.minimum_unique:  # the minimum nearest θ moves with it
             self._draw_minimum(self._anchor)
 
-    def set_race(self, runs: list[tuple[str, str, np.ndarray]], start: np.ndarray | None) -> None:
-        """Several trajectories from one start: runs = [(label, colour, path (M, 2)), …], with a legend;
-        [] goes back to one run (``set_path``) and hides the legend."""
+    def set_race(self, runs: list[tuple[str, str, np.ndarray]], start: np.ndarray | None, note: str = "") -> None:
+        """Several trajectories from one start: runs = [(label, colour, path (M, 2)), …], with a legend under the
+        plot (``note``, what holds for every racer, as its last entry); [] goes back to one run (``set_path``) and
+        hides the legend."""
         for item in self.race_items:
             self.plot.removeItem(item)
         self.race_items = []
         if not runs:
-            if self.plot.legend is not None:
-                self.plot.legend.clear()
-                self.plot.legend.setVisible(False)
+            self._hide_race_legend()
             return
-        legend = self._legend()
-        legend.clear()
-        legend.setVisible(True)
+        self._race_legend()
+        self._race_entries, self._race_layout = [], None
         self.trajectory.setData([], [])
         clear_scatter(self.current)
         for label, color, path in runs:
@@ -282,22 +297,77 @@ class SurfacePlot:
             for item in (line, end):
                 self.plot.addItem(item)
                 self.race_items.append(item)
-            legend.addItem(line, label)
+            self._race_entries.append((line, label))
+        self._race_note = note
+        self._fit_race_legend()
         self.set_path(np.empty((0, 2)), start, None)
 
     def legend_labels(self) -> list[str]:
-        """The labels the legend shows (none when it is hidden)."""
-        legend = self.plot.legend
+        """The racers' labels the race's legend shows, whole (none when it is hidden; the note not included)."""
+        legend = self.race_legend
         if legend is None or not legend.isVisible():
             return []
-        return [label.text for _, label in legend.items]
+        return [text for _, text in self._race_entries]
 
-    def _legend(self) -> pg.LegendItem:
-        if self.plot.legend is None:
-            self.plot.addLegend(offset=(-10, 10), labelTextColor=self.theme.foreground,
-                                labelTextSize=f"{self.theme.font:.0f}pt",
-                                brush=pg.mkBrush(with_alpha(self.theme.background, 200)))
-        return self.plot.legend
+    def race_legend_rect(self) -> QtCore.QRectF | None:
+        """Where the race's legend is, in the plot's scene (None when there is none): under the plot, never over it."""
+        legend = self.race_legend
+        return legend.sceneBoundingRect() if legend is not None and legend.isVisible() else None
+
+    def _race_legend(self) -> pg.LegendItem:
+        """The race's legend in a row of its own under the plot (where it hides no path and no ★)."""
+        if self.race_legend is None:
+            self.race_legend = pg.LegendItem(labelTextColor=self.theme.foreground,
+                                             labelTextSize=f"{self.theme.font:.0f}pt",
+                                             horSpacing=round(RACE_LEGEND_SPACING * self.theme.scale))
+            self.race_legend.setMinimumWidth(0)  # never wider than the plot: it takes fewer racers a line instead
+            self.plot.geometryChanged.connect(self._fit_race_legend)
+        legend = self.race_legend
+        if not legend.isVisible() or legend.parentLayoutItem() is None:
+            self.plot.layout.addItem(legend, RACE_LEGEND_ROW, 0, 1, self.plot.layout.columnCount())  # the whole width
+            self.plot.layout.setAlignment(legend, QtCore.Qt.AlignmentFlag.AlignHCenter)
+            legend.setVisible(True)
+        return legend
+
+    def _fit_race_legend(self) -> None:
+        """As many racers a line (up to RACE_LEGEND_COLUMNS) as the plot's width holds, at least one; in one line
+        too narrow for a label, the label elided ("…"), never cut."""
+        legend = self.race_legend
+        if legend is None or not legend.isVisible() or not self._race_entries:
+            return
+        metrics = QtGui.QFontMetricsF(self._legend_font())
+        sample = RACE_LEGEND_SAMPLE + legend.layout.horizontalSpacing() + 6
+        room = self.plot.width() - 8
+        entries = self._race_entries + ([(self._note_sample, self._race_note)] if self._race_note else [])
+        widest = max(metrics.horizontalAdvance(text) for _, text in entries) + sample
+        columns = max(1, min(len(entries), RACE_LEGEND_COLUMNS, int(room // widest)))
+        width = max(1.0, room - sample) if columns == 1 else None
+        if (columns, width) == self._race_layout:
+            return
+        self._race_layout = (columns, width)
+        legend.clear()  # pyqtgraph re-lays out a filled legend wrongly: fill it anew
+        legend.setColumnCount(columns)
+        for item, text in entries:
+            shown = text if width is None else metrics.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width)
+            legend.addItem(item, shown)
+
+    def _legend_font(self) -> QtGui.QFont:
+        """The font of the race legend's labels (as pyqtgraph's LabelItem sets it)."""
+        font = QtGui.QFont()
+        font.setPointSizeF(float(self.theme.font))
+        return font
+
+    def _hide_race_legend(self) -> None:
+        """No race: the legend's row leaves the layout, and the plot has its height back."""
+        legend = self.race_legend
+        if legend is None:
+            return
+        legend.clear()
+        self._race_entries, self._race_layout = [], None
+        if legend.parentLayoutItem() is not None:
+            self.plot.layout.removeItem(legend)
+            legend.setParentLayoutItem(None)
+        legend.setVisible(False)
 
     def clear_surface(self) -> None:
         """No surface (yet): an empty plot rather than the surface of another question, and no colour bar

@@ -90,6 +90,7 @@ def test_line_width_in_pixels_scales(curve_renders):
 
 def test_the_optimizer_race_renders_one_image_with_a_legend(tmp_path):
     from lossviz.core.experiment import fit_runs
+    from lossviz.core.runs import legend_texts
     from lossviz.figures.figure import Figure, render_scene
     from lossviz.plots.theme import LIGHT
 
@@ -100,8 +101,7 @@ def test_the_optimizer_race_renders_one_image_with_a_legend(tmp_path):
     try:
         objective = scene.objective()
         figure.draw(objective, runs, 60, figure.compute_surface(objective, runs, 60))
-        legend = figure.surface_plot.plot.legend
-        assert [label.text for _, label in legend.items] == [run.label for run, _ in runs]
+        assert figure.surface_plot.legend_labels() == legend_texts(tuple(run for run, _ in runs))[0]
         assert len(figure.loss_plot.race_items) == 3
     finally:
         figure.close()

@@ -43,7 +43,7 @@ def test_racers_set_up_in_the_table_race_with_a_star_and_a_model_each(make_windo
         QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 8, timeout=WAIT_MS)
     views = window.views
-    assert views.surface_plot.legend_labels() == [run.label for run in window.live.state().runs]
+    assert views.surface_plot.legend_labels() == ["gradient descent (lr 0.5)", "Nesterov momentum 0.8 (lr 0.05)"]
     stars = [item for item in views.surface_plot.race_items if item.__class__.__name__ == "ScatterPlotItem"]
     assert len(stars) == 2
     models = [item.getData()[0] for item in views.data_plot.racer_items]
@@ -64,3 +64,48 @@ def test_the_race_table_reads_back_what_was_set(qtbot):
     assert [run.optimizer.name for run in runs] == ["gd", "momentum", "adam", "rmsprop"]
     assert runs[1].optimizer == OptimizerConfig("momentum", 0.2) and runs[3].optimizer.momentum == 0.5
     np.testing.assert_allclose([run.optimizer.lr for run in runs], [0.2, 0.2, 0.2, 0.01])
+
+
+def test_the_race_legend_sits_under_the_surface_and_hides_no_path(make_window, qtbot, monkeypatch):
+    """Issue 20 item 3: with 3 and with 6 racers, in presentation mode at 1280 × 720, the legend is a row (two for
+    six) under the surface: every label and swatch shown, inside the plot's width, over no part of the view where
+    the paths and ★ are; without a race the row is gone and the view has its height back."""
+    from lossviz.core.runs import legend_texts, racer
+    from lossviz.gui.dialogs import common as dialogs
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    window.set_presentation(True)
+    window.setGeometry(0, 0, 1280, 720)
+    qtbot.waitUntil(window.isFullScreen, timeout=WAIT_MS)
+    plot = window.views.surface_plot
+    box = window.views.surface_view.getPlotItem().getViewBox()
+    alone = box.sceneBoundingRect().height()
+    racers = [racer("gd", 0.5), racer("momentum", 0.1, 0.9), racer("adam", 0.05), racer("nesterov", 0.1, 0.9),
+              racer("rmsprop", 0.01), racer("adagrad", 0.3)]
+    for count in (3, 6):
+        monkeypatch.setattr(dialogs, "ask_race", lambda parent, runs, c=count: tuple(racers[:c]))
+        window.findChild(type(window.race_action), "actionSetUpRace").trigger()
+        for _ in range(5):
+            QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 5, timeout=WAIT_MS)
+        qtbot.wait(50)  # the layout settles
+        assert plot.legend_labels() == legend_texts(window.live.state().runs)[0] and len(plot.legend_labels()) == count
+        legend, view = plot.race_legend_rect(), box.sceneBoundingRect()
+        assert legend.top() >= view.bottom() and not legend.intersects(view)  # under the view, over no path
+        plot_rect = window.views.surface_view.getPlotItem().sceneBoundingRect()
+        assert plot_rect.left() <= legend.left() and legend.right() <= plot_rect.right() + 1
+        assert legend.bottom() <= window.views.surface_view.height() + 1  # not cut off at the bottom
+        window.race_action.trigger()  # off
+        qtbot.wait(50)
+        assert plot.race_legend_rect() is None
+        assert abs(box.sceneBoundingRect().height() - alone) <= 1
+
+
+def test_the_legend_says_what_sets_each_racer_apart_and_once_what_they_share():
+    from lossviz.core.runs import Run, default_race, legend_texts, racer
+
+    assert legend_texts(default_race(0.5)) == (["gradient descent", "momentum", "Adam"], "lr 0.5 for all")
+    assert legend_texts((racer("gd", 0.5), racer("nesterov", 0.05, 0.8), racer("rmsprop", 0.01, 0.5))) == \
+        (["gradient descent (lr 0.5)", "Nesterov momentum 0.8 (lr 0.05)", "RMSprop (lr 0.01, momentum 0.5)"], "")
+    own = (Run("fast", racer("gd", 1.0).optimizer), racer("adam", 0.1))  # a label the lecturer wrote: as it is
+    assert legend_texts(own) == (["fast", "Adam (lr 0.1)"], "")

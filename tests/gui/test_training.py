@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
+from lossviz.core.runs import legend_texts
 
 from .helpers import WAIT_MS, choose_fastest_speed, click, move, settle, type_into
 
@@ -160,7 +161,7 @@ def test_an_optimizer_race_runs_live_with_a_legend(make_window, qtbot):
     window.controls.run.setChecked(True)
     qtbot.waitUntil(lambda: window.live.state().step >= 20, timeout=WAIT_MS)
     window.controls.run.setChecked(False)
-    assert window.views.surface_plot.legend_labels() == [run.label for run in window.live.state().runs]
+    assert window.views.surface_plot.legend_labels() == legend_texts(window.live.state().runs)[0]
     assert len(window.views.loss_plot.race_items) == 3
     # the loss curve's axes follow the race (after a reset, too)
     steps_shown = lambda: window.views.loss_view.getViewBox().viewRange()[0][1]  # noqa: E731
@@ -172,7 +173,7 @@ def test_an_optimizer_race_runs_live_with_a_legend(make_window, qtbot):
     window.race_action.trigger()  # back to a single run
     assert not window.document.scene.runs and len(window.live.state().histories) == 1
     assert window.views.surface_plot.legend_labels() == []
-    assert not window.views.surface_view.getPlotItem().legend.isVisible()  # no empty legend box
+    assert window.views.surface_plot.race_legend_rect() is None  # no empty legend box
 
 
 def test_view_and_surface_settings_do_not_restart_the_descent(make_window, qtbot):

@@ -20,6 +20,7 @@ from lossviz.core.edits import nearest_point
 from lossviz.core.model import predict
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
+from lossviz.core.runs import legend_texts
 from lossviz.gui.messages import HINT_MS, HOVER_MS
 from lossviz.gui.panel.widgets import named
 from lossviz.gui.state.document import Change, Document
@@ -140,11 +141,11 @@ class SceneViews(QtCore.QObject):
         state, plane = self.live.state(), self.live.surfaces.plane()
         start = plane.point(self.document.scene.init)
         if state.runs:
-            racers = [(run.label, RUN_COLORS[i % len(RUN_COLORS)], plane.coordinates(history.thetas[:state.shown_entries(i)]))
-                      for i, (run, history) in enumerate(zip(state.runs, state.histories, strict=True))
-                      if state.shown_entries(i)]
+            texts, note = legend_texts(state.runs)
+            racers = [(texts[i], RUN_COLORS[i % len(RUN_COLORS)], plane.coordinates(history.thetas[:state.shown_entries(i)]))
+                      for i, history in enumerate(state.histories) if state.shown_entries(i)]
             if racers:
-                self.surface_plot.set_race(racers, start)
+                self.surface_plot.set_race(racers, start, note)
             else:
                 self.surface_plot.set_race([], None)
                 self.surface_plot.set_path(np.empty((0, 2)), start, None)
