@@ -35,6 +35,8 @@ def main() -> int:
     parser.add_argument("--present", action="store_true")
     parser.add_argument("--scene", default="multiclass-3")
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--surface-of", default=None, help="what the surface shows: data, population, …")
+    parser.add_argument("--size", default=None, help="WIDTHxHEIGHT of the window (not maximised)")
     parser.add_argument("--no-panel", action="store_true", help="hide the control panel (F9)")
     parser.add_argument("--racers", type=int, default=0, help="race this many optimizers (up to 6)")
     args = parser.parse_args()
@@ -43,8 +45,15 @@ def main() -> int:
     folder = tempfile.mkdtemp(prefix="lossviz-hall-")
     settings = QtCore.QSettings(os.path.join(folder, "settings.ini"), QtCore.QSettings.Format.IniFormat)
     window = MainWindow(load_preset(args.scene), settings=settings, recovery_dir=folder)
-    fit_to_screen(window)
+    if args.size:
+        width, height = (int(value) for value in args.size.split("x"))
+        window.resize(width, height)
+        window.show()
+    else:
+        fit_to_screen(window)
     wait(500)
+    if args.surface_of:
+        window.document.set_view_options(surface_of=args.surface_of)
     if args.present:
         window.set_presentation(True)
     if args.no_panel:

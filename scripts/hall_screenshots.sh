@@ -16,3 +16,6 @@ shoot 1920 1080 docs/screenshots/presentation-1920x1080.png --present
 shoot 1280 720 docs/screenshots/race-3-1280x720.png --present --scene optimizer-race
 shoot 1280 720 docs/screenshots/race-6-1280x720.png --present --scene binary-2d-blobs --racers 6
 shoot 1280 720 docs/screenshots/race-6-1280x720-f9.png --present --no-panel --scene binary-2d-blobs --racers 6
+shoot 1280 720 docs/screenshots/population-presentation-1280x720.png --present --scene population-line --surface-of population --steps 0
+shoot 1280 720 /tmp/lossviz-800x500.png --size 800x500 --scene population-line --surface-of population --steps 0
+python -c "from PIL import Image; Image.open('/tmp/lossviz-800x500.png').crop((0, 0, 800, 500)).save('docs/screenshots/population-window-800x500.png')"

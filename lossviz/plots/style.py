@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import re
+import weakref
+
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -64,9 +68,141 @@ def cache_axes(plot: pg.PlotItem) -> None:
         plot.getAxis(name).setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
+# each plot's whole title and its style (colour, size): what ``fit_title`` elides to the plot's width
+_TITLES: weakref.WeakKeyDictionary[pg.PlotItem, tuple[str, str, str]] = weakref.WeakKeyDictionary()
+_ELLIPSIS = "…"
+
+
 def set_title(plot: pg.PlotItem, theme: Theme, title: str) -> None:
-    """The plot's title in the theme's colour and size."""
-    plot.setTitle(title, color=theme.foreground, size=f"{theme.font * 1.15:.1f}pt")
+    """The plot's title in the theme's colour and size, elided ("…") whenever the plot is narrower than it: a
+    title never makes its plot wider than its window (which then cut the plot's right side off)."""
+    first = plot not in _TITLES
+    _TITLES[plot] = (title, theme.foreground, f"{theme.font * 1.15:.1f}pt")
+    if first:
+        owner = weakref.ref(plot)
+        _install_title(plot)
+        plot.geometryChanged.connect(lambda: fit_title(owner()))
+    plot.setTitle(title, color=theme.foreground, size=_TITLES[plot][2])
+    fit_title(plot)
+
+
+class ElidingTitle(pg.LabelItem):
+    """A plot's title that never asks for more width than the plot has (``fit_title`` elides its text instead)."""
+
+    def updateMin(self) -> None:
+        """LabelItem's minimum (its text's size, set at every resize), but no minimum width."""
+        super().updateMin()
+        self.setMinimumWidth(0)
+
+
+def _install_title(plot: pg.PlotItem) -> None:
+    """Put an ElidingTitle where pyqtgraph put the plot's title label (row 0, column 1 of its layout)."""
+    old = plot.titleLabel
+    plot.layout.removeItem(old)
+    if old.scene() is not None:
+        old.scene().removeItem(old)
+    plot.titleLabel = ElidingTitle("", size="11pt", parent=plot)
+    plot.layout.addItem(plot.titleLabel, 0, 1)
+
+
+def keep_in_view(plot: pg.PlotItem | None) -> None:
+    """A plot that is its view's central item and is larger than the view takes the view's size again once its
+    minimum allows (pyqtgraph sizes it only when the view is resized: a plot forced wider by a long title then
+    stayed wider than its window); and the view is never given less than the plot's minimum (axes, colour bar)."""
+    scene = None if plot is None else plot.scene()
+    for view in scene.views() if scene is not None else ():
+        if getattr(view, "centralWidget", None) is not plot:
+            continue
+        size, room = plot.geometry().size(), view.range.size()
+        smallest = plot.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize)
+        needed = QtCore.QSize(math.ceil(smallest.width()), math.ceil(smallest.height()))
+        if view.minimumSize() != needed:  # the window's layout never gives the view less than its plot needs
+            view.setMinimumSize(needed)
+        too_large = size.width() > room.width() + 0.5 or size.height() > room.height() + 0.5
+        if too_large and (smallest.width() < size.width() - 0.5 or smallest.height() < size.height() - 0.5):
+            plot.setGeometry(view.range)
+
+
+def title_of(plot: pg.PlotItem) -> str:
+    """The plot's whole title, as set (the label may show it elided)."""
+    return _TITLES[plot][0] if plot in _TITLES else str(plot.titleLabel.text)
+
+
+def fit_title(plot: pg.PlotItem | None) -> None:
+    """Show the plot's title whole where the plot is wide enough, else elided to the plot's width."""
+    if plot is None or plot not in _TITLES or plot in _FITTING:
+        return
+    _FITTING.add(plot)
+    try:
+        _fit_title(plot)
+    finally:
+        _FITTING.discard(plot)
+
+
+_FITTING: weakref.WeakSet[pg.PlotItem] = weakref.WeakSet()  # plots whose title is being fitted (no re-entry)
+
+
+def _fit_title(plot: pg.PlotItem) -> None:
+    title, color, size = _TITLES[plot]
+    label = plot.titleLabel
+    middle = label.pos().x() + label.width() / 2  # the text is centred over the view's column, inside the plot
+    room = 2 * min(middle, plot.width() - middle) - 8
+    shown = title if room <= 0 else elide_html(title, color, size, room)
+    if shown != label.text:
+        label.setText(shown, color=color, size=size)
+    keep_in_view(plot)
+
+
+def elide_html(html: str, color: str, size: str, width: float) -> str:
+    """``html`` (text with <sub>, <sup>, <i>, <b>, each line ended by <br>) cut at the longest prefix whose width with
+    "…" is at most ``width`` pixels in ``size``; whole when it fits."""
+    lines = html.split("<br>")
+    return "<br>".join(_elide_line(line, color, size, width) for line in lines)
+
+
+def _elide_line(html: str, color: str, size: str, width: float) -> str:
+    if not _MEASURE:
+        _MEASURE.append(QtWidgets.QGraphicsTextItem())
+    item = _MEASURE[0]
+
+    def measure(text: str) -> float:
+        item.setHtml(f"<span style='color: {color}; font-size: {size}'>{text}</span>")
+        return item.boundingRect().width()
+
+    if measure(html) <= width:
+        return html
+    cuts = _cut_points(html)
+    low, high = 0, len(cuts) - 1  # the largest cut that fits: cuts[0] is the ellipsis alone
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(cuts[middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return cuts[low]
+
+
+def _cut_points(html: str) -> list[str]:
+    """Every prefix of ``html`` that ends between two characters of its text, with the tags it opened closed and
+    "…" after it, shortest first."""
+    prefixes, opened, position = [_ELLIPSIS], [], 0
+    for token in re.split(r"(<[^>]+>)", html):
+        if token.startswith("<"):
+            name = token.strip("</>").split()[0]
+            if token.startswith("</"):
+                if name in opened:
+                    opened.remove(name)
+            elif not token.endswith("/>"):
+                opened.append(name)
+        else:
+            for end in range(1, len(token) + 1):
+                prefix = html[:position + end].rstrip()
+                prefixes.append(prefix + "".join(f"</{name}>" for name in reversed(opened)) + _ELLIPSIS)
+        position += len(token)
+    return prefixes
+
+
+_MEASURE: list[QtWidgets.QGraphicsTextItem] = []  # measures titles as LabelItem lays them out (made once, never shown)
 
 
 def axis_label(plot: pg.PlotItem, name: str) -> str:

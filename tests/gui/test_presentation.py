@@ -157,3 +157,59 @@ def test_presentation_after_an_import_scales_the_plots_as_a_fresh_window_does(ma
     assert plot_style(window) == normal
     press_f11(window, qtbot)
     assert plot_style(window) == plot_style(fresh)
+
+
+def plots_inside(window) -> list[str]:
+    """What is wrong with the plots' fit: each plot inside its view, each view inside the window, each title
+    inside its plot (elided with "…" where the whole one is wider), none cut."""
+    from lossviz.plots.style import title_of
+
+    problems = []
+    for name, view in (("data", window.views.data_view), ("surface", window.views.surface_view),
+                       ("loss", window.views.loss_view)):
+        item = view.getPlotItem()
+        rect = item.sceneBoundingRect()
+        if rect.width() > view.viewport().width() + 1 or rect.height() > view.viewport().height() + 1:
+            problems.append(f"{name}: plot {rect.width():.0f}×{rect.height():.0f} in a view of {view.viewport().width()}"
+                            f"×{view.viewport().height()}")
+        corner = view.mapTo(window, view.rect().bottomRight())
+        if corner.x() > window.width() or corner.y() > window.height():
+            problems.append(f"{name}: view ends at {corner.x()}, {corner.y()}, outside the window")
+        label = item.titleLabel
+        text = label.item.mapRectToItem(item, label.item.boundingRect())
+        if text.left() < -1 or text.right() > item.width() + 1:
+            problems.append(f"{name}: title {label.text!r} from {text.left():.0f} to {text.right():.0f} in a plot "
+                            f"{item.width():.0f} wide")
+        if label.text != title_of(item) and not label.text.endswith("…"):
+            problems.append(f"{name}: title {label.text!r} is neither whole nor elided")
+    return problems
+
+
+def test_plots_shrink_and_titles_elide_in_a_small_window_and_at_720_lines(make_window, qtbot):
+    """Issue 20 item 4: population-line with L(θ|P) shown, at 800 × 500 and in presentation mode at 1280 × 720:
+    every plot inside its view and the window, the colour bar included, and titles elided ("…"), not cut; the
+    whole title back once there is room."""
+    from lossviz.plots.style import title_of
+
+    window = make_window(load_preset("population-line"))
+    window.document.set_view_options(surface_of="population")
+    settle(qtbot, window)
+    surface = window.views.surface_view.getPlotItem()
+    assert title_of(surface).startswith("Expected loss L(θ|P)") and surface.titleLabel.text == title_of(surface)
+    window.resize(800, 500)
+    qtbot.waitUntil(lambda: window.width() == 800, timeout=WAIT_MS)
+    settle(qtbot, window)
+    qtbot.wait(50)
+    assert plots_inside(window) == []
+    assert surface.titleLabel.text.endswith("…")  # 200 px: the title does not fit whole
+    window.set_presentation(True)
+    window.setGeometry(0, 0, 1280, 720)
+    qtbot.waitUntil(window.isFullScreen, timeout=WAIT_MS)
+    settle(qtbot, window)
+    qtbot.wait(50)
+    assert plots_inside(window) == []
+    window.set_presentation(False)
+    window.resize(1600, 1000)
+    settle(qtbot, window)
+    qtbot.wait(50)
+    assert plots_inside(window) == [] and surface.titleLabel.text == title_of(surface)

@@ -30,7 +30,7 @@ from lossviz.gui.views.plot_widgets import DataPlotWidget, EditableViewBox
 from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows
 from lossviz.plots.loss import LossPlot
 from lossviz.plots.overrides import qt_override
-from lossviz.plots.style import cache_axes, set_title, style_plot
+from lossviz.plots.style import cache_axes, set_title, style_plot, title_of
 from lossviz.plots.surface import SurfacePlot, style_surface
 from lossviz.plots.theme import RUN_COLORS, Theme
 
@@ -280,7 +280,7 @@ class SceneViews(QtCore.QObject):
 
     def _show_surface_title(self, title: str) -> None:
         """The surface view's title, set only when it changed (an estimate's line comes and goes)."""
-        if title != self.surface_view.getPlotItem().titleLabel.text:
+        if title != title_of(self.surface_view.getPlotItem()):
             set_title(self.surface_view.getPlotItem(), self.theme, title)
 
     def surface_title(self) -> tuple[str, str]:
