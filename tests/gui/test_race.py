@@ -109,3 +109,26 @@ def test_the_legend_says_what_sets_each_racer_apart_and_once_what_they_share():
         (["gradient descent (lr 0.5)", "Nesterov momentum 0.8 (lr 0.05)", "RMSprop (lr 0.01, momentum 0.5)"], "")
     own = (Run("fast", racer("gd", 1.0).optimizer), racer("adam", 0.1))  # a label the lecturer wrote: as it is
     assert legend_texts(own) == (["fast", "Adam (lr 0.1)"], "")
+
+
+def test_the_race_table_shows_whole_words_in_presentation_mode(make_window, qtbot):
+    """Issue 20 item 5: "momentu", ".earning rate" — every header and field of the race table whole, at the
+    presentation mode's larger font, with no scroll bar."""
+    from lossviz.core.runs import default_race
+    from lossviz.gui.dialogs.race import RaceDialog
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    window.set_presentation(True)
+    dialog = RaceDialog(window, default_race(0.2))
+    qtbot.addWidget(dialog)
+    dialog.add_racer("nesterov", 0.01, 0.5)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table, header = dialog.table, dialog.table.horizontalHeader()
+    for column in range(table.columnCount()):
+        title = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(title), title
+        for row in range(table.rowCount()):
+            field = table.cellWidget(row, column)
+            assert field.width() >= field.minimumSizeHint().width(), (title, row)
+    assert not table.horizontalScrollBar().isVisible()

@@ -22,7 +22,9 @@ class RaceDialog(QtWidgets.QDialog):
                                           "optimizer and learning rate."))
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)  # whole words, any font
+        header.setStretchLastSection(True)
         self.table.setObjectName("raceTable")
         layout.addWidget(self.table)
         row = QtWidgets.QHBoxLayout()
@@ -40,7 +42,15 @@ class RaceDialog(QtWidgets.QDialog):
         self.remove.clicked.connect(self._remove_racer)
         for run in runs:
             self.add_racer(run.optimizer.name, run.optimizer.lr, run.optimizer.momentum)
-        self.resize(520, 320)
+        self.resize(max(520, self._table_width()), 320)
+
+    def _table_width(self) -> int:
+        """The dialog's width at which every column shows its header and its fields whole (no scroll bar)."""
+        self.table.resizeColumnsToContents()
+        columns = sum(self.table.horizontalHeader().sectionSize(c) for c in range(len(COLUMNS)))
+        margins = self.layout().contentsMargins()
+        frame = 2 * self.table.frameWidth() + self.table.verticalHeader().sizeHint().width()
+        return columns + frame + margins.left() + margins.right() + 24
 
     def add_racer(self, name: str, lr: float, momentum: float | None) -> None:
         """One more row of the table."""
