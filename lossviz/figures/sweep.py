@@ -127,7 +127,11 @@ class SweepFigure(Canvas):
         band = pg.LinearRegionItem((self.current - 0.3, self.current + 0.3), movable=False,
                                    brush=pg.mkBrush(with_alpha(self.theme.foreground, 26)), pen=pg.mkPen(None))
         self.plot.addItem(band)
-        text = pg.TextItem("the window's model", color=self.theme.foreground, anchor=(0.5, 1.0))
+        first, last = self.degrees[0] - 0.4, self.degrees[-1] + 0.4  # the x axis's range (as draw sets it)
+        where = (self.current - first) / max(last - first, 1e-9)
+        # centred on the band, but starting at it near the left end and ending at it near the right (never cut off)
+        text = pg.TextItem("the window's model", color=self.theme.foreground,
+                           anchor=(0.0 if where < 0.25 else 1.0 if where > 0.75 else 0.5, 1.0))
         font = text.textItem.font()
         font.setPointSizeF(self.theme.font * 0.9)
         text.setFont(font)

@@ -99,3 +99,24 @@ def test_training_and_test_have_the_colours_and_strokes_of_the_windows_loss_curv
         assert curve.test_curve.opts["pen"].style() == Qt.PenStyle.DashLine
     finally:
         figure.close()
+
+
+@pytest.mark.parametrize("current", [1, 2, 6, 12])
+def test_the_window_s_model_label_stays_inside_the_plot_at_either_end(current):
+    """Issue 20 item 5: "the window's moc" — the band's label at the lowest or highest degree is not cut off."""
+    import pyqtgraph as pg
+
+    from lossviz.figures.sweep import draw_sweep
+
+    scene = load_preset("sine-overfit").replace(steps=20)
+    figure = draw_sweep(scene, sweep(scene, [1, 2, 6, 12], [0.0]), "light", (1280, 720), degrees=list(range(1, 13)),
+                        current=current)
+    try:
+        figure.image()  # laid out and drawn, as saved
+        label = next(item for item in figure.plot.items if isinstance(item, pg.TextItem)
+                     and item.textItem.toPlainText() == "the window's model")
+        inside = figure.plot.getViewBox().sceneBoundingRect()
+        shown = label.sceneBoundingRect()
+        assert inside.left() <= shown.left() and shown.right() <= inside.right(), (shown, inside)
+    finally:
+        figure.close()
