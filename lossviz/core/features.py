@@ -199,6 +199,15 @@ def check_feature_range(X: np.ndarray, degree: int | None, where: str = "data.x"
                            f"{VALUE_BOUND:g}); choose a smaller degree, or scale the inputs")
 
 
+def largest_degree(X: np.ndarray) -> int:
+    """The highest degree of φ (at most MAX_DEGREE) whose monomials of the inputs ``X`` stay within VALUE_BOUND (the
+    degrees ``check_feature_range`` accepts); at least 1."""
+    peak = float(np.abs(X).max()) if X.size else 0.0
+    if peak <= 1:
+        return MAX_DEGREE
+    return max(1, min(MAX_DEGREE, int(np.log10(VALUE_BOUND) // np.log10(peak))))
+
+
 FEATURE_COPIES = 12  # float64 arrays of N × (p + 1) the window holds for φ (raw, standardised, its objectives, work)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lossviz.core.errors import Cancelled, LossvizError
 from lossviz.core.experiment import fit_columns, fit_scene
-from lossviz.core.features import MAX_DEGREE
+from lossviz.core.features import MAX_DEGREE, check_feature_range
 from lossviz.core.model import ModelShape
 from lossviz.core.scene import Scene, SurfaceConfig
 
@@ -54,6 +54,7 @@ def _names_a_parameter(shape: ModelShape, name: str) -> bool:
 
 def sweep_point(scene: Scene, degree: int, l2: float, should_stop: Callable[[], bool] | None = None) -> SweepPoint:
     """Fit ``sweep_scene(scene, degree, l2)`` as ``lossviz fit`` does and read its final losses."""
+    check_feature_range(scene.data.X, degree)  # a degree that overflows φ on these inputs: refused, naming the sample
     fitted = sweep_scene(scene, degree, l2)
     result = fit_scene(fitted, should_stop=should_stop)
     columns = fit_columns(fitted, result.thetas[-1:])

@@ -82,6 +82,7 @@ def set_title(plot: pg.PlotItem, theme: Theme, title: str) -> None:
         owner = weakref.ref(plot)
         _install_title(plot)
         plot.geometryChanged.connect(lambda: fit_title(owner()))
+        plot.titleLabel.geometryChanged.connect(lambda: fit_title(owner()))  # laid out after the plot's own change
     plot.setTitle(title, color=theme.foreground, size=_TITLES[plot][2])
     fit_title(plot)
 

@@ -128,3 +128,20 @@ def test_best_test_points_take_the_first_of_the_smallest():
               SweepPoint(1, 0.1, 1, 1, float("inf")), SweepPoint(2, 0.1, 1, 1, 0.3), SweepPoint(1, 1.0, 1, 1, None)]
     best = best_test_points(points)
     assert {lam: p.degree for lam, p in best.items()} == {0.0: 2, 0.1: 2}
+
+
+def test_a_degree_that_overflows_phi_on_the_inputs_is_refused_and_the_largest_is_known():
+    """The monkey's seed 9: the capacity curve fitted φ of degree 12 to inputs up to 1e20 (monomials of 1e240: the
+    standardisation overflowed, the curve was NaN). Such a degree is refused by name, as a scene file's is."""
+    from lossviz.core.dataset import Dataset
+    from lossviz.core.features import largest_degree
+    from lossviz.core.sweep import sweep_point
+
+    scene = load_preset("linear-regression").replace(steps=5)
+    X = scene.data.X.copy()
+    X[3, 0] = 1e20
+    scene = scene.replace(data=Dataset(X, scene.data.y))
+    assert largest_degree(X) == 7 and largest_degree(np.zeros((0, 1))) == largest_degree(np.ones((3, 2))) == 12
+    assert np.isfinite(sweep_point(scene, 7, 0.0).data_loss)
+    with pytest.raises(LossvizError, match=r"^data\.x\[3\]: 1e\+20 overflows φ of degree 8"):
+        sweep_point(scene, 8, 0.0)

@@ -131,3 +131,26 @@ def test_the_capacity_view_fills_in_marks_the_degree_and_follows_the_data(make_w
     assert {p.l2 for p in capacity.points()} == {0.1}
     dialog.close()
     settle(qtbot, window)
+
+
+def test_the_capacity_curve_stops_at_the_last_degree_phi_takes_on_the_inputs(make_window, qtbot):
+    """The monkey's seed 9: a point at x = 1e20 (placed in a view zoomed far out) and the capacity curve: degrees 1 … 7
+    are fitted (1e20^8 would overflow φ's bound), the status bar says why, no warning, no NaN."""
+    import warnings
+
+    from lossviz.core.dataset import Dataset
+
+    scene = sine_scene(n=15, degree=2).replace(steps=30)
+    X = scene.data.X.copy()
+    X[0, 0] = 1e20
+    window = make_window(scene.replace(data=Dataset(X, scene.data.y)))
+    capacity = window.capacity
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        QTest.mouseClick(window.controls.overfit_box.capacity, Qt.MouseButton.LeftButton)
+        assert "up to degree 7" in window.statusBar().currentMessage()
+        qtbot.waitUntil(capacity.done, timeout=LONG_WAIT_MS)
+    points = capacity.points()
+    assert [p.degree for p in points] == list(range(1, 8)) and all(np.isfinite(p.data_loss) for p in points)
+    capacity.dialog.close()
+    settle(qtbot, window)

@@ -17,20 +17,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lossviz.core.errors import Cancelled, LossvizError
-from lossviz.core.features import MAX_DEGREE
+from lossviz.core.features import MAX_DEGREE, largest_degree
 from lossviz.core.scene import Scene, scene_to_dict
 from lossviz.core.sweep import SweepPoint, sweep_point
 from lossviz.gui.dialogs.capacity import CapacityDialog
-from lossviz.gui.messages import HINT_MS, STATUS_MS
+from lossviz.gui.messages import HINT_MS, STATUS_MS, WARNING_MS
 from lossviz.gui.state.document import Change, Document
 from lossviz.gui.workers.latest import Latest, Token
 from lossviz.gui.workers.pacing import GuiBusy
 from lossviz.gui.workers.thread import BackgroundWorker, WorkerThread
 
 SWEEP_DEGREES = tuple(range(1, MAX_DEGREE + 1))
+
+
+def sweep_degrees(scene: Scene) -> tuple[int, ...]:
+    """The degrees the capacity curve fits: 1 … MAX_DEGREE, fewer where φ of the higher ones overflows on the inputs."""
+    return SWEEP_DEGREES[:largest_degree(scene.data.X)]
 SETTLE_MS = 400  # a drag's edits are over when none came for this long: then the curve is computed again
 SWEEP_KEYS = ("task", "dims", "classes", "loss", "optimizer", "steps", "tol", "seed", "init", "split",
               "regularization", "data")  # what the capacity curve depends on (not the degree, views or P)
@@ -166,10 +172,14 @@ class CapacityView(QObject):
         worker = self._start_thread()
         self.sweep = worker.sweeps.token()
         self.key, self.report = key, None
-        self.sweepRequested.emit(SweepRequest(self.sweep, scene, SWEEP_DEGREES))
+        degrees = sweep_degrees(scene)
+        self.sweepRequested.emit(SweepRequest(self.sweep, scene, degrees))
+        if len(degrees) < len(SWEEP_DEGREES):
+            self.message.emit(f"Capacity curve up to degree {degrees[-1]}: higher degrees of φ overflow on these inputs "
+                              f"(|x| up to {float(np.abs(scene.data.X).max()):g})", WARNING_MS)
         if self.dialog is not None:
-            self.dialog.show_progress(0, len(SWEEP_DEGREES))
-            self._show_text(f"Fitting the model at degree 1 of {len(SWEEP_DEGREES)}: {scene.steps:,} steps each…")
+            self.dialog.show_progress(0, len(degrees))
+            self._show_text(f"Fitting the model at degree 1 of {len(degrees)}: {scene.steps:,} steps each…")
 
     def _start_thread(self) -> SweepWorker:
         if self.worker_thread is None:
