@@ -271,3 +271,15 @@ def test_a_pdf_exported_from_the_app_is_its_png_as_poppler_draws_it(make_window,
     window.export_image(tmp_path / "fig.png")
     window.export_image(tmp_path / "fig.pdf")
     assert_drawn_alike(tmp_path / "fig.png", poppler_drawing(tmp_path / "fig.pdf", (1920, 1080)))
+
+
+def test_a_file_name_made_from_a_long_title_ends_at_a_whole_word():
+    """Issue 20 item 5: proposed export names were cut mid-word at 60 characters."""
+    from lossviz.gui.controllers.exports import MAX_NAME, scene_file_name
+
+    title = "Same start, same data, same surface: which optimizer gets down first? Momentum or Adam"
+    name = scene_file_name(None, title)
+    assert name == "same-start-same-data-same-surface-which-optimizer-gets-down" and len(name) <= MAX_NAME
+    assert scene_file_name(None, "ŷ = σ(Wx + b)") == "y-σ-wx-b"
+    assert scene_file_name(None, "x" * 80) == "x" * MAX_NAME  # one word longer than the limit: cut, as it must be
+    assert scene_file_name(None, "…") == "lossviz"

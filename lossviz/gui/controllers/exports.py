@@ -43,8 +43,11 @@ def scene_file_name(path: Path | None, title: str) -> str:
     if path is not None:
         return path.stem
     bare = "".join(c for c in unicodedata.normalize("NFKD", title.lower()) if not unicodedata.combining(c))  # ŷ: y
-    slug = re.sub(r"\W+", "-", bare).strip("-_")[:MAX_NAME].rstrip("-_")
-    return slug or "lossviz"
+    slug = re.sub(r"\W+", "-", bare).strip("-_")
+    if len(slug) > MAX_NAME:  # whole words: cut at the last word boundary within MAX_NAME characters
+        head = slug[:MAX_NAME + 1]
+        slug = head[:head.rfind("-")] if "-" in head else slug[:MAX_NAME]
+    return slug.rstrip("-_") or "lossviz"
 
 
 def _as_text(value: object) -> str:
