@@ -235,6 +235,7 @@ class LossPlot:
             self.markers.append(marker)
         box = self.plot.getViewBox()
         (x0, x1), width = box.viewRange()[0], max(box.width(), 1.0)
+        text_px = QtGui.QFontMetricsF(_small_font(self.theme)).horizontalAdvance(EDIT_LABEL) + 8
         labelled = -np.inf
         for marker, step in zip(self.markers, self.edit_steps, strict=True):
             marker.setPen(pen)
@@ -246,6 +247,10 @@ class LossPlot:
                 labelled = step
                 marker.label.setColor(self.theme.foreground)
                 marker.label.setFont(_small_font(self.theme))
+                # right of the line, or left of it where the plot's right edge is nearer than the words are long
+                side = (1, 0) if (x1 - step) * width / max(x1 - x0, 1e-12) < text_px else (0, 0)
+                marker.label.anchors = [side, side]
+                marker.label.updatePosition()
 
 
 def _small_font(theme: Theme) -> QtGui.QFont:

@@ -233,3 +233,28 @@ def test_pieces_of_gui_work_run_in_order_and_a_surface_waits_its_turn(make_windo
     assert window.views.surface_plot.surface is drawn.args[0].surface
     qtbot.waitUntil(lambda: window.live.surfaces.idle() and window.live.pacing.scheduler.idle(), timeout=WAIT_MS)
     assert window.live.pacing.busy.remaining() == 0  # every hold released once its piece was drawn
+
+
+def test_an_edit_marker_at_the_right_edge_is_labelled_inside_the_plot(qtbot):
+    """Issue 20 item 5: "D edited" read "D e" where the edit was at the curve's last steps."""
+    import pyqtgraph as pg
+
+    from lossviz.plots.loss import EDIT_LABEL, LossPlot
+    from lossviz.plots.theme import LIGHT
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(500, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    plot = LossPlot(widget.getPlotItem(), LIGHT)
+    steps = np.arange(101)
+    for edit in (10, 99):
+        stretches = (steps >= edit).astype(int)
+        plot.set_history(steps, 1.0 / (1.0 + steps), "fit", stretches=stretches)
+        qtbot.wait(20)
+        plot.set_history(steps, 1.0 / (1.0 + steps), "keep", stretches=stretches)  # the axes fitted: labels placed
+        marker, = plot.markers
+        assert marker.label.isVisible() and marker.label.toPlainText() == EDIT_LABEL
+        inside, label = widget.getPlotItem().getViewBox().sceneBoundingRect(), marker.label.sceneBoundingRect()
+        assert inside.left() <= label.left() and label.right() <= inside.right() + 1, (edit, label, inside)
