@@ -94,6 +94,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._race_setup: tuple[Run, ...] = ()  # the racers last set up in this window
         self._split_note = ""  # what the split does to too few samples, as last said
         self._normal_geometry = self.geometry()  # where the window was before presentation mode
+        self._normal_panel_width = (0, 0)  # the panel's width and least width before presentation mode
         preferred = str(self.settings.value("theme", "light"))
         self._apply_theme(THEMES.get(preferred, LIGHT))  # the user's preference, before anything is drawn
         apply_palette(self.base_theme.name)
@@ -345,14 +346,25 @@ class MainWindow(QtWidgets.QMainWindow):
             self.presentation_action.setChecked(on)
         if on:
             self._normal_geometry = self.geometry()
+            self._normal_panel_width = (self.controls_dock.width(), self.panel_scroll.minimumWidth())
             enter_full_screen(self)
         else:
             self.showNormal()
             self.setGeometry(self._normal_geometry)
         self.setStyleSheet(window_style(presentation_scale(self.screen()) if on else 1.0))
-        self._fit_panel()
+        if on:
+            self._fit_panel()
+        else:  # the panel as wide as it was (the larger font had widened it), once the window has its size back
+            QtCore.QTimer.singleShot(0, self._restore_panel_width)
         self._apply_theme(self.base_theme)
         self.views.draw()
+
+    def _restore_panel_width(self) -> None:
+        """The panel's width and least width as they were before presentation mode (the window as before it)."""
+        width, least = self._normal_panel_width
+        if not self.presenting and width:
+            self.panel_scroll.setMinimumWidth(least)
+            self.resizeDocks([self.controls_dock], [width], Qt.Orientation.Horizontal)
 
     def _fit_panel(self) -> None:
         """The panel as wide as its widgets want (after a change of font), so that nothing in it is cut off."""

@@ -213,3 +213,19 @@ def test_plots_shrink_and_titles_elide_in_a_small_window_and_at_720_lines(make_w
     settle(qtbot, window)
     qtbot.wait(50)
     assert plots_inside(window) == [] and surface.titleLabel.text == title_of(surface)
+
+
+def test_leaving_presentation_mode_gives_back_the_window_as_it_was(make_window, qtbot):
+    """The monkey's seed 1: after F11 on and off the panel stayed 56 px wider than in a fresh window (the larger
+    font had widened it), so the plots were narrower and the surface's title elided."""
+    window = make_window(load_preset("xor"))
+    settle(qtbot, window)
+    widths = lambda w: (w.controls_dock.width(), w.views.data_view.width(), w.views.surface_view.width())  # noqa: E731
+    before = widths(window)
+    press_f11(window, qtbot)
+    assert widths(window) != before
+    press_f11(window, qtbot)
+    qtbot.waitUntil(lambda: widths(window) == before, timeout=WAIT_MS)
+    fresh = make_window(load_preset("xor"))
+    settle(qtbot, fresh)
+    assert widths(fresh) == before and plot_style(window) == plot_style(fresh)
