@@ -6,6 +6,7 @@ import math
 import re
 import weakref
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -58,6 +59,23 @@ def plain_numbers(axis: pg.AxisItem) -> None:
     1000 and puts "(m)" in its label, which a narrow plot cuts off — L = 0.4 read as 400)."""
     axis.setSIPrefixEnableRanges(())  # no range of values turns the factor on ...
     axis.enableAutoSIPrefix(False)  # ... and this recomputes it now (as 1), whatever the range shown
+
+
+def scale_ticks(lo: float, hi: float, count: int = 5) -> list[tuple[float, str]]:
+    """Ticks for a colour bar over [lo, hi]: round values 1, 2, 2.5 or 5 × 10^k apart, about ``count`` of them and never
+    fewer than two (the ends, where the range is narrower than one step), each label distinct from its neighbours."""
+    span = hi - lo
+    if not (np.isfinite(span) and span > 0):
+        return [(lo, f"{lo:g}")]
+    base = 10.0 ** np.floor(np.log10(span / count))
+    step = next(base * factor for factor in (1, 2, 2.5, 5, 10) if span / (base * factor) <= count)
+    values = np.arange(np.ceil(lo / step - 1e-9) * step, hi + step * 1e-9, step)
+    values = values[(values >= lo - step * 1e-9) & (values <= hi + step * 1e-9)]
+    if len(values) < 2:
+        values, step = np.array([lo, hi]), span
+    digits = int(np.ceil(np.log10(max(abs(lo), abs(hi)) / step))) + 2 if max(abs(lo), abs(hi)) > 0 else 2
+    digits = min(15, max(2, digits))
+    return [(float(v), f"{0.0 if abs(v) < step * 1e-9 else v:.{digits}g}") for v in values]
 
 
 def cache_axes(plot: pg.PlotItem) -> None:

@@ -18,6 +18,7 @@ from lossviz.plots.style import (
     clear_scatter,
     make_pen,
     plain_numbers,
+    scale_ticks,
     style_plot,
     with_alpha,
 )
@@ -200,6 +201,7 @@ class SurfacePlot:
         if self.colorbar is not None:
             self.colorbar.setVisible(True)
             self.colorbar.setLevels((lo, hi))
+            self.colorbar.getAxis("right").setTicks([scale_ticks(lo, hi)])  # never a single tick
             unit = f" (×10^{exponent})" if exponent else ""
             label = ((f"log₁₀ {quantity}" if log else quantity) + unit, self.theme.foreground, f"{self.theme.font:.1f}pt")
             if label != self._colorbar_label:  # setting a label lays the text out anew (~1 ms)

@@ -4,6 +4,7 @@ screen; axis and colour-bar numbers are the numbers themselves."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
@@ -229,3 +230,16 @@ def test_leaving_presentation_mode_gives_back_the_window_as_it_was(make_window, 
     fresh = make_window(load_preset("xor"))
     settle(qtbot, fresh)
     assert widths(fresh) == before and plot_style(window) == plot_style(fresh)
+
+
+@pytest.mark.parametrize("lo, hi", [(2.9e8, 3.1e8), (0.1, 0.4), (1.0, 1.0000001), (-3.0, 17.0), (1e-5, 3e-5),
+                                    (2.99999e8, 3.00001e8), (0.0, 1e-12)])
+def test_the_colour_bar_has_at_least_two_distinct_ticks_inside_its_range(lo, hi):
+    """Issue 20 item 5: the colour bar showed a single tick ("3e+08")."""
+    from lossviz.plots.style import scale_ticks
+
+    ticks = scale_ticks(lo, hi)
+    values, labels = [value for value, _ in ticks], [label for _, label in ticks]
+    assert 2 <= len(ticks) <= 7 and len(set(labels)) == len(labels), ticks
+    assert all(lo - 1e-9 * (hi - lo) <= value <= hi + 1e-9 * (hi - lo) for value in values)
+    assert all(float(label) == pytest.approx(value, rel=1e-6, abs=1e-9 * (hi - lo)) for value, label in ticks)
