@@ -95,6 +95,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._split_note = ""  # what the split does to too few samples, as last said
         self._normal_geometry = self.geometry()  # where the window was before presentation mode
         self._normal_panel_width = (0, 0)  # the panel's width and least width before presentation mode
+        self._panel_restore_pending = False  # they are to be given back once the window has its normal size
         preferred = str(self.settings.value("theme", "light"))
         self._apply_theme(THEMES.get(preferred, LIGHT))  # the user's preference, before anything is drawn
         apply_palette(self.base_theme.name)
@@ -346,7 +347,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.presentation_action.setChecked(on)
         if on:
             self._normal_geometry = self.geometry()
-            self._normal_panel_width = (self.controls_dock.width(), self.panel_scroll.minimumWidth())
+            if not self._panel_restore_pending:  # else F11 came back before the panel had its width back: keep it
+                self._normal_panel_width = (self.controls_dock.width(), self.panel_scroll.minimumWidth())
             enter_full_screen(self)
         else:
             self.showNormal()
@@ -355,6 +357,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if on:
             self._fit_panel()
         else:  # the panel as wide as it was (the larger font had widened it), once the window has its size back
+            self._panel_restore_pending = True
             QtCore.QTimer.singleShot(0, self._restore_panel_width)
         self._apply_theme(self.base_theme)
         self.views.draw()
@@ -362,6 +365,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _restore_panel_width(self) -> None:
         """The panel's width and least width as they were before presentation mode (the window as before it)."""
         width, least = self._normal_panel_width
+        self._panel_restore_pending = False
         if not self.presenting and width:
             self.panel_scroll.setMinimumWidth(least)
             self.resizeDocks([self.controls_dock], [width], Qt.Orientation.Horizontal)

@@ -4,8 +4,8 @@ screen; axis and colour-bar numbers are the numbers themselves."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import pyqtgraph as pg
+import pytest
 from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest

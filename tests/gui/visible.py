@@ -7,7 +7,7 @@ import hashlib
 
 import numpy as np
 
-from lossviz.plots.style import axis_label
+from lossviz.plots.style import axis_label, title_of
 
 from .helpers import WAIT_MS, settle
 
@@ -59,7 +59,7 @@ def visible_state(window) -> dict:
         "title": window.windowTitle(),
         "notes": (window.notes.isHidden(), window.notes.label.text()),
         "distribution": distribution_state(panel.distribution_box),
-        "P on the surface": (surface_item.titleLabel.text, panel.surface_of.currentData(), panel.surface_of.isEnabled(),
+        "P on the surface": (title_of(surface_item), panel.surface_of.currentData(), panel.surface_of.isEnabled(),
                              [arrays(a) for a in views.surface_plot.population.getData()]),
         "resampled minima": [arrays(a) for a in views.surface_plot.cloud.getData()],
         "capacity": (panel.overfit_box.settings(), [arrays(a) for a in views.loss_plot.test_curve.getData()],
