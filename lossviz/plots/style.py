@@ -128,9 +128,10 @@ def keep_in_view(plot: pg.PlotItem | None) -> None:
     """A plot that is its view's central item and is larger than the view takes the view's size again once its
     minimum allows (pyqtgraph sizes it only when the view is resized: a plot forced wider by a long title then
     stayed wider than its window); and the view is never given less than the plot's minimum (axes, colour bar)."""
-    scene = None if plot is None else plot.scene()
-    for view in scene.views() if scene is not None else ():
-        if getattr(view, "centralWidget", None) is not plot:
+    if plot is None or plot.scene() is None:
+        return
+    for view in plot.scene().views():
+        if id(getattr(view, "centralWidget", None)) != id(plot):  # (an `is` test would widen plot's type for mypy)
             continue
         size, room = plot.geometry().size(), view.range.size()
         smallest = plot.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize)
@@ -204,7 +205,8 @@ def _elide_line(html: str, color: str, size: str, width: float) -> str:
 def _cut_points(html: str) -> list[str]:
     """Every prefix of ``html`` that ends between two characters of its text, with the tags it opened closed and
     "…" after it, shortest first."""
-    prefixes, opened, position = [_ELLIPSIS], [], 0
+    prefixes, position = [_ELLIPSIS], 0
+    opened: list[str] = []
     for token in re.split(r"(<[^>]+>)", html):
         if token.startswith("<"):
             name = token.strip("</>").split()[0]

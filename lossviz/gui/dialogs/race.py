@@ -48,7 +48,9 @@ class RaceDialog(QtWidgets.QDialog):
         """The dialog's width at which every column shows its header and its fields whole (no scroll bar)."""
         self.table.resizeColumnsToContents()
         columns = sum(self.table.horizontalHeader().sectionSize(c) for c in range(len(COLUMNS)))
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None  # made in __init__
+        margins = layout.contentsMargins()
         frame = 2 * self.table.frameWidth() + self.table.verticalHeader().sizeHint().width()
         return columns + frame + margins.left() + margins.right() + 24
 
