@@ -539,3 +539,18 @@ def test_the_population_and_sample_surfaces_go_through_phi(tmp_path, capsys):
         theta = np.array([0.5, -0.2, population["x"][j], population["y"][i]])
         assert population["loss"][i, j] == pytest.approx(data_loss("regression", theta, Phi_p, drawn.y), rel=1e-9)
         assert sample["loss"][i, j] == pytest.approx(0.5 * (phi_test @ theta[:-1] + theta[-1] - y_test) ** 2, rel=1e-9)
+
+
+def test_sweep_refuses_a_degree_that_overflows_phi_on_the_inputs(tmp_path, capsys):
+    """Inputs up to 1e20: degrees up to 7 keep |x|^d within 1e150 and are swept; degree 8 is refused by name (exit 2,
+    nothing written), as a scene file asking for it is."""
+    doc = {"lossviz": 1, "task": "regression", "data": {"x": [[0.0], [1.0], [2.0], [1e20]], "y": [0.0, 1.0, 2.0, 3.0]},
+           "steps": 3}
+    path = tmp_path / "far.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["sweep", str(path), "--degree", "1:7"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["points"]) == 7
+    assert main(["sweep", str(path), "--degree", "7:8", "-o", str(tmp_path / "out.csv")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"lossviz: error: {path}: data.x[3]: 1e+20 overflows φ of degree 8") and error.count("\n") == 1
+    assert not (tmp_path / "out.csv").exists()
