@@ -53,6 +53,7 @@ from lossviz.gui.workers.surface import SurfaceResult
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
 
+STATUS_MARGIN_PX = 40  # the status bar's own margins and grip around the message and the readings
 
 class MainWindow(QtWidgets.QMainWindow):
     """The app. ``load_scene``/``save_scene`` do what File → Open/Save do, without dialogs."""
@@ -84,6 +85,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_label_keys()
         for label in self.views.status_labels():
             self.statusBar().addPermanentWidget(label)
+        self.statusBar().messageChanged.connect(self._fit_status_message)
         self._connect()
         geometry = self.settings.value("geometry")
         if geometry is not None:
@@ -361,6 +363,15 @@ class MainWindow(QtWidgets.QMainWindow):
             QtCore.QTimer.singleShot(0, self._restore_panel_width)
         self._apply_theme(self.base_theme)
         self.views.draw()
+
+    def _fit_status_message(self, text: str) -> None:
+        """A message longer than the room the readings (step, L, ‖∇L‖, accuracy) leave it takes the whole status bar
+        while it shows, the readings back once it goes: no message is cut mid-word."""
+        bar, labels = self.statusBar(), self.views.status_labels()
+        room = bar.width() - sum(label.sizeHint().width() for label in labels) - STATUS_MARGIN_PX
+        crowded = bool(text) and bar.fontMetrics().horizontalAdvance(text) > room
+        for label in labels:
+            label.setVisible(not crowded)
 
     def _restore_panel_width(self) -> None:
         """The panel's width and least width as they were before presentation mode (the window as before it)."""

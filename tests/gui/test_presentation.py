@@ -243,3 +243,20 @@ def test_the_colour_bar_has_at_least_two_distinct_ticks_inside_its_range(lo, hi)
     assert 2 <= len(ticks) <= 7 and len(set(labels)) == len(labels), ticks
     assert all(lo - 1e-9 * (hi - lo) <= value <= hi + 1e-9 * (hi - lo) for value in values)
     assert all(float(label) == pytest.approx(value, rel=1e-6, abs=1e-9 * (hi - lo)) for value, label in ticks)
+
+
+def test_a_long_status_message_takes_the_whole_bar_and_the_readings_come_back(make_window, qtbot):
+    """Issue 20 item 5: messages were cut by the status fields ("press Rese", "an untitled copy (Sa")."""
+    window = make_window(load_preset("xor"))
+    window.resize(1280, 720)
+    settle(qtbot, window)
+    bar, labels = window.statusBar(), window.views.status_labels()
+    bar.showMessage("Point added", 2000)  # short: beside the readings
+    assert all(label.isVisible() for label in labels)
+    long = ("The recovered scene was opened as an untitled copy (Save As to keep it): the file it came from has "
+            "changed since; press Reset to start the descent again from its θ")
+    bar.showMessage(long, 2000)
+    assert not any(label.isVisible() for label in labels)
+    assert bar.fontMetrics().horizontalAdvance(long) <= bar.width()  # the whole message fits the bar at 1280
+    bar.clearMessage()
+    assert all(label.isVisible() for label in labels) and labels[0].text().startswith("step")
