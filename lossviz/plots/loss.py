@@ -13,6 +13,8 @@ from lossviz.plots.theme import Theme
 MAX_EDIT_MARKERS = 12  # the most recent data edits get a marker
 EDIT_LABEL = "D edited"
 TEST_COLOR = "#0072B2"  # the test loss curve (blue, dashed), apart from the training curve
+LEGEND_CORNERS = ((1, 1), (0, 0), (0, 1), (1, 0))  # (right, top): the corners the loss legend may take, in order
+LEGEND_BOX = (0.45, 0.3)  # the part of the view's width and height the legend covers, about
 LABEL_ROOM_PX = 70  # an edit marker closer than this to the last labelled one goes without a label
 
 
@@ -64,6 +66,7 @@ class LossPlot:
         self.test_curve = pg.PlotDataItem(connect="finite")  # L(θ|D_test), where there is a test set
         plot.addItem(self.test_curve)
         self.legend: pg.LegendItem | None = None  # "training" and "test", shown with a test curve
+        self.legend_corner: tuple[int, int] = (1, 1)  # (right, top) of the corner it is in
         self.race_items: list[pg.PlotDataItem] = []
         self.markers: list[pg.InfiniteLine] = []
         self.edit_steps: list[float] = []
@@ -129,6 +132,35 @@ class LossPlot:
             if view == "follow":
                 self._follow(steps, losses)
         self._draw_markers(edits)  # after the axes: labels are spaced in pixels
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        """The training/test legend in the corner of the plot that the two curves cross least (a rising test curve
+        runs through the top right); it stays where it is unless another corner is emptier."""
+        legend = self.legend
+        if legend is None or not legend.isVisible():
+            return
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        points = [np.column_stack(item.getData()) for item in (self.curve, self.test_curve)
+                  if item.getData()[0] is not None and len(item.getData()[0])]
+        if not points or not (x1 > x0 and y1 > y0):
+            return
+        xy = np.concatenate(points)
+        with np.errstate(invalid="ignore", divide="ignore"):  # the gaps (NaN) between stretches count nowhere
+            u, v = (xy[:, 0] - x0) / (x1 - x0), (self.view_values(xy[:, 1]) - y0) / (y1 - y0)  # 0 … 1 across, v up
+        counts = {}
+        for corner in LEGEND_CORNERS:
+            right, top = corner
+            inside_u = u >= 1 - LEGEND_BOX[0] if right else u <= LEGEND_BOX[0]
+            inside_v = v >= 1 - LEGEND_BOX[1] if top else v <= LEGEND_BOX[1]
+            counts[corner] = int(np.count_nonzero(inside_u & inside_v))
+        best = min(LEGEND_CORNERS, key=lambda corner: counts[corner])  # the first of equals: top right first
+        if counts[best] < counts[self.legend_corner]:
+            self.legend_corner = best
+        right, top = self.legend_corner
+        margin = 10 * self.theme.scale
+        legend.anchor(itemPos=(right, 1 - top), parentPos=(right, 1 - top),
+                      offset=(-margin if right else margin, margin if top else -margin))
 
     def _frame_start(self, first: float, losses: np.ndarray) -> None:
         """Axes for curves of one entry each: the next ten steps, and the start losses with a margin (never the

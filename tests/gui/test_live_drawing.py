@@ -258,3 +258,35 @@ def test_an_edit_marker_at_the_right_edge_is_labelled_inside_the_plot(qtbot):
         assert marker.label.isVisible() and marker.label.toPlainText() == EDIT_LABEL
         inside, label = widget.getPlotItem().getViewBox().sceneBoundingRect(), marker.label.sceneBoundingRect()
         assert inside.left() <= label.left() and label.right() <= inside.right() + 1, (edit, label, inside)
+
+
+def test_the_loss_legend_moves_out_of_the_way_of_a_rising_test_curve(qtbot):
+    """Issue 20 item 5: the training/test legend sat over the test curve where overfitting makes it rise (top right)."""
+    import pyqtgraph as pg
+
+    from lossviz.plots.loss import LossPlot
+    from lossviz.plots.theme import LIGHT
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(500, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    plot = LossPlot(widget.getPlotItem(), LIGHT)
+    steps = np.arange(400)
+    train = 2.0 * np.exp(-steps / 40)
+    falling = 0.3 + 1.7 * np.exp(-steps / 40)
+    plot.set_history(steps, train, "fit", test_losses=falling)  # both fall: the top right is empty
+    qtbot.wait(20)
+    plot.set_history(steps, train, "keep", test_losses=falling)
+    assert plot.legend_corner == (1, 1)
+    rising = falling + 2.5 * (steps / 400) ** 3  # overfitting: the test loss climbs to the top right
+    plot.set_history(steps, train, "fit", test_losses=rising)
+    qtbot.wait(20)
+    plot.set_history(steps, train, "keep", test_losses=rising)
+    qtbot.wait(20)
+    assert plot.legend_corner != (1, 1)
+    box = widget.getPlotItem().getViewBox()
+    legend = plot.legend.sceneBoundingRect()
+    for x, y in zip(steps[::10], rising[::10], strict=True):
+        assert not legend.contains(box.mapViewToScene(pg.Point(float(x), float(y)))), (x, y)
