@@ -21,7 +21,7 @@ from lossviz.core.limits import MAX_CLASSES
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
 from lossviz.core.scene import Scene
 from lossviz.plots.overrides import qt_override
-from lossviz.plots.style import clear_line, clear_scatter, make_pen
+from lossviz.plots.style import anchor_in_corner, clear_line, clear_scatter, emptiest_corner, make_pen
 from lossviz.plots.theme import Theme
 
 SHADING_RESOLUTION = 96
@@ -135,6 +135,7 @@ class DataPlot:
         self.racer_items: list[pg.PlotDataItem] = []
         self.class_names: tuple[str, ...] | None = None  # named classes get a legend
         self.legend: pg.LegendItem | None = None
+        self.legend_corner: tuple[int, int] = (0, 1)  # (right, top): the class legend starts at the top left
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -179,6 +180,13 @@ class DataPlot:
             sample = pg.ScatterPlotItem(symbol="o", size=theme.marker, brush=self._brushes[label], pen=self._outline)
             self.legend.addItem(sample, name)
         self.legend.setVisible(True)
+
+    def _place_legend(self, positions: np.ndarray) -> None:
+        """The class legend in the corner of the view with the fewest samples (it moves only for an emptier one)."""
+        if self.legend is None or not self.legend.isVisible():
+            return
+        self.legend_corner = emptiest_corner(positions, self.plot.getViewBox().viewRange(), self.legend_corner)
+        anchor_in_corner(self.legend, self.legend_corner, 10 * self.theme.scale)
 
     def legend_names(self) -> list[str]:
         """The class names the legend shows, in class order ([] without a legend)."""
@@ -315,6 +323,7 @@ class DataPlot:
         if rows is not None:  # many samples: a fixed random subset is drawn (the view's title says so)
             positions = positions[rows]
         drawn = np.arange(data.size) if rows is None else rows
+        self._place_legend(positions)
         classes = np.zeros(len(drawn), dtype=int) if shape.task == "regression" else data.y[drawn].astype(int) % MAX_CLASSES
         sizes = self._marker_sizes(drawn)
         test = np.zeros(data.size, dtype=bool)

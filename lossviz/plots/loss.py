@@ -7,14 +7,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from lossviz.plots.style import make_pen
+from lossviz.plots.style import anchor_in_corner, emptiest_corner, make_pen
 from lossviz.plots.theme import Theme
 
 MAX_EDIT_MARKERS = 12  # the most recent data edits get a marker
 EDIT_LABEL = "D edited"
 TEST_COLOR = "#0072B2"  # the test loss curve (blue, dashed), apart from the training curve
-LEGEND_CORNERS = ((1, 1), (0, 0), (0, 1), (1, 0))  # (right, top): the corners the loss legend may take, in order
-LEGEND_BOX = (0.45, 0.3)  # the part of the view's width and height the legend covers, about
 LABEL_ROOM_PX = 70  # an edit marker closer than this to the last labelled one goes without a label
 
 
@@ -140,27 +138,13 @@ class LossPlot:
         legend = self.legend
         if legend is None or not legend.isVisible():
             return
-        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
         points = [np.column_stack(item.getData()) for item in (self.curve, self.test_curve)
                   if item.getData()[0] is not None and len(item.getData()[0])]
-        if not points or not (x1 > x0 and y1 > y0):
-            return
-        xy = np.concatenate(points)
-        with np.errstate(invalid="ignore", divide="ignore"):  # the gaps (NaN) between stretches count nowhere
-            u, v = (xy[:, 0] - x0) / (x1 - x0), (self.view_values(xy[:, 1]) - y0) / (y1 - y0)  # 0 … 1 across, v up
-        counts = {}
-        for corner in LEGEND_CORNERS:
-            right, top = corner
-            inside_u = u >= 1 - LEGEND_BOX[0] if right else u <= LEGEND_BOX[0]
-            inside_v = v >= 1 - LEGEND_BOX[1] if top else v <= LEGEND_BOX[1]
-            counts[corner] = int(np.count_nonzero(inside_u & inside_v))
-        best = min(LEGEND_CORNERS, key=lambda corner: counts[corner])  # the first of equals: top right first
-        if counts[best] < counts[self.legend_corner]:
-            self.legend_corner = best
-        right, top = self.legend_corner
-        margin = 10 * self.theme.scale
-        legend.anchor(itemPos=(right, 1 - top), parentPos=(right, 1 - top),
-                      offset=(-margin if right else margin, margin if top else -margin))
+        if points:
+            xy = np.concatenate(points)
+            xy[:, 1] = self.view_values(xy[:, 1])
+            self.legend_corner = emptiest_corner(xy, self.plot.getViewBox().viewRange(), self.legend_corner)
+        anchor_in_corner(legend, self.legend_corner, 10 * self.theme.scale)
 
     def _frame_start(self, first: float, losses: np.ndarray) -> None:
         """Axes for curves of one entry each: the next ten steps, and the start losses with a margin (never the

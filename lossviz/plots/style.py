@@ -78,6 +78,34 @@ def scale_ticks(lo: float, hi: float, count: int = 5) -> list[tuple[float, str]]
     return [(float(v), f"{0.0 if abs(v) < step * 1e-9 else v:.{digits}g}") for v in values]
 
 
+LEGEND_CORNERS = ((1, 1), (0, 0), (0, 1), (1, 0))  # (right, top): the corners a legend may take, in this order
+LEGEND_BOX = (0.45, 0.3)  # the part of a view's width and height that a legend covers, about
+
+
+def emptiest_corner(xy: np.ndarray, view_range: list, current: tuple[int, int]) -> tuple[int, int]:
+    """The corner (right, top) of the view whose legend-sized box holds the fewest of the points ``xy`` (M, 2, view
+    coordinates); ``current`` unless another holds fewer (a legend does not jump between equals)."""
+    (x0, x1), (y0, y1) = view_range
+    if not (x1 > x0 and y1 > y0) or not len(xy):
+        return current
+    with np.errstate(invalid="ignore"):  # NaN (the gaps of a broken curve) counts nowhere
+        u, v = (xy[:, 0] - x0) / (x1 - x0), (xy[:, 1] - y0) / (y1 - y0)  # 0 … 1 across the view, v upwards
+        counts = {}
+        for right, top in LEGEND_CORNERS:
+            inside_u = u >= 1 - LEGEND_BOX[0] if right else u <= LEGEND_BOX[0]
+            inside_v = v >= 1 - LEGEND_BOX[1] if top else v <= LEGEND_BOX[1]
+            counts[(right, top)] = int(np.count_nonzero(inside_u & inside_v))
+    best = min(LEGEND_CORNERS, key=lambda corner: counts[corner])  # the first of equals
+    return best if counts[best] < counts.get(current, len(xy) + 1) else current
+
+
+def anchor_in_corner(legend: pg.LegendItem, corner: tuple[int, int], margin: float) -> None:
+    """Put ``legend`` in ``corner`` (right, top) of the view box it belongs to, ``margin`` pixels from its edges."""
+    right, top = corner
+    legend.anchor(itemPos=(right, 1 - top), parentPos=(right, 1 - top),
+                  offset=(-margin if right else margin, margin if top else -margin))
+
+
 def cache_axes(plot: pg.PlotItem) -> None:
     """Paint the axes from a pixmap cache (for the live window). An axis that draws the grid spans the
     whole plot, so without a cache every change inside the plot re-renders its tick labels, which costs

@@ -1,6 +1,8 @@
 """File → Import data in the window: an iris-like table becomes three named classes — in the legend, the class
 buttons and the hover text — as one undo step; a bad table changes nothing."""
 
+import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import Qt
@@ -194,3 +196,26 @@ def test_importing_into_an_experiment_resets_phi_lambda_and_the_split_in_one_und
     assert "φ" in window.statusBar().currentMessage() and "test split reset" in window.statusBar().currentMessage()
     window.document.undo_stack.undo()
     assert window.document.scene == before
+
+
+def test_the_class_legend_takes_the_corner_with_the_fewest_samples(make_window, dialog_log, tmp_path, qtbot):
+    """Issue 20 item 5: the class legend (top left) sat over points; with samples crowding the top left it moves to an
+    emptier corner, and no sample is under it."""
+    from lossviz.core.dataset import Dataset
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    dialog_log["answers"]["open_path"] = str(iris_like_csv(tmp_path / "iris.csv"))
+    import_action(window).trigger()
+    settle(qtbot, window)
+    plot = window.views.data_plot
+    scene = window.document.scene
+    X = scene.data.X.copy()
+    (x0, x1), (y0, y1) = window.views.data_viewbox.viewRange()
+    X[:40] = [x0 + 0.05 * (x1 - x0), y1 - 0.05 * (y1 - y0)] + 0.02 * np.random.default_rng(0).normal(size=(40, 2))
+    window.document.edit_data(Dataset(X, scene.data.y), "Move points")  # as a drag of many would
+    settle(qtbot, window)
+    assert plot.legend_corner != (0, 1)
+    legend = plot.legend.sceneBoundingRect()
+    box = window.views.data_viewbox
+    inside = [legend.contains(box.mapViewToScene(pg.Point(float(x), float(y)))) for x, y in plot.point_positions()]
+    assert not any(inside), f"{sum(inside)} samples under the legend"
