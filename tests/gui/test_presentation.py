@@ -260,3 +260,27 @@ def test_a_long_status_message_takes_the_whole_bar_and_the_readings_come_back(ma
     assert bar.fontMetrics().horizontalAdvance(long) <= bar.width()  # the whole message fits the bar at 1280
     bar.clearMessage()
     assert all(label.isVisible() for label in labels) and labels[0].text().startswith("step")
+
+
+def test_the_figure_dialogs_grow_with_presentation_mode(make_window, qtbot):
+    """Issue 20 item 5: the capacity (and decomposition) dialog kept its size and ~9 px text in presentation mode; it
+    now grows with the window's font, within 95 % of the screen."""
+    window = make_window(load_preset("sine-overfit").replace(steps=20))
+    window.set_presentation(True)
+    qtbot.waitUntil(window.isFullScreen, timeout=WAIT_MS)
+    QTest.mouseClick(window.controls.overfit_box.capacity, Qt.MouseButton.LeftButton)
+    dialog = window.capacity.dialog
+    qtbot.waitExposed(dialog)
+    scale = presentation_scale(window.screen())
+    assert dialog.font_scale() == pytest.approx(scale, rel=0.02)
+    room = dialog.screen().availableGeometry().size() * 0.95
+    assert (dialog.width(), dialog.height()) == (min(round(1000 * scale), room.width()),
+                                                 min(round(640 * scale), room.height()))
+    dialog.close()
+    window.set_presentation(False)
+    QTest.mouseClick(window.controls.overfit_box.capacity, Qt.MouseButton.LeftButton)  # shown again: its normal size
+    qtbot.waitExposed(dialog)
+    assert dialog.font_scale() == pytest.approx(1.0) and (dialog.width(), dialog.height()) == \
+        (min(1000, room.width()), min(640, room.height()))
+    dialog.close()
+    settle(qtbot, window)

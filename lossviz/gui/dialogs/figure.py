@@ -22,6 +22,7 @@ class FigureDialog(QtWidgets.QDialog):
         self.layout_ = QtWidgets.QVBoxLayout(self)
         self.layout_.addWidget(self.picture, 1)
         self._image: QtGui.QImage | None = None
+        self._fitted: tuple[float, QtCore.QSize] | None = None  # (font scale, size) the dialog was last sized for
 
     def show_image(self, image: QtGui.QImage | None) -> None:
         """Show ``image`` scaled to the picture's size (None: keep the text shown)."""
@@ -43,6 +44,33 @@ class FigureDialog(QtWidgets.QDialog):
             pixmap = QtGui.QPixmap.fromImage(self._image)
             self.picture.setPixmap(pixmap.scaled(self.picture.size(), QtCore.Qt.AspectRatioMode.KeepAspectRatio,
                                                  QtCore.Qt.TransformationMode.SmoothTransformation))
+
+    def font_scale(self) -> float:
+        """How much larger the dialog's font is than the application's: 1 normally, the window's presentation scale
+        in presentation mode (the window's style sheet reaches its dialogs)."""
+        base = QtWidgets.QApplication.font().pointSizeF()
+        return self.font().pointSizeF() / base if base > 0 and self.font().pointSizeF() > 0 else 1.0
+
+    @qt_override
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        """Sized with the font: in presentation mode the figure (and its text) grows as the window's does, within
+        95 % of the screen and centred on it."""
+        super().showEvent(event)
+        scale = self.font_scale()
+        if self._fitted is not None and self._fitted[0] == scale:
+            return
+        base = self._fitted[1] if self._fitted is not None else self.size()
+        size = QtCore.QSize(round(base.width() * scale), round(base.height() * scale))
+        screen = self.screen()
+        self._fitted = (scale, base)
+        if screen is None:
+            self.resize(size)
+            return
+        available = screen.availableGeometry()
+        size = size.boundedTo(available.size() * 0.95)
+        frame = QtCore.QRect(QtCore.QPoint(0, 0), size)
+        frame.moveCenter(available.center())  # whole on the screen (without a window manager to place it, too)
+        self.setGeometry(frame)
 
     @qt_override
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
