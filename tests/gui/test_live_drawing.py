@@ -235,11 +235,11 @@ def test_pieces_of_gui_work_run_in_order_and_a_surface_waits_its_turn(make_windo
     assert window.live.pacing.busy.remaining() == 0  # every hold released once its piece was drawn
 
 
-def test_an_edit_marker_at_the_right_edge_is_labelled_inside_the_plot(qtbot):
-    """Issue 20 item 5: "D edited" read "D e" where the edit was at the curve's last steps."""
+def shown_loss_plot(qtbot):
+    """A LossPlot in a 500 × 300 plot widget on screen (the offscreen one): (widget, plot)."""
     import pyqtgraph as pg
 
-    from lossviz.plots.loss import EDIT_LABEL, LossPlot
+    from lossviz.plots.loss import LossPlot
     from lossviz.plots.theme import LIGHT
 
     widget = pg.PlotWidget()
@@ -247,7 +247,14 @@ def test_an_edit_marker_at_the_right_edge_is_labelled_inside_the_plot(qtbot):
     widget.resize(500, 300)
     widget.show()
     qtbot.waitExposed(widget)
-    plot = LossPlot(widget.getPlotItem(), LIGHT)
+    return widget, LossPlot(widget.getPlotItem(), LIGHT)
+
+
+def test_an_edit_marker_at_the_right_edge_is_labelled_inside_the_plot(qtbot):
+    """Issue 20 item 5: "D edited" read "D e" where the edit was at the curve's last steps."""
+    from lossviz.plots.loss import EDIT_LABEL
+
+    widget, plot = shown_loss_plot(qtbot)
     steps = np.arange(101)
     for edit in (10, 99):
         stretches = (steps >= edit).astype(int)
@@ -264,15 +271,7 @@ def test_the_loss_legend_moves_out_of_the_way_of_a_rising_test_curve(qtbot):
     """Issue 20 item 5: the training/test legend sat over the test curve where overfitting makes it rise (top right)."""
     import pyqtgraph as pg
 
-    from lossviz.plots.loss import LossPlot
-    from lossviz.plots.theme import LIGHT
-
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(500, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
-    plot = LossPlot(widget.getPlotItem(), LIGHT)
+    widget, plot = shown_loss_plot(qtbot)
     steps = np.arange(400)
     train = 2.0 * np.exp(-steps / 40)
     falling = 0.3 + 1.7 * np.exp(-steps / 40)
