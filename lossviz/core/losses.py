@@ -211,6 +211,15 @@ class CrossEntropy(Loss):
         return float(value.sum()) / n, e.T  # dL/dz (N, k), a view of the class-first array
 
 
+def log_sum_exp(zk: np.ndarray) -> np.ndarray:
+    """log Σ_k e^{zk[k]} over the first axis (class-first values, −inf for a left-out term), as CrossEntropy computes
+    it: m + log1p(Σ_{k≠k*} e^{z_k − m}), exact when the sum beside the largest term is tiny."""
+    m, _, s = CrossEntropy._parts(zk)
+    np.log1p(s, out=s)
+    s += m
+    return s
+
+
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
     L2(), L1(), Huber(), BinaryCrossEntropy(), BinarySquaredError(), CrossEntropy())}
 TASK_LOSSES = {

@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 
 from lossviz.core.dataset import Dataset
+from lossviz.core.losses import log_sum_exp
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.quadratic import QuadraticStatistics
@@ -142,14 +143,6 @@ def _softplus_rows(U: np.ndarray, V: np.ndarray, rows: slice) -> np.ndarray:
     return _blocked_means(rows.stop - rows.start, R, N, fill)
 
 
-def _log_sum_exp(t: np.ndarray) -> np.ndarray:
-    """log Σ_k e^{t[k]} over the first axis, as m + log1p(Σ_{k≠k*} e^{t_k − m}): exact when the sum is tiny."""
-    order = np.sort(t, axis=0)
-    m = order[-1]
-    rest = np.exp(order[:-1] - m).sum(axis=0)
-    return m + np.log1p(rest)
-
-
 def _ce_as_softplus(U: np.ndarray, B: np.ndarray, y: np.ndarray, oy: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CE on the grid as softplus(P[c] + Q[r]) + C[c], each (R, N): only z_oy moves along the grid's rows.
     With t_k = U[k, c] (= z_k − z_y, t_y = 0) and B[r] added to z_oy: for y ≠ oy, l = log(e^{t_oy + B} + e^C),
@@ -157,8 +150,8 @@ def _ce_as_softplus(U: np.ndarray, B: np.ndarray, y: np.ndarray, oy: int) -> tup
     so P = D, Q = −B, C = 0."""
     others = np.arange(len(U)) != oy
     moved = y != oy
-    C = np.where(moved, _log_sum_exp(U[others]), 0.0)
-    D = _log_sum_exp(np.where((np.arange(len(U))[:, None] == y)[:, None], -np.inf, U))  # over k ≠ y
+    C = np.where(moved, log_sum_exp(U[others]), 0.0)
+    D = log_sum_exp(np.where((np.arange(len(U))[:, None] == y)[:, None], -np.inf, U))  # over k ≠ y
     P = np.where(moved, U[oy] - C, D)
     Q = np.where(moved, B, -B)
     return P, Q, C
