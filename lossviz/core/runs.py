@@ -71,11 +71,16 @@ def parse_runs(value: object, base: OptimizerConfig) -> tuple[Run, ...]:
         run = as_object(item, where)
         check_keys(run, ("label", "optimizer"), where)
         config = parse_optimizer(run.get("optimizer", {}), f"{where}.optimizer", base)
-        label = run.get("label", f"{config.name} (lr {config.lr:g})")
+        label = run.get("label", default_label(config))
         if not isinstance(label, str) or not label.strip():
             raise LossvizError(f"{where}.label: expected text, got {show_value(label)}")
         runs.append(Run(" ".join(label.split())[:MAX_LABEL], config))
     return tuple(runs)
+
+
+def default_label(config: OptimizerConfig) -> str:
+    """A racer's label where a scene file gives none: its optimizer's name and learning rate ("adam (lr 0.1)")."""
+    return f"{config.name} (lr {config.lr:g})"
 
 
 def runs_to_list(runs: tuple[Run, ...]) -> list[dict[str, Any]]:
@@ -94,7 +99,7 @@ def legend_texts(runs: tuple[Run, ...]) -> tuple[list[str], str]:
     file format's default) say only what sets a racer apart: ("gradient descent", "momentum 0.9", "Adam") and
     "lr 0.5 for all" when the learning rates agree; labels a lecturer wrote are kept as they are."""
     made = all(run.label in (racer(run.optimizer.name, run.optimizer.lr, run.optimizer.momentum).label,
-                             f"{run.optimizer.name} (lr {run.optimizer.lr:g})") for run in runs)
+                             default_label(run.optimizer)) for run in runs)
     if not made:
         return [run.label for run in runs], ""
     shared = len({run.optimizer.lr for run in runs}) == 1

@@ -55,6 +55,7 @@ from lossviz.plots.theme import LIGHT, THEMES, Theme, configure_pyqtgraph
 
 STATUS_MARGIN_PX = 40  # the status bar's own margins and grip around the message and the readings
 
+
 class MainWindow(QtWidgets.QMainWindow):
     """The app. ``load_scene``/``save_scene`` do what File → Open/Save do, without dialogs."""
 

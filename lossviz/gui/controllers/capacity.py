@@ -32,14 +32,14 @@ from lossviz.gui.workers.pacing import GuiBusy
 from lossviz.gui.workers.thread import BackgroundWorker, WorkerThread
 
 SWEEP_DEGREES = tuple(range(1, MAX_DEGREE + 1))
+SETTLE_MS = 400  # a drag's edits are over when none came for this long: then the curve is computed again
+SWEEP_KEYS = ("task", "dims", "classes", "loss", "optimizer", "steps", "tol", "seed", "init", "split",
+              "regularization", "data")  # what the capacity curve depends on (not the degree, views or P)
 
 
 def sweep_degrees(scene: Scene) -> tuple[int, ...]:
     """The degrees the capacity curve fits: 1 … MAX_DEGREE, fewer where φ of the higher ones overflows on the inputs."""
     return SWEEP_DEGREES[:largest_degree(scene.data.X)]
-SETTLE_MS = 400  # a drag's edits are over when none came for this long: then the curve is computed again
-SWEEP_KEYS = ("task", "dims", "classes", "loss", "optimizer", "steps", "tol", "seed", "init", "split",
-              "regularization", "data")  # what the capacity curve depends on (not the degree, views or P)
 
 
 def sweep_key(scene: Scene) -> str:
