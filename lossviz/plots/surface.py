@@ -145,7 +145,7 @@ class SurfacePlot:
             self.plot.legend.setBrush(pg.mkBrush(with_alpha(theme.background, 200)))
         if self.race_legend is not None:
             self.race_legend.setLabelTextColor(theme.foreground)
-            self.race_legend.setLabelTextSize(f"{theme.font:.0f}pt")
+            self.race_legend.setLabelTextSize(self._legend_size())
             self.race_legend.layout.setHorizontalSpacing(round(RACE_LEGEND_SPACING * theme.scale))
             self._race_layout = None
             self._fit_race_legend()
@@ -287,7 +287,7 @@ class SurfacePlot:
         if not runs:
             self._hide_race_legend()
             return
-        self._race_legend()
+        self._show_race_legend()
         self._race_entries, self._race_layout = [], None
         self.trajectory.setData([], [])
         clear_scatter(self.current)
@@ -316,11 +316,10 @@ class SurfacePlot:
         legend = self.race_legend
         return legend.sceneBoundingRect() if legend is not None and legend.isVisible() else None
 
-    def _race_legend(self) -> pg.LegendItem:
+    def _show_race_legend(self) -> None:
         """The race's legend in a row of its own under the plot (where it hides no path and no ★)."""
         if self.race_legend is None:
-            self.race_legend = pg.LegendItem(labelTextColor=self.theme.foreground,
-                                             labelTextSize=f"{self.theme.font:.0f}pt",
+            self.race_legend = pg.LegendItem(labelTextColor=self.theme.foreground, labelTextSize=self._legend_size(),
                                              horSpacing=round(RACE_LEGEND_SPACING * self.theme.scale))
             self.race_legend.setMinimumWidth(0)  # never wider than the plot: it takes fewer racers a line instead
             self.plot.geometryChanged.connect(self._fit_race_legend)
@@ -329,7 +328,6 @@ class SurfacePlot:
             self.plot.layout.addItem(legend, RACE_LEGEND_ROW, 0, 1, self.plot.layout.columnCount())  # the whole width
             self.plot.layout.setAlignment(legend, QtCore.Qt.AlignmentFlag.AlignHCenter)
             legend.setVisible(True)
-        return legend
 
     def _fit_race_legend(self) -> None:
         """As many racers a line (up to RACE_LEGEND_COLUMNS) as the plot's width holds, at least one; in one line
@@ -353,10 +351,18 @@ class SurfacePlot:
             shown = text if width is None else metrics.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width)
             legend.addItem(item, shown)
 
+    def _legend_points(self) -> float:
+        """The race legend's label size in points (whole points, as its style sheet writes them)."""
+        return float(round(self.theme.font))
+
+    def _legend_size(self) -> str:
+        """The race legend's label size, as pyqtgraph's LabelItem takes it ("12pt")."""
+        return f"{self._legend_points():.0f}pt"
+
     def _legend_font(self) -> QtGui.QFont:
-        """The font of the race legend's labels (as pyqtgraph's LabelItem sets it)."""
+        """The font of the race legend's labels, to measure them."""
         font = QtGui.QFont()
-        font.setPointSizeF(float(self.theme.font))
+        font.setPointSizeF(self._legend_points())
         return font
 
     def _hide_race_legend(self) -> None:
