@@ -202,10 +202,10 @@ def test_tests_benchmarks_and_scripts_use_public_names_only():
 
 
 def test_the_private_access_rule_reads_code_not_text(tmp_path):
-    """The rule above sees ``window._live`` after a string holding ``#``, and not inside a string."""
+    """The rule above sees ``part._live`` after a string holding ``#``, and not inside a string."""
     sample = tmp_path / "sample.py"
-    sample.write_text('x = "#"; y = window._live\nz = "window._hidden"  # live._note\n', encoding="utf-8")
-    assert code_names(sample) == [(1, "window._live")]
+    sample.write_text('x = "#"; y = part._live\nz = "part._hidden"  # live._note\n', encoding="utf-8")
+    assert code_names(sample) == [(1, "part._live")]
 
 
 def test_the_headless_renderer_does_not_load_the_window():

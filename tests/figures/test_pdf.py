@@ -15,23 +15,21 @@ CASES = [("linear-regression", "full", "light"), ("binary-2d-blobs", "full", "da
          ("population-line", "population", "dark"), ("sine-overfit", "curve", "light")]
 
 
-@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is not installed")
+DRAWERS = [pytest.param("pdf", poppler_drawing, id="poppler-pdf",
+                         marks=pytest.mark.skipif(not shutil.which("pdftoppm"),
+                                                  reason="poppler-utils (pdftoppm) is not installed")),
+           pytest.param("svg", librsvg_drawing, id="librsvg-svg",
+                         marks=pytest.mark.skipif(not shutil.which("rsvg-convert"),
+                                                  reason="librsvg2-bin (rsvg-convert) is not installed"))]
+
+
+@pytest.mark.parametrize("suffix, drawing", DRAWERS)
 @pytest.mark.parametrize("preset, layout, theme", CASES)
-def test_poppler_draws_the_pdf_like_the_png(preset, layout, theme, tmp_path):
+def test_the_vector_export_is_drawn_like_the_png(preset, layout, theme, suffix, drawing, tmp_path):
+    """poppler draws the PDF, librsvg the SVG, each at full size, like the PNG of the same figure."""
     from lossviz.figures.figure import render_scene
 
     scene = load_preset(preset)
-    for suffix in ("png", "pdf"):
-        render_scene(scene, tmp_path / f"fig.{suffix}", size=SIZE, theme_name=theme, layout=layout)
-    assert_drawn_alike(tmp_path / "fig.png", poppler_drawing(tmp_path / "fig.pdf", SIZE))
-
-
-@pytest.mark.skipif(not shutil.which("rsvg-convert"), reason="librsvg2-bin (rsvg-convert) is not installed")
-@pytest.mark.parametrize("preset, layout, theme", CASES)
-def test_librsvg_draws_the_svg_like_the_png(preset, layout, theme, tmp_path):
-    from lossviz.figures.figure import render_scene
-
-    scene = load_preset(preset)
-    for suffix in ("png", "svg"):
-        render_scene(scene, tmp_path / f"fig.{suffix}", size=SIZE, theme_name=theme, layout=layout)
-    assert_drawn_alike(tmp_path / "fig.png", librsvg_drawing(tmp_path / "fig.svg", SIZE))
+    for kind in ("png", suffix):
+        render_scene(scene, tmp_path / f"fig.{kind}", size=SIZE, theme_name=theme, layout=layout)
+    assert_drawn_alike(tmp_path / "fig.png", drawing(tmp_path / f"fig.{suffix}", SIZE))

@@ -316,18 +316,17 @@ class Monkey(WindowActions, UndoChecks):
         QTest.mouseClick(view.viewport(), LEFT, SHIFT, to_viewport(view, x, y))
         self.events += 2
 
-    def type_value(self, spin, texts):
+    def type_value(self, spin, texts, name=None):
+        """Type one of ``texts`` (chosen by the seed) into ``spin`` and Return, noted as "type <name> '<text>'"."""
         text = self.rng.choice(texts)
-        self.note(f"type {spin.objectName()} {text!r}")
+        self.note(f"type {name or spin.objectName()} {text!r}")
         self.type_into(spin, text)
 
     def sample_size(self):
         spin = self.window.controls.distribution_box.sample_size
         if not spin.isEnabled():
             return
-        text = self.rng.choice(["1", "5", "10", "50", "200", "0", "x"])
-        self.note(f"type N {text!r}")
-        self.type_into(spin, text)
+        self.type_value(spin, ["1", "5", "10", "50", "200", "0", "x"], "N")
 
     def drag_empty(self):
         box = self.window.views.data_viewbox
@@ -426,9 +425,7 @@ class Monkey(WindowActions, UndoChecks):
         if not spin.isEnabled():
             return
         if self.rng.random() < 0.6:
-            text = self.rng.choice(["2", "3", "4", "5", "7", "10", "1", "12", ""])
-            self.note(f"type classes {text!r}")
-            self.type_into(spin, text)
+            self.type_value(spin, ["2", "3", "4", "5", "7", "10", "1", "12", ""], "classes")
         else:
             key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Down])
             self.note(f"classes key {key.name} + Return")
@@ -440,10 +437,8 @@ class Monkey(WindowActions, UndoChecks):
     def learning_rate(self):
         spin = self.window.controls.learning_rate
         if self.rng.random() < 0.6:
-            text = self.rng.choice(["0.1", "0.01", "1e-3", "0.5", "2", "5", "50", "100", "1e-6", "1e-7",
-                                    "0,05", "1e", "abc", "-1", "0", "3e1", ""])
-            self.note(f"type learning rate {text!r}")
-            self.type_into(spin, text)
+            self.type_value(spin, ["0.1", "0.01", "1e-3", "0.5", "2", "5", "50", "100", "1e-6", "1e-7",
+                                   "0,05", "1e", "abc", "-1", "0", "3e1", ""], "learning rate")
         else:
             key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp])
             self.note(f"learning rate key {key.name}")
@@ -455,24 +450,18 @@ class Monkey(WindowActions, UndoChecks):
         spin = self.window.controls.momentum
         if not spin.isEnabled():
             return
-        text = self.rng.choice(["0", "0.5", "0.9", "0.95", "0.999", "1", "0.3"])
-        self.note(f"type momentum {text!r}")
-        self.type_into(spin, text)
+        self.type_value(spin, ["0", "0.5", "0.9", "0.95", "0.999", "1", "0.3"], "momentum")
 
     def batch_size(self):
         spin = self.window.controls.batch_size
-        text = self.rng.choice(["0", "1", "2", "5", "16", "100", "100000", "x"])
-        self.note(f"type batch size {text!r}")
-        self.type_into(spin, text)
+        self.type_value(spin, ["0", "1", "2", "5", "16", "100", "100000", "x"], "batch size")
 
     def range_spin(self):
         panel = self.window.controls
         spin = self.rng.choice(panel.x_range + panel.y_range)
         if not spin.isEnabled():
             return self.checkbox(panel.auto_range)
-        text = self.rng.choice(["-5", "-2", "-1", "0", "1", "2", "5", "10", "-0.5", "0.001"])
-        self.note(f"type {spin.objectName()} {text!r}")
-        self.type_into(spin, text)
+        self.type_value(spin, ["-5", "-2", "-1", "0", "1", "2", "5", "10", "-0.5", "0.001"])
 
     def generate(self):
         panel = self.window.controls

@@ -123,29 +123,25 @@ class WindowActions:
     # -- windows of their own
     def capacity(self) -> None:
         """View → Capacity curve… (a sweep of fits in a worker), or, when it shows, Compute again or close it."""
-        dialog = self.window.capacity.dialog
-        if dialog is not None and dialog.isVisible():
-            if self.rng.random() < 0.5:
-                self.note("capacity: Compute again")
-                QTest.mouseClick(dialog.recompute, Qt.MouseButton.LeftButton)
-            else:
-                self.note("capacity: close")
-                dialog.close()
-            return
-        self.trigger(self.menu_action("actionCapacity"))
+        self.dialog_of_its_own(self.window.capacity.dialog, "recompute", "capacity: Compute again", "actionCapacity")
 
     def decomposition(self) -> None:
         """View → Decomposition…, or, when it shows, Redraw or close it."""
-        dialog = self.window.exports.decomposition
+        self.dialog_of_its_own(self.window.exports.decomposition, "redraw", "decomposition: Redraw",
+                               "actionDecomposition")
+
+    def dialog_of_its_own(self, dialog, button: str, pressed: str, action: str) -> None:
+        """Open a dialog by its menu ``action``; when it shows, click its ``button`` (noted as ``pressed``) or close it
+        (one or the other by the seed)."""
         if dialog is not None and dialog.isVisible():
             if self.rng.random() < 0.5:
-                self.note("decomposition: Redraw")
-                QTest.mouseClick(dialog.redraw, Qt.MouseButton.LeftButton)
+                self.note(pressed)
+                QTest.mouseClick(getattr(dialog, button), Qt.MouseButton.LeftButton)
             else:
-                self.note("decomposition: close")
+                self.note(f"{pressed.split(':')[0]}: close")
                 dialog.close()
             return
-        self.trigger(self.menu_action("actionDecomposition"))
+        self.trigger(self.menu_action(action))
 
     def close_windows_of_their_own(self) -> None:
         for dialog in (self.window.capacity.dialog, self.window.exports.decomposition):

@@ -110,12 +110,18 @@ def test_learning_rate_box_takes_typed_small_values(make_window):
     assert rate.text() == "0.001"
 
 
-def test_hovering_the_surface_draws_a_ghost_model_and_clicking_sets_the_start(make_window, qtbot):
+def hover_the_surface(make_window, qtbot):
+    """linear-regression's window with the pointer on its surface, a third across and a quarter up: (window, x, y)."""
     window = make_window(load_preset("linear-regression"))
     qtbot.waitUntil(window.live.surfaces.idle, timeout=WAIT_MS)
     surface = window.views.surface_plot.surface
     x, y = surface.x[len(surface.x) // 3], surface.y[len(surface.y) // 4]
     move(window.views.surface_view, x, y)
+    return window, x, y
+
+
+def test_hovering_the_surface_draws_a_ghost_model_and_clicking_sets_the_start(make_window, qtbot):
+    window, x, y = hover_the_surface(make_window, qtbot)
     ghost_x, ghost_y = window.views.data_plot.ghost.getData()
     assert ghost_x is not None and len(ghost_x) == 2
     np.testing.assert_allclose(ghost_y, x * ghost_x + y, atol=0.05)  # ŷ = Wx + b with W=x, b=y
@@ -294,11 +300,7 @@ def test_left_steps_back_along_the_path_and_right_forward_then_on(make_window, q
 
 def test_the_ghost_model_goes_when_the_descent_starts_and_comes_back_on_a_move(make_window, qtbot):
     """After a surface click and Space the dashed ghost kept the clicked θ for the whole run."""
-    window = make_window(load_preset("linear-regression"))
-    qtbot.waitUntil(window.live.surfaces.idle, timeout=WAIT_MS)
-    surface = window.views.surface_plot.surface
-    x, y = surface.x[len(surface.x) // 3], surface.y[len(surface.y) // 4]
-    move(window.views.surface_view, x, y)
+    window, x, y = hover_the_surface(make_window, qtbot)
     click(window.views.surface_view, x, y)
     assert window.views.data_plot.ghost.getData()[0] is not None
     window.views.data_view.setFocus()
