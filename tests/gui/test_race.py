@@ -132,3 +132,30 @@ def test_the_race_table_shows_whole_words_in_presentation_mode(make_window, qtbo
             field = table.cellWidget(row, column)
             assert field.width() >= field.minimumSizeHint().width(), (title, row)
     assert not table.horizontalScrollBar().isVisible()
+
+
+def test_the_race_legend_takes_up_to_three_racers_a_line_and_elides_in_a_narrow_plot(qtbot):
+    """The user guide's promise: as many racers a line (up to three) as the plot's width holds, a label elided ("…")
+    only when even one a line is too narrow."""
+    import pyqtgraph as pg
+
+    from lossviz.plots.surface import SurfacePlot
+    from lossviz.plots.theme import LIGHT
+
+    runs = [(f"a racer with a rather long label number {i}", "#1f77b4", np.array([[0.0, 0.0], [1.0, 1.0]]))
+            for i in range(4)]
+    shown = {}
+    for width in (1600, 700, 260):
+        widget = pg.PlotWidget()
+        qtbot.addWidget(widget)
+        widget.resize(width, 400)
+        widget.show()
+        qtbot.waitExposed(widget)
+        plot = SurfacePlot(widget.getPlotItem(), LIGHT)
+        plot.set_race(runs, np.zeros(2))
+        qtbot.wait(20)
+        assert plot.legend_labels() == [text for text, _, _ in runs]  # whole, whatever is shown
+        shown[width] = (plot.race_legend.columnCount, [label.text for _, label in plot.race_legend.items])
+    assert shown[1600][0] == 3 and shown[700][0] in (1, 2) and shown[260][0] == 1
+    assert shown[1600][1] == shown[700][1] == [text for text, _, _ in runs]
+    assert all(text.endswith("…") for text in shown[260][1])
