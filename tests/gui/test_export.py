@@ -283,3 +283,30 @@ def test_a_file_name_made_from_a_long_title_ends_at_a_whole_word():
     assert scene_file_name(None, "ŷ = σ(Wx + b)") == "y-σ-wx-b"
     assert scene_file_name(None, "x" * 80) == "x" * MAX_NAME  # one word longer than the limit: cut, as it must be
     assert scene_file_name(None, "…") == "lossviz"
+
+
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("rsvg-convert")),
+                    reason="poppler-utils (pdftoppm) and librsvg2-bin (rsvg-convert) are needed")
+def test_exports_after_an_import_the_dark_theme_f11_and_a_race_are_drawn_like_the_png(make_window, qtbot, tmp_path,
+                                                                                         dialog_log):
+    """A lecturer's history before exporting: import a table (named classes, a class legend), Dark theme, F11, an
+    optimizer race of three (its legend under the surface) and some steps; the PDF as poppler draws it and the SVG as
+    librsvg draws it match the PNG at full size."""
+    from tests.cli.test_import_cli import iris_like_csv
+    from tests.figures.pixels import assert_drawn_alike, librsvg_drawing, poppler_drawing
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    dialog_log["answers"]["open_path"] = str(iris_like_csv(tmp_path / "iris.csv"))
+    window.actions_by_id["actionImportCsv"].trigger()
+    assert window.document.scene.class_names is not None
+    window.dark_action.trigger()
+    window.set_presentation(True)
+    window.race_action.trigger()
+    for _ in range(12):
+        window.live.step_once()
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 12, timeout=WAIT_MS)
+    settle_painted(window, qtbot)
+    for suffix in ("png", "pdf", "svg"):
+        window.export_image(tmp_path / f"fig.{suffix}")
+    assert_drawn_alike(tmp_path / "fig.png", poppler_drawing(tmp_path / "fig.pdf", (1920, 1080)))
+    assert_drawn_alike(tmp_path / "fig.png", librsvg_drawing(tmp_path / "fig.svg", (1920, 1080)))
