@@ -9,6 +9,7 @@ turns on presentation mode, waits until everything is drawn and saves the whole 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -39,6 +40,8 @@ def main() -> int:
     parser.add_argument("--size", default=None, help="WIDTHxHEIGHT of the window (not maximised)")
     parser.add_argument("--no-panel", action="store_true", help="hide the control panel (F9)")
     parser.add_argument("--racers", type=int, default=0, help="race this many optimizers (up to 6)")
+    parser.add_argument("--n", type=int, default=0, help="draw a new D of this many samples from the scene's P")
+    parser.add_argument("--resample", action="store_true", help="press Resample ×20 after the steps")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
     app = prepare_application()
@@ -62,12 +65,24 @@ def main() -> int:
         lr = window.document.scene.optimizer.lr
         window.document.set_settings(runs=tuple(racer(name, lr, 0.9 if "momentum" in name or name == "nesterov" else None)
                                                 for name in OPTIMIZERS[:args.racers]))
+    if args.n:
+        scene = window.document.scene
+        assert scene.distribution is not None, "--n needs a scene with P"
+        window.document.set_settings(distribution=dataclasses.replace(scene.distribution, n=args.n))
+        window.controls.distribution_box.new_sample.click()
+        wait(300)
     for _ in range(args.steps):
         window.live.step_once()
     for _ in range(400):  # every step drawn and the newest surface shown
         wait(25)
         if window.live.state().step == args.steps and window.live.idle():
             break
+    if args.resample:
+        window.controls.distribution_box.resample.click()
+        for _ in range(800):
+            wait(25)
+            if window.live.population.cloud is not None and window.live.idle():
+                break
     wait(600)
     screen = app.primaryScreen()
     screen.grabWindow(0).save(args.output)

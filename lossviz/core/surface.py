@@ -327,6 +327,22 @@ def auto_range(values: np.ndarray, padding: float = 0.25, min_half_width: float 
     return middle - half, middle + half
 
 
+def frame_points(points: np.ndarray, padding: float = 0.3) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """(x, y) ranges around ``points`` (M, 2) and nothing else (the resampled minima's frame): ``padding`` of their
+    span on each side, each half-width at least a tenth of the wider span; None without a finite point, or beyond
+    what a scene's range holds."""
+    finite = points[np.isfinite(points).all(axis=1)]
+    if not len(finite):
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):  # spans beyond 1e308 are refused below
+        spans = finite.max(axis=0) - finite.min(axis=0)
+        floor = max(0.1 * float(spans.max()), 1e-6 * (1.0 + float(np.abs(finite).max())))
+        ranges = auto_range(finite[:, 0], padding, floor), auto_range(finite[:, 1], padding, floor)
+    if not all(lo < hi and np.isfinite(hi - lo) for lo, hi in ranges):
+        return None  # beyond what a range can hold (a fit that ran off to 1e308)
+    return ranges
+
+
 def landmarks(objective: Objective, start: np.ndarray, path: np.ndarray | None) -> np.ndarray:
     """θ's a surface should show: the start, the path and, for L2, the exact minimum. (M, k, d+1)."""
     points = [start[None]]

@@ -12,6 +12,7 @@ from PySide6 import QtCore, QtGui
 from lossviz.core.geometry import contour_lines, join_lines
 from lossviz.core.notation import PARAMETER_HELP, parameter_label
 from lossviz.core.surface import Surface
+from lossviz.plots.row_legend import RowLegend
 from lossviz.plots.style import (
     DRAW_LIMIT,
     clear_line,
@@ -85,9 +86,7 @@ def style_surface(plot: pg.PlotItem, theme: Theme, x_param: str, y_param: str,
 
 
 RACE_LEGEND_ROW = 4  # of the plot's layout: title, top axis, the view, the bottom axis, then the race's legend
-RACE_LEGEND_COLUMNS = 3  # racers a line at most (fewer where the view is narrower)
-RACE_LEGEND_SPACING = 12  # pixels between racers, at scale 1
-RACE_LEGEND_SAMPLE = 20  # pixels of a legend entry's line sample (pyqtgraph's ItemSample)
+CLOUD_LEGEND_ROW = 5  # and under it the resampled minima's legend
 
 
 class SurfacePlot:
@@ -126,14 +125,13 @@ class SurfacePlot:
         self.log = False
         self.quantity = "L(θ|D)"
         self.race_items: list[pg.GraphicsObject] = []
-        self.race_legend: pg.LegendItem | None = None  # in a row under the plot, only during a race
-        self._race_entries: list[tuple[pg.PlotDataItem, str]] = []  # each racer's line and its whole label
-        self._race_note = ""  # what the legend says once for all racers ("lr 0.5 for all")
-        self._note_sample = pg.PlotDataItem(pen=None)  # the note's entry has no line
-        self._race_layout: tuple[int, float | None] | None = None  # (racers a line, the elided width) shown
+        self.race_legend = RowLegend(plot, RACE_LEGEND_ROW, theme)  # in a row under the plot, only during a race
+        self.cloud_legend = RowLegend(plot, CLOUD_LEGEND_ROW, theme)  # ○ × + under the plot, while there is a cloud
         self._anchor: np.ndarray | None = None  # the θ (2,) last drawn as current: a valley's "+" is nearest it
         self._colorbar_label: tuple[str, str, str] | None = None  # (text, colour, size) the colour bar shows
         self._minimum_pen = QtGui.QPen()
+        self._cloud_caption = ""  # what the rings are ("" without a cloud)
+        self._plus_sample = pg.ScatterPlotItem()  # "+" as the cloud's legend shows it (never on the plot)
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -143,12 +141,8 @@ class SurfacePlot:
             self.plot.legend.setLabelTextColor(theme.foreground)
             self.plot.legend.setLabelTextSize(f"{theme.font:.0f}pt")
             self.plot.legend.setBrush(pg.mkBrush(with_alpha(theme.background, 200)))
-        if self.race_legend is not None:
-            self.race_legend.setLabelTextColor(theme.foreground)
-            self.race_legend.setLabelTextSize(self._legend_size())
-            self.race_legend.layout.setHorizontalSpacing(round(RACE_LEGEND_SPACING * theme.scale))
-            self._race_layout = None
-            self._fit_race_legend()
+        self.race_legend.apply_theme(theme)
+        self.cloud_legend.apply_theme(theme)
         self.contours.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.5), alpha=150))
         self.valley.setPen(make_pen(theme.contour, max(1.0, theme.line * 0.8), QtCore.Qt.PenStyle.DashLine))
         self.population.setPen(make_pen(theme.population, max(1.0, theme.line * 0.7), QtCore.Qt.PenStyle.DashLine))
@@ -240,6 +234,8 @@ class SurfacePlot:
         elif not (len(self.minimum.data) == 1 and np.array_equal(self.minimum.getData(), point[:, None])):
             self.minimum.setData([point[0]], [point[1]], symbol="+", size=16 * self.theme.scale,
                                  pen=self._minimum_pen, brush=None)
+        if self._cloud_caption:
+            self._draw_cloud_legend()  # its "+" entry comes and goes with the "+"
 
     def _nearest_minimum(self, current: np.ndarray) -> np.ndarray:
         """Of the many minima, the one nearest ``current`` (drawing the valley line when there is one)."""
@@ -285,10 +281,9 @@ class SurfacePlot:
             self.plot.removeItem(item)
         self.race_items = []
         if not runs:
-            self._hide_race_legend()
+            self.race_legend.hide_row()
             return
-        self._show_race_legend()
-        self._race_entries, self._race_layout = [], None
+        entries = []
         self.trajectory.setData([], [])
         clear_scatter(self.current)
         for label, color, path in runs:
@@ -299,83 +294,17 @@ class SurfacePlot:
             for item in (line, end):
                 self.plot.addItem(item)
                 self.race_items.append(item)
-            self._race_entries.append((line, label))
-        self._race_note = note
-        self._fit_race_legend()
+            entries.append((line, label))
+        self.race_legend.show_entries(entries, note)
         self.set_path(np.empty((0, 2)), start, None)
 
     def legend_labels(self) -> list[str]:
         """The racers' labels the race's legend shows, whole (none when it is hidden; the note not included)."""
-        legend = self.race_legend
-        if legend is None or not legend.isVisible():
-            return []
-        return [text for _, text in self._race_entries]
+        return self.race_legend.labels()
 
     def race_legend_rect(self) -> QtCore.QRectF | None:
         """Where the race's legend is, in the plot's scene (None when there is none): under the plot, never over it."""
-        legend = self.race_legend
-        return legend.sceneBoundingRect() if legend is not None and legend.isVisible() else None
-
-    def _show_race_legend(self) -> None:
-        """The race's legend in a row of its own under the plot (where it hides no path and no ★)."""
-        if self.race_legend is None:
-            self.race_legend = pg.LegendItem(labelTextColor=self.theme.foreground, labelTextSize=self._legend_size(),
-                                             horSpacing=round(RACE_LEGEND_SPACING * self.theme.scale))
-            self.race_legend.setMinimumWidth(0)  # never wider than the plot: it takes fewer racers a line instead
-            self.plot.geometryChanged.connect(self._fit_race_legend)
-        legend = self.race_legend
-        if not legend.isVisible() or legend.parentLayoutItem() is None:
-            self.plot.layout.addItem(legend, RACE_LEGEND_ROW, 0, 1, self.plot.layout.columnCount())  # the whole width
-            self.plot.layout.setAlignment(legend, QtCore.Qt.AlignmentFlag.AlignHCenter)
-            legend.setVisible(True)
-
-    def _fit_race_legend(self) -> None:
-        """As many racers a line (up to RACE_LEGEND_COLUMNS) as the plot's width holds, at least one; in one line
-        too narrow for a label, the label elided ("…"), never cut."""
-        legend = self.race_legend
-        if legend is None or not legend.isVisible() or not self._race_entries:
-            return
-        metrics = QtGui.QFontMetricsF(self._legend_font())
-        sample = RACE_LEGEND_SAMPLE + legend.layout.horizontalSpacing() + 6
-        room = self.plot.width() - 8
-        entries = self._race_entries + ([(self._note_sample, self._race_note)] if self._race_note else [])
-        widest = max(metrics.horizontalAdvance(text) for _, text in entries) + sample
-        columns = max(1, min(len(entries), RACE_LEGEND_COLUMNS, int(room // widest)))
-        width = max(1.0, room - sample) if columns == 1 else None
-        if (columns, width) == self._race_layout:
-            return
-        self._race_layout = (columns, width)
-        legend.clear()  # pyqtgraph re-lays out a filled legend wrongly: fill it anew
-        legend.setColumnCount(columns)
-        for item, text in entries:
-            shown = text if width is None else metrics.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width)
-            legend.addItem(item, shown)
-
-    def _legend_points(self) -> float:
-        """The race legend's label size in points (whole points, as its style sheet writes them)."""
-        return float(round(self.theme.font))
-
-    def _legend_size(self) -> str:
-        """The race legend's label size, as pyqtgraph's LabelItem takes it ("12pt")."""
-        return f"{self._legend_points():.0f}pt"
-
-    def _legend_font(self) -> QtGui.QFont:
-        """The font of the race legend's labels, to measure them."""
-        font = QtGui.QFont()
-        font.setPointSizeF(self._legend_points())
-        return font
-
-    def _hide_race_legend(self) -> None:
-        """No race: the legend's row leaves the layout, and the plot has its height back."""
-        legend = self.race_legend
-        if legend is None:
-            return
-        legend.clear()
-        self._race_entries, self._race_layout = [], None
-        if legend.parentLayoutItem() is not None:
-            self.plot.layout.removeItem(legend)
-            legend.setParentLayoutItem(None)
-        legend.setVisible(False)
+        return self.race_legend.rect()
 
     def clear_surface(self) -> None:
         """No surface (yet): an empty plot rather than the surface of another question, and no colour bar
@@ -398,18 +327,48 @@ class SurfacePlot:
         if minimum is None:
             clear_scatter(self.population_minimum)
         else:
-            self.population_minimum.setData([minimum[0]], [minimum[1]], symbol="x", size=20 * self.theme.scale,
-                                            pen=make_pen("#000000", 1.2 * self.theme.scale),
-                                            brush=pg.mkBrush(self.theme.population))
+            self._draw_population_minimum(minimum)
 
-    def set_cloud(self, points: np.ndarray | None) -> None:
-        """θ*_D of datasets resampled from P, (M, 2), as rings in P's colour (None: none)."""
+    def set_cloud(self, points: np.ndarray | None, minimum: np.ndarray | None = None, caption: str = "") -> None:
+        """θ*_D of datasets resampled from P, (M, 2), as rings in the cloud's colour, θ*_P (2,) as "×" over them and
+        a legend in the view's emptiest corner saying ○, × and + (``caption``: what the rings are); None: none."""
         if points is None or not len(points):
             clear_scatter(self.cloud)
+            self._cloud_caption = ""
+            self._draw_cloud_legend()
             return
         points = np.clip(points, -DRAW_LIMIT, DRAW_LIMIT)
         self.cloud.setData(points[:, 0], points[:, 1], symbol="o", size=9 * self.theme.scale, brush=None,
-                           pen=make_pen(self.theme.population, 1.8 * self.theme.scale))
+                           pen=make_pen(self.theme.cloud, 1.8 * self.theme.scale))
+        if minimum is not None:
+            self._draw_population_minimum(minimum)
+        self._cloud_caption = caption
+        self._draw_cloud_legend()
+
+    def _draw_population_minimum(self, minimum: np.ndarray) -> None:
+        """θ*_P as a large "×" in P's colour, outlined."""
+        self.population_minimum.setData([minimum[0]], [minimum[1]], symbol="x", size=20 * self.theme.scale,
+                                        pen=make_pen("#000000", 1.2 * self.theme.scale),
+                                        brush=pg.mkBrush(self.theme.population))
+
+    def _draw_cloud_legend(self) -> None:
+        """The cloud's legend under the plot (○ resampled θ*_D, × θ*_P, + this D's θ*_D where drawn) while there is
+        a cloud."""
+        if not self._cloud_caption:
+            self.cloud_legend.hide_row()
+            return
+        entries: list[tuple[pg.GraphicsObject, str]] = [(self.cloud, self._cloud_caption)]
+        if len(self.population_minimum.data):
+            entries.append((self.population_minimum, "θ*<sub>P</sub>"))
+        if len(self.minimum.data):  # white on the heat map; its sample in the legend in the text's colour
+            self._plus_sample.setData([0], [0], symbol="+", size=16 * self.theme.scale, brush=None,
+                                      pen=make_pen(self.theme.foreground, 2 * self.theme.scale))
+            entries.append((self._plus_sample, "θ*<sub>D</sub> of this D"))
+        self.cloud_legend.show_entries(entries)
+
+    def cloud_legend_labels(self) -> list[str]:
+        """What the cloud's legend says, entry by entry ([] when it is hidden)."""
+        return self.cloud_legend.labels()
 
     def set_arrows(self, origin: np.ndarray | None, vectors: np.ndarray, mean: np.ndarray | None) -> None:
         """Arrows from ``origin`` (2,): one per row of ``vectors`` (M, 2), thin, and ``mean`` (2,), bold —

@@ -31,6 +31,7 @@ class Theme:
     contour: str
     truth: str = "#6A3D9A"  # what P says (E[y|x], the Bayes boundary): dotted, apart from the model
     population: str = "#FFD54A"  # L(θ|P)'s contours and θ*_P on the surface
+    cloud: str = "#3FE0FF"  # the θ*_D of datasets resampled from P: apart from P's yellow and the white contours
     font_pt: float = 10.0
     line_width: float = 2.0
     marker_size: float = 9.0

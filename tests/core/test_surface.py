@@ -195,3 +195,18 @@ def test_ce_stable_path_is_one_softplus_a_sample_and_exact(classes, x_param, y_p
     surface = loss_surface(objective, spec)
     assert np.isfinite(surface.loss).all() and surface.loss.max() > 1e5
     np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center), rtol=1e-12)
+
+
+def test_frame_points_holds_every_point_with_room_and_nothing_else():
+    from lossviz.core.surface import frame_points
+
+    points = np.array([[0.80, 0.50], [0.75, 0.61], [0.88, 0.44]])
+    (x0, x1), (y0, y1) = frame_points(points)
+    assert x0 < 0.75 and x1 > 0.88 and y0 < 0.44 and y1 > 0.61  # every point, with room around it
+    assert x1 - x0 < 0.25 and y1 - y0 < 0.35  # and no more than 1.6 times their span (a far start θ is not in it)
+    (x0, x1), (y0, y1) = frame_points(np.array([[1.0, 2.0], [1.0, 2.0]]))
+    assert x0 < 1.0 < x1 and y0 < 2.0 < y1  # one place: a small frame around it, never an empty range
+    (x0, x1), (y0, y1) = frame_points(np.array([[0.0, 0.0], [10.0, 0.0]]))
+    assert y1 - y0 >= 0.2 * 10.0  # the narrow axis is at least a fifth of the wide span
+    assert frame_points(np.array([[np.nan, 1.0]])) is None
+    assert frame_points(np.array([[-1e308, 0.0], [1e308, 1.0]])) is None  # no finite range holds them

@@ -29,6 +29,8 @@ class UndoChecks:
         if self.make_window is None or not self.window.controls.isVisible():
             return
         window, stack = self.window, self.window.document.undo_stack
+        # a resample under way frames its cloud when it lands (an undo step of its own): not between the two
+        self.qtbot.waitUntil(lambda: not window.live.population.resampling, timeout=HANG_WAIT_MS)
         for _ in range(4):
             before, index = window.document.scene, stack.index()
             name, edit, _ = self.rng.choice([action for action in self.actions if action[0] in SETTINGS])

@@ -203,3 +203,76 @@ def test_the_decomposition_window_draws_the_live_theta_and_saves_it(make_window,
     QTest.mouseClick(dialog.redraw, Qt.MouseButton.LeftButton)
     assert not dialog_log["errors"]
     dialog.close()
+
+
+def resample(window, qtbot):
+    """Press Resample ×20 and wait for the cloud and the surface that frames it."""
+    live = window.live
+    QTest.mouseClick(window.controls.distribution_box.resample, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: live.population.cloud is not None, timeout=WAIT_MS)
+    settle(qtbot, live)
+
+
+def inside(view_range, points):
+    (x0, x1), (y0, y1) = view_range
+    return all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points)
+
+
+def test_resample_frames_the_cloud_and_theta_star_p_and_keeps_a_fixed_range(make_window, qtbot):
+    window = make_window(line_scene(n=200))
+    live, plot = window.live, window.views.surface_plot
+    settle(qtbot, live)
+    assert not window.document.scene.surface.fixed
+    resample(window, qtbot)
+    scene, cloud = window.document.scene, np.column_stack(plot.cloud.getData())
+    star_p = np.column_stack(plot.population_minimum.getData())
+    exact = population_objective(scene.distribution, scene.shape, "l2").quadratic_statistics().theta_star
+    np.testing.assert_allclose(star_p[0], window.live.surfaces.plane().point(exact[None]), rtol=1e-9, atol=1e-12)  # × is θ*_P
+    view = window.views.surface_viewbox.viewRange()
+    assert scene.surface.fixed and inside(view, np.vstack([cloud, star_p]))
+    (x0, x1), (y0, y1) = view
+    spread = np.ptp(np.vstack([cloud, star_p]), axis=0) / [x1 - x0, y1 - y0]
+    assert spread.max() > 0.6  # the cloud fills the view, not a 40-pixel blob by a far start θ
+    assert window.document.undo_stack.undoText() == "frame the resampled minima"
+    # a fixed range is the user's: a cloud drawn at a larger N shows smaller in it
+    type_into(window.controls.distribution_box.sample_size, "2000")
+    QTest.mouseClick(window.controls.distribution_box.new_sample, Qt.MouseButton.LeftButton)
+    settle(qtbot, live)
+    resample(window, qtbot)
+    assert window.views.surface_viewbox.viewRange() == view
+    smaller = np.ptp(np.column_stack(plot.cloud.getData()), axis=0) / [x1 - x0, y1 - y0]
+    assert smaller.max() < 0.6 * spread.max()
+
+
+def test_undo_of_the_frame_gives_the_automatic_range_back_and_keeps_the_cloud(make_window, qtbot):
+    window = make_window(line_scene(n=200))
+    settle(qtbot, window.live)
+    automatic = window.views.surface_viewbox.viewRange()
+    resample(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window.live)
+    assert not window.document.scene.surface.fixed and window.controls.auto_range.isChecked()
+    assert np.allclose(window.views.surface_viewbox.viewRange(), automatic)
+    assert len(window.views.surface_plot.cloud.data) == 20
+
+
+def test_the_cloud_has_its_own_colour_and_a_legend_under_the_surface(make_window, qtbot):
+    window = make_window(line_scene(n=200))
+    plot, theme = window.views.surface_plot, window.theme
+    settle(qtbot, window.live)
+    assert plot.cloud_legend_labels() == [] and plot.cloud_legend.rect() is None
+    resample(window, qtbot)
+    ring = plot.cloud.opts["pen"].color().name().upper()
+    assert ring == theme.cloud.upper() and len({ring, theme.population.upper(), theme.contour.upper()}) == 3
+    assert plot.population_minimum.zValue() >= plot.cloud.zValue()  # × over the rings, never under them
+    labels = plot.cloud_legend_labels()
+    assert labels[:2] == ["θ*<sub>D</sub> of 20 other D ∼ P (N = 200)", "θ*<sub>P</sub>"]
+    legend, view = plot.cloud_legend.rect(), window.views.surface_viewbox.sceneBoundingRect()
+    assert legend.top() >= view.bottom()  # under the surface: it hides no ring, × or path
+    QTest.keyClick(window, Qt.Key.Key_F11)  # presentation mode: the legend is drawn anew, larger, and stays
+    qtbot.waitUntil(lambda: window.presenting)
+    assert plot.cloud_legend_labels() == labels
+    QTest.keyClick(window, Qt.Key.Key_F11)
+    type_into(window.controls.distribution_box.sample_size, "50")  # the cloud is of another N: gone, with its legend
+    assert plot.cloud_legend_labels() == [] and plot.cloud_legend.rect() is None
+    settle(qtbot, window.live)

@@ -7,6 +7,8 @@ out of bounds) is refused with a message in the status bar, and the document is 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6 import QtCore
 from PySide6.QtCore import Qt
 
@@ -55,6 +57,19 @@ class SettingsEditor(QtCore.QObject):
         box.distributionEdited.connect(self._on_view_distribution_edited)
         box.newSampleRequested.connect(editor.new_sample)
         box.resampleRequested.connect(live.population.resample)
+        live.population.frameWanted.connect(self.frame_cloud)
+
+    def frame_cloud(self, ranges: tuple[tuple[float, float], tuple[float, float]]) -> None:
+        """A new cloud of resampled minima: an automatic surface range frames it and θ*_P (one undo step, "frame the
+        resampled minima"), so that the cloud fills the view; a fixed range is the user's and stays (a cloud drawn
+        at a larger N then shows smaller in it)."""
+        document = self.document
+        config = document.scene.surface
+        if config.fixed or document.previewing:
+            return
+        x_param, y_param = document.scene.surface_axes
+        framed = replace(config, x=x_param, y=y_param, x_range=ranges[0], y_range=ranges[1])
+        document.edit_fields("frame the resampled minima", Change.SURFACE, surface=framed)
 
     def _on_view_value_committed(self) -> None:
         """Enter in a field: the keys go back to the plots (Space runs, → steps)."""

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from lossviz.core.problem import Problem
 from lossviz.core.scene import Scene
+from lossviz.core.surface import frame_points
 from lossviz.gui.messages import EXPLANATION_MS, STATUS_MS
 from lossviz.gui.state.surfaces import SurfaceService
 from lossviz.gui.workers.surface import ResampleRequest, ResampleResult, SurfaceRequest, SurfaceResult
@@ -30,12 +31,16 @@ class PopulationLayer(QObject):
     message = Signal(str, int)
     overlayRequested = Signal(object)  # to the surface worker
     resampleRequested = Signal(object)
+    frameWanted = Signal(object)  # ((x0, x1), (y0, y1)): the new cloud and θ*_P framed, on the surface's axes
 
     def __init__(self, surfaces: SurfaceService, parent: QObject | None = None):
         super().__init__(parent)
         self.surfaces = surfaces
         self.overlay: SurfaceResult | None = None
         self.cloud: np.ndarray | None = None  # (count, k, d+1): θ*_D of each resampled dataset
+        self.cloud_minimum: np.ndarray | None = None  # (k, d+1): θ*_P, found as each θ*_D of the cloud was
+        self.resampling = False  # a resample is under way (its cloud, and its frame, are yet to come)
+        self.cloud_n = 0  # N of each dataset the cloud was drawn from
         self._cloud_key: str | None = None
         self._outstanding: SurfaceRequest | None = None
         self._wanted: SurfaceResult | None = None  # the main surface the overlay should match next
@@ -133,7 +138,7 @@ class PopulationLayer(QObject):
         """No cloud, and a resample under way stops."""
         self.surfaces.worker.resamples.next()  # a resample under way stops
         had = self.cloud is not None
-        self.cloud, self._cloud_key = None, None
+        self.cloud, self.cloud_minimum, self._cloud_key, self.resampling = None, None, None, False
         if had:
             self.changed.emit()
 
@@ -143,7 +148,7 @@ class PopulationLayer(QObject):
         if scene.distribution is None or self.surfaces.closing:
             return
         self.clear_cloud()
-        self._cloud_key = self.cloud_key()
+        self._cloud_key, self.resampling = self.cloud_key(), True
         self.resampleRequested.emit(ResampleRequest(
             self.surfaces.worker.resamples.newest, scene.distribution, scene.shape, scene.loss, scene.init.copy(),
             self.surfaces.training.main_optimizer(), scene.steps, RESAMPLE_COUNT, scene.design().features, scene.l2))
@@ -156,8 +161,29 @@ class PopulationLayer(QObject):
     def _on_resampled(self, result: ResampleResult) -> None:
         if not self.surfaces.worker.resamples.current(result.request.generation) or self.surfaces.closing:
             return
-        self.cloud = result.minima
+        self.cloud, self.cloud_minimum, self.resampling = result.minima, result.population_minimum, False
+        self.cloud_n = result.request.distribution.n
         self.changed.emit()
         self.message.emit(f"θ*_D of {len(result.minima)} datasets of N = {result.request.distribution.n} "
-                          "drawn from P (rings); try a larger N: the cloud shrinks.", EXPLANATION_MS)
+                          "drawn from P (○), θ*_P (×); try a larger N: the cloud shrinks.", EXPLANATION_MS)
+        frame = self.cloud_frame()
+        if frame is not None:
+            self.frameWanted.emit(frame)
+
+    def cloud_points(self) -> np.ndarray | None:
+        """The cloud (M, 2) on the surface's plane (None: none, or one of a model of another shape)."""
+        cloud, shape = self.cloud, self.scene.init.shape
+        return None if cloud is None or cloud.shape[1:] != shape else self.surfaces.plane().coordinates(cloud)
+
+    def cloud_minimum_point(self) -> np.ndarray | None:
+        """θ*_P (2,) on the surface's plane, as found with the cloud (None: no cloud)."""
+        theta, shape = self.cloud_minimum, self.scene.init.shape
+        return None if theta is None or theta.shape != shape else self.surfaces.plane().coordinates(theta[None])[0]
+
+    def cloud_frame(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """Ranges around the cloud and θ*_P on the surface's axes (None: no cloud)."""
+        points, minimum = self.cloud_points(), self.cloud_minimum_point()
+        if points is None or minimum is None:
+            return None
+        return frame_points(np.vstack([points, minimum[None]]))
 

@@ -111,7 +111,7 @@ class SurfaceService(QObject):
     def new_question(self, force: bool = False) -> bool:
         """A new surface question (task, loss, axes, ranges, resolution, what is shown, P, the selection): the
         surface shown is dropped, work on the old one stops, and a new framing is chosen when the picture
-        changes. True if the question is new."""
+        changes or a fixed range becomes automatic (as a fresh window frames it). True if the question is new."""
         scene = self.scene
         shows = self.shows()
         # what the picture is of: another model, loss or axes, or the first data, are framed anew
@@ -122,7 +122,8 @@ class SurfaceService(QObject):
                     scene.l2, scene.split)
         if question == self._question and not force:
             return False
-        if force or self._question is None or picture != self._question[0]:
+        unfixed = self._question is not None and None not in self._question[1:3] and not scene.surface.fixed
+        if force or self._question is None or picture != self._question[0] or unfixed:  # back to automatic: framed
             self.reframe = True
             self.ranges = None  # the old picture's range is not this one's (a fresh window has none either)
         self._question = question

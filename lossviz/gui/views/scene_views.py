@@ -309,14 +309,15 @@ class SceneViews(QtCore.QObject):
         return title, "L(θ|D)"
 
     def draw_population(self) -> None:
-        """L(θ|P)'s contours with θ*_P over L(θ|D) ("both"), and the resampled minima θ*_D (rings)."""
-        live = self.live
-        overlay = live.population.overlay_for(live.surfaces.shown)
-        self.surface_plot.set_population(overlay.surface if overlay else None, overlay.minimum if overlay else None)
-        cloud = live.population.cloud
-        shape = self.document.scene.init.shape
-        self.surface_plot.set_cloud(live.surfaces.plane().coordinates(cloud) if cloud is not None
-                                    and cloud.shape[1:] == shape else None)
+        """L(θ|P)'s contours over L(θ|D) ("both"), the resampled minima θ*_D (rings) with θ*_P (×) and their legend."""
+        population = self.live.population
+        overlay = population.overlay_for(self.live.surfaces.shown)
+        points, minimum = population.cloud_points(), population.cloud_minimum_point()
+        if minimum is None and overlay is not None:
+            minimum = overlay.minimum  # without a cloud, × is the grid's minimum of L(θ|P)'s contours
+        self.surface_plot.set_population(overlay.surface if overlay else None, minimum)
+        caption = "" if points is None else f"θ*<sub>D</sub> of {len(points)} other D ∼ P (N = {population.cloud_n})"
+        self.surface_plot.set_cloud(points, minimum, caption)
 
     def draw_selection(self) -> None:
         """The selected samples: rings in the data view, their own loss's title and their arrows on the surface."""

@@ -23,7 +23,7 @@ from lossviz.core.features import FeatureMap
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
-from lossviz.core.population import resample_minima
+from lossviz.core.population import minimum_of, population_objective, resample_minima
 from lossviz.core.problem import Problem
 from lossviz.core.surface import Surface, SurfaceSpec, loss_surface
 from lossviz.core.training import fit
@@ -119,10 +119,11 @@ class ResampleRequest:
 
 @dataclass(frozen=True)
 class ResampleResult:
-    """The minima (count, k, d+1) a ResampleRequest found."""
+    """The minima (count, k, d+1) a ResampleRequest found, and θ*_P (k, d+1), found the same way on L(θ|P)."""
 
     request: ResampleRequest
     minima: np.ndarray
+    population_minimum: np.ndarray
 
 
 class SurfaceWorker(BackgroundWorker):
@@ -271,9 +272,13 @@ class SurfaceWorker(BackgroundWorker):
                                      request.optimizer, request.steps, request.count,
                                      should_stop=lambda: self._should_stop(request), progress=progress,
                                      features=request.features, l2=request.l2)
+            population = population_objective(request.distribution, request.shape, request.loss, request.features,
+                                              request.l2)
+            theta_star = minimum_of(population, request.start, request.optimizer, request.steps,
+                                    should_stop=lambda: self._should_stop(request))
         except Cancelled:
             return
-        self.resampled.emit(ResampleResult(request, minima))
+        self.resampled.emit(ResampleResult(request, minima, theta_star))
 
 
 def surface_minimum(objective: Objective, surface: Surface) -> np.ndarray | None:
