@@ -42,6 +42,7 @@ def main() -> int:
     parser.add_argument("--racers", type=int, default=0, help="race this many optimizers (up to 6)")
     parser.add_argument("--n", type=int, default=0, help="draw a new D of this many samples from the scene's P")
     parser.add_argument("--resample", action="store_true", help="press Resample ×20 after the steps")
+    parser.add_argument("--slide", type=int, default=0, help="open the bundled lecture and go to this slide (1-based)")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
     app = prepare_application()
@@ -59,6 +60,10 @@ def main() -> int:
         window.document.set_view_options(surface_of=args.surface_of)
     if args.present:
         window.set_presentation(True)
+    if args.slide:
+        window.lecture.open_bundled()
+        window.lecture.go(args.slide - 1)
+        args.steps = 0  # the slide's own steps
     if args.no_panel:
         window.set_panel_visible(False)
     if args.racers:
@@ -75,7 +80,7 @@ def main() -> int:
         window.live.step_once()
     for _ in range(400):  # every step drawn and the newest surface shown
         wait(25)
-        if window.live.state().step == args.steps and window.live.idle():
+        if (args.slide or window.live.state().step == args.steps) and window.live.idle():
             break
     if args.resample:
         window.controls.distribution_box.resample.click()

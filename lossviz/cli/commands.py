@@ -165,7 +165,12 @@ def _drawing_scene(scene: str, output: str, suffixes: tuple[str, ...], size: tup
 
 def render(scene: str, output: str, size: tuple[int, int], steps: int | None, theme: str, layout: str, scale: float,
            formula: bool) -> None:
-    """``lossviz render``: the fitted scene as a slide image (PNG, SVG, PDF)."""
+    """``lossviz render``: the fitted scene as a slide image (PNG, SVG, PDF); a lecture, one image per slide."""
+    from lossviz.core.slides import BUNDLED_LECTURE, is_lecture_file
+
+    if scene == BUNDLED_LECTURE or is_lecture_file(scene):
+        render_slides(scene, output, size, steps, theme, layout, scale, formula)
+        return
     loaded = _drawing_scene(scene, output, IMAGE_SUFFIXES, size, scale,
                             "--layout population" if layout == "population" else None)
     check_memory(size, scale, 1)
@@ -178,6 +183,40 @@ def render(scene: str, output: str, size: tuple[int, int], steps: int | None, th
     from lossviz.figures.figure import render_scene
 
     render_scene(loaded, output, size, scale, theme, steps, layout, formula)
+
+
+def render_slides(lecture: str, output: str, size: tuple[int, int], steps: int | None, theme: str, layout: str,
+                  scale: float, formula: bool) -> None:
+    """``lossviz render LECTURE -o FOLDER/``: each slide as its window shows it (its scene after its steps, or
+    ``steps`` for all), written as FOLDER/01-name.png … (the suffix of ``-o FOLDER/*.svg`` chooses the format)."""
+    from lossviz.core.slides import BUNDLED_LECTURE, bundled_lecture, read_lecture, slide_file_name
+
+    folder, suffix = Path(output), ".png"
+    if folder.name.startswith("*.") and folder.suffix.lower() in IMAGE_SUFFIXES:
+        folder, suffix = folder.parent, folder.suffix.lower()
+    elif folder.exists() and not folder.is_dir() or not (output.endswith(("/", "\\")) or folder.is_dir()):
+        raise LossvizError(f"{output}: a lecture renders to a folder, one image a slide: end -o with / "
+                           "(or FOLDER/*.svg, FOLDER/*.pdf)")
+    if layout in LECTURE_LAYOUTS:
+        raise LossvizError(f"--layout {layout}: not with a lecture (its slides are drawn as the window shows them)")
+    if size[0] * scale > MAX_PIXELS or size[1] * scale > MAX_PIXELS:
+        raise LossvizError(f"--size × --scale is larger than {MAX_PIXELS} pixels")
+    loaded = bundled_lecture() if lecture == BUNDLED_LECTURE and not Path(lecture).exists() else read_lecture(lecture)
+    for index, slide in enumerate(loaded.slides):  # every slide checked before a file is written
+        _fit(slide.scene, f"{lecture}: slide {index + 1}", 0)
+    folder.mkdir(exist_ok=True)
+    check_memory(size, scale, 1)
+    from lossviz.figures.canvas import use_offscreen_if_headless
+    from lossviz.figures.figure import render_scene
+
+    use_offscreen_if_headless()
+    progress = progress_bar("slides")
+    for index, slide in enumerate(loaded.slides):
+        target = folder / slide_file_name(index, len(loaded.slides), slide, suffix)
+        render_scene(slide.scene, str(target), size, scale, theme, slide.steps if steps is None else steps, layout,
+                     formula)
+        progress(index + 1, len(loaded.slides))
+        write_stdout(f"{target}\n")
 
 
 def animate(scene: str, output: str, size: tuple[int, int], steps: int | None, theme: str, layout: str | None,

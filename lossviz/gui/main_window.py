@@ -31,6 +31,7 @@ from lossviz.gui.controllers.capacity import CapacityView
 from lossviz.gui.controllers.editing import DataEditor
 from lossviz.gui.controllers.exports import ExportActions
 from lossviz.gui.controllers.files import FileActions
+from lossviz.gui.controllers.lecture import LectureActions
 from lossviz.gui.controllers.recovery import CrashRecovery
 from lossviz.gui.controllers.settings import SettingsEditor
 from lossviz.gui.dialogs import common as dialogs
@@ -82,9 +83,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.exports = ExportActions(self.document, self.live, self, self.settings, lambda: self.base_theme.name)
         self.capacity = CapacityView(self.document, self.live.pacing.busy, lambda: self.base_theme.name,
                                      lambda: self.exports.ask_image_path("Save the capacity curve", "capacity"), self)
+        self.lecture = LectureActions(self.document, self.live, self.files, self)
         self._build_menus()
         self._build_label_keys()
-        for label in self.views.status_labels():
+        for label in (self.lecture.indicator, *self.views.status_labels()):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().messageChanged.connect(self._fit_status_message)
         self._connect()
@@ -201,7 +203,7 @@ class MainWindow(QtWidgets.QMainWindow):
         live.selectionChanged.connect(self.views.draw_selection)
         live.population.changed.connect(self.views.draw_population)
         for part in (live, live.population, self.views, self.editor, self.settings_editor, self.files, self.recovery,
-                     self.exports, self.capacity):
+                     self.exports, self.capacity, self.lecture):
             part.message.connect(self.statusBar().showMessage)
         self.editor.dataReplaced.connect(self._on_data_replaced)
         self.files.dataReplaced.connect(self._on_data_replaced)

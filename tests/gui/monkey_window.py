@@ -43,6 +43,10 @@ class WindowActions:
             ("window:log loss", lambda: self.trigger(window.log_loss_action), 0.4),
             ("window:capacity", self.capacity, 0.4), ("window:decomposition", self.decomposition, 0.4),
             ("key:left", lambda: self.key(Qt.Key.Key_Left), 1.5),
+            ("window:lecture", lambda: self.trigger(self.menu_action("actionExamplesLecture")), 0.3),
+            ("window:next slide", lambda: self.window_key(Qt.Key.Key_PageDown), 0.6),
+            ("window:previous slide", lambda: self.window_key(Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier),
+             0.4),
             ("P parameter", self.type_parameter, 2.5),
         ]
 

@@ -133,6 +133,10 @@ class LiveRun(QObject):
         """→: forward along the recorded path when stepped back; else one update (pausing a run)."""
         self.training.step_once()
 
+    def step_many(self, count: int) -> None:
+        """``count`` updates in one go (a lecture's slide at its step)."""
+        self.training.step_many(count)
+
     def step_back(self) -> None:
         """←: one recorded entry back along the path (pausing a run), down to where the data last changed."""
         self.training.step_back()

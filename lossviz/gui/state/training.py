@@ -71,6 +71,7 @@ class TrainingRun(QObject):
     trainingRequested = Signal(object)
     runningRequested = Signal(bool)
     stepRequested = Signal()
+    stepsRequested = Signal(int)
     speedRequested = Signal(float)
     reportDrawn = Signal()
 
@@ -100,6 +101,7 @@ class TrainingRun(QObject):
         self.trainingRequested.connect(self.worker.configure)
         self.runningRequested.connect(self.worker.set_running)
         self.stepRequested.connect(self.worker.step_once)
+        self.stepsRequested.connect(self.worker.step_many)
         self.speedRequested.connect(self.worker.set_speed)
         self.reportDrawn.connect(self.worker.acknowledge)
         pacing.wakeRequested.connect(self.worker.wake)
@@ -236,6 +238,15 @@ class TrainingRun(QObject):
             self.show_entry(None if index >= len(self.histories[0]) - 1 else index)
             return
         self._send(self.stepRequested)
+
+    def step_many(self, count: int) -> None:
+        """``count`` updates from where the run is (paused), in one go."""
+        if self.objective is None or count <= 0:
+            return
+        self.set_running(False)
+        if self.cursor is not None:
+            self.show_entry(None)
+        self._send(self.stepsRequested, count)
 
     def step_back(self) -> None:
         """←: one recorded entry back along the path (pausing a run), down to where the data last changed."""

@@ -203,6 +203,15 @@ class TrainingWorker(BackgroundWorker):
         self.advance(1)
         self._emit()
 
+    @Slot(int)
+    def step_many(self, count: int):
+        """``count`` updates at once (a lecture's slide shown at its step), answered with one report."""
+        self.answered += 1
+        if self.trainer is None:
+            return
+        self.advance(count)
+        self._emit()
+
     def cancel(self) -> None:
         """No more steps (GUI thread, before the thread is ended)."""
         self.running = False
