@@ -281,13 +281,13 @@ def population_spec(scene: Scene, thetas: np.ndarray, center: np.ndarray) -> Sur
     """The grid of the population figures: the scene's ranges where it has them, else framing ``thetas``
     (M, k, d+1) — the minima and θ — tightly: the cloud of θ*_D is what the picture is about (a path from a
     far start comes in from the edge)."""
-    from lossviz.core.surface import SurfaceSpec, auto_range
+    from lossviz.core.surface import SurfaceSpec, auto_range, frame_points
 
     points = axes_of(scene)(thetas)
-    points = points[np.isfinite(points).all(axis=1)]
     config = scene.surface
-    x_range = config.x_range or auto_range(points[:, 0], min_half_width=0.5)
-    y_range = config.y_range or auto_range(points[:, 1], min_half_width=0.5)
+    framed = frame_points(points) or (auto_range(np.zeros(1)), auto_range(np.zeros(1)))  # the window's frame
+    x_range = config.x_range or framed[0]
+    y_range = config.y_range or framed[1]
     return SurfaceSpec(*scene.surface_axes, x_range, y_range, config.resolution, center.copy())
 
 
@@ -393,6 +393,8 @@ def draw_population(scene: Scene, theme: Theme | str = "light", size: tuple[int,
 def dress_population(figure: Figure, picture: PopulationPicture, theta: np.ndarray, steps: int, objective: Objective,
                      formula: bool) -> None:
     """Add P to a drawn figure: the overlay, L(θ|P)'s contours, θ*_P, the cloud, legends, header and footer."""
+    import pyqtgraph as pg
+
     from lossviz.plots.style import set_title
 
     assert figure.data_plot is not None and figure.surface_plot is not None
@@ -410,8 +412,10 @@ def dress_population(figure: Figure, picture: PopulationPicture, theta: np.ndarr
     # θ* of a loss other than L2 is where the scene's descent ends (BCE's minimum of separable data is at infinity)
     end = "minimum of" if scene.loss == "l2" else f"end of {steps} steps on"
     entries = [(surface_plot.current, f"θ after {steps} steps from ○ (the path)")]
-    if len(surface_plot.minimum.data):
-        entries.append((surface_plot.minimum, "θ*<sub>D</sub>: minimum of L(θ|D) on the grid"))
+    if len(surface_plot.minimum.data):  # white on the heat map; in the legend in the text's colour
+        plus = pg.ScatterPlotItem([0], [0], symbol="+", size=16 * theme.scale, brush=None,
+                                  pen=pg.mkPen(theme.foreground, width=2 * theme.scale))
+        entries.append((plus, "θ*<sub>D</sub>: minimum of L(θ|D) on the grid"))
     entries += [(surface_plot.population_minimum, f"θ*<sub>P</sub>: {end} L(θ|P)"),
                 (surface_plot.cloud, f"θ*<sub>D</sub> ({end} L(θ|D)) of {picture.count} other D ∼ P, N = {n}"),
                 (surface_plot.population, "L(θ|P) contours")]
