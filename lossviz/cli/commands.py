@@ -11,14 +11,19 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lossviz.cli.outputs import check_writable, emit, output_format
 from lossviz.cli.parser import LECTURE_LAYOUTS
 from lossviz.cli.terminal import LONG_WORK_SECONDS, check_memory, progress_bar, write_stdout
 from lossviz.core.errors import LossvizError
+from lossviz.core.objective import Objective
 from lossviz.core.reports import SURFACE_FORMATS, TABLE_FORMATS
 from lossviz.core.scene import Scene
 from lossviz.core.training import FitResult
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 SWEEP_FIGURES = ("png", "svg", "pdf")
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -67,11 +72,31 @@ def fit(scene: str, steps: int | None, format: str | None, output: str | None) -
     loaded = _scene(scene)
     result = _fit(loaded, scene, steps)
     columns = fit_columns(loaded, result.thetas)
-    emit(trajectory_csv(result, loaded.shape, columns) if fmt == "csv" else trajectory_json(result, columns), output)
+    if fmt == "csv":
+        emit(trajectory_csv(result, loaded.shape, columns), output)
+        return
+    emit(trajectory_json(result, columns, _curvature_at(loaded, result.thetas[-1])), output)
 
 
-def surface(scene: str, resolution: int | None, of: tuple[str, int | None], output: str | None) -> None:
-    """``lossviz surface``: L(θ|D), L(θ|P) or one sample's loss on the grid framed from the data."""
+def _curvature_at(scene: Scene, theta: NDArray) -> dict | None:
+    """The curvature at θ for ``fit``'s JSON: λ_max, λ_min, κ, the stable learning rate 2/λ_max (None where θ is
+    not finite: a diverged run)."""
+    import numpy as np
+
+    from lossviz.core.curvature import curvature
+
+    if not np.all(np.isfinite(theta)):
+        return None
+    with np.errstate(all="ignore"):
+        summary = curvature(scene.objective(), theta).summary()
+    summary["at"] = "the last θ"
+    return summary
+
+
+def surface(scene: str, resolution: int | None, of: tuple[str, int | None], output: str | None,
+            plane: tuple[str, int] | None = None) -> None:
+    """``lossviz surface``: L(θ|D), L(θ|P) or one sample's loss on the grid framed from the data (on a plane through
+    θ-space with ``plane``)."""
     import numpy as np
 
     from lossviz.core.decomposition import surface_objective
@@ -89,6 +114,9 @@ def surface(scene: str, resolution: int | None, of: tuple[str, int | None], outp
         objective = surface_objective(loaded, what, index)
     except LossvizError as error:
         raise LossvizError(f"{scene}: {'--of ' if what == 'sample' else ''}{error}") from None
+    if plane is not None:
+        emit(_plane_surface(loaded, scene, objective, plane, resolution, fmt), output)
+        return
     path = None
     if loaded.surface.x_range is None or loaded.surface.y_range is None:
         path = _fit(loaded, scene).thetas
@@ -97,6 +125,33 @@ def surface(scene: str, resolution: int | None, of: tuple[str, int | None], outp
     with np.errstate(all="ignore"):  # an overflowing loss shows as inf (null in JSON), not as warnings
         grid = loss_surface(objective, spec, progress=progress_bar("samples", after=LONG_WORK_SECONDS))
     emit(surface_output(grid, fmt), output)
+
+
+def _plane_surface(loaded: Scene, name: str, objective: Objective, plane: tuple[str, int], resolution: int | None,
+                   fmt: str) -> str | bytes:
+    """The surface of ``objective`` on a plane through θ-space built from the scene's fit (its path and end)."""
+    import numpy as np
+
+    from lossviz.core.experiment import surface_spec
+    from lossviz.core.planes import plane_losses, plane_of, plane_ranges
+    from lossviz.core.reports import plane_output
+
+    kind, seed = plane
+    path = _fit(loaded, name).thetas
+    try:
+        found = plane_of(kind, loaded.objective(), path, axes=loaded.surface_axes, center=loaded.surface_center,
+                         seed=seed)
+    except LossvizError as error:
+        raise LossvizError(f"{name}: {error}") from None
+    count = resolution or loaded.surface.resolution
+    if kind == "coords":  # today's grid: the scene's ranges, or framed as without --plane
+        spec = surface_spec(loaded, loaded.objective(), path, resolution)
+        ranges, names = (spec.x_range, spec.y_range), loaded.surface_axes
+    else:
+        ranges, names = plane_ranges(found, path), ("alpha", "beta")
+    alphas, betas = np.linspace(*ranges[0], count), np.linspace(*ranges[1], count)
+    loss = plane_losses(objective, found, alphas, betas)
+    return plane_output(found, alphas, betas, loss, path, fmt, names)
 
 
 def sample(scene: str, n: int | None, seed: int | None, output: str) -> None:
@@ -153,6 +208,9 @@ def _drawing_scene(scene: str, output: str, suffixes: tuple[str, ...], size: tup
     if Path(output).suffix.lower() not in suffixes:
         raise LossvizError(f"{output}: cannot tell the format from the file name (use {', '.join(suffixes)})")
     loaded = _scene(scene)
+    from lossviz.core.scene import check_drawable
+
+    check_drawable(loaded, f"{scene}: ")
     if needs is not None:
         _needs_distribution(loaded, scene, needs)
     from lossviz.figures.canvas import use_offscreen_if_headless
@@ -202,7 +260,10 @@ def render_slides(lecture: str, output: str, size: tuple[int, int], steps: int |
     if size[0] * scale > MAX_PIXELS or size[1] * scale > MAX_PIXELS:
         raise LossvizError(f"--size × --scale is larger than {MAX_PIXELS} pixels")
     loaded = bundled_lecture() if lecture == BUNDLED_LECTURE and not Path(lecture).exists() else read_lecture(lecture)
+    from lossviz.core.scene import check_drawable
+
     for index, slide in enumerate(loaded.slides):  # every slide checked before a file is written
+        check_drawable(slide.scene, f"{lecture}: slide {index + 1}: ")
         _fit(slide.scene, f"{lecture}: slide {index + 1}", 0)
     folder.mkdir(exist_ok=True)
     check_memory(size, scale, 1)

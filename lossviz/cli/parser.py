@@ -49,6 +49,18 @@ def int_in(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def plane_choice(text: str) -> tuple[str, int]:
+    """--plane: (kind, seed): coords, trajectory, pca, hessian, random or random:SEED."""
+    from lossviz.core.planes import PLANES
+
+    kind, _, seed = text.partition(":")
+    if kind in PLANES and not seed:
+        return kind, 0
+    if kind == "random" and seed.isascii() and seed.isdigit() and len(seed) <= 18:
+        return kind, int(seed)
+    raise argparse.ArgumentTypeError(f"expected one of {', '.join(PLANES)} or random:SEED, got {quoted(text)}")
+
+
 def surface_of(text: str) -> tuple[str, int | None]:
     """--of: ("data", None), ("population", None) or ("sample", I)."""
     if text in ("data", "population"):
@@ -90,10 +102,12 @@ def column(text: str) -> str:
 
 
 def columns(text: str) -> tuple[str, ...]:
-    """--x: one or two feature columns."""
+    """--x: 1 to MAX_DIMS feature columns, or "all" (every numeric column but the label)."""
+    from lossviz.core.limits import MAX_DIMS
+
     chosen = [column(part) for part in text.split(",")]
-    if len(chosen) > 2:
-        raise argparse.ArgumentTypeError(f"one or two feature columns (lossviz shows 1 or 2 inputs), got {len(chosen)}")
+    if len(chosen) > MAX_DIMS:
+        raise argparse.ArgumentTypeError(f"1 to {MAX_DIMS} feature columns, got {len(chosen)}")
     return tuple(chosen)
 
 
@@ -130,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     surface.add_argument("--of", type=surface_of, default=("data", None), metavar="data|population|sample:I",
                          help="L(θ|D) of the data (default), L(θ|P) of the scene's distribution, or l(θ|x_i, y_i) of "
                               "sample I alone (0-based); all three on the grid framed from the data")
+    surface.add_argument("--plane", type=plane_choice, metavar="coords|trajectory|pca|hessian|random[:SEED]",
+                         help="a plane through θ-space: the two axis parameters (coords), or through the fit's end the "
+                              "start and the path's farthest point (trajectory), the path's two principal axes (pca), "
+                              "the Hessian's largest and smallest curvature (hessian), two random directions (random); "
+                              "the output gains the plane, the projected path and its distance off the plane")
     surface.add_argument("-o", "--output", metavar="FILE", help="write .npz, .json or .csv (default: JSON on stdout)")
 
     sample = commands.add_parser("sample", help="draw a dataset from the scene's distribution P(X, Y)")
@@ -198,10 +217,11 @@ def _add_import(commands: argparse._SubParsersAction[Parser]) -> None:
     from lossviz.core.dataset import TASKS
 
     commands.add_parser("presets", help="list the bundled scenes")
-    table = commands.add_parser("import", help="make a scene from a table (CSV): one or two feature columns and a label")
+    table = commands.add_parser("import", help="make a scene from a table (CSV): feature columns and a label")
     table.add_argument("table", metavar="TABLE", help="a CSV file: header or not, comma, semicolon or tab")
-    table.add_argument("--x", required=True, type=columns, metavar="COL[,COL]",
-                       help="the feature column(s): header names or 0-based indices")
+    table.add_argument("--x", required=True, type=columns, metavar="COL[,COL…]|all",
+                       help="the feature columns (1 to 50): header names or 0-based indices, or all (every column but "
+                            "the label holding numbers in at least 90 %% of the rows)")
     table.add_argument("--y", required=True, type=column, metavar="COL", help="the label column: a header name or an index")
     table.add_argument("--task", choices=TASKS, help="default: suggested by the labels (numbers → regression, "
                                                      "two values → binary, a few → multiclass)")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.limits import VALUE_BOUND
+from lossviz.core.limits import MAX_DIMS, VALUE_BOUND
 from lossviz.core.validate import number, show_value
 
 TASKS = ("regression", "binary", "multiclass")
@@ -59,8 +59,8 @@ def make_dataset(x: Sequence[Sequence[float]] | np.ndarray, y: Sequence[float] |
     if len(x) != len(y):
         raise LossvizError(f"{where}: x has {len(x)} rows but y has {len(y)} values")
     rows = _rows(x, dims, where)
-    if len(x) and rows.shape[1] not in (1, 2):
-        raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers; lossviz shows 1 or 2 input dimensions")
+    if len(x) and not 1 <= rows.shape[1] <= MAX_DIMS:
+        raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers; lossviz takes 1 to {MAX_DIMS} inputs")
     if dims is not None and len(x) and rows.shape[1] != dims:
         raise LossvizError(f"{where}.x: rows have {rows.shape[1]} numbers but dims is {dims}")
     if not len(x):

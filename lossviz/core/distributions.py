@@ -27,7 +27,7 @@ import numpy as np
 
 from lossviz.core.dataset import Dataset, make_dataset
 from lossviz.core.errors import LossvizError
-from lossviz.core.limits import MAX_CLASSES, SEED_BOUND, VALUE_BOUND
+from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, SEED_BOUND, VALUE_BOUND
 from lossviz.core.model import ModelShape
 from lossviz.core.validate import as_object, check_keys, integer, number, show_value
 
@@ -245,8 +245,9 @@ def _means(value: Any, where: str) -> list[list[float]]:
         raise LossvizError(f"{where}: expected 2 to {MAX_CLASSES} class means, got {len(value)}")
     rows = []
     for i, mean in enumerate(value):
-        if not isinstance(mean, list) or len(mean) not in (1, 2):
-            raise LossvizError(f"{where}[{i}]: expected [x] or [x1, x2], got {show_value(mean)}")
+        if not isinstance(mean, list) or not 1 <= len(mean) <= MAX_DIMS:
+            raise LossvizError(f"{where}[{i}]: expected a mean of 1 to {MAX_DIMS} inputs [x1, x2, …], got "
+                               f"{show_value(mean)}")
         rows.append([number(v, f"{where}[{i}][{j}]") for j, v in enumerate(mean)])
     if len({len(row) for row in rows}) != 1:
         raise LossvizError(f"{where}: every mean needs the same number of inputs")
@@ -299,12 +300,16 @@ def families_for(task: str, dims: int) -> list[str]:
 
 def default_distribution(name: str, task: str, dims: int, classes: int, n: int = 30, seed: int = 0) -> Distribution:
     """Family ``name`` with its default parameters, fitted to a scene's task, inputs and classes (blobs: one mean
-    per class, on a line in 1-D, on a circle of radius 1.8 in 2-D; two classes at (−1.2, −1.2) and (1.2, 1.2))."""
+    per class, on a line in 1-D, on a circle of radius 1.8 in 2-D, along the axes beyond; two classes at (−1.2, −1.2, …)
+    and (1.2, 1.2, …))."""
     params = dict(FAMILIES[name])
     if name == "blobs":
         count = classes if task == "multiclass" else 2
         if dims == 1:
             params["means"] = [[float(v)] for v in np.linspace(-1.2 * (count - 1), 1.2 * (count - 1), count)]
+        elif dims > 2:  # 2 classes at ±1.2 in every input; more along the axes, 1.8 out (one class an axis)
+            params["means"] = [[sign * 1.2] * dims for sign in (-1, 1)] if count == 2 else \
+                [[1.8 * float(j == c % dims) * (1 if c < dims else -1) for j in range(dims)] for c in range(count)]
         elif count > 2:
             angles = 2 * np.pi * np.arange(count) / count + np.pi / 2
             params["means"] = [[round(1.8 * math.cos(a), 6), round(1.8 * math.sin(a), 6)] for a in angles]

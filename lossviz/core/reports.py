@@ -14,6 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from lossviz.core.model import ModelShape
+    from lossviz.core.planes import DirectionPlane
     from lossviz.core.surface import Surface
     from lossviz.core.sweep import SweepPoint
     from lossviz.core.training import FitResult
@@ -36,8 +37,10 @@ def _csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     return buffer.getvalue()
 
 
-def trajectory_json(result: FitResult, columns: dict[str, np.ndarray] | None = None) -> str:
-    """``lossviz fit``'s JSON: the status and one entry per step; ``columns`` (``fit_columns``) go after "loss"."""
+def trajectory_json(result: FitResult, columns: dict[str, np.ndarray] | None = None,
+                    curvature: dict | None = None) -> str:
+    """``lossviz fit``'s JSON: the status and one entry per step; ``columns`` (``fit_columns``) go after "loss";
+    ``curvature`` (``Curvature.summary``, at the last θ) under "curvature"."""
     W = result.thetas[:, :, :-1].tolist()
     b = result.thetas[:, :, -1].tolist()
     extra = {name: values.tolist() for name, values in (columns or {}).items()}
@@ -47,7 +50,10 @@ def trajectory_json(result: FitResult, columns: dict[str, np.ndarray] | None = N
         entry.update((name, finite_or_none(values[k])) for name, values in extra.items())
         entry.update(W=w, b=bb, grad_norm=g)
         entries.append(entry)
-    return json.dumps({"status": result.status, "trajectory": entries}) + "\n"
+    document: dict = {"status": result.status, "trajectory": entries}
+    if curvature is not None:
+        document["curvature"] = curvature
+    return json.dumps(document) + "\n"
 
 
 def trajectory_header(shape: ModelShape, columns: dict[str, np.ndarray] | None = None) -> list[str]:
@@ -80,6 +86,35 @@ def surface_output(surface: Surface, fmt: str) -> str | bytes:
     xs, ys = surface.x.tolist(), surface.y.tolist()
     rows = ([x, ys[i], value] for i, row in enumerate(surface.loss.tolist()) for x, value in zip(xs, row))
     return _csv_text([surface.x_param, surface.y_param, "loss"], rows)
+
+
+def plane_output(plane: DirectionPlane, alphas: np.ndarray, betas: np.ndarray, loss: np.ndarray, path: np.ndarray,
+                 fmt: str, names: tuple[str, str] = ("alpha", "beta")) -> str | bytes:
+    """``lossviz surface --plane``'s output: the grid over (α, β) = ``names`` and the plane itself — centre, u, v (p,)
+    in ``fit``'s column order, the path projected (path_x, path_y) with each entry's distance off the plane, and pca's
+    ``explained`` or hessian's ``eigenvalues``."""
+    extra: dict[str, np.ndarray] = {**plane.flat()}
+    coordinates = plane.coordinates(path)
+    extra.update(path_x=coordinates[:, 0], path_y=coordinates[:, 1], off_plane=plane.off_plane(path))
+    if plane.explained is not None:
+        extra["explained"] = plane.explained
+    if plane.eigenvalues is not None:
+        extra["eigenvalues"] = plane.eigenvalues
+    labels = {"plane": plane.kind, "x_param": names[0], "y_param": names[1], "x_label": plane.x_label,
+              "y_label": plane.y_label}
+    if fmt == "npz":
+        archive = io.BytesIO()
+        arrays: dict[str, np.ndarray] = {"x": alphas, "y": betas, "loss": loss, **extra,
+                                         **{key: np.array(value) for key, value in labels.items()}}
+        np.savez(archive, **arrays)  # type: ignore[arg-type]  # numpy's stub takes allow_pickle among the names
+        return archive.getvalue()
+    if fmt == "json":
+        rows = [[value if np.isfinite(value) else None for value in row] for row in loss.tolist()]
+        return json.dumps({**labels, "x": alphas.tolist(), "y": betas.tolist(), "loss": rows,
+                           **{key: value.tolist() for key, value in extra.items()}}) + "\n"
+    xs, ys = alphas.tolist(), betas.tolist()
+    return _csv_text([names[0], names[1], "loss"], ([x, ys[i], value] for i, row in enumerate(loss.tolist())
+                                                    for x, value in zip(xs, row)))
 
 
 def sweep_columns(points: list[SweepPoint]) -> list[str]:

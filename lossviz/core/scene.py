@@ -33,7 +33,7 @@ from lossviz.core.features import (
     split_rows,
 )
 from lossviz.core.files import check_readable_size, read_input_text, write_atomic
-from lossviz.core.limits import MAX_CLASSES, SEED_BOUND
+from lossviz.core.limits import DRAWN_DIMS, MAX_CLASSES, MAX_DIMS, SEED_BOUND
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
@@ -274,6 +274,15 @@ def _parse(obj: object) -> Scene:
     return scene
 
 
+def check_drawable(scene: Scene, where: str = "") -> None:
+    """Refuse a scene the window and ``render`` cannot draw yet: more than DRAWN_DIMS inputs (regression: more than
+    one). ``fit``, ``surface``, ``sample`` and ``sweep`` take up to MAX_DIMS."""
+    largest = 1 if scene.task == "regression" else DRAWN_DIMS
+    if scene.dims > largest:
+        raise LossvizError(f"{where}dims: {scene.dims} inputs; the window and `lossviz render` draw {scene.task} with "
+                           f"at most {largest} (lossviz fit, surface, sample and sweep take up to {MAX_DIMS})")
+
+
 def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
     """The ``data`` with ``dims`` and ``classes``: the dataset, its input dimension, its number of classes."""
     if "data" not in obj:
@@ -291,10 +300,12 @@ def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
     dims = obj.get("dims")
     if dims is not None:
         dims = integer(dims, "dims")
-        if dims not in (1, 2):
-            raise LossvizError(f"dims: must be 1 or 2, got {show_value(dims)}")
-    elif x_rows and isinstance(x_rows[0], list) and len(x_rows[0]) in (1, 2):
+        if not 1 <= dims <= MAX_DIMS:
+            raise LossvizError(f"dims: must be 1 to {MAX_DIMS}, got {show_value(dims)}")
+    elif x_rows and isinstance(x_rows[0], list) and 1 <= len(x_rows[0]) <= MAX_DIMS:
         dims = len(x_rows[0])
+    elif x_rows and isinstance(x_rows[0], list) and len(x_rows[0]) > MAX_DIMS:
+        raise LossvizError(f"data.x[0]: row has {len(x_rows[0])} numbers; lossviz takes 1 to {MAX_DIMS} inputs")
     else:
         dims = 1 if task == "regression" else 2
     classes = obj.get("classes")
@@ -303,9 +314,6 @@ def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:
             raise LossvizError(f"classes: only a multiclass scene has classes (this is {task})")
         classes = integer(classes, "classes", 2, MAX_CLASSES)
     dataset = make_dataset(x_rows, labels, task, dims, classes if task == "multiclass" else None)
-    if task == "regression" and dims != 1:  # the data view shows x against the target y
-        where = "dims" if "dims" in obj else "data.x"
-        raise LossvizError(f"{where}: regression takes one input x per row (dims 1; the target is y), got {dims}")
     if task != "multiclass":
         return dataset, dims, {"binary": 2, "regression": 1}[task]
     if classes is None:

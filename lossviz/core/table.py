@@ -25,7 +25,7 @@ from lossviz.core.dataset import TASKS, Dataset
 from lossviz.core.errors import LossvizError
 from lossviz.core.features import standardizer
 from lossviz.core.files import read_input_text, shown
-from lossviz.core.limits import MAX_CLASSES, VALUE_BOUND
+from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, VALUE_BOUND
 from lossviz.core.validate import quoted
 
 if TYPE_CHECKING:  # table_scene's result; it imports the scene module when it runs (reading a table needs none)
@@ -305,14 +305,37 @@ def standardized(X: np.ndarray) -> np.ndarray:
     return (X - mean) / std
 
 
+ALL_COLUMNS = "all"  # --x all: every numeric column but the label
+NUMERIC_SHARE = 0.9  # of the rows with a label, the share of number cells that makes a column numeric
+
+
+def numeric_columns(table: Table, y: int) -> list[int]:
+    """The columns but ``y`` whose cells are numbers in at least NUMERIC_SHARE of the rows that have a label."""
+    rows = [i for i in range(len(table.rows)) if table.cell(i, y).strip()]
+    width = max((len(row) for row in table.rows), default=0)
+    chosen = []
+    for j in range(width):
+        numbers = sum(number_or_none(table.cell(i, j)) is not None for i in rows)
+        if j != y and rows and numbers >= NUMERIC_SHARE * len(rows):
+            chosen.append(j)
+    return chosen
+
+
 def _columns(table: Table, choice: ImportChoice) -> tuple[list[int], int]:
-    if not 1 <= len(choice.x) <= 2:
-        raise LossvizError(f"{table.source}: choose 1 or 2 feature columns (lossviz shows 1 or 2 inputs), "
-                           f"got {len(choice.x)}")
-    x = [column_index(table, column) for column in choice.x]
     y = column_index(table, choice.y)
-    if len(set(x)) != len(x):
-        raise LossvizError(f"{table.source}: {table.column_name(x[0])} is chosen twice as a feature")
+    named_all = table.header is not None and ALL_COLUMNS in [name.strip() for name in table.header]
+    if choice.x == (ALL_COLUMNS,) and not named_all:
+        x = numeric_columns(table, y)
+        if not x:
+            raise LossvizError(f"{table.source}: --x all: no column but the label holds numbers in "
+                               f"{100 * NUMERIC_SHARE:.0f} % of its rows")
+    else:
+        x = [column_index(table, column) for column in choice.x]
+    if not 1 <= len(x) <= MAX_DIMS:
+        raise LossvizError(f"{table.source}: choose 1 to {MAX_DIMS} feature columns, got {len(x)}")
+    twice = [j for j in x if x.count(j) > 1]
+    if twice:
+        raise LossvizError(f"{table.source}: {table.column_name(twice[0])} is chosen twice as a feature")
     if y in x:
         raise LossvizError(f"{table.source}: {table.column_name(y)} is both a feature and the label")
     return x, y
@@ -327,9 +350,6 @@ def table_dataset(table: Table, choice: ImportChoice) -> ImportedData:
         task = suggest_task([table.cell(i, y) for i in range(len(table.rows))])
     if task not in TASKS:
         raise LossvizError(f"task: unknown task {task!r} (choose {', '.join(TASKS)})")
-    if task == "regression" and len(x) != 1:
-        raise LossvizError(f"{table.source}: regression takes one feature column (the data view shows x against "
-                           f"the target y), got {len(x)}")
     kept, features, skipped, first = _feature_rows(table, x, y, task)
     if not kept:
         raise LossvizError(f"{table.source}: no usable rows ({first})" if first else f"{table.source}: no data rows")
@@ -368,7 +388,8 @@ def table_scene(table: Table, choice: ImportChoice) -> tuple[Scene, ImportedData
     else:
         classes = max(int(data.y.max()) + 1, 2, len(imported.class_names or ()))
     header = table.header
-    named = [column_index(table, column) for column in (*choice.x, choice.y)]
+    x, y = _columns(table, choice)
+    named = [*x, y]
     if header is not None and all(index < len(header) and header[index].strip() for index in named):
         input_names = tuple(header[i].strip() + (", standardised" if choice.standardize else "") for i in named[:-1])
         label_name = header[named[-1]].strip()

@@ -160,9 +160,10 @@ TABLE = {  # family: its cases (the first of each also runs as a real subprocess
         case("data-unknown-key", doc(data={"x": [[1.0]], "y": [1.0], "z": [2.0]}), SCENE, "data", '"z"'),
         case("ragged-rows", doc(data={"x": [[0.0, 1.0], [1.0, 2.0], [2.0]], "y": [0, 1, 2]}),
              SCENE, "data.x[2]", "1 numbers", "expected 2"),
-        case("rows-of-3", doc(data={"x": [[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]], "y": [0, 1]}), SCENE, "data.x[0]", "3"),
+        case("rows-of-51", doc(data={"x": [[0.0] * 51, [1.0] * 51], "y": [0, 1]}), SCENE, "data.x[0]", "51 numbers",
+             "1 to 50"),
         case("dims-disagree", doc(dims=2), SCENE, "data.x[0]", "expected 2"),
-        case("dims-3", doc(dims=3), SCENE, "dims", "1 or 2"),
+        case("dims-51", doc(dims=51), SCENE, "dims", "1 to 50"),
         case("dims-string", doc(dims="1"), SCENE, "dims", "integer"),
         case("row-is-string", doc(data={"x": [[0.0], "1.0", [2.0]], "y": [0, 1, 2]}), SCENE, "data.x[1]", '"1.0"'),
         case("first-row-is-string", doc(data={"x": ["ab", [2.0]], "y": [0, 1]}), SCENE, "data.x[0]", "row"),
@@ -657,8 +658,15 @@ def assert_finite_trajectory(result: dict, columns: tuple[str, ...] = ()) -> Non
 def test_fit_preset_json(name, capsys):
     scene = load_preset(name)
     result = fit_json(capsys, name)
-    assert set(result) == {"status", "trajectory"}
+    assert set(result) == {"status", "trajectory", "curvature"}
     assert result["status"] == ("max_steps" if scene.tol == 0 else "converged")
+    from lossviz.core.curvature import curvature
+
+    end = result["trajectory"][-1]
+    found = curvature(scene.objective(), np.hstack([np.array(end["W"]), np.array(end["b"])[:, None]]))
+    assert result["curvature"]["lambda_max"] == pytest.approx(found.largest, rel=1e-9)
+    assert result["curvature"]["lr_bound"] == pytest.approx(2 / found.largest, rel=1e-9)
+    assert result["curvature"]["exact"] == (scene.loss == "l2")
     trajectory = result["trajectory"]
     if scene.tol == 0:
         assert len(trajectory) == scene.steps + 1

@@ -72,24 +72,27 @@ def test_bundled_scenes_cover_the_lecture():
     assert tasks == {"regression", "binary", "multiclass"}
 
 
-def test_regression_takes_one_input_column():
+def test_any_task_takes_1_to_50_inputs_and_the_window_draws_at_most_2():
     import pytest
 
     from lossviz.core.errors import LossvizError
-    from lossviz.core.scene import parse_scene_text
+    from lossviz.core.scene import check_drawable, parse_scene_text
 
-    with pytest.raises(LossvizError, match="data.x: regression takes one input x"):
-        parse_scene_text('{"lossviz": 1, "task": "regression", "data": {"x": [[0, 1], [1, 2]], "y": [0, 1]}}')
-    with pytest.raises(LossvizError, match="dims: regression takes one input x"):
-        parse_scene_text('{"lossviz": 1, "task": "regression", "dims": 2, "data": {"x": [], "y": []}}')
+    regression = parse_scene_text('{"lossviz": 1, "task": "regression", "data": {"x": [[0, 1], [1, 2]], "y": [0, 1]}}')
+    assert regression.dims == 2 and regression.init.shape == (1, 3)
+    with pytest.raises(LossvizError, match="dims: 2 inputs; the window and `lossviz render` draw regression with at "
+                                           "most 1"):
+        check_drawable(regression)
+    wide = parse_scene_text('{"lossviz": 1, "task": "binary", "dims": 50, "data": {"x": [], "y": []}}')
+    assert wide.init.shape == (1, 51)
+    with pytest.raises(LossvizError, match="dims: must be 1 to 50, got 51"):
+        parse_scene_text('{"lossviz": 1, "task": "binary", "dims": 51, "data": {"x": [], "y": []}}')
+    check_drawable(parse_scene_text('{"lossviz": 1, "task": "binary", "dims": 2, "data": {"x": [], "y": []}}'))
 
 
-def test_two_feature_columns_are_no_regression_data(tmp_path):
-    import pytest
-
-    from lossviz.core.errors import LossvizError
+def test_several_feature_columns_make_regression_data(tmp_path):
     from lossviz.core.table import ImportChoice, read_table, table_scene
 
     (tmp_path / "d.csv").write_text("x1,x2,y\n0,1,2\n1,2,3\n")
-    with pytest.raises(LossvizError, match="regression"):
-        table_scene(read_table(tmp_path / "d.csv"), ImportChoice(("x1", "x2"), "y", "regression"))
+    scene, _ = table_scene(read_table(tmp_path / "d.csv"), ImportChoice(("x1", "x2"), "y", "regression"))
+    assert scene.dims == 2 and scene.input_names == ("x1", "x2")
