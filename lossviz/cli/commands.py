@@ -62,20 +62,31 @@ def _needs_distribution(scene: Scene, name: str, what: str) -> None:
         raise LossvizError(f"{name}: {error}") from None
 
 
-def fit(scene: str, steps: int | None, format: str | None, output: str | None) -> None:
-    """``lossviz fit``: the trajectory of the scene's optimizer as JSON or CSV."""
+def fit(scene: str, steps: int | None, format: str | None, output: str | None, units: str = "scene") -> None:
+    """``lossviz fit``: the trajectory of the scene's optimizer as JSON or CSV (W and b in the table's original units
+    with ``units`` "original")."""
     from lossviz.core.experiment import fit_columns
     from lossviz.core.reports import trajectory_csv, trajectory_json
 
     check_writable(output)
     fmt = output_format(output, format, TABLE_FORMATS)
     loaded = _scene(scene)
+    if units == "original":
+        from lossviz.core.units import in_original_units
+
+        try:
+            in_original_units(loaded.init[None], loaded.standardization, loaded.degree)
+        except LossvizError as error:
+            raise LossvizError(f"{scene}: {error}") from None
     result = _fit(loaded, scene, steps)
     columns = fit_columns(loaded, result.thetas)
+    curvature = None if units == "original" else _curvature_at(loaded, result.thetas[-1])
+    if units == "original":
+        result = replace(result, thetas=in_original_units(result.thetas, loaded.standardization, loaded.degree))
     if fmt == "csv":
         emit(trajectory_csv(result, loaded.shape, columns), output)
         return
-    emit(trajectory_json(result, columns, _curvature_at(loaded, result.thetas[-1])), output)
+    emit(trajectory_json(result, columns, curvature), output)
 
 
 def _curvature_at(scene: Scene, theta: NDArray) -> dict | None:

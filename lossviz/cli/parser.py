@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--steps", type=int_in(0, MAX_STEPS), help="number of updates (default: the scene's)")
     fit.add_argument("--format", choices=("json", "csv"), help="output format (default: from -o's extension, else json)")
     fit.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout (.json or .csv)")
+    fit.add_argument("--units", choices=("scene", "original"), default="scene",
+                     help="W and b over the scene's inputs (default), or, for a table imported with --standardize, "
+                          "over the table's original units (the same model: W/std, b − Σ W·mean/std)")
 
     surface = commands.add_parser("surface", help="compute the scene's loss surface")
     surface.add_argument("scene", metavar="SCENE", help="a scene file or a preset name")

@@ -39,13 +39,14 @@ from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.runs import Run, optimizer_to_dict, parse_optimizer, parse_runs, runs_to_list
+from lossviz.core.units import Standardization, parse_standardization
 from lossviz.core.validate import as_object, check_keys, integer, number, show_value
 from lossviz.core.view import ViewOptions, parse_view
 
 SCENE_VERSION = 1
 KNOWN_KEYS = ("lossviz", "task", "data", "dims", "classes", "loss", "init", "optimizer",
               "steps", "tol", "seed", "surface", "distribution", "split", "features", "regularization", "class_names",
-              "input_names", "label_name", "title", "notes", "runs", "view")
+              "input_names", "label_name", "title", "notes", "runs", "view", "standardization")
 MAX_STEPS = 1_000_000
 MAX_RESOLUTION = 2048
 
@@ -102,6 +103,7 @@ class Scene:
     notes: str = ""  # for the lecture, shown above the plots ('': none)
     runs: tuple[Run, ...] = ()  # an optimizer race (empty: one run with ``optimizer``)
     view: ViewOptions = field(default_factory=ViewOptions)
+    standardization: Standardization | None = None  # the raw columns' mean and std, for an import standardised
 
     @property
     def shape(self) -> ModelShape:
@@ -267,7 +269,9 @@ def _parse(obj: object) -> Scene:
                   view=parse_view(obj["view"]) if "view" in obj else ViewOptions(),
                   optimizer=optimizer, steps=steps, tol=tol, seed=seed,
                   surface=_parse_surface(obj.get("surface", {}), shape, features), extra=extra, distribution=distribution,
-                  split=split, degree=degree, l2=parse_l2(obj["regularization"]) if "regularization" in obj else 0.0)
+                  split=split, degree=degree, l2=parse_l2(obj["regularization"]) if "regularization" in obj else 0.0,
+                  standardization=parse_standardization(obj["standardization"], dims)
+                  if "standardization" in obj else None)
     x_axis, y_axis = scene.surface_axes
     if shape.param_index(x_axis) == shape.param_index(y_axis):
         raise LossvizError(f"surface: x and y are both {x_axis}; choose two different parameters")
@@ -429,6 +433,8 @@ def scene_to_dict(scene: Scene, arrays: bool = False) -> dict:
         doc["input_names"] = list(scene.input_names)
     if scene.label_name is not None:
         doc["label_name"] = scene.label_name
+    if scene.standardization is not None:
+        doc["standardization"] = scene.standardization.to_dict()
     doc["data"] = {"x": data_x, "y": data_y}
     if scene.title:
         doc["title"] = scene.title

@@ -26,6 +26,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.features import standardizer
 from lossviz.core.files import read_input_text, shown
 from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, VALUE_BOUND
+from lossviz.core.units import Standardization
 from lossviz.core.validate import quoted
 
 if TYPE_CHECKING:  # table_scene's result; it imports the scene module when it runs (reading a table needs none)
@@ -86,6 +87,7 @@ class ImportedData(NamedTuple):
     class_names: tuple[str, ...] | None
     skipped: tuple[int, ...]
     task: str
+    standardization: Standardization | None = None  # the raw columns' mean and std, when standardised
 
 
 # ---------------------------------------------------------------- reading
@@ -355,7 +357,9 @@ def table_dataset(table: Table, choice: ImportChoice) -> ImportedData:
         raise LossvizError(f"{table.source}: no usable rows ({first})" if first else f"{table.source}: no data rows")
     X = np.array(features, dtype=np.float64)
     _check_magnitudes(table, X, x, kept)
+    standardization = None
     if choice.standardize:
+        standardization = Standardization.of(*standardizer(X))
         X = standardized(X)
     names = None
     if task == "regression":
@@ -368,7 +372,7 @@ def table_dataset(table: Table, choice: ImportChoice) -> ImportedData:
             if not skipped:
                 raise
             raise LossvizError(f"{error} ({len(skipped)} row{'s' if len(skipped) != 1 else ''} skipped, {first})") from None
-    return ImportedData(Dataset(X, labels), names, tuple(skipped), task)
+    return ImportedData(Dataset(X, labels), names, tuple(skipped), task, standardization)
 
 
 def table_scene(table: Table, choice: ImportChoice) -> tuple[Scene, ImportedData]:
@@ -398,6 +402,7 @@ def table_scene(table: Table, choice: ImportChoice) -> tuple[Scene, ImportedData
     scene = Scene(task=task, dims=data.dims, loss=DEFAULT_LOSS[task], data=data,
                   init=ModelShape(task, data.dims, classes).zeros(), classes=classes,
                   class_names=imported.class_names, input_names=input_names, label_name=label_name,
+                  standardization=imported.standardization,
                   title=f"Imported from {Path(table.source).name}")
     return scene, imported
 

@@ -187,6 +187,7 @@ class FileActions(QtCore.QObject):
         self.document.change_structure("Import data", task=imported.task, dims=imported.dims, classes=imported.classes,
                                        data=imported.data, class_names=imported.class_names, loss=imported.loss,
                                        input_names=imported.input_names, label_name=imported.label_name,
+                                       standardization=imported.standardization,
                                        title=imported.title, notes="", degree=None, l2=0.0, split=None)
         return ", ".join(reset)
 

@@ -264,6 +264,7 @@ class Document(QObject):
             "class_names": class_names, "task": task, "dims": dims, "classes": classes,
             "input_names": scene.input_names if same_columns else None,
             "label_name": scene.label_name if same_columns else None,
+            "standardization": scene.standardization if same_columns else None,
             "data": scene.data if data is None else data,
             "loss": scene.loss if scene.loss in TASK_LOSSES[task] else DEFAULT_LOSS[task],
             "init": ModelShape(task, feature_count(dims, more.get("degree", scene.degree)), classes).zeros(),
