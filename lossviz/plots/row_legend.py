@@ -56,7 +56,7 @@ class RowLegend(pg.LegendItem):
         """The entries' labels, whole ([] when hidden; the note not included)."""
         return [text for _, text in self._entries] if self.isVisible() else []
 
-    def rect(self) -> QtCore.QRectF | None:
+    def shown_rect(self) -> QtCore.QRectF | None:
         """Where the legend is, in the plot's scene (None when hidden)."""
         return self.sceneBoundingRect() if self.isVisible() else None
 

@@ -304,7 +304,7 @@ class SurfacePlot:
 
     def race_legend_rect(self) -> QtCore.QRectF | None:
         """Where the race's legend is, in the plot's scene (None when there is none): under the plot, never over it."""
-        return self.race_legend.rect()
+        return self.race_legend.shown_rect()
 
     def clear_surface(self) -> None:
         """No surface (yet): an empty plot rather than the surface of another question, and no colour bar

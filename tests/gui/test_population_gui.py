@@ -260,19 +260,19 @@ def test_the_cloud_has_its_own_colour_and_a_legend_under_the_surface(make_window
     window = make_window(line_scene(n=200))
     plot, theme = window.views.surface_plot, window.theme
     settle(qtbot, window.live)
-    assert plot.cloud_legend_labels() == [] and plot.cloud_legend.rect() is None
+    assert plot.cloud_legend_labels() == [] and plot.cloud_legend.shown_rect() is None
     resample(window, qtbot)
     ring = plot.cloud.opts["pen"].color().name().upper()
     assert ring == theme.cloud.upper() and len({ring, theme.population.upper(), theme.contour.upper()}) == 3
     assert plot.population_minimum.zValue() >= plot.cloud.zValue()  # × over the rings, never under them
     labels = plot.cloud_legend_labels()
     assert labels[:2] == ["θ*<sub>D</sub> of 20 other D ∼ P (N = 200)", "θ*<sub>P</sub>"]
-    legend, view = plot.cloud_legend.rect(), window.views.surface_viewbox.sceneBoundingRect()
+    legend, view = plot.cloud_legend.shown_rect(), window.views.surface_viewbox.sceneBoundingRect()
     assert legend.top() >= view.bottom()  # under the surface: it hides no ring, × or path
     QTest.keyClick(window, Qt.Key.Key_F11)  # presentation mode: the legend is drawn anew, larger, and stays
     qtbot.waitUntil(lambda: window.presenting)
     assert plot.cloud_legend_labels() == labels
     QTest.keyClick(window, Qt.Key.Key_F11)
     type_into(window.controls.distribution_box.sample_size, "50")  # the cloud is of another N: gone, with its legend
-    assert plot.cloud_legend_labels() == [] and plot.cloud_legend.rect() is None
+    assert plot.cloud_legend_labels() == [] and plot.cloud_legend.shown_rect() is None
     settle(qtbot, window.live)
