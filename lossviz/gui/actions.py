@@ -87,6 +87,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("actionFrameSurface", "&View", "Frame &surface", (), "live.reframe_surface"),
     Action("actionDecomposition", "&View", "&Decomposition of L(θ|D)…", (), "exports.show_decomposition"),
     Action("actionCapacity", "&View", "C&apacity curve…", (), "capacity.show"),
+    Action("actionConfusion", "&View", "Co&nfusion matrix", (), "confusion.show"),
     Action("actionLogLoss", "&View", "&Log scale loss curve", (), "set_log_loss", checkable=True),
     separator("&View"),
     Action("actionDarkTheme", "&View", "&Dark theme", (), "set_dark_theme", checkable=True),

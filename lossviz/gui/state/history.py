@@ -98,6 +98,16 @@ class History:
             new = new.kept(np.r_[0:len(new) - 1:2, len(new) - 1])
         self.trajectory = new
 
+    def value_population(self, theta: np.ndarray, value: float, index: int = -1) -> None:
+        """L(θ|P) = ``value`` valued at ``theta`` after the entry ``index`` was recorded (when paused, or at a step
+        back): kept with that entry if it is of that θ and has none yet."""
+        old = self.trajectory
+        if not len(old) or not np.isnan(old.population_losses[index]) or not np.array_equal(old.thetas[index], theta):
+            return
+        values = old.population_losses.copy()
+        values[index] = value
+        self.trajectory = replace(old, population_losses=_frozen(values))
+
     def data_changed(self, step: int) -> None:
         """The data changed at ``step``: later entries begin a new stretch. If no update was made since
         the current stretch began (all its entries are at ``step``), its entries are dropped instead:

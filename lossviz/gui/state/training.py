@@ -309,6 +309,7 @@ class TrainingRun(QObject):
             self.population_loss = math.nan
         elif progress.population_valued:  # else (running, Monte Carlo) the last value stands until the next
             self.population_loss = progress.population_loss
+            self.histories[0].value_population(self.theta, self.population_loss)  # a pause: the last entry's
         if progress.diverged:
             self.set_running(False)
             reason = scale_reason(self.scene.data.X) if self.scene.degree is None else None  # φ standardises
@@ -331,7 +332,9 @@ class TrainingRun(QObject):
         self._commands_answered = max(self._commands_answered, answer.answered)
         if self.descents.current(answer.generation) and not self.closing and np.array_equal(answer.theta, self.theta):
             self.population_loss = answer.value
-            self.progressed.emit(False, False)
+            if self.cursor is not None:
+                self.histories[0].value_population(self.theta, answer.value, self.cursor)
+            self.progressed.emit(True, False)  # the status bar, and the curve with the entry's L(θ|P)
 
     def _report_drawn(self) -> None:
         self.reportDrawn.emit()  # the worker may step again and send the next report
