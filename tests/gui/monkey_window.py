@@ -155,7 +155,11 @@ class WindowActions:
             fresh.actions_by_id["actionConfusion"].trigger()
 
     def close_windows_of_their_own(self) -> None:
-        for dialog in (self.window.capacity.dialog, self.window.exports.decomposition):
+        """The figure dialogs closed, and the confusion matrix where it shows none (a regression: a fresh window
+        cannot open it)."""
+        window = self.window
+        confusion = window.confusion.dialog if not window.confusion_action.isEnabled() else None
+        for dialog in (window.capacity.dialog, window.exports.decomposition, confusion):
             if dialog is not None and dialog.isVisible():
                 dialog.close()
 
