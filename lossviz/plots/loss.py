@@ -84,7 +84,7 @@ class LossPlot:
         self.test_curve.setPen(make_pen(TEST_COLOR, theme.line, QtCore.Qt.PenStyle.DashLine))
         # P's colour and dashes, as its contours on the surface; a dark edge keeps the yellow readable on white
         self.population_curve.setPen(make_pen(theme.population, theme.line, QtCore.Qt.PenStyle.DashLine))
-        self.population_curve.setShadowPen(make_pen("#5A4A00", theme.line + 2 * theme.scale))
+        self.population_curve.setShadowPen(make_pen("#5A4A00", theme.line + 1.5 * theme.scale))
         if self.legend is not None:
             self.legend.setLabelTextColor(theme.foreground)
             self.legend.setLabelTextSize(f"{theme.font * 0.9:.1f}pt")

@@ -24,8 +24,8 @@ from lossviz.gui.workers.thread import BackgroundWorker
 EMIT_INTERVAL = 0.05  # seconds between progress signals (at most 20 per second: each costs a repaint)
 WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands (pause, new data) are served promptly
 MAX_POINTS_PER_EMIT = 64
-POPULATION_INTERVAL = 0.25  # s: while running, L(θ|P) by Monte Carlo is valued at most this often…
-POPULATION_SHARE = 0.1  # …and in at most this share of the worker's time (100,000 draws cost milliseconds)
+POPULATION_SHARE = 0.1  # while running, L(θ|P) by Monte Carlo takes at most this share of the worker's time…
+POPULATION_PER_REPORT = 8  # …and values at most this many of a report's entries (100,000 draws cost milliseconds)
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,8 @@ class TrainingWorker(BackgroundWorker):
         self.test: Objective | None = None  # L(θ|D_test), reported beside each entry
         self.population: Objective | None = None  # L(θ|P), as the L(θ|P) surface has it
         self._population_key: tuple | None = None  # what ``population`` is of (kept while it stays)
-        self._population_due = 0.0  # while running, when L(θ|P) by Monte Carlo may be valued again
+        self._population_cost: float | None = None  # s per θ of L(θ|P) by Monte Carlo, as last measured
+        self._population_time = 0.0  # when it was last valued (the running budget grows from there)
 
     @Slot()
     def initialize(self) -> None:
@@ -171,7 +172,7 @@ class TrainingWorker(BackgroundWorker):
         self.test = None if request.test is None else request.test.objective()
         self._take_population(request.population)
         if request.reset:  # a new start θ: its L(θ|P) comes with the first report
-            self._population_due = 0.0
+            self._population_time = -np.inf
         if request.reset or self.trainer is None or self.trainer.theta.shape != request.theta.shape:
             self.trainer = Trainer(objective, request.theta, request.optimizer, request.seed)
             self.rivals = [Trainer(objective, request.theta, config, request.seed) for config in request.rivals]
@@ -191,7 +192,7 @@ class TrainingWorker(BackgroundWorker):
         if key != self._population_key:
             self.population = None if problem is None else problem.objective()
             self._population_key = key
-            self._population_due = 0.0
+            self._population_cost = None
 
     @Slot(object)
     def value_population(self, request: tuple[int, np.ndarray]) -> None:
@@ -202,9 +203,9 @@ class TrainingWorker(BackgroundWorker):
         self.populationValued.emit(PopulationValue(generation, theta, value, self.answered))
 
     def _population_values(self, thetas: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray | None, float | None]:
-        """L(θ|P) of the report's entries and at the current θ: exact ones all; by Monte Carlo only the current θ
-        (the last entry), and while running at most every POPULATION_INTERVAL and POPULATION_SHARE of the time.
-        None for the current θ where it was not valued."""
+        """L(θ|P) of the report's entries (NaN where not valued) and at the current θ (None where not valued): exact
+        ones all; by Monte Carlo the current θ when paused, and while running as many entries (evenly spread, the
+        last among them) as POPULATION_SHARE of the time since the last valuation pays for."""
         population = self.population
         if population is None:
             return None, None
@@ -212,13 +213,19 @@ class TrainingWorker(BackgroundWorker):
             return population_values(population, thetas), float(population_values(population, theta[None])[0])
         values = np.full(len(thetas), np.nan)
         started = self.clock()
-        if self.running and started < self._population_due:
+        cost = self._population_cost
+        count = len(thetas) if cost is None or not cost > 0 else int(min(started - self._population_time, 1.0)
+                                                                     * POPULATION_SHARE / cost)
+        count = min(count, len(thetas), POPULATION_PER_REPORT)
+        if self.running and count < 1:
             return values, None
-        value = float(population_values(population, theta[None])[0])
-        cost = self.clock() - started
-        self._population_due = started + max(POPULATION_INTERVAL, cost / POPULATION_SHARE)
-        if len(thetas) and np.array_equal(thetas[-1], theta):
-            values[-1] = value
+        last = bool(len(thetas)) and np.array_equal(thetas[-1], theta)
+        rows = decimate(len(thetas), max(count, 1)) if last else np.empty(0, dtype=np.intp)
+        if len(rows):
+            values[rows] = population_values(population, thetas[rows])
+        value = float(values[-1]) if last else float(population_values(population, theta[None])[0])
+        self._population_time = self.clock()
+        self._population_cost = (self._population_time - started) / max(len(rows), 1)
         return values, value
 
     @Slot(bool)
