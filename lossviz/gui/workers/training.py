@@ -220,7 +220,9 @@ class TrainingWorker(BackgroundWorker):
         if self.running and count < 1:
             return values, None
         last = bool(len(thetas)) and np.array_equal(thetas[-1], theta)
-        rows = decimate(len(thetas), max(count, 1)) if last else np.empty(0, dtype=np.intp)
+        count = max(count, 1)
+        rows = np.unique(np.append(decimate(len(thetas), count), len(thetas) - 1))[-count:] if last else \
+            np.empty(0, dtype=np.intp)  # the last always (decimate's one is the first)
         if len(rows):
             values[rows] = population_values(population, thetas[rows])
         value = float(values[-1]) if last else float(population_values(population, theta[None])[0])
