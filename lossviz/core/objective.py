@@ -113,6 +113,39 @@ class Objective:
             return "RMSE", float(np.sqrt(np.mean((outputs[:, 0] - y) ** 2)))
         return "accuracy", float(np.mean((outputs[:, 0] >= 0.5) == y))
 
+    def predicted_classes(self, theta: np.ndarray) -> np.ndarray:
+        """The class the model predicts for every sample, (N,): the first most probable one (multiclass), or 1 where
+        σ(z) ≥ 0.5 (binary) — the prediction ``quality``'s accuracy counts."""
+        if self.shape.task == "multiclass":
+            return self.logits(theta).argmax(axis=1)
+        return (self.outputs(theta)[:, 0] >= 0.5).astype(np.int64)
+
+    def confusion(self, theta: np.ndarray) -> np.ndarray:
+        """The confusion matrix at θ, (K, K) counts: row = true class, column = predicted class (K = 2 for binary)."""
+        return confusion_matrix(self.data.y, self.predicted_classes(theta), max(2, self.shape.classes))
+
+    def r_squared(self, theta: np.ndarray) -> float | None:
+        """R² = 1 − Σ(ŷ − y)² / Σ(y − ȳ)² of a regression (None where undefined: no samples, or y constant)."""
+        return r_squared(self.data.y, self.outputs(theta)[:, 0])
+
+
+def r_squared(y: np.ndarray, y_hat: np.ndarray) -> float | None:
+    """The coefficient of determination 1 − Σ(ŷ − y)² / Σ(y − ȳ)² (None without samples or when all y are equal)."""
+    y, y_hat = np.asarray(y, dtype=np.float64), np.asarray(y_hat, dtype=np.float64)
+    if not len(y):
+        return None
+    total = float(np.sum((y - y.mean()) ** 2))
+    if not total > 0:
+        return None
+    with np.errstate(all="ignore"):
+        return 1.0 - float(np.sum((y_hat - y) ** 2)) / total
+
+
+def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:
+    """Counts (classes, classes) of (true label, predicted class) pairs: row = true class, column = predicted."""
+    pairs = np.asarray(labels, dtype=np.int64) * classes + np.asarray(predicted, dtype=np.int64)
+    return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
+
 
 def first_largest_is(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Whether class y_i is the first largest of logits z_i (N, k), as z.argmax(axis=1) == y has it (the most

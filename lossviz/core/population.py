@@ -89,6 +89,19 @@ def exact(objective: Objective) -> bool:
     return isinstance(objective, ExactL2Population)
 
 
+def population_values(objective: Objective, thetas: np.ndarray) -> np.ndarray:
+    """L(θ|P) (+ (λ/2)‖W‖², as the L(θ|P) surface has it) at each of ``thetas`` (M, k, d+1): (M,); exact where
+    ``objective`` is, else the mean over its fixed sample (inf or nan, without warnings, where it overflows)."""
+    values = np.empty(len(thetas))
+    with np.errstate(all="ignore"):
+        for i, theta in enumerate(thetas):
+            if exact(objective):
+                values[i] = objective.value(theta)
+            else:
+                values[i] = float(np.mean(objective.per_sample(theta))) + objective.penalty(theta)
+    return values
+
+
 def minimum_of(objective: Objective, start: np.ndarray, optimizer: OptimizerConfig, steps: int,
                should_stop: Callable[[], bool] | None = None) -> np.ndarray:
     """θ*_D of one dataset: exact for L2 (least squares), else where ``steps`` of ``optimizer`` from ``start``

@@ -3,6 +3,7 @@ labels and λ — or, with a distribution, the population loss L(θ|P)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,15 @@ class Problem:
                    l2: float = 0.0) -> Problem:
         """The population loss L(θ|P) of ``distribution`` for the model with φ = ``features`` and λ."""
         return cls(shape, loss, np.empty((0, shape.dims)), np.empty(0), distribution, l2, features)
+
+    def population_key(self) -> tuple | None:
+        """What L(θ|P) of this problem depends on (P's family and parameters, the model, the loss, λ and φ; not N nor
+        the seed): equal keys, the same function of θ. None for a loss over data."""
+        dist, phi = self.distribution, self.features
+        if dist is None:
+            return None
+        phi_key = None if phi is None else (phi.degree, *(a.tobytes() for a in (phi.mean, phi.std) if a is not None))
+        return self.shape, self.loss, dist.name, json.dumps(dist.params, sort_keys=True), self.l2, phi_key
 
     def objective(self) -> Objective:
         """The objective over a private copy of the data, or L(θ|P)."""

@@ -91,6 +91,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("actionFrameSurface", "&View", "Frame &surface", (), "live.reframe_surface"),
     Action("actionDecomposition", "&View", "&Decomposition of L(θ|D)…", (), "exports.show_decomposition"),
     Action("actionCapacity", "&View", "C&apacity curve…", (), "capacity.show"),
+    Action("actionConfusion", "&View", "Co&nfusion matrix", (), "confusion.show"),
     Action("actionLogLoss", "&View", "&Log scale loss curve", (), "set_log_loss", checkable=True),
     Action("actionNextSlide", "&View", "&Next slide", ("PgDown", "Ctrl+Right"), "lecture.next_slide",
            "the lecture's next slide (a presentation clicker's key)"),

@@ -28,6 +28,7 @@ from lossviz.core.runs import Run, default_race
 from lossviz.core.scene import Scene
 from lossviz.gui.actions import ACTIONS, MENUS, SEPARATOR, Action, shortcut_rows
 from lossviz.gui.controllers.capacity import CapacityView
+from lossviz.gui.controllers.confusion import REGRESSION_REASON, ConfusionView
 from lossviz.gui.controllers.editing import DataEditor
 from lossviz.gui.controllers.exports import ExportActions
 from lossviz.gui.controllers.files import FileActions
@@ -84,6 +85,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.capacity = CapacityView(self.document, self.live.pacing.busy, lambda: self.base_theme.name,
                                      lambda: self.exports.ask_image_path("Save the capacity curve", "capacity"), self)
         self.lecture = LectureActions(self.document, self.live, self.files, self)
+        self.confusion = ConfusionView(self.document, self.live, self)
         self._build_menus()
         self._build_label_keys()
         for label in (self.lecture.indicator, *self.views.status_labels()):
@@ -158,6 +160,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dark_action, self.log_loss_action = self.actions_by_id["actionDarkTheme"], self.actions_by_id["actionLogLoss"]
         self.presentation_action = self.actions_by_id["actionPresentation"]
         self.panel_action = self.actions_by_id["actionShowControls"]
+        self.confusion_action = self.actions_by_id["actionConfusion"]
+        menus["&View"].setToolTipsVisible(True)  # why the confusion matrix is disabled (regression)
         self.panel_action.setChecked(True)
 
     def _make_action(self, entry: Action, menu: QtWidgets.QMenu) -> QtGui.QAction:
@@ -234,6 +238,10 @@ class MainWindow(QtWidgets.QMainWindow):
         has_data = scene.data.size > 0
         self.controls.run.setEnabled(has_data)
         self.controls.step.setEnabled(has_data)
+        classes = scene.task != "regression"
+        self.confusion_action.setEnabled(classes)
+        self.confusion_action.setToolTip("True against predicted classes, live" if classes else REGRESSION_REASON)
+        self.confusion.refresh()
         self.recovery.schedule_autosave()
         self._update_title()
 

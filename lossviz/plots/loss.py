@@ -63,7 +63,10 @@ class LossPlot:
         plot.addItem(self.curve)
         self.test_curve = pg.PlotDataItem(connect="finite")  # L(θ|D_test), where there is a test set
         plot.addItem(self.test_curve)
-        self.legend: pg.LegendItem | None = None  # "training" and "test", shown with a test curve
+        self.population_curve = pg.PlotDataItem()  # L(θ|P), where the scene has a P (at the entries valued)
+        plot.addItem(self.population_curve)
+        self.legend: pg.LegendItem | None = None  # names the curves, shown with a test or a P curve
+        self.legend_names: tuple[str, ...] = ()  # what it names now
         self.legend_corner: tuple[int, int] = (1, 1)  # (right, top) of the corner it is in
         self.race_items: list[pg.PlotDataItem] = []
         self.markers: list[pg.InfiniteLine] = []
@@ -79,6 +82,9 @@ class LossPlot:
         self.theme = theme
         self.curve.setPen(make_pen(theme.trajectory, theme.line))
         self.test_curve.setPen(make_pen(TEST_COLOR, theme.line, QtCore.Qt.PenStyle.DashLine))
+        # P's colour and dashes, as its contours on the surface; a dark edge keeps the yellow readable on white
+        self.population_curve.setPen(make_pen(theme.population, theme.line, QtCore.Qt.PenStyle.DashLine))
+        self.population_curve.setShadowPen(make_pen("#5A4A00", theme.line + 1.5 * theme.scale))
         if self.legend is not None:
             self.legend.setLabelTextColor(theme.foreground)
             self.legend.setLabelTextSize(f"{theme.font * 0.9:.1f}pt")
@@ -102,12 +108,14 @@ class LossPlot:
         return np.log10(np.maximum(losses, 1e-300)) if self.log else losses
 
     def set_history(self, steps: np.ndarray, losses: np.ndarray, view: str = "fit", thin: bool = False,
-                    stretches: np.ndarray | None = None, test_losses: np.ndarray | None = None) -> None:
+                    stretches: np.ndarray | None = None, test_losses: np.ndarray | None = None,
+                    population_losses: np.ndarray | None = None) -> None:
         """Show the curve. ``view``: "fit" fits the axes to it; "follow" widens them only when the curve
         has left them (for a live run: re-ranging re-renders the axes and the grid, which costs more than
         the curve, and axes that jump several times a second are hard to read); "keep" leaves them.
         ``thin`` draws the curve's outline at the plot's width in pixels rather than every step;
-        ``stretches`` (per entry) breaks the curve where the data changed."""
+        ``stretches`` (per entry) breaks the curve where the data changed; ``test_losses`` and ``population_losses``
+        (per entry, NaN where not valued) add the test and the L(θ|P) curves."""
         self._clear_race()
         losses = np.maximum(losses, 1e-300) if self.log else losses
         bins = max(1, round(self.plot.getViewBox().width())) if thin else None
@@ -117,10 +125,14 @@ class LossPlot:
         if test_losses is not None and not (len(test_losses) == len(steps) and np.isfinite(test_losses).any()):
             test_losses = None
         self._draw_test(steps, test_losses, stretches, bins)
+        population = self._draw_population(steps, population_losses, bins)
+        self._show_legend(test_losses is not None, population is not None)
         entries = len(steps)
         if test_losses is not None:
             losses = np.concatenate([losses, np.maximum(test_losses, 1e-300) if self.log else test_losses])
             steps = np.concatenate([steps, steps])
+        if population is not None:
+            steps, losses = np.concatenate([steps, population[0]]), np.concatenate([losses, population[1]])
         if entries < 2:  # nothing to fit yet (the training and the test loss at the start): the first steps
             self._frame_start(float(steps[0]) if len(steps) else 0.0, losses)
         elif view == "fit":
@@ -138,7 +150,7 @@ class LossPlot:
         legend = self.legend
         if legend is None or not legend.isVisible():
             return
-        points = [np.column_stack(item.getData()) for item in (self.curve, self.test_curve)
+        points = [np.column_stack(item.getData()) for item in (self.curve, self.test_curve, self.population_curve)
                   if item.getData()[0] is not None and len(item.getData()[0])]
         if points:
             xy = np.concatenate(points)
@@ -188,6 +200,8 @@ class LossPlot:
         self._clear_race()
         self.curve.setData([], [])
         self._draw_test(np.empty(0), None, None, None)
+        self._draw_population(np.empty(0), None, None)
+        self._show_legend(False, False)
         bins = max(1, round(self.plot.getViewBox().width())) if thin else None
         edits: list[float] = []
         for number, (_label, color, steps, losses, stretches) in enumerate(runs):
@@ -209,23 +223,56 @@ class LossPlot:
 
     def _draw_test(self, steps: np.ndarray, test_losses: np.ndarray | None, stretches: np.ndarray | None,
                    bins: int | None) -> None:
-        """The test loss curve (dashed) and the legend that names the two curves; neither without a test set."""
+        """The test loss curve (dashed, blue); none without a test set."""
         if test_losses is None:
             x, _ = self.test_curve.getData()
             if x is not None and len(x):
                 self.test_curve.setData([], [])
-            if self.legend is not None:
-                self.legend.setVisible(False)
             return
         values = np.maximum(test_losses, 1e-300) if self.log else test_losses
         x, y, _ = broken_curve(steps, values, stretches, bins)
         self.test_curve.setData(x, y)
+
+    def _draw_population(self, steps: np.ndarray, population_losses: np.ndarray | None,
+                         bins: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """The L(θ|P) curve (dashed, P's colour) through the entries where it was valued, and its points; none without
+        a P (or before any entry has it)."""
+        valued = None if population_losses is None else np.isfinite(population_losses)
+        if population_losses is None or valued is None or len(population_losses) != len(steps) or not valued.any():
+            x, _ = self.population_curve.getData()
+            if x is not None and len(x):
+                self.population_curve.setData([], [])
+            return None
+        values = population_losses[valued]
+        values = np.maximum(values, 1e-300) if self.log else values
+        x, y = envelope(steps[valued], values, bins) if bins else (steps[valued], values)
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self.population_curve.setData(x, y, symbol="o" if len(x) == 1 else None, symbolSize=6 * self.theme.scale,
+                                      symbolBrush=self.theme.population, symbolPen=None)
+        return x, y
+
+    def _show_legend(self, test: bool, population: bool) -> None:
+        """The legend naming the curves shown: the training and test curves, and L(θ|P); none for one curve alone."""
+        names = (("training: L(θ|D_train)" if test else "L(θ|D)",) + (("test: L(θ|D_test)",) if test else ())
+                 + (("expected: L(θ|P)",) if population else ()))
+        if len(names) < 2:
+            if self.legend is not None:
+                self.legend.setVisible(False)
+            return
         if self.legend is None:
             self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=self.theme.foreground,
                                               labelTextSize=f"{self.theme.font * 0.9:.1f}pt")
-            self.legend.addItem(self.curve, "training: L(θ|D_train)")
-            self.legend.addItem(self.test_curve, "test: L(θ|D_test)")
+        if names != self.legend_names:
+            self.legend.clear()
+            items = (self.curve,) + ((self.test_curve,) if test else ()) + ((self.population_curve,) if population else ())
+            for item, name in zip(items, names, strict=True):
+                self.legend.addItem(item, name)
+            self.legend_names = names
         self.legend.setVisible(True)
+
+    def legend_labels(self) -> list[str]:
+        """The names the legend shows ([] while it is hidden)."""
+        return list(self.legend_names) if self.legend is not None and self.legend.isVisible() else []
 
     def curves(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The (x, y) data of every curve shown (one, or one per run of a race)."""

@@ -523,10 +523,11 @@ NUMBER = re.compile(r"=\s*([^,\s]+)")
 
 
 def check_status(window, where: str) -> None:
-    """L(θ|D) and ‖∇L‖ in the status bar are finite numbers or "–"."""
+    """L(θ|D) (L(θ|P)) and ‖∇L‖ in the status bar are finite numbers or "–" (or "…" for L(θ|P) being valued)."""
     for label in window.views.status_labels()[1:3]:
         for value in NUMBER.findall(label.text()):
-            assert value == "–" or np.isfinite(float(value)), f"{where}: the status bar says {label.text()!r}"
+            # "…": L(θ|P) on its way from the worker (a report away)
+            assert value in ("–", "…") or np.isfinite(float(value)), f"{where}: the status bar says {label.text()!r}"
 
 
 def check_qt_messages(qtlog, seen: int, where: str) -> int:
@@ -539,7 +540,8 @@ def check_qt_messages(qtlog, seen: int, where: str) -> int:
 
 
 def quiet_window(monkey) -> None:
-    """What a user does before looking at the scene afresh: presentation mode and the dialogs closed, the panel
+    """What a user does before looking at the scene afresh: presentation mode and the figure dialogs closed (the
+    confusion matrix may stay: the fresh window opens it too, see ``open_the_same_windows``), the panel
     shown, the run paused and reset (R), no samples selected (Esc), the data framed (F)."""
     window = monkey.window
     monkey.pointer_elsewhere()
@@ -574,6 +576,7 @@ def checkpoint(monkey, make_window) -> None:
     fresh = make_window()
     fresh.files.open_path(path)
     assert fresh.document.scene == window.document.scene, "File → Open reads back another scene"
+    monkey.open_the_same_windows(fresh)
     # Two windows may each compute an exact surface over a million samples or L(θ|P) over 100,000 draws, with the
     # other seeds' processes beside them: a minute is no hang here
     settle_painted(window, qtbot, HANG_WAIT_MS)

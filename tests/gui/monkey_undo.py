@@ -54,6 +54,7 @@ class UndoChecks:
 
         quiet_window(self)
         fresh = self.make_window(scene)
+        self.open_the_same_windows(fresh)
         try:
             settle_painted(self.window, self.qtbot, HANG_WAIT_MS)
             settle_painted(fresh, self.qtbot, HANG_WAIT_MS)

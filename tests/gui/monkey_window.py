@@ -42,6 +42,7 @@ class WindowActions:
             ("window:race", lambda: self.trigger(window.race_action), 0.8),
             ("window:log loss", lambda: self.trigger(window.log_loss_action), 0.4),
             ("window:capacity", self.capacity, 0.4), ("window:decomposition", self.decomposition, 0.4),
+            ("window:confusion", self.confusion, 0.4),
             ("key:left", lambda: self.key(Qt.Key.Key_Left), 1.5),
             ("window:lecture", lambda: self.trigger(self.menu_action("actionExamplesLecture")), 0.3),
             ("window:next slide", lambda: self.window_key(Qt.Key.Key_PageDown), 0.6),
@@ -134,11 +135,15 @@ class WindowActions:
         self.dialog_of_its_own(self.window.exports.decomposition, "redraw", "decomposition: Redraw",
                                "actionDecomposition")
 
-    def dialog_of_its_own(self, dialog, button: str, pressed: str, action: str) -> None:
+    def confusion(self) -> None:
+        """View → Confusion matrix (disabled for regression), or, when it shows, close it."""
+        self.dialog_of_its_own(self.window.confusion.dialog, None, "confusion matrix", "actionConfusion")
+
+    def dialog_of_its_own(self, dialog, button: str | None, pressed: str, action: str) -> None:
         """Open a dialog by its menu ``action``; when it shows, click its ``button`` (noted as ``pressed``) or close it
-        (one or the other by the seed)."""
+        (one or the other by the seed; without a button, close it)."""
         if dialog is not None and dialog.isVisible():
-            if self.rng.random() < 0.5:
+            if button is not None and self.rng.random() < 0.5:
                 self.note(pressed)
                 QTest.mouseClick(getattr(dialog, button), Qt.MouseButton.LeftButton)
             else:
@@ -147,8 +152,18 @@ class WindowActions:
             return
         self.trigger(self.menu_action(action))
 
+    def open_the_same_windows(self, fresh) -> None:
+        """In a ``fresh`` window, the windows of their own that stay open in this one as the scene is looked at
+        afresh: the confusion matrix, which follows the live θ."""
+        if self.window.confusion.visible():
+            fresh.actions_by_id["actionConfusion"].trigger()
+
     def close_windows_of_their_own(self) -> None:
-        for dialog in (self.window.capacity.dialog, self.window.exports.decomposition):
+        """The figure dialogs closed, and the confusion matrix where it shows none (a regression: a fresh window
+        cannot open it)."""
+        window = self.window
+        confusion = window.confusion.dialog if not window.confusion_action.isEnabled() else None
+        for dialog in (window.capacity.dialog, window.exports.decomposition, confusion):
             if dialog is not None and dialog.isVisible():
                 dialog.close()
 

@@ -146,7 +146,7 @@ def test_clear_leaves_no_trace_of_the_old_points_and_resets_the_status(preset, m
     assert on_screen.shape == repainted.shape and np.array_equal(on_screen, repainted), \
         f"{int((on_screen != repainted).any(axis=-1).sum())} pixels on screen are left from before"
     labels = [label.text() for label in window.views.status_labels()]
-    assert labels[:3] == ["step 0", "L(θ|D) = –", "‖∇L‖ = –"] and labels[3] in ("accuracy –", "RMSE –")
+    assert labels[:3] == ["step 0", "L(θ|D) = –", "‖∇L‖ = –"] and labels[3] in ("accuracy –", "RMSE –,  R² –")
     assert not window.controls.run.isEnabled() and not window.controls.step.isEnabled()
 
 
@@ -261,7 +261,9 @@ def test_the_status_bar_shows_accuracy_or_rmse(make_window, qtbot):
     settle(qtbot, window)
     scene = window.document.scene
     rmse = np.sqrt(np.mean((scene.data.X[:, 0] * scene.init[0, 0] + scene.init[0, 1] - scene.data.y) ** 2))
-    assert window.views.quality_label.text() == f"RMSE {rmse:.4g}"
+    y = scene.data.y
+    r2 = 1 - np.mean((scene.data.X[:, 0] * scene.init[0, 0] + scene.init[0, 1] - y) ** 2) / np.var(y)
+    assert window.views.quality_label.text() == f"RMSE {rmse:.4g},  R² {r2:.3f}"
     window.load_scene(_preset_file(window, "binary-2d-blobs"))
     settle(qtbot, window)
     text = window.views.quality_label.text()

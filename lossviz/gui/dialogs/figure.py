@@ -48,32 +48,44 @@ class FigureDialog(QtWidgets.QDialog):
     def font_scale(self) -> float:
         """How much larger the dialog's font is than the application's: 1 normally, the window's presentation scale
         in presentation mode (the window's style sheet reaches its dialogs)."""
-        base = QtWidgets.QApplication.font().pointSizeF()
-        return self.font().pointSizeF() / base if base > 0 and self.font().pointSizeF() > 0 else 1.0
+        return font_scale(self)
 
     @qt_override
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         """Sized with the font: in presentation mode the figure (and its text) grows as the window's does, within
         95 % of the screen and centred on it."""
         super().showEvent(event)
-        scale = self.font_scale()
-        if self._fitted is not None and self._fitted[0] == scale:
-            return
-        base = self._fitted[1] if self._fitted is not None else self.size()
-        size = QtCore.QSize(round(base.width() * scale), round(base.height() * scale))
-        screen = self.screen()
-        self._fitted = (scale, base)
-        if screen is None:
-            self.resize(size)
-            return
-        available = screen.availableGeometry()
-        size = size.boundedTo(available.size() * 0.95)
-        frame = QtCore.QRect(QtCore.QPoint(0, 0), size)
-        frame.moveCenter(available.center())  # whole on the screen (without a window manager to place it, too)
-        self.setGeometry(frame)
+        self._fitted = grow_with_font(self, self._fitted)
 
     @qt_override
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         """The picture follows the dialog's size."""
         super().resizeEvent(event)
         self._scale_image()
+
+
+def font_scale(widget: QtWidgets.QWidget) -> float:
+    """How much larger ``widget``'s font is than the application's (the window's style sheet reaches its dialogs)."""
+    base = QtWidgets.QApplication.font().pointSizeF()
+    return widget.font().pointSizeF() / base if base > 0 and widget.font().pointSizeF() > 0 else 1.0
+
+
+def grow_with_font(dialog: QtWidgets.QWidget, fitted: tuple[float, QtCore.QSize] | None) -> tuple[float, QtCore.QSize]:
+    """Size ``dialog`` (as it is shown) with its font: its normal size times the font's scale, within 95 % of the
+    screen and centred on it; ``fitted`` is what it was last sized for (scale, normal size), and the new one is
+    returned."""
+    scale = font_scale(dialog)
+    if fitted is not None and fitted[0] == scale:
+        return fitted
+    base = fitted[1] if fitted is not None else dialog.size()
+    size = QtCore.QSize(round(base.width() * scale), round(base.height() * scale))
+    screen = dialog.screen()
+    if screen is None:
+        dialog.resize(size)
+        return scale, base
+    available = screen.availableGeometry()
+    size = size.boundedTo(available.size() * 0.95)
+    frame = QtCore.QRect(QtCore.QPoint(0, 0), size)
+    frame.moveCenter(available.center())  # whole on the screen (without a window manager to place it, too)
+    dialog.setGeometry(frame)
+    return scale, base

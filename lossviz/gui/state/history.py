@@ -34,13 +34,15 @@ class Trajectory:
     thetas: np.ndarray  # (m, k, d+1)
     stretches: np.ndarray  # (m,) int
     test_losses: np.ndarray  # (m,) L(θ|D_test) of each entry (NaN where there was no test set)
+    population_losses: np.ndarray  # (m,) L(θ|P) of each entry (NaN where there is no P, or it was not valued)
     edit_steps: tuple[int, ...] = ()
 
     @classmethod
     def empty(cls, theta_shape: tuple[int, ...]) -> Trajectory:
         """No entries yet, for θ of ``theta_shape``."""
         return cls(_frozen(np.empty(0, dtype=np.int64)), _frozen(np.empty(0)), _frozen(np.empty(0)),
-                   _frozen(np.empty((0, *theta_shape))), _frozen(np.empty(0, dtype=np.int64)), _frozen(np.empty(0)))
+                   _frozen(np.empty((0, *theta_shape))), _frozen(np.empty(0, dtype=np.int64)), _frozen(np.empty(0)),
+                   _frozen(np.empty(0)))
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -49,7 +51,7 @@ class Trajectory:
         """Only the entries ``keep`` (indices, in order)."""
         return Trajectory(_frozen(self.steps[keep]), _frozen(self.losses[keep]), _frozen(self.grad_norms[keep]),
                           _frozen(self.thetas[keep]), _frozen(self.stretches[keep]), _frozen(self.test_losses[keep]),
-                          self.edit_steps)
+                          _frozen(self.population_losses[keep]), self.edit_steps)
 
     def current_stretch_start(self) -> int:
         """Index of the first entry since the data last changed."""
@@ -77,22 +79,34 @@ class History:
         return len(self.trajectory)
 
     def extend(self, steps: np.ndarray, losses: np.ndarray, grad_norms: np.ndarray, thetas: np.ndarray,
-               test_losses: np.ndarray | None = None) -> None:
-        """Append entries (m,), (m,), (m,), (m, k, d+1) and their test losses (m,) to the current stretch."""
+               test_losses: np.ndarray | None = None, population_losses: np.ndarray | None = None) -> None:
+        """Append entries (m,), (m,), (m,), (m, k, d+1), their test losses (m,) and L(θ|P) (m,) to the current
+        stretch."""
         if not len(steps):
             return
         old = self.trajectory
         tests = np.full(len(steps), np.nan) if test_losses is None else test_losses
+        population = np.full(len(steps), np.nan) if population_losses is None else population_losses
         stretch = np.full(len(steps), len(old.edit_steps), dtype=np.int64)
         def join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return _frozen(np.concatenate([a, b]))
 
         new = Trajectory(join(old.steps, steps), join(old.losses, losses), join(old.grad_norms, grad_norms),
                          join(old.thetas, thetas), join(old.stretches, stretch), join(old.test_losses, tests),
-                         old.edit_steps)
+                         join(old.population_losses, population), old.edit_steps)
         if len(new) > MAX_ENTRIES:
             new = new.kept(np.r_[0:len(new) - 1:2, len(new) - 1])
         self.trajectory = new
+
+    def value_population(self, theta: np.ndarray, value: float, index: int = -1) -> None:
+        """L(θ|P) = ``value`` valued at ``theta`` after the entry ``index`` was recorded (when paused, or at a step
+        back): kept with that entry if it is of that θ and has none yet."""
+        old = self.trajectory
+        if not len(old) or not np.isnan(old.population_losses[index]) or not np.array_equal(old.thetas[index], theta):
+            return
+        values = old.population_losses.copy()
+        values[index] = value
+        self.trajectory = replace(old, population_losses=_frozen(values))
 
     def data_changed(self, step: int) -> None:
         """The data changed at ``step``: later entries begin a new stretch. If no update was made since

@@ -28,7 +28,7 @@ from lossviz.gui.state.history import History, Trajectory
 from lossviz.gui.workers.latest import Latest
 from lossviz.gui.workers.pacing import Pacing
 from lossviz.gui.workers.thread import WorkerThread
-from lossviz.gui.workers.training import Progress, TrainingRequest, TrainingWorker
+from lossviz.gui.workers.training import PopulationValue, Progress, TrainingRequest, TrainingWorker
 
 COSTLY_REDRAW_INTERVAL = 0.125  # s between redraws of the data view and the loss curve while running
 DIVERGED_MESSAGE = ("Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
@@ -44,6 +44,7 @@ class RunState:
     loss: float  # the objective descent minimises, at θ (NaN without training data)
     grad_norm: float
     test_loss: float  # L(θ|D_test) (NaN without a test set)
+    population_loss: float  # L(θ|P) as the L(θ|P) surface has it (NaN without P, or while it is being valued)
     running: bool
     cursor: int | None  # stepped back to this entry of the main run (None: at the newest)
     runs: tuple[Run, ...]  # the racers, or () for a single run
@@ -72,6 +73,7 @@ class TrainingRun(QObject):
     runningRequested = Signal(bool)
     stepRequested = Signal()
     stepsRequested = Signal(int)
+    populationRequested = Signal(object)  # (generation, θ): L(θ|P) at a θ stepped back to
     speedRequested = Signal(float)
     reportDrawn = Signal()
 
@@ -82,6 +84,8 @@ class TrainingRun(QObject):
         self.scene = scene  # the document's scene (the live run keeps it up to date)
         self.theta = scene.init.copy()
         self.step, self.loss, self.grad_norm, self.test_loss = 0, math.nan, math.nan, math.nan
+        self.population_loss = math.nan
+        self._population_key: tuple | None = None  # what L(θ|P) shown is of (P, model, loss, λ, φ)
         self.objective: Objective | None = None
         self.test_objective: Objective | None = None
         self.points: Objective | None = None
@@ -102,14 +106,17 @@ class TrainingRun(QObject):
         self.runningRequested.connect(self.worker.set_running)
         self.stepRequested.connect(self.worker.step_once)
         self.stepsRequested.connect(self.worker.step_many)
+        self.populationRequested.connect(self.worker.value_population)
         self.speedRequested.connect(self.worker.set_speed)
         self.reportDrawn.connect(self.worker.acknowledge)
         pacing.wakeRequested.connect(self.worker.wake)
         self.worker.progress.connect(self._on_progress)
+        self.worker.populationValued.connect(self._on_population_valued)
 
     def state(self) -> RunState:
         """The run as it is now (a frozen snapshot)."""
-        return RunState(self.step, self.theta, self.loss, self.grad_norm, self.test_loss, self.running, self.cursor,
+        return RunState(self.step, self.theta, self.loss, self.grad_norm, self.test_loss, self.population_loss,
+                        self.running, self.cursor,
                         self.runs, tuple(history.trajectory for history in self.histories), self.objective,
                         self.test_objective, self.points, self.descents.newest)
 
@@ -147,6 +154,7 @@ class TrainingRun(QObject):
         self.histories = [History(self.theta.shape) for _ in range(max(len(self.runs), 1))]  # one per racer, or one
         self._worker_started = False  # the worker's descent is of the restart before (until it is told)
         self._drawn_theta = self.theta
+        self.population_loss = math.nan  # valued by the worker as it starts (its first report)
         if self.objective is None:
             self.loss = self.grad_norm = self.test_loss = math.nan
             self.set_running(False)
@@ -159,6 +167,8 @@ class TrainingRun(QObject):
         belongs to, one break in the histories per drag; ``previewing``: a drag under way)."""
         self.descents.next()
         assert self.objective is not None
+        if self.population_problem_key() != self._population_key:  # P (or φ) changed: L(θ|P) is valued anew
+            self.population_loss = math.nan
         if self.cursor is not None:  # stepped back: the data change applies to the newest state
             self.show_entry(None)
         if self.theta.shape != self.scene.init.shape:
@@ -193,12 +203,26 @@ class TrainingRun(QObject):
         self._worker_started = True
         self._tell_worker_running()
 
+    def population_problem(self) -> Problem | None:
+        """L(θ|P) of the scene, as the L(θ|P) surface has it (None without P)."""
+        scene = self.scene
+        if scene.distribution is None:
+            return None
+        return Problem.population(scene.shape, scene.loss, scene.distribution, scene.design().features, scene.l2)
+
+    def population_problem_key(self) -> tuple | None:
+        """What the scene's L(θ|P) depends on (None without P)."""
+        problem = self.population_problem()
+        return None if problem is None else problem.population_key()
+
     def _request(self, reset: bool) -> TrainingRequest:
         assert self.objective is not None
         test = None if self.test_objective is None else Problem.of(self.test_objective)
+        population = self.population_problem()
+        self._population_key = None if population is None else population.population_key()
         return TrainingRequest(self.descents.newest, Problem.of(self.objective), self.theta.copy(),
                                self.main_optimizer(), self.scene.seed, reset=reset,
-                               rivals=tuple(run.optimizer for run in self.runs[1:]), test=test)
+                               rivals=tuple(run.optimizer for run in self.runs[1:]), test=test, population=population)
 
     def _send(self, signal: SignalInstance, *args: object) -> None:
         """A command the worker answers with a report (counted, for ``idle``)."""
@@ -265,6 +289,9 @@ class TrainingRun(QObject):
         i = len(history) - 1 if index is None else index
         self.theta = history.thetas[i].copy()
         self.step, self.loss, self.grad_norm = int(history.steps[i]), float(history.losses[i]), float(history.grad_norms[i])
+        self.population_loss = float(history.population_losses[i])
+        if math.isnan(self.population_loss) and self.scene.distribution is not None:  # not valued on the way
+            self._send(self.populationRequested, (self.descents.newest, self.theta.copy()))
         self.stepped.emit()
 
     # ------------------------------------------------------------------ reports
@@ -280,7 +307,8 @@ class TrainingRun(QObject):
     def _take_progress(self, progress: Progress) -> None:
         main = (progress.steps, progress.losses, progress.grad_norms, progress.thetas)
         for i, (history, entries) in enumerate(zip(self.histories, (main, *progress.rivals), strict=False)):
-            history.extend(*entries, test_losses=progress.test_losses if i == 0 else None)
+            history.extend(*entries, test_losses=progress.test_losses if i == 0 else None,
+                           population_losses=progress.population_losses if i == 0 else None)
         if self.cursor is not None:  # stepped back: the newest entries are recorded, the view stays
             self.progressed.emit(True, False)
             return
@@ -288,6 +316,11 @@ class TrainingRun(QObject):
         self.theta = progress.theta
         self.step, self.loss, self.grad_norm = progress.step, progress.loss, progress.grad_norm
         self.test_loss = progress.test_loss
+        if progress.population_losses is None:
+            self.population_loss = math.nan
+        elif progress.population_valued:  # else (running, Monte Carlo) the last value stands until the next
+            self.population_loss = progress.population_loss
+            self.histories[0].value_population(self.theta, self.population_loss)  # a pause: the last entry's
         if progress.diverged:
             self.set_running(False)
             reason = scale_reason(self.scene.data.X) if self.scene.degree is None else None  # φ standardises
@@ -304,6 +337,15 @@ class TrainingRun(QObject):
         self.progressed.emit(costly, data)
         if moved:
             self.thetaMoved.emit(progress.running)
+
+    def _on_population_valued(self, answer: PopulationValue) -> None:
+        """L(θ|P) at a θ stepped back to: shown if θ is still that one."""
+        self._commands_answered = max(self._commands_answered, answer.answered)
+        if self.descents.current(answer.generation) and not self.closing and np.array_equal(answer.theta, self.theta):
+            self.population_loss = answer.value
+            if self.cursor is not None:
+                self.histories[0].value_population(self.theta, answer.value, self.cursor)
+            self.progressed.emit(True, False)  # the status bar, and the curve with the entry's L(θ|P)
 
     def _report_drawn(self) -> None:
         self.reportDrawn.emit()  # the worker may step again and send the next report

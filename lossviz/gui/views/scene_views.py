@@ -157,25 +157,25 @@ class SceneViews(QtCore.QObject):
         self.draw_status()
 
     def draw_status(self) -> None:
-        """step, L(θ|D), ‖∇L‖ and the accuracy (classification) or RMSE (regression) of the live run ("–" without
-        data)."""
+        """step, L(θ|D) (with L(θ|D_test) and L(θ|P) where there are a test set and a P), ‖∇L‖ and the accuracy
+        (classification) or RMSE and R² (regression) of the live run ("–" without data)."""
         state = self.live.state()
         self.step_label.setText(f"step {state.step}")
         scene = self.document.scene
-        what = "L(θ|D_train)" if state.test_objective is not None else "L(θ|D)"
-        what += " + λ/2‖W‖²" if scene.l2 else ""
+        penalty = " + λ/2‖W‖²" if scene.l2 else ""
+        what = ("L(θ|D_train)" if state.test_objective is not None else "L(θ|D)") + penalty
+        population = f",  L(θ|P){penalty} = " if scene.distribution is not None else ""
         if state.objective is None:
-            texts = [f"{what} = –", "‖∇L‖ = –", "accuracy –" if scene.task != "regression" else "RMSE –"]
+            texts = [f"{what} = –" + (population + "–" if population else ""), "‖∇L‖ = –",
+                     "accuracy –" if scene.task != "regression" else "RMSE –,  R² –"]
         else:
-            name, value = state.objective.quality(state.theta)
-            quality = f"accuracy {100 * value:.1f} %" if name == "accuracy" else f"RMSE {value:.4g}"
-            if state.test_objective is not None:
-                test_name, test_value = state.test_objective.quality(state.theta)
-                quality += f" (test {100 * test_value:.1f} %)" if test_name == "accuracy" else f" (test {test_value:.4g})"
             loss = f"{what} = {state.loss:.6g}"
             if state.test_objective is not None:
                 loss += f",  L(θ|D_test) = {state.test_loss:.6g}"
-            texts = [loss, f"‖∇L‖ = {state.grad_norm:.4g}", quality]
+            if population:  # "…" until the worker has valued it at this θ (a report away)
+                loss += population + ("…" if np.isnan(state.population_loss) else f"{state.population_loss:.6g}")
+            texts = [loss, f"‖∇L‖ = {state.grad_norm:.4g}", quality_text(state.objective, state.test_objective,
+                                                                         state.theta)]
         for label, text in zip((self.loss_label, self.grad_label, self.quality_label), texts, strict=True):
             label.setText(text)
 
@@ -254,7 +254,9 @@ class SceneViews(QtCore.QObject):
             view = "keep"
         history = state.histories[0]
         self.loss_plot.set_history(history.steps, history.losses, view, thin=True, stretches=history.stretches,
-                                   test_losses=history.test_losses if state.test_objective is not None else None)
+                                   test_losses=history.test_losses if state.test_objective is not None else None,
+                                   population_losses=history.population_losses
+                                   if self.document.scene.distribution is not None else None)
         self.loss_plot.set_cursor(None if state.cursor is None else state.step)
 
     def draw_surface(self, frame: bool = False) -> None:
@@ -386,6 +388,22 @@ class SceneViews(QtCore.QObject):
         if watched is self.surface_view and event.type() == QtCore.QEvent.Type.Leave:
             self.data_plot.set_ghost(None)
         return super().eventFilter(watched, event)
+
+
+def quality_text(objective: Objective, test: Objective | None, theta: np.ndarray) -> str:
+    """"accuracy 93.3 % (test 90.0 %)" of a classification; "RMSE 0.41 (test 0.52),  R² 0.873 (test 0.801)" of a
+    regression (R² "–" where it is undefined: all targets equal)."""
+    def r2(value: float | None) -> str:
+        """R² as read at a glance."""
+        return "–" if value is None else f"{value:.3f}"
+
+    name, value = objective.quality(theta)
+    if name == "accuracy":
+        text = f"accuracy {100 * value:.1f} %"
+        return text if test is None else text + f" (test {100 * test.quality(theta)[1]:.1f} %)"
+    text = f"RMSE {value:.4g}" + ("" if test is None else f" (test {test.quality(theta)[1]:.4g})")
+    text += f",  R² {r2(objective.r_squared(theta))}"
+    return text if test is None else text + f" (test {r2(test.r_squared(theta))})"
 
 
 def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, raw_x: np.ndarray,

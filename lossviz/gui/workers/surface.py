@@ -8,7 +8,6 @@ question. How the worker keeps out of the GUI thread's way is in pacing.py.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -148,7 +147,7 @@ class SurfaceWorker(BackgroundWorker):
         # older one) — though a short surface is finished, so that a drag's stream of requests still shows some
         self.requests = {role: Latest(self.cancelled) for role in ROLES}
         self.resamples = Latest(self.cancelled)  # a new cloud is wanted, or none
-        self._population: tuple[tuple, Objective] | None = None  # the last L(θ|P) made (drawing 100,000 takes a while)
+        self._population: tuple[tuple | None, Objective] | None = None  # the last L(θ|P) made (drawing 100,000 takes a while)
         self.computed = 0  # surfaces finished (tests count them)
 
     def cancel(self) -> None:
@@ -197,10 +196,7 @@ class SurfaceWorker(BackgroundWorker):
         """``problem``'s objective; L(θ|P) is kept for the next request of the same P, model and loss."""
         if problem.distribution is None:
             return problem.objective()
-        dist, phi = problem.distribution, problem.features
-        phi_key = None if phi is None else (phi.degree, *(a.tobytes() for a in (phi.mean, phi.std) if a is not None))
-        key = (problem.shape, problem.loss, dist.name, json.dumps(dist.params, sort_keys=True), problem.l2,
-               phi_key)  # not N, seed
+        key = problem.population_key()  # not N, seed
         kept = self._population
         if kept is not None and kept[0] == key:
             return kept[1]

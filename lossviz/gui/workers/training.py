@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer, Signal, Slot
 
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.population import exact, population_values
 from lossviz.core.problem import Problem
 from lossviz.core.training import Trainer
 from lossviz.gui.workers.pacing import ACK_TIMEOUT, GuiBusy
@@ -23,6 +24,8 @@ from lossviz.gui.workers.thread import BackgroundWorker
 EMIT_INTERVAL = 0.05  # seconds between progress signals (at most 20 per second: each costs a repaint)
 WORK_SLICE = 0.008  # seconds of steps per timer tick, so that commands (pause, new data) are served promptly
 MAX_POINTS_PER_EMIT = 64
+POPULATION_SHARE = 0.1  # while running, L(θ|P) by Monte Carlo takes at most this share of the worker's time…
+POPULATION_PER_REPORT = 8  # …and values at most this many of a report's entries (100,000 draws cost milliseconds)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class TrainingRequest:
     reset: bool = True
     rivals: tuple[OptimizerConfig, ...] = ()  # racing the main run from the same start
     test: Problem | None = None  # the held-out samples: L(θ|D_test) of each entry is reported
+    population: Problem | None = None  # L(θ|P) of the scene's P: reported beside the entries (see _population_values)
 
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # steps, losses, grad norms, θs
@@ -61,6 +65,19 @@ class Progress:
     rivals: tuple[Entries, ...] = ()  # per rival: entries since the last report, like the main run's
     test_losses: np.ndarray | None = None  # (m,) L(θ|D_test) of the entries (None without a test set)
     test_loss: float = float("nan")  # at the current θ
+    population_losses: np.ndarray | None = None  # (m,) L(θ|P) of the entries, NaN where not valued (None without P)
+    population_loss: float = float("nan")  # at the current θ, if ``population_valued``
+    population_valued: bool = False  # L(θ|P) was valued at the current θ for this report
+
+
+@dataclass(frozen=True)
+class PopulationValue:
+    """L(θ|P) at one θ, asked for by the window (a step back to an entry that has none)."""
+
+    generation: int
+    theta: np.ndarray
+    value: float
+    answered: int
 
 
 def decimate(count: int, limit: int) -> np.ndarray:
@@ -111,6 +128,7 @@ class TrainingWorker(BackgroundWorker):
     (tests give one of their own)."""
 
     progress = Signal(object)
+    populationValued = Signal(object)  # a PopulationValue
 
     def __init__(self, busy: GuiBusy | None = None, clock: Callable[[], float] = time.perf_counter):
         super().__init__()
@@ -132,6 +150,10 @@ class TrainingWorker(BackgroundWorker):
         self.delivered = True
         self.answered = 0
         self.test: Objective | None = None  # L(θ|D_test), reported beside each entry
+        self.population: Objective | None = None  # L(θ|P), as the L(θ|P) surface has it
+        self._population_key: tuple | None = None  # what ``population`` is of (kept while it stays)
+        self._population_cost: float | None = None  # s per θ of L(θ|P) by Monte Carlo, as last measured
+        self._population_time = 0.0  # when it was last valued (the running budget grows from there)
 
     @Slot()
     def initialize(self) -> None:
@@ -148,6 +170,9 @@ class TrainingWorker(BackgroundWorker):
         self.generation = request.generation
         objective = request.problem.objective()
         self.test = None if request.test is None else request.test.objective()
+        self._take_population(request.population)
+        if request.reset:  # a new start θ: its L(θ|P) comes with the first report
+            self._population_time = -np.inf
         if request.reset or self.trainer is None or self.trainer.theta.shape != request.theta.shape:
             self.trainer = Trainer(objective, request.theta, request.optimizer, request.seed)
             self.rivals = [Trainer(objective, request.theta, config, request.seed) for config in request.rivals]
@@ -160,6 +185,50 @@ class TrainingWorker(BackgroundWorker):
         for rival, buffer in zip(self.rivals, self._rival_buffers, strict=True):
             buffer.append(rival)
         self._emit(diverged=False)
+
+    def _take_population(self, problem: Problem | None) -> None:
+        """L(θ|P) of ``problem`` (None: none), made again only when P, the model, the loss, λ or φ changed."""
+        key = None if problem is None else problem.population_key()
+        if key != self._population_key:
+            self.population = None if problem is None else problem.objective()
+            self._population_key = key
+            self._population_cost = None
+
+    @Slot(object)
+    def value_population(self, request: tuple[int, np.ndarray]) -> None:
+        """L(θ|P) at θ for the window: (generation, θ) answered with a PopulationValue."""
+        self.answered += 1
+        generation, theta = request
+        value = float("nan") if self.population is None else float(population_values(self.population, theta[None])[0])
+        self.populationValued.emit(PopulationValue(generation, theta, value, self.answered))
+
+    def _population_values(self, thetas: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray | None, float | None]:
+        """L(θ|P) of the report's entries (NaN where not valued) and at the current θ (None where not valued): exact
+        ones all; by Monte Carlo the current θ when paused, and while running as many entries (evenly spread, the
+        last among them) as POPULATION_SHARE of the time since the last valuation pays for."""
+        population = self.population
+        if population is None:
+            return None, None
+        if exact(population):
+            return population_values(population, thetas), float(population_values(population, theta[None])[0])
+        values = np.full(len(thetas), np.nan)
+        started = self.clock()
+        cost = self._population_cost
+        count = len(thetas) if cost is None or not cost > 0 else int(min(started - self._population_time, 1.0)
+                                                                     * POPULATION_SHARE / cost)
+        count = min(count, len(thetas), POPULATION_PER_REPORT)
+        if self.running and count < 1:
+            return values, None
+        last = bool(len(thetas)) and np.array_equal(thetas[-1], theta)
+        count = max(count, 1)
+        rows = np.unique(np.append(decimate(len(thetas), count), len(thetas) - 1))[-count:] if last else \
+            np.empty(0, dtype=np.intp)  # the last always (decimate's one is the first)
+        if len(rows):
+            values[rows] = population_values(population, thetas[rows])
+        value = float(values[-1]) if last else float(population_values(population, theta[None])[0])
+        self._population_time = self.clock()
+        self._population_cost = (self._population_time - started) / max(len(rows), 1)
+        return values, value
 
     @Slot(bool)
     def set_running(self, running: bool):
@@ -282,8 +351,11 @@ class TrainingWorker(BackgroundWorker):
         with np.errstate(all="ignore"):  # a test loss that overflows is inf, as fit writes it
             test_losses = None if test is None else test.data_values(thetas)  # as fit_columns has them
             test_loss = float("nan") if test is None else test.data_value(trainer.theta)
+        population_losses, population_loss = self._population_values(thetas, trainer.theta)
         self.progress.emit(Progress(self.generation, steps, losses, grad_norms, thetas, trainer.theta.copy(),
                                     trainer.steps, trainer.loss, trainer.grad_norm, self.running, diverged,
-                                    self.answered, rivals, test_losses, test_loss))
+                                    self.answered, rivals, test_losses, test_loss, population_losses,
+                                    float("nan") if population_loss is None else population_loss,
+                                    population_loss is not None))
         self.last_emit = self.clock()
         time.sleep(0)  # let the GUI thread take the GIL right away
