@@ -129,7 +129,7 @@ def test_running_values_l_theta_p_by_monte_carlo_along_the_way(make_window, qtbo
     settle(qtbot, window)
     history = live.state().histories[0]
     valued = np.isfinite(history.population_losses)
-    assert valued[-1] and 1 < valued.sum() < len(valued)  # the last entry and some on the way, not every step
+    assert valued[-1] and valued.sum() >= 2  # the last entry and some on the way (how many: the machine's speed)
     x, y = plot.population_curve.getData()
     np.testing.assert_array_equal(x, history.steps[valued])
     assert y[-1] == live.state().population_loss
