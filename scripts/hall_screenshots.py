@@ -16,6 +16,7 @@ import tempfile
 
 from PySide6 import QtCore, QtWidgets
 
+from lossviz.core.features import Split
 from lossviz.core.optimizers import OPTIMIZERS
 from lossviz.core.presets import load_preset
 from lossviz.core.runs import racer
@@ -43,6 +44,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=0, help="draw a new D of this many samples from the scene's P")
     parser.add_argument("--resample", action="store_true", help="press Resample ×20 after the steps")
     parser.add_argument("--slide", type=int, default=0, help="open the bundled lecture and go to this slide (1-based)")
+    parser.add_argument("--optimizer", default=None, help="the main optimizer (adam, momentum, …)")
+    parser.add_argument("--test-fraction", type=float, default=0.0, help="hold out this share of the samples")
+    parser.add_argument("--confusion", action="store_true", help="open View → Confusion matrix before the shot")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
     app = prepare_application()
@@ -70,6 +74,11 @@ def main() -> int:
         lr = window.document.scene.optimizer.lr
         window.document.set_settings(runs=tuple(racer(name, lr, 0.9 if "momentum" in name or name == "nesterov" else None)
                                                 for name in OPTIMIZERS[:args.racers]))
+    if args.optimizer:
+        config = window.document.scene.optimizer
+        window.document.set_settings(optimizer=dataclasses.replace(config, name=args.optimizer))
+    if args.test_fraction:
+        window.document.set_capacity(None, 0.0, Split(args.test_fraction, 0))
     if args.n:
         scene = window.document.scene
         assert scene.distribution is not None, "--n needs a scene with P"
@@ -88,6 +97,9 @@ def main() -> int:
             wait(25)
             if window.live.population.cloud is not None and window.live.idle():
                 break
+    if args.confusion:
+        window.actions_by_id["actionConfusion"].trigger()
+        wait(600)
     wait(600)
     screen = app.primaryScreen()
     screen.grabWindow(0).save(args.output)

@@ -19,3 +19,7 @@ shoot 1280 720 docs/screenshots/race-6-1280x720-f9.png --present --no-panel --sc
 shoot 1280 720 docs/screenshots/population-presentation-1280x720.png --present --scene population-line --surface-of population --steps 0
 shoot 1280 720 /tmp/lossviz-800x500.png --size 800x500 --scene population-line --surface-of population --steps 0
 python -c "from PIL import Image; Image.open('/tmp/lossviz-800x500.png').crop((0, 0, 800, 500)).save('docs/screenshots/population-window-800x500.png')"
+shoot 1280 720 docs/screenshots/population-window-n200.png --scene population-line --n 200 --steps 60 --resample
+shoot 1280 720 docs/screenshots/lecture-slide-3-1280x720.png --present --slide 3
+shoot 1280 720 docs/screenshots/confusion-presentation-1280x720.png --present --scene multiclass-3 --test-fraction 0.3 --steps 3 --confusion
+shoot 1280 720 docs/screenshots/formula-adam-1280x720.png --present --scene binary-2d-blobs --optimizer adam --steps 40

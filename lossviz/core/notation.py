@@ -87,9 +87,9 @@ _UPDATE_RULES = {  # torch.optim's definitions (dampening 0, no weight decay), i
     "adagrad": ["s ← s + (∇L)²", "θ ← θ − η∇L / (√s + 10<sup>−10</sup>)"],
     "rmsprop": ["s ← αs + (1 − α)(∇L)²,  α = 0.99", "θ ← θ − η∇L / (√s + 10<sup>−8</sup>)"],
     "adam": ["m ← β<sub>1</sub>m + (1 − β<sub>1</sub>)∇L,  v ← β<sub>2</sub>v + (1 − β<sub>2</sub>)(∇L)²",
-             "m̂ = m / (1 − β<sub>1</sub><sup>t</sup>),  v̂ = v / (1 − β<sub>2</sub><sup>t</sup>),  "
+             "<i>m̂</i> = m / (1 − β<sub>1</sub><sup>t</sup>),  <i>v̂</i> = v / (1 − β<sub>2</sub><sup>t</sup>),  "
              "β<sub>1</sub> = 0.9, β<sub>2</sub> = 0.999",
-             "θ ← θ − η m̂ / (√v̂ + 10<sup>−8</sup>)"],
+             "θ ← θ − η <i>m̂</i> / (√<i>v̂</i> + 10<sup>−8</sup>)"],  # italic: the upright font drops the hat
 }
 _RMSPROP_MOMENTUM = ["s ← αs + (1 − α)(∇L)²,  α = 0.99", "v ← μv + ∇L / (√s + 10<sup>−8</sup>)", "θ ← θ − ηv"]
 

@@ -23,3 +23,10 @@ def test_the_rules_follow_torch_and_name_momentum_and_batch():
     assert adam[-1] == "(Adam, η = 0.001, batch 8)"
     assert optimizer_text(OptimizerConfig("gd", 0.1)) == "gradient descent, η = 0.1"
     assert "v ← μv + ∇L / (√s + 10<sup>−8</sup>)" in update_rule_lines(OptimizerConfig("rmsprop", 0.01, 0.9))
+
+
+def test_adams_hats_sit_on_italic_letters():
+    """The upright UI font drops a combining circumflex on m and v (the formula card showed "m = m / (1‸− β₁ᵗ)");
+    in italic it sits where it belongs."""
+    text = " ".join(update_rule_lines(OptimizerConfig("adam", 0.1)))
+    assert text.count("m̂") == text.count("<i>m̂</i>") == 2 and text.count("v̂") == text.count("<i>v̂</i>") == 2
