@@ -233,17 +233,29 @@ def _drawing_scene(scene: str, output: str, suffixes: tuple[str, ...], size: tup
 
 
 def render(scene: str, output: str, size: tuple[int, int], steps: int | None, theme: str, layout: str, scale: float,
-           formula: bool) -> None:
+           formula: bool, plane: tuple[str, int] | None = None) -> None:
     """``lossviz render``: the fitted scene as a slide image (PNG, SVG, PDF); a lecture, one image per slide."""
     from lossviz.core.slides import BUNDLED_LECTURE, is_lecture_file
 
     if scene == BUNDLED_LECTURE or is_lecture_file(scene):
+        if plane is not None:
+            raise LossvizError("--plane: not with a lecture (its slides are drawn as the window shows them)")
         render_slides(scene, output, size, steps, theme, layout, scale, formula)
         return
+    if plane is not None and layout not in ("full", "surface"):
+        raise LossvizError(f"--plane: draws the surface; not with --layout {layout}")
     loaded = _drawing_scene(scene, output, IMAGE_SUFFIXES, size, scale,
                             "--layout population" if layout == "population" else None)
     check_memory(size, scale, 1)
     _fit(loaded, scene, 0)  # a non-finite start is reported with the scene's name
+    if plane is not None:
+        from lossviz.core.planes import plane_of
+
+        try:  # refused here, in one line, before anything is drawn (a path too short for pca, …)
+            plane_of(plane[0], loaded.objective(), _fit(loaded, scene, steps).thetas, axes=loaded.surface_axes,
+                     center=loaded.surface_center, seed=plane[1])
+        except LossvizError as error:
+            raise LossvizError(f"{scene}: {error}") from None
     if layout in LECTURE_LAYOUTS:
         from lossviz.figures.lecture import render_lecture
 
@@ -251,7 +263,7 @@ def render(scene: str, output: str, size: tuple[int, int], steps: int | None, th
         return
     from lossviz.figures.figure import render_scene
 
-    render_scene(loaded, output, size, scale, theme, steps, layout, formula)
+    render_scene(loaded, output, size, scale, theme, steps, layout, formula, plane)
 
 
 def render_slides(lecture: str, output: str, size: tuple[int, int], steps: int | None, theme: str, layout: str,

@@ -12,7 +12,7 @@ from lossviz.core.limits import SEED_BOUND, SLIDE_SIZE
 from lossviz.core.validate import quoted
 
 SUBCOMMANDS = ("fit", "surface", "sample", "sweep", "presets", "render", "animate", "import")
-LECTURE_LAYOUTS = ("decomposition", "population")
+LECTURE_LAYOUTS = ("decomposition", "population", "interpolation")
 VIEW_LAYOUTS = ("full", "data", "surface", "curve")
 THEMES = ("light", "dark")
 MIN_SIDE, MAX_SIDE = 16, 8192  # pixels of --size
@@ -183,7 +183,10 @@ def _add_drawing(commands: argparse._SubParsersAction[Parser]) -> None:
         if name == "render":
             command.add_argument("--layout", choices=(*VIEW_LAYOUTS, *LECTURE_LAYOUTS), default="full",
                                  help="the whole figure, one view, the samples' losses adding up to L(θ|D) "
-                                      "(decomposition) or L(θ|D) against L(θ|P) (population); default full")
+                                      "(decomposition), L(θ|D) against L(θ|P) (population) or L on the line from "
+                                      "the start to the fit's end (interpolation); default full")
+            command.add_argument("--plane", type=plane_choice, metavar="coords|trajectory|pca|hessian|random[:SEED]",
+                                 help="draw the surface on a plane through θ-space (as lossviz surface --plane)")
             command.add_argument("--scale", type=scale, default=1.0, metavar="S",
                                  help="multiply the pixel size, fonts and line widths (e.g. 2 for a 2× image)")
             command.add_argument("--no-formula", dest="formula", action="store_false",

@@ -20,6 +20,7 @@ from lossviz.figures.canvas import DEFAULT_SIZE, Canvas
 
 if TYPE_CHECKING:
     from lossviz.core.objective import Objective
+    from lossviz.core.planes import DirectionPlane
     from lossviz.core.runs import Run
     from lossviz.core.scene import Scene
     from lossviz.core.surface import Surface
@@ -52,6 +53,7 @@ class Figure(Canvas):
         self.layout_name = layout
         self.formula = formula
         self.surface_center: np.ndarray | None = None
+        self.plane: DirectionPlane | None = None  # a plane through θ-space (render --plane); None: the scene's axes
         self.points: Objective | None = None  # every sample's own loss (marker sizes), made at the first draw
         grid = self.grid
         full, wide = layout == "full", layout in ("full", "pair")
@@ -128,11 +130,15 @@ class Figure(Canvas):
 
         assert self.surface_plot is not None
         scene = self.scene
-        plane = AxisPlane.of(scene)
-        style_surface(self.surface_plot.plot, self.theme, plane.x_param, plane.y_param)
+        plane: AxisPlane | DirectionPlane = AxisPlane.of(scene) if self.plane is None else self.plane
+        if isinstance(plane, AxisPlane):
+            style_surface(self.surface_plot.plot, self.theme, plane.x_param, plane.y_param)
+        else:
+            style_surface(self.surface_plot.plot, self.theme, plane.x_label, plane.y_label,
+                          f"L(θ|D) on the {plane.kind} plane through θ-space")
         if surface is not None:
             self.surface_plot.set_surface(surface)
-        start = plane.point(scene.init)
+        start = plane.coordinates(scene.init[None])[0]
         paths = [plane.coordinates(result.thetas[:min(upto, result.steps) + 1]) for _, result in runs]
         if len(runs) > 1:
             texts, note = legend_texts(tuple(run for run, _ in runs))
@@ -202,7 +208,9 @@ class Figure(Canvas):
                                                                  f" · L(θ|D<sub>test</sub>) = {test[k]:.4g}")
             how = "" if len(runs) > 1 else f"{optimizer_text(run.optimizer)} · "  # a racer's label names it
             parts.append(f"{name}{how}step {result.step_axis[k]} · {losses} · {theta_text(result.thetas[k])}")
-        if surface is not None and self.surface_plot is not None and self.surface_center is not None:
+        if self.plane is not None:
+            parts.append(plane_text(self.plane, runs[0][1].thetas[:min(upto, runs[0][1].steps) + 1]))
+        elif surface is not None and self.surface_plot is not None and self.surface_center is not None:
             values = AxisPlane.of(scene).held_text(self.surface_center)
             if values:
                 parts.append(f"surface: {values} held fixed")
@@ -223,6 +231,8 @@ class Figure(Canvas):
         from lossviz.core.experiment import surface_spec
         from lossviz.core.surface import loss_surface
 
+        if self.plane is not None:
+            return self._plane_surface(objective, np.concatenate([result.thetas for _, result in runs]))
         first = runs[0][1]
         path = np.concatenate([result.thetas for _, result in runs])
         center = self.scene.surface_center if len(runs) > 1 or self.scene.surface.center is not None \
@@ -233,9 +243,35 @@ class Figure(Canvas):
             return loss_surface(objective, spec)
 
 
+    def _plane_surface(self, objective: Objective, path: np.ndarray) -> Surface:
+        """L on ``self.plane``, framed around the projected path and the centre (``lossviz surface --plane``'s grid)."""
+        from lossviz.core.planes import plane_losses, plane_ranges
+        from lossviz.core.surface import Surface
+
+        assert self.plane is not None
+        (x0, x1), (y0, y1) = plane_ranges(self.plane, path)
+        count = self.scene.surface.resolution
+        x, y = np.linspace(x0, x1, count), np.linspace(y0, y1, count)
+        with np.errstate(all="ignore"):
+            return Surface("alpha", "beta", x, y, plane_losses(objective, self.plane, x, y))
+
+
+def plane_text(plane: DirectionPlane, path: np.ndarray) -> str:
+    """The footer's line on a plane: what it is, and how far the path lies off it."""
+    off = plane.off_plane(path)
+    largest = float(np.max(off)) if len(off) else 0.0
+    what = {"coords": "the two parameters", "trajectory": "through θ₀, θ_T and the path's farthest point",
+            "pca": "the path's two principal axes", "hessian": "the Hessian's largest and smallest curvature",
+            "random": "two random directions"}[plane.kind]
+    return (f"{plane.kind} plane ({what}), centred at the fit's end · the path lies up to {largest:.3g} off it "
+            "(its projection may cross contours it never met)")
+
+
 def draw_scene(scene: Scene, size: tuple[int, int] = DEFAULT_SIZE, scale: float = 1.0, theme_name: str = "light",
-               steps: int | None = None, layout: str = "full", formula: bool = True) -> Figure:
-    """The figure of ``lossviz render``: the scene fitted (or its race) and drawn; the caller closes it."""
+               steps: int | None = None, layout: str = "full", formula: bool = True,
+               plane: tuple[str, int] | None = None) -> Figure:
+    """The figure of ``lossviz render``: the scene fitted (or its race) and drawn, its surface on ``plane`` (kind,
+    seed) through θ-space where given; the caller closes it."""
     from lossviz.core.experiment import fit_runs
     from lossviz.plots.theme import THEMES
 
@@ -244,6 +280,11 @@ def draw_scene(scene: Scene, size: tuple[int, int] = DEFAULT_SIZE, scale: float 
     upto = max(result.steps for _, result in runs)
     figure = Figure(scene, THEMES[theme_name], size, scale, layout, formula)
     try:
+        if plane is not None:
+            from lossviz.core.planes import plane_of
+
+            figure.plane = plane_of(plane[0], objective, runs[0][1].thetas, axes=scene.surface_axes,
+                                    center=scene.surface_center, seed=plane[1])
         surface = figure.compute_surface(objective, runs, upto) if figure.surface_plot is not None else None
         figure.draw(objective, runs, upto, surface)
     except BaseException:
@@ -254,9 +295,9 @@ def draw_scene(scene: Scene, size: tuple[int, int] = DEFAULT_SIZE, scale: float 
 
 def render_scene(scene: Scene, output: str | Path, size: tuple[int, int] = DEFAULT_SIZE, scale: float = 1.0,
                  theme_name: str = "light", steps: int | None = None, layout: str = "full",
-                 formula: bool = True) -> None:
+                 formula: bool = True, plane: tuple[str, int] | None = None) -> None:
     """``lossviz render``: fit the scene (or its race) and write one figure."""
-    figure = draw_scene(scene, size, scale, theme_name, steps, layout, formula)
+    figure = draw_scene(scene, size, scale, theme_name, steps, layout, formula, plane)
     try:
         figure.save(output)
     finally:

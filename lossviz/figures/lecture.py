@@ -439,11 +439,15 @@ def held_text(scene: Scene, center: np.ndarray) -> str:
 
 def render_lecture(scene: Scene, output: str | Path, layout: str, size: tuple[int, int] = SLIDE_SIZE,
                    scale: float = 1.0, theme_name: str = "light", steps: int | None = None, formula: bool = True) -> None:
-    """``lossviz render --layout decomposition|population``: fit the scene and write the figure."""
+    """``lossviz render --layout decomposition|population|interpolation``: fit the scene and write the figure."""
     from lossviz.core.experiment import fit_scene
 
     figure: Canvas
-    if layout == "decomposition":
+    if layout == "interpolation":
+        from lossviz.figures.interpolation import draw_interpolation
+
+        figure = draw_interpolation(scene, theme_name, size, scale, steps, formula)
+    elif layout == "decomposition":
         result = fit_scene(scene, steps)
         figure = draw_decomposition(scene, result.thetas[-1], theme_name, size, scale, result.thetas, formula=formula)
     else:
