@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import Qt
 from shots import open_window, prepare, train_until, wait
 
 from lossviz.core.table import read_table, table_scene
@@ -38,8 +39,9 @@ def main() -> None:
         table = read_table(Path("iris.csv"))
         os.chdir(before)
     dialog = ImportDialog(None, table)
-    dialog.feature1.setCurrentIndex(2)  # petal_length
-    dialog.feature2.setCurrentIndex(4)  # petal_width (the combo's first entry is "none")
+    for row in range(dialog.features.count()):  # petal_length and petal_width
+        item = dialog.features.item(row)
+        item.setCheckState(Qt.CheckState.Checked if row in (2, 3) else Qt.CheckState.Unchecked)
     dialog.resize(900, 560)
     dialog.show()
     wait(lambda: True, 1)

@@ -219,9 +219,6 @@ def _drawing_scene(scene: str, output: str, suffixes: tuple[str, ...], size: tup
     if Path(output).suffix.lower() not in suffixes:
         raise LossvizError(f"{output}: cannot tell the format from the file name (use {', '.join(suffixes)})")
     loaded = _scene(scene)
-    from lossviz.core.scene import check_drawable
-
-    check_drawable(loaded, f"{scene}: ")
     if needs is not None:
         _needs_distribution(loaded, scene, needs)
     from lossviz.figures.canvas import use_offscreen_if_headless
@@ -283,10 +280,7 @@ def render_slides(lecture: str, output: str, size: tuple[int, int], steps: int |
     if size[0] * scale > MAX_PIXELS or size[1] * scale > MAX_PIXELS:
         raise LossvizError(f"--size × --scale is larger than {MAX_PIXELS} pixels")
     loaded = bundled_lecture() if lecture == BUNDLED_LECTURE and not Path(lecture).exists() else read_lecture(lecture)
-    from lossviz.core.scene import check_drawable
-
     for index, slide in enumerate(loaded.slides):  # every slide checked before a file is written
-        check_drawable(slide.scene, f"{lecture}: slide {index + 1}: ")
         _fit(slide.scene, f"{lecture}: slide {index + 1}", 0)
     folder.mkdir(exist_ok=True)
     check_memory(size, scale, 1)

@@ -33,7 +33,7 @@ from lossviz.core.features import (
     split_rows,
 )
 from lossviz.core.files import check_readable_size, read_input_text, write_atomic
-from lossviz.core.limits import DRAWN_DIMS, MAX_CLASSES, MAX_DIMS, SEED_BOUND
+from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, SEED_BOUND
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
@@ -276,15 +276,6 @@ def _parse(obj: object) -> Scene:
     if shape.param_index(x_axis) == shape.param_index(y_axis):
         raise LossvizError(f"surface: x and y are both {x_axis}; choose two different parameters")
     return scene
-
-
-def check_drawable(scene: Scene, where: str = "") -> None:
-    """Refuse a scene the window and ``render`` cannot draw yet: more than DRAWN_DIMS inputs (regression: more than
-    one). ``fit``, ``surface``, ``sample`` and ``sweep`` take up to MAX_DIMS."""
-    largest = 1 if scene.task == "regression" else DRAWN_DIMS
-    if scene.dims > largest:
-        raise LossvizError(f"{where}dims: {scene.dims} inputs; the window and `lossviz render` draw {scene.task} with "
-                           f"at most {largest} (lossviz fit, surface, sample and sweep take up to {MAX_DIMS})")
 
 
 def _parse_data(obj: dict, task: str) -> tuple[Dataset, int, int]:

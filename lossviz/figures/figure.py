@@ -105,9 +105,10 @@ class Figure(Canvas):
             self.data_plot.set_racers([] if len(runs) < 2 else [
                 (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])
                 for i, (_, result) in enumerate(runs)])
-            from lossviz.plots.data import axis_labels, display_note
+            from lossviz.plots.data import axis_labels, display_note, view_note
 
-            title = "Data and model" + (f" ({runs[0][0].label})" if len(runs) > 1 else "") + display_note(scene.data.size)
+            title = "Data and model" + (f" ({runs[0][0].label})" if len(runs) > 1 else "") + view_note(scene) \
+                + display_note(scene.data.size)
             style_plot(self.data_plot.plot, self.theme, title, *axis_labels(scene))
         if self.surface_plot is not None:
             self._draw_surface(runs, upto, surface)

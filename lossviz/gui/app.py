@@ -33,15 +33,12 @@ def run_app(scene_argument: str | None = None) -> int:
     from lossviz.core.errors import LossvizError, printable
     from lossviz.core.files import input_exists
     from lossviz.core.presets import resolve_scene
-    from lossviz.core.scene import check_drawable
 
     scene, unreadable = None, None
     if scene_argument:
         try:
             scene = resolve_scene(scene_argument)
-            check_drawable(scene, f"{scene_argument}: ")
         except LossvizError as error:
-            scene = None
             unreadable = str(error)
             print(f"lossviz: error: {printable(unreadable)}", file=sys.stderr)
     app = prepare_application()

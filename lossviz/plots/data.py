@@ -19,6 +19,7 @@ from lossviz.core.features import FeatureMap
 from lossviz.core.geometry import class_boundaries, grid_axes, grid_points, straight_boundary, truth_lines, zero_lines
 from lossviz.core.limits import MAX_CLASSES
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
+from lossviz.core.projection import DataView, data_view, projected, view_text
 from lossviz.core.scene import Scene
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import anchor_in_corner, clear_line, clear_scatter, emptiest_corner, make_pen
@@ -35,6 +36,8 @@ def axis_labels(scene: Scene) -> tuple[str, str]:
         """The symbol, or "name (symbol)"."""
         return symbol if name is None else f"{name} ({symbol})"
 
+    if projected(scene.task, scene.dims):
+        return view_text(scene.task, scene.dims, scene.classes, scene.degree is not None)[:2]
     names = scene.input_names or (None,) * scene.dims
     if scene.dims == 2:
         return named(names[0], "x₁"), named(names[1], "x₂")
@@ -97,6 +100,13 @@ def display_note(count: int) -> str:
     return "" if count <= DISPLAY_LIMIT else f" ({DISPLAY_LIMIT:,} of {count:,} samples drawn)"
 
 
+def view_note(scene: Scene) -> str:
+    """What the data view's title adds for more inputs than a plane shows: ": ŷ against y, d = 4 inputs"."""
+    if not projected(scene.task, scene.dims):
+        return ""
+    return ": " + view_text(scene.task, scene.dims, scene.classes, scene.degree is not None)[2]
+
+
 class DataPlot:
     """The dataset and the model: line, sigmoid, boundary or class regions, per-sample losses."""
 
@@ -124,6 +134,7 @@ class DataPlot:
         plot.addItem(self.truth)
         plot.addItem(self.rings)
         self.selected: tuple[int, ...] = ()
+        self.view: DataView | None = None  # the exact view of more inputs than a plane shows (None: the inputs)
         self.features: FeatureMap | None = None  # φ of the model (None: φ(x) = x)
         self.test_rows = np.empty(0, dtype=np.int64)  # drawn hollow
         self.hollow = [PassiveScatter(hoverable=False) for _ in range(MAX_CLASSES)]  # the test samples, one per class
@@ -229,7 +240,11 @@ class DataPlot:
                   test_rows: np.ndarray | None = None) -> None:
         """Show ``data`` and the model θ of ``shape`` over φ = ``features`` (None: φ(x) = x); per_sample:
         l(θ|x_i, y_i) (N,) or None; ``test_rows`` are drawn hollow. ``points_only`` redraws just the samples
-        (cheap, for a drag in progress)."""
+        (cheap, for a drag in progress). More inputs than a plane shows are drawn in their exact view
+        (``core.projection``): the points where the model puts them, the model that view's."""
+        self.view = data_view(shape, data, theta, features)
+        if self.view is not None:
+            shape, data, theta, features = self.view.shape, self.view.data, self.view.theta, None
         self.shape, self.data, self.theta, self.per_sample = shape, data, theta, per_sample
         self.features = features if features is not None and features.degree is not None else None
         self.test_rows = np.empty(0, dtype=np.int64) if test_rows is None else test_rows
@@ -237,6 +252,8 @@ class DataPlot:
             self._draw_points()
         else:
             self.redraw()
+        if self.view is not None and self.view.moves_with_theta and not self._holds(self.point_positions()):
+            self.frame_data()  # the points moved out of sight with θ: framed anew (only then, so the view is calm)
 
     def set_truth(self, distribution: Distribution | None) -> None:
         """Overlay what P says about y given x (None: nothing): the true line or curve E[y|x] for regression,
@@ -287,6 +304,14 @@ class DataPlot:
         """The model of a hovered θ, dashed (None: none)."""
         self.ghost_theta = theta
         self._draw_ghost()
+
+    def _holds(self, positions: np.ndarray) -> bool:
+        """True when every one of ``positions`` (N, 2) is in the view."""
+        if not len(positions):
+            return True
+        x0, x1, y0, y1 = self.view_rect()
+        finite = positions[np.isfinite(positions).all(axis=1)]
+        return bool(np.all((finite[:, 0] >= x0) & (finite[:, 0] <= x1) & (finite[:, 1] >= y0) & (finite[:, 1] <= y1)))
 
     def point_positions(self) -> np.ndarray:
         """Where each sample is drawn, (N, 2) in plot coordinates."""

@@ -93,7 +93,6 @@ def test_npz_holds_the_plane_arrays(iris4):
     (["surface", "short.json", "--plane", "pca"], "--plane pca: the trajectory has 2 distinct point"),
     (["surface", "short.json", "--plane", "trajectory"], "--plane trajectory: the trajectory has 2 distinct point"),
     (["surface", "iris.json", "--plane", "sideways"], "--plane: expected one of coords"),
-    (["render", "iris.json", "-o", "x.png"], "dims: 4 inputs; the window and `lossviz render` draw multiclass"),
 ])
 def test_what_cannot_be_done_is_one_line(iris4, args, fragment):
     scene = json.loads((iris4 / "iris.json").read_text())

@@ -7,6 +7,7 @@ own folder, Import's dialog worked with real clicks. Mixed into ``Monkey`` (test
 
 from __future__ import annotations
 
+from PySide6 import QtCore
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -17,6 +18,8 @@ TABLES = {
     "labels.csv": "a,b,kind\n" + "".join(f"{(i % 7) - 3:g},{(i * 3 % 5) - 2:g},{['cat', 'dog', 'owl'][i % 3]}\n"
                                           for i in range(30)),
     "binary.csv": "u,v,w,label\n" + "".join(f"{i % 5},{(i * 7) % 11 - 5},{i / 4:g},{int(i % 5 > 2)}\n" for i in range(40)),
+    "four.csv": "a,b,c,d,kind\n" + "".join(f"{i % 7 - 3:g},{(i * 5) % 9 - 4:g},{i / 10:g},{(i * i) % 13 / 3:.3g},"
+                                             f"{['x', 'y', 'z'][i % 3]}\n" for i in range(36)),
     "constant.csv": "x,y\n" + "".join(f"1,{i % 2}\n" for i in range(10)),
     "short.csv": "x,y\n1,2\n",
     "huge.csv": "x,y\n1,2\n1e300,3\n2,4\n",
@@ -112,6 +115,12 @@ class WindowActions:
                 self.note(f"  import dialog {combo.objectName()} choose {index}")
                 combo.setCurrentIndex(index)
                 combo.activated.emit(index)
+        if self.rng.random() < 0.4 and dialog.features.count():  # a feature column ticked or unticked
+            columns = dialog.features
+            rect = columns.visualItemRect(columns.item(self.rng.randrange(columns.count())))
+            self.note(f"  import dialog toggles feature row at y {rect.center().y()}")
+            QTest.mouseClick(columns.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             QtCore.QPoint(rect.left() + 10, rect.center().y()))
         if self.rng.random() < 0.3:
             QTest.mouseClick(dialog.standardize, Qt.MouseButton.LeftButton)
         button = dialog.ok_button if self.rng.random() < 0.85 else dialog.buttons.button(

@@ -22,6 +22,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.features import check_feature_range
 from lossviz.core.generators import EXAMPLES, GENERATORS, generate
 from lossviz.core.limits import VALUE_BOUND
+from lossviz.core.projection import projected
 from lossviz.gui.messages import BRIEF_MS, HINT_MS, NOTE_MS, STATUS_MS, WARNING_MS
 from lossviz.gui.panel.controls import ControlPanel
 from lossviz.gui.state.document import Change, Document
@@ -77,10 +78,20 @@ class DataEditor(QtCore.QObject):
             return True
         return False
 
+    def read_only(self) -> bool:
+        """True, and the status bar says why, when the data view shows more inputs than a plane holds: its points are
+        where the model puts them, so a click cannot say which inputs a new or moved point would have."""
+        scene = self.document.scene
+        if not projected(scene.task, scene.dims):
+            return False
+        self.message.emit(f"Read-only: d = {scene.dims} inputs, drawn where the model puts them; points cannot be "
+                          "added or moved here (right-click deletes one, Ctrl+Z undoes)", WARNING_MS)
+        return True
+
     def _on_view_data_clicked(self, x: float, y: float, button: Qt.MouseButton) -> None:
         scene = self.document.scene
         if button == Qt.MouseButton.LeftButton and self.hit_test(x, y) is None:
-            if self._refused(x, y):
+            if self.read_only() or self._refused(x, y):
                 return
             self.document.edit_data(edits.add_sample(scene.data, scene.task, x, y, self.current_label), "Add point")
         elif button == Qt.MouseButton.RightButton:
@@ -104,6 +115,8 @@ class DataEditor(QtCore.QObject):
     def _on_view_point_dragged(self, index: int, x: float, y: float, phase: str) -> None:
         scene = self.document.scene
         if phase == "start":
+            if self.read_only():
+                return
             self._drag_before, self._drag_index = scene.data, index
             return
         if self._drag_before is None or index != self._drag_index or index >= scene.data.size:

@@ -17,7 +17,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.experiment import check_trainable
 from lossviz.core.files import write_atomic
 from lossviz.core.presets import is_bundled, load_preset, preset_names, preset_title
-from lossviz.core.scene import Scene, check_drawable, scene_from_dict
+from lossviz.core.scene import Scene, scene_from_dict
 from lossviz.core.table import read_table, skipped_text, table_scene
 from lossviz.gui.controllers.recovery import CrashRecovery
 from lossviz.gui.dialogs import common as dialogs
@@ -180,7 +180,6 @@ class FileActions(QtCore.QObject):
         optimizer and view stay, old notes go. Returns what was reset, in words ("" for nothing). Raises
         LossvizError (the document unchanged) for data that no descent could start on."""
         check_trainable(imported)
-        check_drawable(imported)
         scene = self.document.scene
         reset = [name for name, was in (("φ", scene.degree is not None), ("λ", scene.l2 > 0),
                                         ("the test split", scene.split is not None)) if was]

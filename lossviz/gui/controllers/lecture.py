@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.scene import check_drawable
 from lossviz.core.slides import Lecture, Slide, bundled_lecture, read_lecture, write_lecture
 from lossviz.gui.controllers.files import FileActions
 from lossviz.gui.dialogs import common as dialogs
@@ -54,8 +53,6 @@ class LectureActions(QtCore.QObject):
         """Open the lecture at ``path`` on its first slide; a bad file is reported in a dialog, nothing changes."""
         try:
             lecture = read_lecture(path)
-            for index, slide in enumerate(lecture.slides):
-                check_drawable(slide.scene, f"{path}: slide {index + 1}: ")
         except LossvizError as error:
             dialogs.show_error(self.parent_widget, "Cannot open lecture", str(error))
             return False

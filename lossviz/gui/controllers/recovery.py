@@ -23,7 +23,7 @@ from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.errors import LossvizError
 from lossviz.core.experiment import check_trainable
-from lossviz.core.scene import Scene, check_drawable, read_scene
+from lossviz.core.scene import Scene, read_scene
 from lossviz.gui.dialogs import common as dialogs
 from lossviz.gui.messages import WARNING_MS
 from lossviz.gui.state.document import Document
@@ -142,7 +142,6 @@ class CrashRecovery(QtCore.QObject):
         try:
             scene = read_scene(path)
             check_trainable(scene)
-            check_drawable(scene)
         except Exception as error:
             self._set_aside(path, str(error) if isinstance(error, LossvizError) else f"{type(error).__name__}: {error}")
             return False

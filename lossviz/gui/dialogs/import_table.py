@@ -7,19 +7,29 @@ from it, exactly as ``lossviz import`` does with the same options.
 from __future__ import annotations
 
 from PySide6 import QtWidgets
+from PySide6.QtCore import Qt
 
 from lossviz.core.dataset import TASKS
 from lossviz.core.errors import LossvizError
-from lossviz.core.table import ImportChoice, Table, scale_reason, skipped_text, suggest_task, table_dataset
+from lossviz.core.table import (
+    ImportChoice,
+    Table,
+    numeric_columns,
+    scale_reason,
+    skipped_text,
+    suggest_task,
+    table_dataset,
+)
 from lossviz.gui.panel.widgets import named, signals_blocked
 
 PREVIEW_ROWS = 8
-NO_COLUMN = -1  # the second feature's "none"
+FEATURE_ROWS_SHOWN = 6  # rows of the feature list before it scrolls
 
 
 class ImportDialog(QtWidgets.QDialog):
-    """A preview of ``table`` and its choices: 1–2 feature columns, the label column, the task (suggested by the
-    labels), standardisation; a line says how many rows will be used and skipped, or what is wrong."""
+    """A preview of ``table`` and its choices: the feature columns (ticked in a list: every numeric column but the
+    label by default), the label column, the task (suggested by the labels), standardisation; a line says how many
+    rows will be used and skipped, or what is wrong."""
 
     def __init__(self, parent: QtWidgets.QWidget | None, table: Table):
         super().__init__(parent)
@@ -27,8 +37,7 @@ class ImportDialog(QtWidgets.QDialog):
         self.scaling_reason: str | None = None  # why "Standardise" was ticked for the features chosen
         self.setWindowTitle("Import data")
         self.preview = named(self._preview_table(), "importPreview")
-        self.feature1 = named(self._column_combo(), "importFeature1")
-        self.feature2 = named(self._column_combo(none=True), "importFeature2")
+        self.features = named(self._feature_list(), "importFeatures")
         self.label = named(self._column_combo(), "importLabel")
         self.task = named(QtWidgets.QComboBox(), "importTask")
         for task in TASKS:
@@ -44,10 +53,8 @@ class ImportDialog(QtWidgets.QDialog):
         self.buttons.rejected.connect(self.reject)
         self._lay_out()
         self._choose_defaults()
-        for combo in (self.feature1, self.feature2):
-            combo.currentIndexChanged.connect(self.suggest_scaling)
-        for combo in (self.feature1, self.feature2, self.task):
-            combo.currentIndexChanged.connect(self.update_summary)
+        self.features.itemChanged.connect(self._on_view_features_changed)
+        self.task.currentIndexChanged.connect(self.update_summary)
         self.label.currentIndexChanged.connect(self._on_view_label_changed)
         self.standardize.toggled.connect(self.update_summary)
         self.update_summary()
@@ -58,9 +65,8 @@ class ImportDialog(QtWidgets.QDialog):
         layout.addWidget(QtWidgets.QLabel(f"{self.table.source}: the first {shown} of {len(self.table.rows)} rows"))
         layout.addWidget(self.preview)
         form = QtWidgets.QFormLayout()
-        form.addRow("Feature x₁", self.feature1)
-        form.addRow("Feature x₂", self.feature2)
         form.addRow("Label y", self.label)
+        form.addRow("Features x (tick)", self.features)
         form.addRow("Task", self.task)
         form.addRow("", self.standardize)
         layout.addLayout(form)
@@ -85,35 +91,56 @@ class ImportDialog(QtWidgets.QDialog):
         header = self.table.header
         return f"{index}: {header[index]}" if header is not None and index < len(header) else str(index)
 
-    def _column_combo(self, none: bool = False) -> QtWidgets.QComboBox:
+    def _column_combo(self) -> QtWidgets.QComboBox:
         combo = QtWidgets.QComboBox()
-        if none:
-            combo.addItem("(none: one input)", NO_COLUMN)
         for index in range(self.table.width):
             combo.addItem(self.column_text(index), index)
         return combo
 
+    def _feature_list(self) -> QtWidgets.QListWidget:
+        """One checkable row per column (Space or a click ticks it)."""
+        widget = QtWidgets.QListWidget()
+        for index in range(self.table.width):
+            item = QtWidgets.QListWidgetItem(self.column_text(index))
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            widget.addItem(item)
+        rows = min(FEATURE_ROWS_SHOWN, max(1, self.table.width))
+        widget.setMaximumHeight(widget.sizeHintForRow(0) * rows + 2 * widget.frameWidth() + 4)
+        return widget
+
     def _choose_defaults(self) -> None:
-        """The last column as the label, the task the labels suggest, the first one or two columns as features —
-        two only where the task takes them (regression takes one) — so that the defaults always import where the
-        table can; standardisation ticked where the features want it (``scale_reason``)."""
+        """The last column as the label, the task the labels suggest, every numeric column but the label as a
+        feature (as ``lossviz import --x all``), so that the defaults import where the table can; standardisation
+        ticked where the features want it (``scale_reason``)."""
         width = self.table.width
-        with signals_blocked(self.feature1, self.feature2, self.label):
+        with signals_blocked(self.label):
             self.label.setCurrentIndex(self.label.findData(width - 1))
-            self.feature1.setCurrentIndex(self.feature1.findData(0))
-            self.feature2.setCurrentIndex(self.feature2.findData(1 if width >= 3 else NO_COLUMN))
+        self._tick(numeric_columns(self.table, width - 1))
         self._suggest_task()
-        if self.task.currentData() == "regression" or not self._importable():
-            with signals_blocked(self.feature2):
-                self.feature2.setCurrentIndex(self.feature2.findData(NO_COLUMN))
         self.suggest_scaling()
 
-    def _importable(self) -> bool:
-        try:
-            table_dataset(self.table, self.choice())
-        except LossvizError:
-            return False
-        return True
+    def _tick(self, columns: list[int]) -> None:
+        """Tick exactly ``columns``; the label's row cannot be ticked."""
+        label = self.label.currentData()
+        with signals_blocked(self.features):
+            for row in range(self.features.count()):
+                item = self.features.item(row)
+                index = item.data(Qt.ItemDataRole.UserRole)
+                flags = item.flags() | Qt.ItemFlag.ItemIsEnabled
+                item.setFlags(flags if index != label else flags & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setCheckState(Qt.CheckState.Checked if index in columns and index != label
+                                   else Qt.CheckState.Unchecked)
+
+    def ticked(self) -> list[int]:
+        """The feature columns ticked, in table order."""
+        return [self.features.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.features.count())
+                if self.features.item(row).checkState() == Qt.CheckState.Checked]
+
+    def _on_view_features_changed(self, _item: QtWidgets.QListWidgetItem) -> None:
+        self.suggest_scaling()
+        self.update_summary()
 
     def suggest_scaling(self) -> None:
         """Tick "Standardise" where the chosen features want it, and say why (``scale_reason``)."""
@@ -133,13 +160,14 @@ class ImportDialog(QtWidgets.QDialog):
             self.task.setCurrentIndex(self.task.findData(task))
 
     def _on_view_label_changed(self, _index: int) -> None:
+        self._tick([index for index in self.ticked() if index != self.label.currentData()])
         self._suggest_task()
+        self.suggest_scaling()
         self.update_summary()
 
     def choice(self) -> ImportChoice:
         """The columns (header names where the table has them, else indices), the task and the scaling chosen."""
-        columns = [self.feature1.currentData(), self.feature2.currentData()]
-        x = tuple(self._column_ref(index) for index in columns if index != NO_COLUMN)
+        x = tuple(self._column_ref(index) for index in self.ticked())
         return ImportChoice(x, self._column_ref(self.label.currentData()), self.task.currentData(),
                             self.standardize.isChecked())
 

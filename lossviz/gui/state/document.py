@@ -25,7 +25,7 @@ from lossviz.core.features import Split, check_feature_memory, check_feature_ran
 from lossviz.core.losses import DEFAULT_LOSS, TASK_LOSSES
 from lossviz.core.model import ModelShape
 from lossviz.core.presets import is_bundled
-from lossviz.core.scene import Scene, SurfaceConfig, check_drawable, read_scene, write_scene
+from lossviz.core.scene import Scene, SurfaceConfig, read_scene, write_scene
 from lossviz.core.view import OPTION_NAMES, ViewOptions
 from lossviz.gui.state.edit_names import setting_text
 from lossviz.plots.overrides import qt_override
@@ -117,7 +117,6 @@ class Document(QObject):
         scene = read_scene(path)
         try:
             check_trainable(scene)
-            check_drawable(scene)
         except LossvizError as error:
             raise LossvizError(f"{path}: {error}") from None
         self.load(scene, Path(path))

@@ -27,7 +27,7 @@ from lossviz.gui.state.document import Change, Document
 from lossviz.gui.state.live import LiveRun
 from lossviz.gui.state.readings import selection_arrows
 from lossviz.gui.views.plot_widgets import DataPlotWidget, EditableViewBox
-from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows
+from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows, view_note
 from lossviz.plots.loss import LossPlot
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import cache_axes, set_title, style_plot, title_of
@@ -126,7 +126,8 @@ class SceneViews(QtCore.QObject):
         """Titles, axis labels and fonts, set again only when they change: styling an axis repaints it whole (about a
         third of a view's paint), and a change of speed or of a log scale changes none of them."""
         theme, scene = self.theme, self.document.scene
-        data_title, surface_title = "Data and model" + display_note(scene.data.size), self.surface_title()[0]
+        data_title = "Data and model" + view_note(scene) + display_note(scene.data.size)
+        surface_title = self.surface_title()[0]
         key = (theme, data_title, axis_labels(scene), scene.surface_axes)
         if key == self._axes_drawn:
             self._show_surface_title(surface_title)

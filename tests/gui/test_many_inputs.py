@@ -1,0 +1,109 @@
+"""A table of more inputs than a plane shows, in the window (issue 21, part 4): the data view draws the exact view
+(logit differences, the score, ŷ against y), its points where the live θ puts them; it is read-only for adding and
+moving, while right-click delete, undo and Shift+click selection work by sample; a used window equals a fresh one."""
+
+import json
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lossviz.core.model import logits
+from lossviz.core.presets import load_preset
+from lossviz.core.scene import parse_scene_text
+from tests.cli.test_import_cli import iris_like_csv
+
+from .helpers import WAIT_MS, click, settle, to_viewport
+from .test_import_gui import import_action
+from .test_presentation import press_f11
+from .visible import visible_state
+
+
+def step(window, qtbot, times):
+    target = window.live.state().step + times
+    for _ in range(times):
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == target, timeout=WAIT_MS)
+    settle(qtbot, window)
+
+
+def import_iris(window, qtbot, dialog_log, tmp_path):
+    dialog_log["answers"]["open_path"] = str(iris_like_csv(tmp_path / "iris.csv"))  # the defaults: all four columns
+    import_action(window).trigger()
+    settle(qtbot, window)
+
+
+def test_an_imported_four_column_table_is_drawn_in_logit_differences(make_window, qtbot, dialog_log, tmp_path):
+    window = make_window(load_preset("xor"))
+    import_iris(window, qtbot, dialog_log, tmp_path)
+    scene = window.document.scene
+    assert (scene.dims, scene.classes) == (4, 3)
+    step(window, qtbot, 5)
+    z = logits(window.live.state().theta, scene.data.X)
+    plot = window.views.data_plot
+    np.testing.assert_allclose(plot.point_positions(), z[:, 1:3] - z[:, :1], rtol=1e-12, atol=1e-14)
+    assert "logit differences, d = 4 inputs" in window.views.data_view.getPlotItem().titleLabel.text
+    assert plot.legend_names() == ["setosa", "versicolor", "virginica"]
+
+
+def test_the_view_is_read_only_for_adding_but_deletes_selects_and_undoes_by_sample(make_window, qtbot, dialog_log,
+                                                                                tmp_path):
+    window = make_window(load_preset("xor"))
+    import_iris(window, qtbot, dialog_log, tmp_path)
+    step(window, qtbot, 5)
+    data, view = window.document.scene.data, window.views.data_view
+    (x0, x1), (y0, y1) = window.views.data_viewbox.viewRange()
+    positions = window.views.data_plot.point_positions()
+    empty = np.array([x0 + 0.02 * (x1 - x0), y0 + 0.02 * (y1 - y0)])
+    assert np.min(np.hypot(*(positions - empty).T)) > 0.03 * (x1 - x0)
+    click(view, *empty)
+    assert window.document.scene.data is data and "Read-only: d = 4 inputs" in window.statusBar().currentMessage()
+    x, y = positions[7]
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     to_viewport(view, x, y))
+    assert window.live.selection.indices == (7,)
+    click(view, x, y, Qt.MouseButton.RightButton)
+    assert window.document.scene.data.size == data.size - 1
+    assert np.array_equal(window.document.scene.data.X, np.delete(data.X, 7, axis=0))
+    window.activateWindow()  # after the import dialog, the window is the active one again (as a user's click makes it)
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.scene.data.X.tolist() == data.X.tolist()
+    settle(qtbot, window)
+
+
+def scene_of(task, dims=3, n=40):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(n, dims))
+    y = X @ np.arange(1.0, dims + 1) + 0.3 * rng.normal(size=n) if task == "regression" else \
+        (X.sum(axis=1) + 0.5 * rng.normal(size=n) > 0).astype(int)
+    return parse_scene_text(json.dumps({"lossviz": 1, "task": task, "dims": dims,
+                                        "data": {"x": X.tolist(), "y": y.tolist()}}))
+
+
+def test_regression_draws_y_against_its_prediction_and_binary_y_against_the_score(make_window, qtbot):
+    for task in ("regression", "binary"):
+        window = make_window(scene_of(task))
+        step(window, qtbot, 4)
+        scene, theta = window.document.scene, window.live.state().theta
+        expected = np.column_stack([logits(theta, scene.data.X)[:, 0], scene.data.y])
+        np.testing.assert_allclose(window.views.data_plot.point_positions(), expected, rtol=1e-12, atol=1e-14)
+        label = window.views.data_view.getPlotItem().getAxis("bottom").labelText
+        assert label.startswith("ŷ (the model's prediction)" if task == "regression" else "z = w·x + b")
+
+
+def test_after_import_steps_f11_and_reset_the_window_equals_a_fresh_one(make_window, qtbot, dialog_log, tmp_path):
+    window = make_window(load_preset("xor"))
+    import_iris(window, qtbot, dialog_log, tmp_path)
+    step(window, qtbot, 6)
+    press_f11(window, qtbot)
+    press_f11(window, qtbot)
+    for key in (Qt.Key.Key_R, Qt.Key.Key_F):
+        QTest.keyClick(window.views.data_view, key)
+    settle(qtbot, window)
+    fresh = make_window(window.document.scene)
+    settle(qtbot, fresh)
+    seen, expected = visible_state(window), visible_state(fresh)
+    for key in ("title", "label"):
+        seen.pop(key), expected.pop(key)
+    assert seen == expected, {key: (seen[key], expected[key]) for key in seen if seen[key] != expected[key]}
