@@ -107,3 +107,22 @@ def test_after_import_steps_f11_and_reset_the_window_equals_a_fresh_one(make_win
     for key in ("title", "label"):
         seen.pop(key), expected.pop(key)
     assert seen == expected, {key: (seen[key], expected[key]) for key in seen if seen[key] != expected[key]}
+
+
+def test_a_task_change_of_a_four_input_scene_keeps_the_scene_whole(make_window, qtbot, dialog_log, tmp_path):
+    from .test_population_gui import choose
+
+    window = make_window(load_preset("xor"))
+    import_iris(window, qtbot, dialog_log, tmp_path)
+    imported = window.document.scene
+    panel = window.controls
+    assert panel.dims.currentData() == 4 and panel.dims.currentText() == "4-D input"
+    choose(panel.task, "binary")
+    scene = window.document.scene
+    assert scene.task == "binary" and scene.data.dims == scene.dims and scene.init.shape == (1, scene.dims + 1)
+    settle(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.scene == imported and panel.dims.currentData() == 4
+    settle(qtbot, window)

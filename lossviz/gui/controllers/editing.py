@@ -193,10 +193,12 @@ class DataEditor(QtCore.QObject):
         if (task, dims) == (scene.task, scene.dims):
             return
         data = edits.data_for_task(scene.data, scene.task, task, dims)
-        if data is None:
+        if data is None:  # an example of the task (with the inputs an example has: 1 or 2)
             classes = scene.classes if scene.task == "multiclass" else 3
-            name, noise, seed = EXAMPLES.get((task, dims), "2-D blobs"), *self.controls.generator_choice()[1:]
+            drawn = min(dims, 1 if task == "regression" else 2)
+            name, noise, seed = EXAMPLES.get((task, drawn), "2-D blobs"), *self.controls.generator_choice()[1:]
             data = generate(name, noise, seed, classes)
+            dims = data.dims
         self.document.change_structure(f"Change task to {task}", task=task, dims=dims, data=data)
         self.dataReplaced.emit()
 

@@ -266,8 +266,13 @@ class ControlPanel(QtWidgets.QWidget):
         for index in range(self.task.count()):  # ŷ over φ(x) when the scene has features, as the formula card says
             self.task.setItemText(index, task_title(self.task.itemData(index), scene.degree is not None))
         self.task.setCurrentIndex(self.task.findData(scene.task))
+        for index in reversed(range(self.dims.count())):  # an imported table's d inputs: an entry of its own
+            if self.dims.itemData(index) > 2 and self.dims.itemData(index) != scene.dims:
+                self.dims.removeItem(index)
+        if scene.dims > 2 and self.dims.findData(scene.dims) < 0:
+            self.dims.addItem(f"{scene.dims}-D input", scene.dims)
         self.dims.setCurrentIndex(self.dims.findData(scene.dims))
-        self.dims.setEnabled(scene.task == "binary")
+        self.dims.setEnabled(scene.task == "binary" or scene.dims > 2)
         self.classes.setValue(scene.classes if scene.task == "multiclass" else 3)
         self.classes.setEnabled(scene.task == "multiclass")
         self.loss.clear()
@@ -326,7 +331,10 @@ class ControlPanel(QtWidgets.QWidget):
     def task_choice(self) -> tuple[str, int]:
         """The (task, input dimension) the task and input boxes show."""
         task = self.task.currentData()
-        dims = 1 if task == "regression" else (self.dims.currentData() if task == "binary" else 2)
+        chosen = self.dims.currentData()
+        if chosen > 2:  # the inputs of an imported table stay whatever the task
+            return task, chosen
+        dims = 1 if task == "regression" else (chosen if task == "binary" else 2)
         return task, dims
 
     def optimizer_config(self, previous: OptimizerConfig) -> OptimizerConfig:
