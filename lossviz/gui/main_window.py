@@ -48,7 +48,7 @@ from lossviz.gui.presentation import (
 )
 from lossviz.gui.state.document import Change, Document
 from lossviz.gui.state.live import LiveRun
-from lossviz.gui.state.readings import held_text
+from lossviz.gui.state.readings import curvature_text, held_text
 from lossviz.gui.views.notes import NotesBar
 from lossviz.gui.views.scene_views import SceneViews
 from lossviz.gui.workers.surface import SurfaceResult
@@ -235,6 +235,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_live_running_changed(self.live.state().running)
         self.views.draw(kind)
         self.controls.show_held(held_text(self.live))
+        self._show_curvature()
         has_data = scene.data.size > 0
         self.controls.run.setEnabled(has_data)
         self.controls.step.setEnabled(has_data)
@@ -260,6 +261,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controls.show_held(held_text(self.live))
         if costly:
             self.views.draw_costly(data=data)
+        if not self.live.state().running:  # paused: the curvature where θ stopped (while running it would stall)
+            self._show_curvature()
+
+    def _show_curvature(self) -> None:
+        """The panel's curvature line at the current θ (see readings.curvature_text)."""
+        self.controls.show_curvature(*curvature_text(self.live))
 
     def _on_surface_question(self) -> None:
         """A new surface question that frames anew: the range boxes show no old range (as in a fresh window)."""
@@ -273,6 +280,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controls.show_ranges(self.live.surfaces.ranges)
 
     def _on_live_stepped(self) -> None:
+        self._show_curvature()
         self.views.draw_run()
         self.views.draw_data()
         self.views.draw_curve()

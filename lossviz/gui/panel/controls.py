@@ -152,6 +152,10 @@ class ControlPanel(QtWidgets.QWidget):
         form.addRow("Momentum", self.momentum)
         form.addRow("Batch size", self.batch_size)
         form.addRow("Speed", self.speed)
+        self.curvature = named(QtWidgets.QLabel(), "curvatureLine")
+        self.curvature.setWordWrap(True)
+        self.curvature.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        form.addRow(self.curvature)
         buttons = QtWidgets.QHBoxLayout()
         self.run = named(QtWidgets.QPushButton("Run"), "runButton")
         self.run.setCheckable(True)
@@ -322,6 +326,12 @@ class ControlPanel(QtWidgets.QWidget):
         with signals_blocked(*self.x_range, *self.y_range):
             for spin, value in zip(self.x_range + self.y_range, values, strict=True):
                 spin.setValue(value)
+
+    def show_curvature(self, text: str, warning: bool) -> None:
+        """The curvature line under the optimizer (red where the learning rate is above the stable bound)."""
+        self.curvature.setText(text)
+        self.curvature.setStyleSheet("color: #C0392B;" if warning else "")
+        self.curvature.setVisible(bool(text))
 
     def show_held(self, text: str) -> None:
         """The line that says at what values the parameters off the surface's axes are held."""

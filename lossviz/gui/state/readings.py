@@ -18,6 +18,44 @@ def held_text(live: LiveRun) -> str:
     return f"Held at the current θ: {values}" if values else ""
 
 
+CURVATURE_ROWS = 20_000  # samples the panel's curvature is computed over at most (more: a fixed subsample's estimate)
+STABLE_FACTOR = {"gd": 0.0, "momentum": 1.0}  # plain descent: η < 2/λ_max; heavy ball: η < 2(1 + μ)/λ_max
+
+
+def curvature_text(live: LiveRun) -> tuple[str, bool]:
+    """The panel's line on the curvature at the current θ — λ_max, λ_min, κ and the learning rate plain gradient
+    descent stays stable below (2/λ_max; 2(1 + μ)/λ_max with momentum) — and whether the chosen η is above it
+    ('' without an objective). Over more than CURVATURE_ROWS samples, a fixed subsample's estimate (said so)."""
+    from lossviz.core.curvature import curvature
+
+    state, scene = live.state(), live.document.scene
+    objective, theta = state.objective, state.theta
+    if objective is None or not np.all(np.isfinite(theta)):
+        return "", False
+    estimate = objective.size > CURVATURE_ROWS
+    if estimate:
+        objective = objective.subsample(CURVATURE_ROWS)[0]
+    with np.errstate(all="ignore"):
+        found = curvature(objective, theta)
+    if not np.all(np.isfinite(found.eigenvalues)):
+        return "", False
+    about = "≈ " if estimate else ""
+    kind = "the same everywhere (L2)" if found.exact else "at the current θ"
+    text = (f"Curvature {kind}: λ<sub>max</sub> {about}{found.largest:.3g}, λ<sub>min</sub> {about}{found.smallest:.3g}"
+            f" (κ = {found.condition:.3g})")
+    optimizer = scene.optimizer
+    if scene.runs or optimizer.name not in STABLE_FACTOR or not found.largest > 0:
+        return text, False
+    momentum = optimizer.effective_momentum if optimizer.name == "momentum" else 0.0
+    bound = 2 * (1 + STABLE_FACTOR[optimizer.name] * momentum) / found.largest
+    what = "2/λ<sub>max</sub>" if optimizer.name == "gd" else "2(1 + μ)/λ<sub>max</sub>"
+    where = "" if found.exact else " here"
+    if optimizer.lr < bound:
+        return f"{text}; η = {optimizer.lr:g} is below {what} = {bound:.3g}{where}: stable", False
+    return (f"{text}; <b>η = {optimizer.lr:g} is above {what} = {bound:.3g}{where}</b>: each step overshoots along "
+            "the top eigenvector — the run oscillates and diverges there"), True
+
+
 def selection_arrows(live: LiveRun) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The arrows at θ on the surface's axes: θ (2,), −∇l(θ|xᵢ, yᵢ) of the selected samples (M, 2) and their
     mean (2,); None when nothing is selected."""
