@@ -83,9 +83,7 @@ def check_consistent(window, where=""):
     assert data.X.shape[0] == data.y.shape[0], prefix + f"{data.X.shape[0]} rows but {data.y.shape[0]} labels"
     assert data.X.shape[1] == scene.dims or data.size == 0, prefix + f"rows of {data.X.shape[1]}, dims {scene.dims}"
     assert np.isfinite(data.X).all() and np.isfinite(data.y).all(), prefix + "non-finite data"
-    if scene.task == "regression":
-        assert scene.dims == 1, prefix + "2-D regression"
-    else:
+    if scene.task != "regression":  # (regression of d inputs is an imported table's: drawn as ŷ against y)
         assert data.y.dtype.kind == "i", prefix + f"labels of dtype {data.y.dtype}"
         top = 2 if scene.task == "binary" else scene.classes
         assert data.size == 0 or (data.y.min() >= 0 and data.y.max() < top), (
@@ -97,7 +95,7 @@ def check_consistent(window, where=""):
     assert panel.loss.currentData() == scene.loss, prefix + f"loss control {panel.loss.currentData()} vs {scene.loss}"
     assert panel.optimizer.currentData() == scene.optimizer.name, (
         prefix + f"optimizer control {panel.optimizer.currentData()} vs {scene.optimizer.name}")
-    if scene.task == "binary":
+    if scene.task == "binary" or scene.dims > 2:
         assert panel.dims.currentData() == scene.dims, prefix + "dims control"
     if scene.task == "multiclass":
         assert panel.classes.value() == scene.classes, prefix + "classes control"

@@ -341,11 +341,8 @@ class ControlPanel(QtWidgets.QWidget):
     def task_choice(self) -> tuple[str, int]:
         """The (task, input dimension) the task and input boxes show."""
         task = self.task.currentData()
-        chosen = self.dims.currentData()
-        if chosen > 2:  # the inputs of an imported table stay whatever the task
-            return task, chosen
-        dims = 1 if task == "regression" else (chosen if task == "binary" else 2)
-        return task, dims
+        chosen = self.dims.currentData()  # an imported table's d inputs stay whatever the task (2-D regression too)
+        return task, chosen if task != "multiclass" else max(chosen, 2)
 
     def optimizer_config(self, previous: OptimizerConfig) -> OptimizerConfig:
         """The optimizer the panel shows (momentum None where it is the default and ``previous`` had
