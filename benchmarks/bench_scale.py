@@ -15,7 +15,11 @@ the same number of elements in float64 and float32, on 1 and 2 threads. Waiting 
 loop quit by the signal or a timeout), never by polling with short qWaits (which steal the interpreter lock from the
 workers). The machine's load is printed.
 
-    python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--scenes bce,ce,l2] [--busy 0]
+With ``--dims D`` every scene has D inputs (issue 21: d = 50 at 100,000 samples); the data view then draws the
+exact view of core.projection, which is read-only (no drag: "–"), and the cost of a surface on the trajectory plane
+through θ-space is measured beside the coordinate surface's, against the same floor.
+
+    python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--scenes bce,ce,l2] [--busy 0] [--dims D]
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ TARGETS = {"first": 0.5, "worst": 0.030, "p99": 0.016, "drag": 10.0, "memory": 1
 SCENES = {"bce": "2-D binary, BCE", "ce": "3-class, CE", "l2": "1-D regression, L2"}
 
 
-def make_scene(kind: str, n: int):
-    """The benchmark's scene of ``kind`` with ``n`` samples (seeded)."""
+def make_scene(kind: str, n: int, dims: int | None = None):
+    """The benchmark's scene of ``kind`` with ``n`` samples (seeded), of ``dims`` inputs where given."""
     from lossviz.core.scene import scene_from_dict
 
     rng = np.random.default_rng(12)
+    if dims is not None:
+        return wide_scene(kind, n, dims, rng)
     if kind == "l2":
         x = rng.uniform(-3, 3, n)
         y = 0.8 * x + 0.3 + rng.normal(0, 0.5, n)
@@ -60,6 +66,26 @@ def make_scene(kind: str, n: int):
     doc.update({"lossviz": 1, "optimizer": {"name": "gd", "lr": 0.3}, "steps": 1000,
                 "surface": {"resolution": RESOLUTION}})
     return scene_from_dict(doc, f"{kind} {n}")
+
+
+def wide_scene(kind: str, n: int, dims: int, rng: np.random.Generator):
+    """A scene of ``dims`` inputs: a linear target (l2), or classes around random means (bce, ce)."""
+    from lossviz.core.scene import scene_from_dict
+
+    if kind == "l2":
+        X = rng.normal(size=(n, dims))
+        y = X @ rng.normal(size=dims) + rng.normal(0, 0.5, n)
+        doc = {"task": "regression", "loss": "l2"}
+    else:
+        classes = 2 if kind == "bce" else 3
+        y = rng.integers(0, classes, n)
+        X = rng.normal(0, 0.4, (classes, dims))[y] + rng.normal(0, 0.9, (n, dims))
+        doc = {"task": "binary" if kind == "bce" else "multiclass", "loss": kind,
+               **({"classes": 3} if kind == "ce" else {})}
+    doc.update({"lossviz": 1, "dims": dims, "optimizer": {"name": "gd", "lr": 0.3}, "steps": 1000,
+                "surface": {"resolution": RESOLUTION},
+                "data": {"x": X.round(3).tolist(), "y": (y.round(3) if kind == "l2" else y).tolist()}})
+    return scene_from_dict(doc, f"{kind} {n} × {dims}")
 
 
 # ---------------------------------------------------------------------------------------------- one case (child)
@@ -138,7 +164,7 @@ def drag_rate(window, seconds: float) -> float:
     return rate
 
 
-def run_case(kind: str, n: int) -> dict:
+def run_case(kind: str, n: int, dims: int | None = None) -> dict:
     """Open the scene in a window and measure it (in this process, a child of the benchmark)."""
     import resource
     import tempfile
@@ -151,7 +177,7 @@ def run_case(kind: str, n: int) -> dict:
     QtCore.QStandardPaths.setTestModeEnabled(True)
     prepare_application()
     folder = Path(tempfile.mkdtemp(prefix="lossviz-bench-scale-"))
-    scene = make_scene(kind, n)
+    scene = make_scene(kind, n, dims)
     settings = QtCore.QSettings(str(folder / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     began = time.perf_counter()
     window = MainWindow(scene, settings=settings, recovery_dir=folder / "recovery")
@@ -172,7 +198,9 @@ def run_case(kind: str, n: int) -> dict:
     window.live.set_running(False)
     out["worst"], out["p99"] = float(late.max()), float(np.percentile(late, 99))
     wait_signal(window.live.runningChanged, 5)
-    out["drag"] = drag_rate(window, 2.0)
+    from lossviz.core.projection import projected
+
+    out["drag"] = None if projected(scene.task, scene.dims) else drag_rate(window, 2.0)  # read-only beyond a plane
     out["memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB (Linux: kB)
     window.shutdown()
     window.close()
@@ -218,13 +246,33 @@ def floor_per_element(kind: str, elements: int) -> dict[str, float]:
     return floors
 
 
-def surface_cost(kind: str, n: int) -> tuple[float, dict[str, float]]:
+def plane_cost(kind: str, n: int, dims: int | None) -> float:
+    """Seconds per element of the 128 × 128 surface on the trajectory plane through θ-space (core.planes; one numpy
+    thread of work per grid row), the best of up to three calls."""
+    from lossviz.core.experiment import fit_scene
+    from lossviz.core.planes import plane_losses, plane_of, plane_ranges
+
+    scene = make_scene(kind, n, dims).replace(steps=20)
+    objective, path = scene.objective(), fit_scene(scene).thetas
+    plane = plane_of("trajectory", objective, path)
+    (x0, x1), (y0, y1) = plane_ranges(plane, path)
+    alphas, betas = np.linspace(x0, x1, RESOLUTION), np.linspace(y0, y1, RESOLUTION)
+    elements = RESOLUTION * RESOLUTION * n * (3 if kind == "ce" else 1)
+    best = float("inf")
+    for _ in range(3 if elements <= 1 << 28 else 1):
+        t = time.perf_counter()
+        plane_losses(objective, plane, alphas, betas)
+        best = min(best, time.perf_counter() - t)
+    return best / elements
+
+
+def surface_cost(kind: str, n: int, dims: int | None = None) -> tuple[float, dict[str, float]]:
     """(seconds per element of the exact 128 × 128 surface on 2 threads, the floors per element by dtype); short
     surfaces (up to 10,000 samples) are timed three times and the best taken, as the floor is."""
     from lossviz.core.experiment import surface_spec
     from lossviz.core.surface import loss_surface
 
-    scene = make_scene(kind, n)
+    scene = make_scene(kind, n, dims)
     objective = scene.objective()
     spec = surface_spec(scene, objective, scene.init[None])
     classes = 3 if kind == "ce" else 1
@@ -253,8 +301,10 @@ def print_case(case: dict) -> None:
     print(f"  {SCENES[case['scene']]:<20} N = {case['n']:>7,}: first surface {sec(case['first'])} "
           f"[{verdict(case['first'], TARGETS['first'])}], exact {sec(case['exact'])}, stall worst "
           f"{1000 * case['worst']:.0f} ms [{verdict(case['worst'], TARGETS['worst'])}] p99 {1000 * case['p99']:.0f} ms "
-          f"[{verdict(case['p99'], TARGETS['p99'])}], drag {case['drag']:.1f}/s "
-          f"[{verdict(case['drag'], TARGETS['drag'], below=False)}], memory {case['memory']:.0f} MB "
+          f"[{verdict(case['p99'], TARGETS['p99'])}], drag " + (
+              "– (read-only view) " if case['drag'] is None else
+              f"{case['drag']:.1f}/s [{verdict(case['drag'], TARGETS['drag'], below=False)}] ") +
+          f"memory {case['memory']:.0f} MB "
           f"[{verdict(case['memory'], TARGETS['memory'])}]", flush=True)
 
 
@@ -263,10 +313,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--scenes", default="bce,ce,l2")
     parser.add_argument("--busy", type=int, default=0, help="other processes kept busy during the run")
+    parser.add_argument("--dims", type=int, default=None, help="inputs of every scene (default: 2; l2 1)")
     parser.add_argument("--case", nargs=2, metavar=("SCENE", "N"), help=argparse.SUPPRESS)  # the child's job
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(run_case(args.case[0], int(args.case[1]))))
+        print(json.dumps(run_case(args.case[0], int(args.case[1]), args.dims)))
         return 0
     sizes = [int(v) for v in args.sizes.split(",")]
     kinds = args.scenes.split(",")
@@ -276,7 +327,8 @@ def main() -> int:
         print(f"lossviz at scale, offscreen, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
         for kind in kinds:
             for n in sizes:
-                child = subprocess.run([sys.executable, __file__, "--case", kind, str(n)], capture_output=True,
+                dims = [] if args.dims is None else ["--dims", str(args.dims)]
+                child = subprocess.run([sys.executable, __file__, "--case", kind, str(n), *dims], capture_output=True,
                                        text=True, timeout=1800)
                 lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
                 if child.returncode or not lines:
@@ -289,12 +341,16 @@ def main() -> int:
         tune_process()  # as the app does (its surface worker computes with it)
         for kind in (k for k in kinds if k != "l2"):
             for n in sizes:
-                cost, floors = surface_cost(kind, n)
+                cost, floors = surface_cost(kind, n, args.dims)
                 ratio = cost / floors["float64"]
                 print(f"  surface cost {SCENES[kind]}, N = {n:,}: {1e9 * cost:.2f} ns per element (float64, 2 threads), "
                       f"numpy floor {1e9 * floors['float64']:.2f} ns in float64 ({1e9 * floors['float32']:.2f} ns in "
                       f"float32): ratio {ratio:.2f} to float64 [{verdict(ratio, TARGETS['floor'])}], "
                       f"{cost / floors['float32']:.2f} to float32", flush=True)
+                plane = plane_cost(kind, n, args.dims)
+                print(f"  plane surface (trajectory) {SCENES[kind]}, N = {n:,}: {1e9 * plane:.2f} ns per element: "
+                      f"ratio {plane / floors['float64']:.2f} to the float64 floor "
+                      f"[{verdict(plane / floors['float64'], TARGETS['floor'])}]", flush=True)
         print(f"  machine: {other_load(snapshot, cpu_snapshot())}")
     finally:
         for hog in hogs:

@@ -18,23 +18,27 @@ def held_text(live: LiveRun) -> str:
     return f"Held at the current θ: {values}" if values else ""
 
 
-CURVATURE_ROWS = 20_000  # samples the panel's curvature is computed over at most (more: a fixed subsample's estimate)
+CURVATURE_WORK = 20_000_000  # multiply-adds the panel's Hessian may cost on the GUI thread (N·k²·(d+1)²)
+CURVATURE_ROWS = (1_000, 20_000)  # so it is computed over at most this many samples (more: a subsample's estimate)
 STABLE_FACTOR = {"gd": 0.0, "momentum": 1.0}  # plain descent: η < 2/λ_max; heavy ball: η < 2(1 + μ)/λ_max
 
 
 def curvature_text(live: LiveRun) -> tuple[str, bool]:
     """The panel's line on the curvature at the current θ — λ_max, λ_min, κ and the learning rate plain gradient
     descent stays stable below (2/λ_max; 2(1 + μ)/λ_max with momentum) — and whether the chosen η is above it
-    ('' without an objective). Over more than CURVATURE_ROWS samples, a fixed subsample's estimate (said so)."""
+    ('' without an objective). Over more samples than CURVATURE_WORK allows (1,000 to 20,000 by the model's size), a
+    fixed subsample's estimate (said so)."""
     from lossviz.core.curvature import curvature
 
     state, scene = live.state(), live.document.scene
     objective, theta = state.objective, state.theta
     if objective is None or not np.all(np.isfinite(theta)):
         return "", False
-    estimate = objective.size > CURVATURE_ROWS
+    width = objective.shape.outputs * objective.Xa.shape[1]
+    rows = int(np.clip(CURVATURE_WORK // max(1, width * width), *CURVATURE_ROWS))
+    estimate = objective.size > rows
     if estimate:
-        objective = objective.subsample(CURVATURE_ROWS)[0]
+        objective = objective.subsample(rows)[0]
     with np.errstate(all="ignore"):
         found = curvature(objective, theta)
     if not np.all(np.isfinite(found.eigenvalues)):
