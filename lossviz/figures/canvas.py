@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -169,3 +170,21 @@ def qimage_to_pil(image: QtGui.QImage) -> Any:
     width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
     data = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * height).reshape(height, stride)
     return Image.fromarray(data[:, :3 * width].reshape(height, width, 3).copy())
+
+
+FIT_TRIES = 4
+Drawn = TypeVar("Drawn", bound=Canvas)
+
+
+def fitted(build: Callable[[float], Drawn]) -> Drawn:
+    """``build(shrink)``: a drawn figure (a Canvas) with fonts, lines and markers ``shrink`` times their size. Built
+    again smaller while its titles, labels and axes want a wider layout than the image (small sizes)."""
+    shrink = 1.0
+    for attempt in range(FIT_TRIES):
+        figure = build(shrink)
+        overflow = figure.overflow()
+        if overflow <= 1.0 or attempt == FIT_TRIES - 1:
+            return figure
+        figure.close()
+        shrink *= 0.98 / overflow
+    raise AssertionError("unreachable")

@@ -39,7 +39,7 @@ def draw_interpolation(scene: Scene, theme_name: str = "light", size: tuple[int,
                        scale: float = 1.0, steps: int | None = None, formula: bool = True) -> Canvas:
     """The interpolation figure of ``scene``'s fit (the caller closes it)."""
     from lossviz.core.experiment import fit_scene
-    from lossviz.figures.lecture import fitted
+    from lossviz.figures.canvas import fitted
     from lossviz.plots.theme import THEMES
 
     objective = scene.objective()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from lossviz.core.features import SUBSCRIPTS
 from lossviz.core.limits import SLIDE_SIZE
 from lossviz.core.plane import AxisPlane
 from lossviz.figures.animation import check_animation_format, frame_writer
-from lossviz.figures.canvas import Canvas, qimage_to_pil
+from lossviz.figures.canvas import Canvas, fitted, qimage_to_pil
 from lossviz.figures.figure import Figure, theta_text
 
 if TYPE_CHECKING:
@@ -97,24 +97,6 @@ def surfaces_on(spec: SurfaceSpec, objectives: list[Objective]) -> list[Surface]
 
     with np.errstate(all="ignore"):
         return [loss_surface(objective, spec) for objective in objectives]
-
-
-FIT_TRIES = 4
-Drawn = TypeVar("Drawn", bound=Canvas)
-
-
-def fitted(build: Callable[[float], Drawn]) -> Drawn:
-    """``build(shrink)``: a drawn figure (a Canvas) with fonts, lines and markers ``shrink`` times their size. Built
-    again smaller while its titles, labels and axes want a wider layout than the image (small sizes)."""
-    shrink = 1.0
-    for attempt in range(FIT_TRIES):
-        figure = build(shrink)
-        overflow = figure.overflow()
-        if overflow <= 1.0 or attempt == FIT_TRIES - 1:
-            return figure
-        figure.close()
-        shrink *= 0.98 / overflow
-    raise AssertionError("unreachable")
 
 
 # ---------------------------------------------------------------------------------------------- decomposition

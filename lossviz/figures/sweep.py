@@ -17,8 +17,8 @@ import numpy as np
 
 from lossviz.core.limits import SLIDE_SIZE
 from lossviz.core.sweep import best_test_points
-from lossviz.figures.canvas import Canvas
-from lossviz.figures.lecture import fitted, lecture_theme, number_text
+from lossviz.figures.canvas import Canvas, fitted
+from lossviz.figures.lecture import lecture_theme, number_text
 
 if TYPE_CHECKING:
     from lossviz.core.scene import Scene
