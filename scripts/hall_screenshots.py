@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtWidgets
 from lossviz.core.features import Split
 from lossviz.core.optimizers import OPTIMIZERS
 from lossviz.core.presets import load_preset
+from lossviz.core.scene import read_scene
 from lossviz.core.runs import racer
 from lossviz.gui.app import prepare_application
 from lossviz.gui.main_window import MainWindow
@@ -35,7 +36,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output")
     parser.add_argument("--present", action="store_true")
-    parser.add_argument("--scene", default="multiclass-3")
+    parser.add_argument("--scene", default="multiclass-3", help="a bundled scene's name or a scene file (.json)")
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--surface-of", default=None, help="what the surface shows: data, population, …")
     parser.add_argument("--size", default=None, help="WIDTHxHEIGHT of the window (not maximised)")
@@ -52,7 +53,8 @@ def main() -> int:
     app = prepare_application()
     folder = tempfile.mkdtemp(prefix="lossviz-hall-")
     settings = QtCore.QSettings(os.path.join(folder, "settings.ini"), QtCore.QSettings.Format.IniFormat)
-    window = MainWindow(load_preset(args.scene), settings=settings, recovery_dir=folder)
+    scene = read_scene(args.scene) if args.scene.endswith(".json") else load_preset(args.scene)
+    window = MainWindow(scene, settings=settings, recovery_dir=folder)
     if args.size:
         width, height = (int(value) for value in args.size.split("x"))
         window.resize(width, height)

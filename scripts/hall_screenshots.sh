@@ -23,3 +23,26 @@ shoot 1280 720 docs/screenshots/population-window-n200.png --scene population-li
 shoot 1280 720 docs/screenshots/lecture-slide-3-1280x720.png --present --slide 3
 shoot 1280 720 docs/screenshots/confusion-presentation-1280x720.png --present --scene multiclass-3 --test-fraction 0.3 --steps 3 --confusion
 shoot 1280 720 docs/screenshots/formula-adam-1280x720.png --present --scene binary-2d-blobs --optimizer adam --steps 40
+# More inputs than a plane shows (issue 21): an iris-like table of 4 columns, and a housing-like one of 3 as
+# regression and as binary, each imported with every numeric column and standardised
+python - <<'PY'
+from pathlib import Path
+
+import numpy as np
+
+from tests.cli.test_import_cli import iris_like_csv
+
+iris_like_csv(Path("/tmp/lossviz-iris.csv"))
+rng = np.random.default_rng(4)
+X = np.column_stack([rng.uniform(40, 200, 60), rng.integers(1, 6, 60), rng.uniform(0, 30, 60)])
+price = 2.5 * X[:, 0] + 14 * X[:, 1] - 1.1 * X[:, 2] + 30 + rng.normal(0, 25, 60)
+expensive = (X[:, 0] + 10 * X[:, 1] + rng.normal(0, 30, 60) > 150).astype(int)
+rows = "\n".join(",".join(f"{v:.2f}" for v in (*x, p)) + f",{e}" for x, p, e in zip(X, price, expensive))
+Path("/tmp/lossviz-house.csv").write_text("area,rooms,age,price,expensive\n" + rows + "\n")
+PY
+lossviz import /tmp/lossviz-iris.csv --x all --y species --standardize -o /tmp/lossviz-iris4.json
+lossviz import /tmp/lossviz-house.csv --x area,rooms,age --y price --task regression --standardize -o /tmp/lossviz-price.json
+lossviz import /tmp/lossviz-house.csv --x area,rooms,age --y expensive --task binary --standardize -o /tmp/lossviz-expensive.json
+shoot 1280 720 docs/screenshots/inputs-4-iris-1280x720.png --scene /tmp/lossviz-iris4.json --steps 100
+shoot 1280 720 docs/screenshots/inputs-3-regression-1280x720.png --scene /tmp/lossviz-price.json --steps 60
+shoot 1280 720 docs/screenshots/inputs-3-binary-1280x720.png --scene /tmp/lossviz-expensive.json --steps 60

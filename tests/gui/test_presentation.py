@@ -143,7 +143,10 @@ def test_presentation_after_an_import_scales_the_plots_as_a_fresh_window_does(ma
 
     window = make_window(load_preset("binary-2d-blobs"))
     dialog_log["answers"]["open_path"] = str(iris_like_csv(tmp_path / "iris.csv"))
-    window.findChild(QtGui.QAction, "actionImportCsv").trigger()  # the dialog's own choices: Import
+    from .test_import_gui import work_dialog
+
+    dialog_log["answers"]["import"] = lambda dialog: work_dialog(dialog, (2, 3), 4)  # the petals, as the lecture has it
+    window.findChild(QtGui.QAction, "actionImportCsv").trigger()
     assert window.document.scene.class_names is not None and dialog_log["errors"] == []
     settle(qtbot, window)
     normal = plot_style(window)

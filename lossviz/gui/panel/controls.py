@@ -154,6 +154,8 @@ class ControlPanel(QtWidgets.QWidget):
         form.addRow("Speed", self.speed)
         self.curvature = named(QtWidgets.QLabel(), "curvatureLine")
         self.curvature.setWordWrap(True)
+        policy = QtWidgets.QSizePolicy.Policy  # as wide as the panel is, never widening it: the text wraps instead
+        self.curvature.setSizePolicy(policy.Ignored, policy.MinimumExpanding)
         self.curvature.setTextFormat(QtCore.Qt.TextFormat.RichText)
         form.addRow(self.curvature)
         buttons = QtWidgets.QHBoxLayout()
@@ -394,10 +396,17 @@ class ControlPanel(QtWidgets.QWidget):
         return self.generator.currentData(), self.noise.value(), self.seed.value()
 
 
+COMBO_CHARACTERS = 24  # the least a panel's chooser is wide, in characters: its longest item never widens the panel
+
+
 def _combo(name: str, items: list) -> QtWidgets.QComboBox:
     combo = named(QtWidgets.QComboBox(), name)
     for text, value in items:
         combo.addItem(text, value)
+    # as wide as the panel gives it, not as its longest item: a wide item ("2-D blobs, 3 classes …") had made the
+    # panel's content wider than its dock at 1280 × 720, cutting the fields' right ends (the list shows items whole)
+    combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(COMBO_CHARACTERS)
     return combo
 
 
