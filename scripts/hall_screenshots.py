@@ -19,8 +19,8 @@ from PySide6 import QtCore, QtWidgets
 from lossviz.core.features import Split
 from lossviz.core.optimizers import OPTIMIZERS
 from lossviz.core.presets import load_preset
-from lossviz.core.scene import read_scene
 from lossviz.core.runs import racer
+from lossviz.core.scene import read_scene
 from lossviz.gui.app import prepare_application
 from lossviz.gui.main_window import MainWindow
 from lossviz.gui.presentation import fit_to_screen
