@@ -265,8 +265,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self._show_curvature()
 
     def _show_curvature(self) -> None:
-        """The panel's curvature line at the current θ (see readings.curvature_text)."""
-        self.controls.show_curvature(*curvature_text(self.live))
+        """The panel's curvature line at the current θ (see readings.curvature_text); not during a drag, whose frames
+        must stay quick (it follows at the release)."""
+        if not self.document.previewing:
+            self.controls.show_curvature(*curvature_text(self.live))
 
     def _on_surface_question(self) -> None:
         """A new surface question that frames anew: the range boxes show no old range (as in a fresh window)."""

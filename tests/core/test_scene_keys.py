@@ -32,6 +32,7 @@ BINARY = {
     "lossviz": 1, "task": "binary", "dims": 2, "loss": "bce", "class_names": ["no", "yes"],
     "distribution": {"name": "blobs", "n": 4, "seed": 0, "params": {"means": [[-1, -1], [1, 1]], "std": 0.5}},
     "data": {"x": [[-1, -1], [1, 1], [-1, 0], [1, 0]], "y": [0, 1, 0, 1]},
+    "standardization": {"mean": [0.5, -0.25], "std": [1.5, 2.0]},
 }
 MULTICLASS = {
     "lossviz": 1, "task": "multiclass", "classes": 3, "loss": "ce",

@@ -3,6 +3,8 @@ gradient arrows, and every run so far as a Snapshot for exports."""
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from lossviz.core.decomposition import sample_gradients
@@ -18,6 +20,7 @@ def held_text(live: LiveRun) -> str:
     return f"Held at the current θ: {values}" if values else ""
 
 
+_SUBSAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # objective → its curvature subsample
 CURVATURE_WORK = 20_000_000  # multiply-adds the panel's Hessian may cost on the GUI thread (N·k²·(d+1)²)
 CURVATURE_ROWS = (1_000, 20_000)  # so it is computed over at most this many samples (more: a subsample's estimate)
 STABLE_FACTOR = {"gd": 0.0, "momentum": 1.0}  # plain descent: η < 2/λ_max; heavy ball: η < 2(1 + μ)/λ_max
@@ -37,8 +40,11 @@ def curvature_text(live: LiveRun) -> tuple[str, bool]:
     width = objective.shape.outputs * objective.Xa.shape[1]
     rows = int(np.clip(CURVATURE_WORK // max(1, width * width), *CURVATURE_ROWS))
     estimate = objective.size > rows
-    if estimate:
-        objective = objective.subsample(rows)[0]
+    if estimate:  # drawn once per objective (a draw over a million rows costs tens of ms)
+        cached = _SUBSAMPLES.get(objective)
+        if cached is None or cached.size != rows:
+            cached = _SUBSAMPLES[objective] = objective.subsample(rows)[0]
+        objective = cached
     with np.errstate(all="ignore"):
         found = curvature(objective, theta)
     if not np.all(np.isfinite(found.eigenvalues)):

@@ -335,8 +335,8 @@ class TrainingRun(QObject):
             data = not np.array_equal(self.theta, self._drawn_theta)
             self._drawn_theta = self.theta
         self.progressed.emit(costly, data)
-        if moved:
-            self.thetaMoved.emit(progress.running)
+        if moved:  # as the window runs, not as the report was made: a report made just before a pause moves θ
+            self.thetaMoved.emit(self.running)  # after the pause's refinement, and the exact surface must follow it
 
     def _on_population_valued(self, answer: PopulationValue) -> None:
         """L(θ|P) at a θ stepped back to: shown if θ is still that one."""
