@@ -112,12 +112,14 @@ class ImportDialog(QtWidgets.QDialog):
 
     def _choose_defaults(self) -> None:
         """The last column as the label, the task the labels suggest, every numeric column but the label as a
-        feature (as ``lossviz import --x all``), so that the defaults import where the table can; standardisation
-        ticked where the features want it (``scale_reason``)."""
+        feature (as ``lossviz import --x all``; none numeric: the first, whose bad row the summary then names), so
+        that the defaults import where the table can; standardisation ticked where the features want it
+        (``scale_reason``)."""
         width = self.table.width
         with signals_blocked(self.label):
             self.label.setCurrentIndex(self.label.findData(width - 1))
-        self._tick(numeric_columns(self.table, width - 1))
+        # no numeric column: the first one all the same, so that the summary names the row that is not a number
+        self._tick(numeric_columns(self.table, width - 1) or [0])
         self._suggest_task()
         self.suggest_scaling()
 
