@@ -23,6 +23,11 @@ from .test_population_gui import choose, line_scene
 POPULATION = re.compile(r"L\(θ\|P\) = ([^,\s]+)")
 
 
+# L(θ|P) by Monte Carlo over 100,000 draws on a 128 × 128 grid takes seconds, and minutes on a machine busy with
+# other work (a test never depends on the machine's speed): the monkey's patience, not a minute
+POPULATION_WAIT_MS = 600_000
+
+
 def blobs_scene(n=40):
     """Binary 2-D blobs drawn from P: L(θ|P) of BCE has no closed form (a mean over the fixed sample of P)."""
     dist = default_distribution("blobs", "binary", 2, 2, n=n)
@@ -34,7 +39,7 @@ def step(window, qtbot, count=1):
     target = window.live.state().step + count
     for _ in range(count):
         QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == target, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == target, timeout=POPULATION_WAIT_MS)
 
 
 def open_example(window, name):
@@ -61,7 +66,7 @@ def test_the_status_bar_shows_l_theta_p_as_the_population_surface_has_it(make_wi
     live = window.live
     choose(window.controls.surface_of, "population")
     step(window, qtbot, 3)
-    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: live.idle() and live.surfaces.shown is not None, timeout=POPULATION_WAIT_MS)
     assert live.surfaces.shown.request.shows == "population"
     state = live.state()
     expected = population_surface_at(window, state.theta)
@@ -70,7 +75,7 @@ def test_the_status_bar_shows_l_theta_p_as_the_population_surface_has_it(make_wi
     assert text.startswith("L(θ|D) = ") and POPULATION.search(text).group(1) == f"{expected:.6g}"
     # a click on the surface starts there: L(θ|P) follows θ
     QTest.keyClick(window, Qt.Key.Key_R)
-    settle(qtbot, window)
+    settle(qtbot, window, POPULATION_WAIT_MS)
     state = live.state()
     assert state.step == 0 and state.population_loss == pytest.approx(population_surface_at(window, state.theta),
                                                                        rel=1e-9)
