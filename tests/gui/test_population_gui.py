@@ -144,6 +144,39 @@ def test_population_view_and_both(make_window, qtbot):
                                [exact.quadratic_statistics().theta_star[0]], atol=0.05)
 
 
+def test_l_theta_p_contours_follow_the_features_standardised_on_d(make_window, qtbot):
+    """With φ(x) of degree 2, standardised on D, a point added changes L(θ|P) over the same grid: the dashed
+    contours are asked for again, and after Ctrl+Z they are those of the scene before (found by the monkey, seed 12:
+    the contours of an older φ stayed, since the grid had not changed)."""
+    from lossviz.core.scene import SurfaceConfig
+
+    scene = line_scene(n=10)
+    window = make_window(scene.replace(surface=SurfaceConfig(x_range=(-3.0, 3.0), y_range=(-3.0, 3.0))))
+    live = window.live
+    type_into(window.controls.overfit_box.degree, "2")
+    window.document.set_view_options(surface_of="both")
+
+    def overlay_is_exact():
+        overlay, scene = live.population.overlay, window.document.scene
+        if not live.idle() or overlay is None or not overlay.final:
+            return False
+        exact = population_objective(scene.distribution, scene.shape, "l2", scene.design().features)
+        theta = live.theta_at(overlay.surface.x[9], overlay.surface.y[30])
+        return overlay.surface.loss[30, 9] == pytest.approx(exact.value(theta), rel=1e-6)
+
+    qtbot.waitUntil(overlay_is_exact, timeout=WAIT_MS)
+    first = live.population.overlay.surface.loss.copy()
+    click(window.views.data_view, 2.5, 4.0)  # a new point: φ is standardised on other rows, the grid stays
+    assert window.document.scene.data.X.shape[0] == 11
+    qtbot.waitUntil(overlay_is_exact, timeout=WAIT_MS)
+    assert not np.allclose(live.population.overlay.surface.loss, first)  # another φ, another L(θ|P)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.scene.data.X.shape[0] == 10
+    qtbot.waitUntil(overlay_is_exact, timeout=WAIT_MS)
+    np.testing.assert_allclose(live.population.overlay.surface.loss, first, rtol=1e-12)
+
+
 def test_resample_draws_a_cloud_that_a_new_n_clears(make_window, qtbot):
     window = make_window(line_scene(n=10))
     live, box = window.live, window.controls.distribution_box

@@ -2,7 +2,8 @@
 of θ*_D of datasets resampled from P (Resample ×20).
 
 The contours are asked for after each full surface of the data arrives, over the same grid, and only
-when that grid or the held parameters changed (L(θ|P) does not depend on D); one request at a time, since
+when that grid, the held parameters or φ changed (L(θ|P) does not depend on D, except through φ's
+standardisation on D's training rows when the scene has a degree); one request at a time, since
 a Monte-Carlo surface takes seconds — the newest wish waits and goes next. The cloud is kept as long as
 P, N, the model and the loss are those it was drawn for.
 """
@@ -67,19 +68,23 @@ class PopulationLayer(QObject):
         """A full surface of the data was shown: ask for L(θ|P) over its grid, unless the contours have it."""
         if self.surfaces.surface_of() != "both" or main.request.coarse or self.scene.distribution is None:
             return
-        if self.overlay is not None and self._grid_key(self.overlay) == self._grid_key(main):
+        if self.overlay is not None and self._overlay_key(self.overlay) == self._wanted_key(main):
             return
         self._wanted = main
         if self._outstanding is None:
             self._request(main)
 
+    def _problem(self) -> Problem:
+        scene = self.scene
+        assert scene.distribution is not None
+        return Problem.population(scene.shape, scene.loss, scene.distribution, scene.design().features, scene.l2)
+
     def _request(self, main: SurfaceResult) -> None:
         surfaces, scene, spec = self.surfaces, self.scene, main.spec
-        assert scene.distribution is not None
         request = SurfaceRequest(
             generation=surfaces.question, sequence=surfaces.next_request("population"),
             data_version=surfaces.data_version,
-            problem=Problem.population(scene.shape, scene.loss, scene.distribution, scene.design().features, scene.l2),
+            problem=self._problem(),
             x_param=spec.x_param,
             y_param=spec.y_param, x_range=spec.x_range, y_range=spec.y_range, resolution=spec.resolution,
             center=spec.center.copy(), start=scene.init.copy(), role="population")
@@ -101,22 +106,33 @@ class PopulationLayer(QObject):
         if not result.final:
             return
         wanted = self._wanted
-        if wanted is not None and wanted is surfaces.shown and self._grid_key(result) != self._grid_key(wanted):
+        if wanted is not None and wanted is surfaces.shown and self._overlay_key(result) != self._wanted_key(wanted):
             self._request(wanted)
 
     def overlay_for(self, main: SurfaceResult | None) -> SurfaceResult | None:
-        """The contours to draw over ``main``: only over the very grid they were computed on."""
-        if main is None or self.overlay is None or self.surfaces.surface_of() != "both":
+        """The contours to draw over ``main``: only over the very grid they were computed on, and of the L(θ|P) of
+        the scene now (φ is standardised on D: an edit of D with a degree makes them another function's)."""
+        overlay = self.overlay
+        if main is None or overlay is None or self.surfaces.surface_of() != "both" or self.scene.distribution is None:
             return None
-        spec, mine = main.spec, self.overlay.spec
+        spec, mine = main.spec, overlay.spec
         same = (spec.x_param, spec.y_param, spec.x_range, spec.y_range) == (mine.x_param, mine.y_param, mine.x_range,
                                                                              mine.y_range)
-        return self.overlay if same else None
+        of_now = overlay.request.problem.population_key() == self._problem().population_key()
+        return overlay if same and of_now else None
 
     def _grid_key(self, result: SurfaceResult) -> tuple:
         spec = result.spec
         held = tuple(self.surfaces.plane().held_values(spec.center))
         return spec.x_param, spec.y_param, spec.x_range, spec.y_range, spec.resolution, held
+
+    def _overlay_key(self, overlay: SurfaceResult) -> tuple:
+        """The contours' grid and the L(θ|P) they are of."""
+        return *self._grid_key(overlay), overlay.request.problem.population_key()
+
+    def _wanted_key(self, main: SurfaceResult) -> tuple:
+        """The grid of ``main`` and the L(θ|P) of the scene now (its φ is standardised on the scene's D)."""
+        return *self._grid_key(main), self._problem().population_key()
 
     # ------------------------------------------------------------------ Resample ×20
     def cloud_key(self) -> str | None:
