@@ -39,7 +39,7 @@ from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.runs import Run, optimizer_to_dict, parse_optimizer, parse_runs, runs_to_list
-from lossviz.core.units import Standardization, parse_standardization
+from lossviz.core.units import Standardization, parse_standardization, units_text
 from lossviz.core.validate import as_object, check_keys, integer, number, show_value
 from lossviz.core.view import ViewOptions, parse_view
 
@@ -114,6 +114,14 @@ class Scene:
     def input_shape(self) -> ModelShape:
         """The shape of θ for the raw inputs x (what the data and a distribution must fit)."""
         return ModelShape(self.task, self.dims, self.classes)
+
+    def units_text(self, theta: np.ndarray) -> str:
+        """θ as the model over the table's original units ('ŷ = 0.41·sepal length + … + 1.3', a line per output),
+        for a scene standardised at import and without features φ; '' otherwise (see ``core.units``)."""
+        if self.standardization is None or self.degree is not None or not np.all(np.isfinite(theta)):
+            return ""
+        names = self.input_names or tuple(feature_names(self.dims, None))
+        return units_text(self.standardization.original(theta), names, self.task, self.class_names)
 
     def design(self) -> Design:
         """The training and test rows and the feature map φ fitted on the training rows (made once)."""

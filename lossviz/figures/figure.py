@@ -209,6 +209,9 @@ class Figure(Canvas):
                                                                  f" · L(θ|D<sub>test</sub>) = {test[k]:.4g}")
             how = "" if len(runs) > 1 else f"{optimizer_text(run.optimizer)} · "  # a racer's label names it
             parts.append(f"{name}{how}step {result.step_axis[k]} · {losses} · {theta_text(result.thetas[k])}")
+            units = scene.units_text(result.thetas[k])
+            if units and len(runs) == 1:
+                parts.append("in the table's units: " + " · ".join(units.splitlines()))
         if self.plane is not None:
             parts.append(plane_text(self.plane, runs[0][1].thetas[:min(upto, runs[0][1].steps) + 1]))
         elif surface is not None and self.surface_plot is not None and self.surface_center is not None:

@@ -234,7 +234,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._split_note = note
         self._on_live_running_changed(self.live.state().running)
         self.views.draw(kind)
-        self.controls.show_held(held_text(self.live))
+        self._show_held()
         self._show_curvature()
         has_data = scene.data.size > 0
         self.controls.run.setEnabled(has_data)
@@ -258,7 +258,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_live_progressed(self, costly: bool, data: bool) -> None:
         self.views.draw_run()
-        self.controls.show_held(held_text(self.live))
+        self._show_held()
         if costly:
             self.views.draw_costly(data=data)
         if not self.live.state().running:  # paused: the curvature where θ stopped (while running it would stall)
@@ -286,7 +286,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.draw_run()
         self.views.draw_data()
         self.views.draw_curve()
+        self._show_held()
+
+    def _show_held(self) -> None:
+        """The panel's lines on θ: the held parameters, and the model in the table's units."""
         self.controls.show_held(held_text(self.live))
+        self.controls.show_units(self.document.scene.units_text(self.live.state().theta))
 
     def _on_live_running_changed(self, running: bool) -> None:
         if running:  # the hovered "what if you started here" model means nothing once θ moves (back on a move)

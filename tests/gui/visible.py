@@ -38,6 +38,7 @@ def visible_state(window) -> dict:
                       panel.batch_size.text(), panel.speed.currentData()),
         "formula": panel.formula.text(),
         "curvature": (panel.curvature.text(), panel.curvature.styleSheet()),
+        "units": (panel.units.text(), panel.units.isVisibleTo(panel)),
         "surface controls": (combo(panel.x_axis), panel.x_axis.currentData(), panel.y_axis.currentData(),
                              panel.auto_range.isChecked(), [s.value() for s in panel.x_range + panel.y_range],
                              panel.resolution.currentData(), panel.log_surface.isChecked(), panel.held.text()),

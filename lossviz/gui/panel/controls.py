@@ -158,6 +158,13 @@ class ControlPanel(QtWidgets.QWidget):
         self.curvature.setSizePolicy(policy.Ignored, policy.MinimumExpanding)
         self.curvature.setTextFormat(QtCore.Qt.TextFormat.RichText)
         form.addRow(self.curvature)
+        self.units = named(QtWidgets.QLabel(), "unitsLine")  # the model in the table's units (a standardised import)
+        self.units.setWordWrap(True)
+        self.units.setSizePolicy(policy.Ignored, policy.MinimumExpanding)
+        self.units.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.units.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.units.setVisible(False)
+        form.addRow(self.units)
         buttons = QtWidgets.QHBoxLayout()
         self.run = named(QtWidgets.QPushButton("Run"), "runButton")
         self.run.setCheckable(True)
@@ -334,6 +341,16 @@ class ControlPanel(QtWidgets.QWidget):
         self.curvature.setText(text)
         self.curvature.setStyleSheet("color: #C0392B;" if warning else "")
         self.curvature.setVisible(bool(text))
+
+    def show_units(self, text: str) -> None:
+        """The line with the current model over the table's original units ('' : none, hidden)."""
+        if text:
+            text = f"In the table's units:\n{text}"
+        if text != self.units.text():
+            self.units.setText(text)
+            self.units.setToolTip("W and b of the standardised fit, taken back to the columns' own units: the "
+                                  "coefficients a linear regression of the raw table gives at the minimum.")
+        self.units.setVisible(bool(text))
 
     def show_held(self, text: str) -> None:
         """The line that says at what values the parameters off the surface's axes are held."""
