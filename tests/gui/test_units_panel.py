@@ -11,7 +11,7 @@ from lossviz.core.scene import read_scene
 from tests.cli.test_import_cli import run
 from tests.cli.test_units_cli import house_table
 
-from .helpers import WAIT_MS, settle
+from .helpers import WAIT_MS, move, settle
 
 
 def house_scene(tmp_path):
@@ -49,6 +49,17 @@ def test_the_panel_gives_the_model_in_the_tables_units_as_theta_moves(make_windo
     assert expected_line(scene, theta) == expected_line(scene, np.array([
         [*(least[:-1] * scene.standardization.std), least[-1] + least[:-1] @ scene.standardization.mean]]))
     settle(qtbot, window)
+
+
+def test_hovering_a_sample_names_its_columns_in_the_tables_units(make_window, qtbot, tmp_path):
+    X, _ = house_table(tmp_path / "raw.csv")
+    window = make_window(house_scene(tmp_path))
+    settle(qtbot, window)
+    x, y = window.views.data_plot.point_positions()[7]
+    move(window.views.data_view, x, y)
+    z = window.document.scene.data.X[7]
+    assert (f"sample 8: area = {float(f'{X[7, 0]:.3f}'):.4g} ({z[0]:.3g} standardised), rooms = {X[7, 1]:.4g} "
+            f"({z[1]:.3g} standardised), age = ") in window.statusBar().currentMessage()
 
 
 def test_no_line_without_a_standardisation(make_window, qtbot):

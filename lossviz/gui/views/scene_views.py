@@ -21,6 +21,8 @@ from lossviz.core.model import predict
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.core.runs import legend_texts
+from lossviz.core.scene import Scene
+from lossviz.core.units import STANDARDISED
 from lossviz.gui.messages import HINT_MS, HOVER_MS
 from lossviz.gui.panel.widgets import named
 from lossviz.gui.state.document import Change, Document
@@ -377,7 +379,7 @@ class SceneViews(QtCore.QObject):
         if index is None:
             return
         scene = self.document.scene
-        text = sample_text(scene.task, state.points, state.theta, index, scene.data.X[index], scene.class_name)
+        text = sample_text(scene.task, state.points, state.theta, index, inputs_text(scene, index), scene.class_name)
         if np.any(scene.design().test == index):
             text += "  (test sample: not trained on)"
         self.message.emit(text, HINT_MS)
@@ -407,24 +409,41 @@ def quality_text(objective: Objective, test: Objective | None, theta: np.ndarray
     return text if test is None else text + f" (test {r2(test.r_squared(theta))})"
 
 
-def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, raw_x: np.ndarray,
+def inputs_text(scene: Scene, index: int) -> str:
+    """Every input of sample ``index``: "x = (0.3, −1.2)", or by the table's names "petal_length = 1.4,
+    petal_width = 0.2"; a standardised column gives its value in the table's units first ("area = 120 (0.53
+    standardised)")."""
+    raw = scene.data.X[index]
+    if scene.input_names is None:
+        return "x = (" + ", ".join(f"{v:.3g}" for v in raw) + ")"
+    std = scene.standardization
+    parts = []
+    for j, (name, value) in enumerate(zip(scene.input_names, raw)):
+        if std is not None:
+            original = value * std.std[j] + std.mean[j]
+            parts.append(f"{name.removesuffix(STANDARDISED)} = {original:.4g} ({value:.3g} standardised)")
+        else:
+            parts.append(f"{name} = {value:.4g}")
+    return ", ".join(parts)
+
+
+def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, x: str,
                 class_name: Callable[[int], str] = str) -> str:
-    """One sample in words: its input ``raw_x``, its label or target (a class by ``class_name``: its name, where
-    the scene names its classes), the model's prediction and its loss."""
+    """One sample in words: its inputs ``x`` (``inputs_text``), its label or target (a class by ``class_name``: its
+    name, where the scene names its classes), the model's prediction and its loss."""
     data = objective.data
-    x = ", ".join(f"{v:.3g}" for v in raw_x)
     output = predict(objective.shape, theta, data.X[index:index + 1])[0]  # this sample only: N may be large
     loss = float(objective.per_sample(theta, np.array([index]))[0])
     if task == "regression":
         said = f"y = {data.y[index]:.3g}, ŷ = {output[0]:.3g}"
-        return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
+        return f"sample {index + 1}: {x}, {said}, l(θ|x, y) = {loss:.4g}"
     label = int(data.y[index])
     if task == "binary":
         said = f"{_class_text(label, class_name)}, ŷ = P({_class_text(1, class_name, short=True)}) = {output[0]:.3f}"
     else:
         said = f"{_class_text(label, class_name)}, predicted {_class_text(int(output.argmax()), class_name)}, " \
                f"P({_class_text(label, class_name, short=True)}) = {output[label]:.3f}"
-    return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
+    return f"sample {index + 1}: {x}, {said}, l(θ|x, y) = {loss:.4g}"
 
 
 def _class_text(label: int, class_name: Callable[[int], str], short: bool = False) -> str:
