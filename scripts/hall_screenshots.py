@@ -48,6 +48,8 @@ def main() -> int:
     parser.add_argument("--optimizer", default=None, help="the main optimizer (adam, momentum, …)")
     parser.add_argument("--test-fraction", type=float, default=0.0, help="hold out this share of the samples")
     parser.add_argument("--confusion", action="store_true", help="open View → Confusion matrix before the shot")
+    parser.add_argument("--curvature", action="store_true", help="View → Curvature directions")
+    parser.add_argument("--lr", type=float, default=None, help="the main optimizer's learning rate")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
     app = prepare_application()
@@ -79,6 +81,11 @@ def main() -> int:
     if args.optimizer:
         config = window.document.scene.optimizer
         window.document.set_settings(optimizer=dataclasses.replace(config, name=args.optimizer))
+    if args.lr:
+        config = window.document.scene.optimizer
+        window.document.set_settings(optimizer=dataclasses.replace(config, lr=args.lr))
+    if args.curvature:
+        window.curvature_action.trigger()
     if args.test_fraction:
         window.document.set_capacity(None, 0.0, Split(args.test_fraction, 0))
     if args.n:

@@ -28,6 +28,7 @@ class ViewOptions:
     log_surface: bool = False
     log_loss: bool = False
     surface_of: str = "data"  # the surface's heat map: L(θ|D) ("data"), L(θ|P) ("population"), or both
+    curvature_directions: bool = False  # the Hessian's top and bottom eigen-directions through θ on the surface
     other: dict[str, Any] = field(default_factory=dict)
     named: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -64,7 +65,7 @@ def parse_view(value: object) -> ViewOptions:
             values[key] = stored[key]
     if "speed" in stored:
         values["speed"] = number(stored["speed"], "view.speed")
-    for key in ("log_surface", "log_loss"):
+    for key in ("log_surface", "log_loss", "curvature_directions"):
         if key in stored:
             if not isinstance(stored[key], bool):
                 raise LossvizError(f"view.{key}: expected true or false, got {show_value(stored[key])}")

@@ -19,6 +19,7 @@ from lossviz.core.runs import legend_texts
 from lossviz.figures.canvas import DEFAULT_SIZE, Canvas
 
 if TYPE_CHECKING:
+    from lossviz.core.curvature import Curvature
     from lossviz.core.objective import Objective
     from lossviz.core.planes import DirectionPlane
     from lossviz.core.runs import Run
@@ -54,6 +55,7 @@ class Figure(Canvas):
         self.formula = formula
         self.surface_center: np.ndarray | None = None
         self.plane: DirectionPlane | None = None  # a plane through θ-space (render --plane); None: the scene's axes
+        self.curvature: Curvature | None = None  # ∇²L's eigen-decomposition drawn as arrows (view option), if any
         self.points: Objective | None = None  # every sample's own loss (marker sizes), made at the first draw
         grid = self.grid
         full, wide = layout == "full", layout in ("full", "pair")
@@ -112,6 +114,7 @@ class Figure(Canvas):
             style_plot(self.data_plot.plot, self.theme, title, *axis_labels(scene))
         if self.surface_plot is not None:
             self._draw_surface(runs, upto, surface)
+            self._draw_curvature(objective, runs, theta, surface)
         if self.loss_plot is not None:
             self._draw_curve(runs, upto)
         self.set_label(self.footer, self._annotation(runs, upto, surface), self.theme.font)
@@ -147,6 +150,29 @@ class Figure(Canvas):
                                         for i, path in enumerate(paths)], start, note)
         else:
             self.surface_plot.set_path(paths[0], start, paths[0][-1])
+
+    def _draw_curvature(self, objective: Objective, runs: Runs, theta: np.ndarray, surface: Surface | None) -> None:
+        """The view option ``curvature_directions``: ↔ the Hessian's top and bottom eigen-directions through θ, as the
+        window draws them (one run only); the footer gives their eigenvalues."""
+        from lossviz.core.curvature import curvature, in_plane
+        from lossviz.plots.surface import curvature_vectors
+
+        assert self.surface_plot is not None
+        self.curvature = None
+        if not self.scene.view.curvature_directions or len(runs) > 1 or surface is None \
+                or not np.all(np.isfinite(theta)):
+            self.surface_plot.set_curvature(None, None)
+            return
+        plane: AxisPlane | DirectionPlane = AxisPlane.of(self.scene) if self.plane is None else self.plane
+        with np.errstate(all="ignore"):
+            found = curvature(objective, theta)
+        if not np.all(np.isfinite(found.eigenvalues)):
+            self.surface_plot.set_curvature(None, None)
+            return
+        self.curvature = found
+        seen = in_plane(found, objective.shape, plane.coordinates, theta)
+        vectors = curvature_vectors(seen, (surface.x[0], surface.x[-1]), (surface.y[0], surface.y[-1]))
+        self.surface_plot.set_curvature(plane.coordinates(theta[None])[0], vectors)
 
     def _draw_curve(self, runs: Runs, upto: int) -> None:
         from lossviz.plots.theme import RUN_COLORS
@@ -212,6 +238,9 @@ class Figure(Canvas):
             units = scene.units_text(result.thetas[k])
             if units and len(runs) == 1:
                 parts.append("in the table's units: " + " · ".join(units.splitlines()))
+        if self.curvature is not None:
+            parts.append(f"↔ through θ: pink along the steepest curvature λ<sub>max</sub> = {self.curvature.largest:.3g}, "
+                         f"white along the flattest λ<sub>min</sub> = {self.curvature.smallest:.3g}")
         if self.plane is not None:
             parts.append(plane_text(self.plane, runs[0][1].thetas[:min(upto, runs[0][1].steps) + 1]))
         elif surface is not None and self.surface_plot is not None and self.surface_center is not None:

@@ -25,6 +25,12 @@ def arrays(values) -> object:
     return hashlib.sha1(np.ascontiguousarray(values, dtype=np.float64).tobytes()).hexdigest()
 
 
+def shaft(item) -> list | None:
+    """A double-headed arrow's shaft (its heads are sized in pixels of the view at the time it was drawn)."""
+    x, y = item.getData()
+    return None if x is None or not len(x) else np.round([x[:2], y[:2]], 9).tolist()
+
+
 def visible_state(window) -> dict:
     """What a person sees of the scene: controls, formula card, surface axes and values, legend, status bar."""
     panel, views = window.controls, window.views
@@ -54,7 +60,9 @@ def visible_state(window) -> dict:
         "status": [label.text() for label in views.status_labels()],
         "data axes": (axis_label(views.data_view.getPlotItem(), "bottom"), axis_label(views.data_view.getPlotItem(), "left")),
         "data view": np.round(views.data_viewbox.viewRange(), 9).tolist(),
-        "actions": (window.race_action.isChecked(), window.dark_action.isChecked(), window.log_loss_action.isChecked()),
+        "actions": (window.race_action.isChecked(), window.dark_action.isChecked(), window.log_loss_action.isChecked(),
+                    window.curvature_action.isChecked()),
+        "curvature arrows": [shaft(item) for item in (views.surface_plot.steepest, views.surface_plot.flattest)],
         "theme": (window.theme.name, window.theme.scale),
         "run": (panel.run.isChecked(), panel.run.text(), panel.run.isEnabled()),
         "label": panel.class_palette.current(),

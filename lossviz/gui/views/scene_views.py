@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from lossviz.core.curvature import Curvature, in_plane
 from lossviz.core.edits import nearest_point
 from lossviz.core.model import predict
 from lossviz.core.notation import parameter_label
@@ -33,7 +34,7 @@ from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows
 from lossviz.plots.loss import LossPlot
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import cache_axes, set_title, style_plot, title_of
-from lossviz.plots.surface import SurfacePlot, style_surface
+from lossviz.plots.surface import SurfacePlot, curvature_vectors, style_surface
 from lossviz.plots.theme import RUN_COLORS, Theme
 
 MODEL_DRAG_INTERVAL = 0.125  # s: during a drag the samples follow at once, the model at most this often
@@ -69,6 +70,7 @@ class SceneViews(QtCore.QObject):
         for label in self.status_labels():
             label.setMinimumWidth(120)
         self._axes_drawn: tuple | None = None  # what _draw_axes last set: theme, titles, labels
+        self._curvature: Curvature | None = None  # ∇²L's eigen-decomposition at the θ where the run last stopped
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)
@@ -157,6 +159,7 @@ class SceneViews(QtCore.QObject):
             path = plane.coordinates(state.histories[0].thetas[:state.shown_entries(0)])
             self.surface_plot.set_path(path, start, plane.point(state.theta), thin=True)
         self.draw_arrows()
+        self.draw_curvature()
         self.draw_status()
 
     def draw_status(self) -> None:
@@ -345,6 +348,27 @@ class SceneViews(QtCore.QObject):
             return
         scale = 0.25 * min(x1 - x0, y1 - y0) / longest
         self.surface_plot.set_arrows(origin, vectors * scale, mean * scale)
+
+    def set_curvature(self, found: Curvature | None) -> None:
+        """The Hessian's eigen-decomposition at the current θ (None: none), for the surface's arrows."""
+        self._curvature = found
+        self.draw_curvature()
+
+    def draw_curvature(self) -> None:
+        """View → Curvature directions: ↔ the top and the bottom eigen-direction through θ on the surface, each as
+        long as the share of it the plane holds; while running only for L2, whose Hessian is the same everywhere
+        (for the others, only where the run is paused); not in a race."""
+        scene, state, shown, found = self.document.scene, self.live.state(), self.live.surfaces.shown, self._curvature
+        shape = scene.shape
+        if (not scene.view.curvature_directions or shown is None or found is None or scene.runs
+                or found.eigenvectors.shape[0] != shape.outputs * (shape.dims + 1)
+                or (state.running and not found.exact) or not np.all(np.isfinite(state.theta))):
+            self.surface_plot.set_curvature(None, None)
+            return
+        plane = self.live.surfaces.plane()
+        seen = in_plane(found, shape, plane.coordinates, state.theta)
+        self.surface_plot.set_curvature(plane.point(state.theta),
+                                        curvature_vectors(seen, shown.spec.x_range, shown.spec.y_range))
 
     def apply_theme(self, theme: Theme) -> None:
         """Colours, fonts and line widths of every view."""
