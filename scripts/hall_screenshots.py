@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("--test-fraction", type=float, default=0.0, help="hold out this share of the samples")
     parser.add_argument("--confusion", action="store_true", help="open View → Confusion matrix before the shot")
     parser.add_argument("--curvature", action="store_true", help="View → Curvature directions")
+    parser.add_argument("--data-view", default=None, help="the data view of d inputs: feature:J, pair:J,K")
     parser.add_argument("--lr", type=float, default=None, help="the main optimizer's learning rate")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
@@ -86,6 +87,8 @@ def main() -> int:
         window.document.set_settings(optimizer=dataclasses.replace(config, lr=args.lr))
     if args.curvature:
         window.curvature_action.trigger()
+    if args.data_view:
+        window.document.set_view_options(data_view=args.data_view)
     if args.test_fraction:
         window.document.set_capacity(None, 0.0, Split(args.test_fraction, 0))
     if args.n:

@@ -102,7 +102,7 @@ class Figure(Canvas):
                 self.points = scene.points_objective()
             per_sample = self.points.per_sample(theta)
             self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, features=design.features,
-                                     test_rows=design.test)
+                                     test_rows=design.test, choice=scene.view.data_view)
             self.data_plot.set_class_names(scene.class_names)  # imported columns keep their names, as in the window
             self.data_plot.set_racers([] if len(runs) < 2 else [
                 (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])

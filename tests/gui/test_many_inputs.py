@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from lossviz.core.model import logits
 from lossviz.core.presets import load_preset
 from lossviz.core.scene import parse_scene_text
+from lossviz.plots.style import title_of
 from tests.cli.test_import_cli import iris_like_csv
 
 from .helpers import WAIT_MS, click, settle, to_viewport
@@ -125,4 +126,43 @@ def test_a_task_change_of_a_four_input_scene_keeps_the_scene_whole(make_window, 
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.document.scene == imported and panel.dims.currentData() == 4
+    settle(qtbot, window)
+
+
+def test_the_data_view_chooser_draws_partial_residuals_and_slices_as_render_does(make_window, qtbot, dialog_log,
+                                                                                tmp_path):
+    """Data view → "partial residuals of x₂": (x_i2, eᵢ + w₂x_i2) with the line of slope w₂, following θ; an iris
+    table's "slice petal_length × petal_width": those columns, the model's regions there; render draws the same."""
+    from lossviz.figures.figure import draw_scene
+
+    from .test_population_gui import choose
+
+    window = make_window(scene_of("regression"))
+    panel, plot = window.controls, window.views.data_plot
+    assert panel.data_view.isVisibleTo(panel) and panel.data_view.count() == 4  # the exact view, x₁ … x₃
+    choose(panel.data_view, "feature:2")
+    assert window.document.scene.view.data_view == "feature:2"
+    step(window, qtbot, 5)
+    scene, theta = window.document.scene, window.live.state().theta
+    residual = scene.data.y - logits(theta, scene.data.X)[:, 0]
+    x = scene.data.X[:, 1]
+    np.testing.assert_allclose(plot.point_positions(), np.column_stack([x, residual + theta[0, 1] * x]), rtol=1e-12)
+    item = window.views.data_view.getPlotItem()
+    assert "partial residuals of x₂" in title_of(item) and item.getAxis("bottom").labelText == "x₂"
+    figure = draw_scene(scene, steps=5)
+    try:
+        np.testing.assert_allclose(figure.data_plot.point_positions(), plot.point_positions(), rtol=1e-12)
+        assert "partial residuals of x₂" in title_of(figure.data_plot.plot)
+    finally:
+        figure.close()
+    iris = make_window(load_preset("xor"))
+    import_iris(iris, qtbot, dialog_log, tmp_path)
+    choose(iris.controls.data_view, "pair:3,4")
+    scene = iris.document.scene
+    np.testing.assert_array_equal(iris.views.data_plot.point_positions(), scene.data.X[:, 2:4])
+    assert "slice petal_length × petal_width, others at their mean (d = 4)" in \
+        title_of(iris.views.data_view.getPlotItem())
+    choose(iris.controls.data_view, "auto")
+    assert "logit differences" in title_of(iris.views.data_view.getPlotItem())
+    settle(qtbot, iris)
     settle(qtbot, window)

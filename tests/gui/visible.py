@@ -69,6 +69,7 @@ def visible_state(window) -> dict:
         "title": window.windowTitle(),
         "notes": (window.notes.isHidden(), window.notes.label.text()),
         "distribution": distribution_state(panel.distribution_box),
+        "data view chooser": (combo(panel.data_view), panel.data_view.currentData(), panel.data_view.isVisibleTo(panel)),
         "P on the surface": (title_of(surface_item), panel.surface_of.currentData(), panel.surface_of.isEnabled(),
                              [arrays(a) for a in views.surface_plot.population.getData()]),
         "resampled minima": ([arrays(a) for a in views.surface_plot.cloud.getData()],

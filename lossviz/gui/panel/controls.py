@@ -25,6 +25,7 @@ from lossviz.core.notation import (
     update_rule_lines,
 )
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
+from lossviz.core.projection import AUTO, chosen, view_choices
 from lossviz.core.scene import Scene, SurfaceConfig
 from lossviz.core.view import ViewOptions
 from lossviz.gui.actions import with_key
@@ -39,12 +40,16 @@ from lossviz.gui.panel.widgets import (
     named,
     signals_blocked,
 )
+from lossviz.plots.data import input_names
 
 # every control explained in the lecture's words (shown on hover)
 TOOLTIPS = {
     "taskSelector": "What the model predicts: a number (regression), one of two classes (binary) or one of several "
                     "classes (multiclass). The output ŷ of f_θ(x) = Wx + b is shown beside each.",
     "dimsSelector": "How many inputs each sample has: x (1-D) or x₁, x₂ (2-D).",
+    "dataViewSelector": "What the data view draws of more inputs than a plane shows: the exact view, the partial "
+                        "residuals of one input (regression: the line's slope is that input's weight) or a slice of "
+                        "two inputs through the others' mean (classification).",
     "classesSpin": f"How many classes a multiclass model tells apart (2–{MAX_CLASSES}); W gets one row per class.",
     "lossSelector": "The per-sample loss l(θ|x, y); L(θ|D) is its mean over the dataset D.",
     "formulaCard": "The model, the per-sample loss and the loss over the dataset, in the lecture's notation.",
@@ -92,6 +97,7 @@ class ControlPanel(QtWidgets.QWidget):
     surfaceEdited = QtCore.Signal()  # read it with surface_config
     logSurfaceToggled = QtCore.Signal(bool)
     surfaceOfChosen = QtCore.Signal(str)
+    dataViewChosen = QtCore.Signal(str)  # the data view of more inputs than a plane shows ("auto", "feature:J", …)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -127,6 +133,9 @@ class ControlPanel(QtWidgets.QWidget):
         self.loss = _combo("lossSelector", [])
         form.addRow("Task", self.task)
         form.addRow("Input", self.dims)
+        self.data_view = _combo("dataViewSelector", [("exact view", "auto")])
+        form.addRow("Data view", self.data_view)
+        self._model_form = form
         form.addRow("Classes", self.classes)
         form.addRow("Loss", self.loss)
         self.formula = named(QtWidgets.QLabel(), "formulaCard")
@@ -243,6 +252,7 @@ class ControlPanel(QtWidgets.QWidget):
             spin.valueChanged.connect(lambda _: self.surfaceEdited.emit())
         self.log_surface.toggled.connect(self.logSurfaceToggled.emit)
         self.surface_of.activated.connect(lambda _: self.surfaceOfChosen.emit(self.surface_of.currentData()))
+        self.data_view.activated.connect(lambda _: self.dataViewChosen.emit(self.data_view.currentData()))
 
     def _optimizer_chosen(self) -> None:
         """Another optimizer: its default momentum, and the momentum box only where it applies."""
@@ -272,6 +282,7 @@ class ControlPanel(QtWidgets.QWidget):
             self.log_surface.setChecked(options.log_surface)
             self.surface_of.setCurrentIndex(self.surface_of.findData(options.surface_of))
             self.surface_of.setEnabled(scene.distribution is not None)
+            self._show_data_view(scene)
         self.overfit_box.show_scene(scene)
         self.formula.setText(formula_card(scene, options.surface_of != "data"))
 
@@ -294,6 +305,18 @@ class ControlPanel(QtWidgets.QWidget):
         self.loss.setCurrentIndex(max(0, self.loss.findData(scene.loss)))
         classes = 0 if scene.task == "regression" else scene.classes
         self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)), scene.class_names)
+
+    def _show_data_view(self, scene: Scene) -> None:
+        """The views the data view offers this scene (its row hidden where it draws the inputs themselves)."""
+        choices = view_choices(scene.task, scene.dims, scene.degree is not None, input_names(scene))
+        if [(self.data_view.itemData(i), self.data_view.itemText(i)) for i in range(self.data_view.count())] != choices:
+            self.data_view.clear()
+            for value, text in choices:
+                self.data_view.addItem(text, value)
+        picked = chosen(scene.task, scene.dims, scene.degree is not None, scene.view.data_view)
+        self.data_view.setCurrentIndex(max(0, self.data_view.findData(scene.view.data_view if picked[0] != AUTO
+                                                                        else AUTO)))
+        self._model_form.setRowVisible(self.data_view, len(choices) > 1)
 
     def _show_optimizer(self, config: OptimizerConfig, race: bool) -> None:
         """The scene's optimizer; in an optimizer race the racers' own settings rule, and these boxes are

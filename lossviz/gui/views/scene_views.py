@@ -233,7 +233,8 @@ class SceneViews(QtCore.QObject):
         theta = state.theta if state.theta.shape == scene.init.shape else scene.init
         self.data_plot.selected = live.selection.indices
         design = scene.design()
-        self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test)
+        self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test,
+                                 scene.view.data_view)
         if not points_only:
             self.data_plot.set_class_names(scene.class_names)  # None for regression (the scene's rule)
         if not points_only and self.data_plot.distribution != scene.distribution:
