@@ -48,3 +48,4 @@ shoot 1280 720 docs/screenshots/inputs-4-iris-1280x720.png --scene /tmp/lossviz-
 shoot 1280 720 docs/screenshots/inputs-3-regression-1280x720.png --scene /tmp/lossviz-price.json --steps 60
 shoot 1280 720 docs/screenshots/inputs-3-binary-1280x720.png --scene /tmp/lossviz-expensive.json --steps 60
 shoot 1280 720 docs/screenshots/inputs-partial-residuals-1280x720.png --scene /tmp/lossviz-price.json --steps 60 --data-view feature:2
+shoot 1280 720 docs/screenshots/plane-pca-1280x720.png --scene /tmp/lossviz-iris4.json --steps 40 --plane pca

@@ -278,15 +278,11 @@ class Figure(Canvas):
 
     def _plane_surface(self, objective: Objective, path: np.ndarray) -> Surface:
         """L on ``self.plane``, framed around the projected path and the centre (``lossviz surface --plane``'s grid)."""
-        from lossviz.core.planes import plane_losses, plane_ranges
-        from lossviz.core.surface import Surface
+        from lossviz.core.planes import plane_grid
 
         assert self.plane is not None
-        (x0, x1), (y0, y1) = plane_ranges(self.plane, path)
-        count = self.scene.surface.resolution
-        x, y = np.linspace(x0, x1, count), np.linspace(y0, y1, count)
         with np.errstate(all="ignore"):
-            return Surface("alpha", "beta", x, y, plane_losses(objective, self.plane, x, y))
+            return plane_grid(objective, self.plane, path, self.scene.surface.resolution)
 
 
 def plane_text(plane: DirectionPlane, path: np.ndarray) -> str:
@@ -311,9 +307,11 @@ def draw_scene(scene: Scene, size: tuple[int, int] = DEFAULT_SIZE, scale: float 
     objective = scene.objective()
     runs = fit_runs(scene, steps)
     upto = max(result.steps for _, result in runs)
+    if plane is None and scene.surface.plane != "coords":
+        plane = (scene.surface.plane, scene.surface.seed)  # the scene's own plane, as the window draws it
     figure = Figure(scene, THEMES[theme_name], size, scale, layout, formula)
     try:
-        if plane is not None:
+        if plane is not None and figure.surface_plot is not None:
             from lossviz.core.planes import plane_of
 
             figure.plane = plane_of(plane[0], objective, runs[0][1].thetas, axes=scene.surface_axes,

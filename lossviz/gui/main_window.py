@@ -279,6 +279,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controls.show_ranges(None)
 
     def _on_live_surface_ready(self, result: SurfaceResult) -> None:
+        if result.plane is not None:
+            self._show_held()  # how far θ lies off the plane the surface is on
         fixed = self.document.scene.surface.fixed
         self.views.draw_surface(frame=result.request.framing or fixed)
         if not fixed and result.request.framing:

@@ -66,7 +66,7 @@ class SettingsEditor(QtCore.QObject):
         at a larger N then shows smaller in it)."""
         document = self.document
         config = document.scene.surface
-        if config.fixed or document.previewing:
+        if config.fixed or document.previewing or config.plane != "coords":
             return
         x_param, y_param = document.scene.surface_axes
         framed = replace(config, x=x_param, y=y_param, x_range=ranges[0], y_range=ranges[1])

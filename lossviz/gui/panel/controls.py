@@ -8,6 +8,8 @@ changed; the window turns them into document edits.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.errors import LossvizError
@@ -41,6 +43,13 @@ from lossviz.gui.panel.widgets import (
     signals_blocked,
 )
 from lossviz.plots.data import input_names
+
+PLANE_ENTRIES = {  # the planes through θ-space the x-axis chooser offers after the parameters
+    "trajectory": "plane: through the fit's start, end and path",
+    "pca": "plane: PCA of the fit's path",
+    "hessian": "plane: Hessian's steepest × flattest",
+    "random": "plane: two random directions",
+}
 
 # every control explained in the lecture's words (shown on hover)
 TOOLTIPS = {
@@ -341,7 +350,14 @@ class ControlPanel(QtWidgets.QWidget):
                 weight_of = f"  (weight of {features[column]})" if scene.degree and column < len(features) else ""
                 combo.addItem(parameter_label(name) + weight_of, name)
             combo.setCurrentIndex(names.index(current))
-        fixed = scene.surface.fixed
+        for kind, text in PLANE_ENTRIES.items():  # planes through θ-space, built from the scene's fit
+            self.x_axis.addItem(text, f"plane:{kind}")
+        on_plane = scene.surface.plane != "coords"
+        if on_plane:
+            self.x_axis.setCurrentIndex(self.x_axis.findData(f"plane:{scene.surface.plane}"))
+        self.y_axis.setEnabled(not on_plane)
+        self.auto_range.setEnabled(not on_plane)
+        fixed = scene.surface.fixed and not on_plane
         self.auto_range.setChecked(not fixed)
         for spin in self.x_range + self.y_range:
             spin.setEnabled(fixed)
@@ -403,6 +419,8 @@ class ControlPanel(QtWidgets.QWidget):
     def surface_config(self, previous: SurfaceConfig) -> SurfaceConfig:
         """The surface the panel shows; raises LossvizError for equal axes or empty ranges."""
         x_param, y_param = self.x_axis.currentData(), self.y_axis.currentData()
+        if str(x_param).startswith("plane:"):  # the plane's own α, β: the parameters' ranges are kept for later
+            return replace(previous, plane=x_param.removeprefix("plane:"), resolution=self.resolution.currentData())
         if x_param == y_param:
             raise LossvizError("Choose two different parameters for the surface axes.")
         x_range = y_range = None
@@ -412,7 +430,7 @@ class ControlPanel(QtWidgets.QWidget):
             if not (x_range[0] < x_range[1] and y_range[0] < y_range[1]):
                 raise LossvizError("Each range needs its low end below its high end.")
         return SurfaceConfig(x=x_param, y=y_param, x_range=x_range, y_range=y_range,
-                             resolution=self.resolution.currentData(), center=previous.center)
+                             resolution=self.resolution.currentData(), center=previous.center, seed=previous.seed)
 
     def show_generators(self, task: str, dims: int) -> None:
         """The Preset list: first the generators that keep the scene's task and inputs, then, under a separator,

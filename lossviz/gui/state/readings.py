@@ -10,6 +10,7 @@ import numpy as np
 from lossviz.core.curvature import Curvature
 from lossviz.core.decomposition import sample_gradients
 from lossviz.core.experiment import Snapshot
+from lossviz.core.planes import DirectionPlane
 from lossviz.core.runs import Run
 from lossviz.core.training import FitResult
 from lossviz.gui.state.live import LiveRun
@@ -17,7 +18,10 @@ from lossviz.gui.state.live import LiveRun
 
 def held_text(live: LiveRun) -> str:
     """'Held at the current θ: …' for the panel, or '' when every parameter is on an axis."""
-    values = live.surfaces.plane().held_text(live.state().theta)
+    plane = live.surfaces.plane()
+    values = plane.held_text(live.state().theta)
+    if isinstance(plane, DirectionPlane):
+        return values  # "θ lies 0.012 off the pca plane (drawn projected)"
     return f"Held at the current θ: {values}" if values else ""
 
 
@@ -94,8 +98,9 @@ def selection_arrows(live: LiveRun) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     if not selection or points is None or not selection.valid_for(points.size):
         return None
     each, mean = sample_gradients(points, state.theta, selection.indices)
-    plane = live.surfaces.plane()
-    return plane.point(state.theta), plane.coordinates(-each), plane.point(-mean)
+    plane, theta = live.surfaces.plane(), state.theta
+    at = plane.point(theta)  # directions as the plane sees them (a plane through θ-space is affine, not linear)
+    return at, plane.coordinates(theta[None] - each) - at, plane.point(theta - mean) - at
 
 
 def run_snapshot(live: LiveRun) -> Snapshot:

@@ -70,6 +70,7 @@ class SceneViews(QtCore.QObject):
         for label in self.status_labels():
             label.setMinimumWidth(120)
         self._axes_drawn: tuple | None = None  # what _draw_axes last set: theme, titles, labels
+        self._plane_drawn: object = None  # the plane through θ-space the path was last drawn on
         self._curvature: Curvature | None = None  # ∇²L's eigen-decomposition at the θ where the run last stopped
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
@@ -132,13 +133,14 @@ class SceneViews(QtCore.QObject):
         theme, scene = self.theme, self.document.scene
         data_title = "Data and model" + view_note(scene) + display_note(scene.data.size)
         surface_title = self.surface_title()[0]
-        key = (theme, data_title, axis_labels(scene), scene.surface_axes)
+        surface_axes = self.live.surfaces.axis_names()
+        key = (theme, data_title, axis_labels(scene), surface_axes)
         if key == self._axes_drawn:
             self._show_surface_title(surface_title)
             return
         self._axes_drawn = key
         style_plot(self.data_view.getPlotItem(), theme, data_title, *key[2])
-        style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes, title=surface_title)
+        style_surface(self.surface_view.getPlotItem(), theme, *surface_axes, title=surface_title)
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
     def draw_run(self) -> None:
@@ -278,6 +280,10 @@ class SceneViews(QtCore.QObject):
                 x, y = self.live.surfaces.plane().point(self.document.scene.init)
                 self.surface_viewbox.setRange(xRange=(x - 2, x + 2), yRange=(y - 2, y + 2), padding=0)
             return
+        if shown.plane is not None and shown.plane is not self._plane_drawn:  # a new plane: its axes, the path on it
+            self._plane_drawn = shown.plane
+            self._draw_axes()
+            self.draw_run()
         log = self.document.view_options().log_surface
         if self.surface_plot.surface is not shown.surface or self.surface_plot.log != log:
             title, quantity = self.surface_title()
@@ -309,6 +315,9 @@ class SceneViews(QtCore.QObject):
             title = "L(θ|D), and L(θ|P) dashed (+ θ*<sub>D</sub>, × θ*<sub>P</sub>)"
         else:
             title = "Loss surface L(θ|D)"
+        plane = self.document.scene.surface.plane
+        if plane != "coords":
+            title += f" on the {plane} plane"
         shown = live.surfaces.shown
         if shown is not None and shown.estimate is not None:  # many samples: a subsample's estimate comes first
             request = shown.request
@@ -390,7 +399,8 @@ class SceneViews(QtCore.QObject):
         pos = box.mapSceneToView(scene_pos)
         theta = live.theta_at(pos.x(), pos.y())
         self.data_plot.set_ghost(theta)
-        x_param, y_param = self.document.scene.surface_axes
+        x_param, y_param = ("α", "β") if self.document.scene.surface.plane != "coords" else \
+            self.document.scene.surface_axes
         self.message.emit(f"{parameter_label(x_param)} = {pos.x():.3g}, {parameter_label(y_param)} = {pos.y():.3g}: "
                           f"L = {objective.value(theta):.4g}   (click to start there)", HOVER_MS)
 
