@@ -82,6 +82,11 @@ def test_a_pca_plane_is_the_commands_and_the_path_is_drawn_on_it(make_window, qt
     assert window.document.scene.surface.plane == "coords" and panel.y_axis.isEnabled()
     settle(qtbot, window)
     assert window.live.surfaces.shown.plane is None and panel.held.text().startswith("Held at the current θ: b₁")
+    assert item.getAxis("bottom").labelText == "W₁₁"
+    choose(panel.x_axis, "plane:pca")  # the same plane again (the worker keeps it): its axes again
+    qtbot.waitUntil(lambda: on_plane(window, "pca"), timeout=WAIT_MS)
+    assert item.getAxis("bottom").labelText.startswith("PC1 — ")
+    settle(qtbot, window)
 
 
 @pytest.mark.parametrize("kind", ["trajectory", "hessian", "random"])

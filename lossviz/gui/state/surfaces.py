@@ -75,7 +75,8 @@ class SurfaceService(QObject):
         """The plane of the surface: its two parameters, the others held at the current θ; or the scene's plane
         through θ-space, once the worker has built it from the scene's fit (until then, the two parameters')."""
         scene, direction = self.scene, self.direction
-        if scene.surface.plane == "coords" or direction is None or direction.kind != scene.surface.plane:
+        if (scene.surface.plane == "coords" or direction is None or direction.kind != scene.surface.plane
+                or direction.shape != scene.shape):
             return AxisPlane.of(scene)
         return direction
 
@@ -138,6 +139,7 @@ class SurfaceService(QObject):
         if force or self._question is None or picture != self._question[0] or unfixed:  # back to automatic: framed
             self.reframe = True
             self.ranges = None  # the old picture's range is not this one's (a fresh window has none either)
+            self.direction = None  # nor its plane through θ-space
         self._question = question
         self.worker.questions.next()
         self._received = {role: self.worker.requests[role].newest for role in ROLES}  # old requests: never taken

@@ -271,6 +271,12 @@ class SceneViews(QtCore.QObject):
     def draw_surface(self, frame: bool = False) -> None:
         """The surface the live run shows (an empty plot while none is ready); ``frame`` fits the view to it."""
         shown = self.live.surfaces.shown
+        plane = None if shown is None else shown.plane
+        if plane is not self._plane_drawn:  # a plane through θ-space came (or went): its axes, the path on it
+            self._plane_drawn = plane
+            if plane is not None:
+                self._draw_axes()
+                self.draw_run()
         if shown is None:
             self.surface_plot.clear_surface()
             self.draw_population()
@@ -280,10 +286,6 @@ class SceneViews(QtCore.QObject):
                 x, y = self.live.surfaces.plane().point(self.document.scene.init)
                 self.surface_viewbox.setRange(xRange=(x - 2, x + 2), yRange=(y - 2, y + 2), padding=0)
             return
-        if shown.plane is not None and shown.plane is not self._plane_drawn:  # a new plane: its axes, the path on it
-            self._plane_drawn = shown.plane
-            self._draw_axes()
-            self.draw_run()
         log = self.document.view_options().log_surface
         if self.surface_plot.surface is not shown.surface or self.surface_plot.log != log:
             title, quantity = self.surface_title()
