@@ -5,6 +5,7 @@ moving, while right-click delete, undo and Shift+click selection work by sample;
 import json
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -165,4 +166,27 @@ def test_the_data_view_chooser_draws_partial_residuals_and_slices_as_render_does
     choose(iris.controls.data_view, "auto")
     assert "logit differences" in title_of(iris.views.data_view.getPlotItem())
     settle(qtbot, iris)
+    settle(qtbot, window)
+
+
+def test_a_vertical_drag_in_the_y_against_prediction_view_edits_y(make_window, qtbot):
+    """ŷ against y (regression, d = 3): a point dragged up gets that y — its inputs, hence ŷᵢ, stay; one undo step."""
+    from .helpers import drag
+
+    window = make_window(scene_of("regression"))
+    step(window, qtbot, 3)
+    before = window.document.scene.data
+    x, y = window.views.data_plot.point_positions()[5]
+    (_, _), (y0, y1) = window.views.data_viewbox.viewRange()
+    target = y + 0.2 * (y1 - y0)
+    drag(window.views.data_view, (x, y), (x + 0.1 * (y1 - y0), target))
+    qtbot.waitUntil(lambda: window.document.scene.data is not before, timeout=WAIT_MS)
+    data = window.document.scene.data
+    np.testing.assert_array_equal(data.X, before.X)  # the inputs stay, whatever the mouse did sideways
+    assert data.y[5] == pytest.approx(target, abs=0.01 * (y1 - y0))
+    assert np.array_equal(np.delete(data.y, 5), np.delete(before.y, 5))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.scene.data == before
     settle(qtbot, window)
