@@ -24,12 +24,12 @@ import numpy as np
 
 from lossviz.core.curvature import curvature, project_off_invariant, unflat
 from lossviz.core.errors import LossvizError
+from lossviz.core.limits import PLANES
 from lossviz.core.model import ModelShape
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.core.surface import Surface, auto_range
 
-PLANES = ("coords", "trajectory", "pca", "hessian", "random")
 GRID_CHUNK = 4_000_000  # logits held at a time while a grid row is evaluated
 TINY = 1e-12  # a direction shorter than this (relative to the path) is no direction
 

@@ -33,12 +33,11 @@ from lossviz.core.features import (
     split_rows,
 )
 from lossviz.core.files import check_readable_size, read_input_text, write_atomic
-from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, SEED_BOUND
+from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, PLANES, SEED_BOUND
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
-from lossviz.core.planes import PLANES
 from lossviz.core.runs import Run, optimizer_to_dict, parse_optimizer, parse_runs, runs_to_list
 from lossviz.core.units import Standardization, parse_standardization, units_text
 from lossviz.core.validate import as_object, check_keys, integer, number, show_value
