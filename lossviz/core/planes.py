@@ -85,6 +85,18 @@ class DirectionPlane:
         """How far θ lies off the plane (its path is drawn projected)."""
         return f"θ lies {float(self.off_plane(np.asarray(theta)[None])[0]):.3g} off the {self.kind} plane (drawn projected)"
 
+    def short_labels(self) -> tuple[str, str]:
+        """The axes' names short enough for a narrow view: "PC1 (99 %)", "top eigenvector (λ = 3.2)", …"""
+        if self.kind == "pca" and self.explained is not None:
+            first, second = (f"PC{i + 1} ({_percent(float(share))})" for i, share in enumerate(self.explained[:2]))
+            return first, second
+        if self.kind == "hessian" and self.eigenvalues is not None:
+            top, bottom = self.eigenvalues[-1], self.eigenvalues[0]
+            return f"top eigenvector (λ = {top:.3g})", f"bottom eigenvector (λ = {bottom:.3g})"
+        if self.kind == "random":
+            return "random direction 1", "random direction 2"
+        return self.x_label, self.y_label
+
     def flat(self) -> dict[str, np.ndarray]:
         """centre, u and v as vectors (p,) in ``lossviz fit``'s column order."""
         return {"center": self.shape.flat(self.center), "u": self.shape.flat(self.u), "v": self.shape.flat(self.v)}

@@ -89,3 +89,31 @@ def test_view_curvature_directions_draws_the_hessians_eigenvectors_through_theta
     window.curvature_action.trigger()
     assert not drawn(plot.steepest) and "pink" not in window.controls.curvature.text()
     settle(qtbot, window)
+
+
+def test_the_arrow_heads_are_redrawn_when_the_view_changes(make_window, qtbot):
+    """The heads are sized in pixels (11 px): after a plane's surface frames the view anew, and after a zoom, they are
+    11 px again, not the size the old view gave them."""
+    from .test_planes_window import choose, on_plane
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    settle(qtbot, window)
+    window.curvature_action.trigger()
+    choose(window.controls.x_axis, "plane:hessian")
+    qtbot.waitUntil(lambda: on_plane(window, "hessian"), timeout=WAIT_MS)
+    settle(qtbot, window)
+    box = window.views.surface_viewbox
+
+    def head_pixels(item):
+        x, y = item.getData()
+        px, py = box.viewPixelSize()
+        tip, barb = np.array([x[1], y[1]]), np.array([x[2], y[2]])  # tail, tip, a barb, …
+        return float(np.hypot((barb - tip)[0] / px, (barb - tip)[1] / py))
+
+    plot = window.views.surface_plot
+    for item in (plot.steepest, plot.flattest):
+        assert drawn(item) and head_pixels(item) == pytest.approx(11, abs=0.5)
+    box.scaleBy((0.5, 0.5))
+    for item in (plot.steepest, plot.flattest):
+        assert head_pixels(item) == pytest.approx(11, abs=0.5)
+    settle(qtbot, window)

@@ -47,7 +47,7 @@ def test_a_pca_plane_is_the_commands_and_the_path_is_drawn_on_it(make_window, qt
     np.testing.assert_allclose(shown.surface.loss, expected.loss, rtol=1e-12)
     np.testing.assert_allclose(shown.surface.x, expected.x, rtol=1e-12)
     item = window.views.surface_view.getPlotItem()
-    assert item.getAxis("bottom").labelText.startswith("PC1 — ")
+    assert item.getAxis("bottom").labelText.startswith("PC1 (")
     for _ in range(5):
         QTest.mouseClick(panel.step, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 5, timeout=WAIT_MS)
@@ -85,7 +85,7 @@ def test_a_pca_plane_is_the_commands_and_the_path_is_drawn_on_it(make_window, qt
     assert item.getAxis("bottom").labelText == "W₁₁"
     choose(panel.x_axis, "plane:pca")  # the same plane again (the worker keeps it): its axes again
     qtbot.waitUntil(lambda: on_plane(window, "pca"), timeout=WAIT_MS)
-    assert item.getAxis("bottom").labelText.startswith("PC1 — ")
+    assert item.getAxis("bottom").labelText.startswith("PC1 (")
     settle(qtbot, window)
 
 

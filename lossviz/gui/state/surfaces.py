@@ -81,9 +81,10 @@ class SurfaceService(QObject):
         return direction
 
     def axis_names(self) -> tuple[str, str]:
-        """What the surface's axes are: two parameters ("W[0,0]", "b[0]"), or the plane's directions."""
+        """What the surface's axes are: two parameters ("W[0,0]", "b[0]"), or the plane's directions, named short
+        enough for the window's narrow view ("PC1 (99 %)"; exports and ``render`` name them whole)."""
         plane = self.plane()
-        return (plane.x_param, plane.y_param) if isinstance(plane, AxisPlane) else (plane.x_label, plane.y_label)
+        return (plane.x_param, plane.y_param) if isinstance(plane, AxisPlane) else plane.short_labels()
 
     def surface_of(self) -> str:
         """What the surface shows: "data", "population" or "both" (the view option; "data" without a P)."""

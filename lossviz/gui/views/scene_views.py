@@ -74,6 +74,8 @@ class SceneViews(QtCore.QObject):
         self._curvature: Curvature | None = None  # ∇²L's eigen-decomposition at the θ where the run last stopped
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
+        self.surface_viewbox.sigRangeChanged.connect(lambda *_: self._draw_surface_arrows())
+        self.surface_viewbox.sigResized.connect(lambda *_: self._draw_surface_arrows())
         self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)
         self.data_view.scene().sigMouseMoved.connect(self._on_view_data_hover)
         self.surface_view.installEventFilter(self)
@@ -360,6 +362,11 @@ class SceneViews(QtCore.QObject):
             return
         scale = 0.25 * min(x1 - x0, y1 - y0) / longest
         self.surface_plot.set_arrows(origin, vectors * scale, mean * scale)
+
+    def _draw_surface_arrows(self) -> None:
+        """The arrows on the surface again: their heads are sized in pixels of the view, which just changed."""
+        self.draw_arrows()
+        self.draw_curvature()
 
     def set_curvature(self, found: Curvature | None) -> None:
         """The Hessian's eigen-decomposition at the current θ (None: none), for the surface's arrows."""
