@@ -364,9 +364,11 @@ class SceneViews(QtCore.QObject):
         self.surface_plot.set_arrows(origin, vectors * scale, mean * scale)
 
     def _draw_surface_arrows(self) -> None:
-        """The arrows on the surface again: their heads are sized in pixels of the view, which just changed."""
-        self.draw_arrows()
-        self.draw_curvature()
+        """The arrows on the surface again: their heads are sized in pixels of the view, which just changed (not while
+        a new scene's model has yet to reach the live run: its θ is of the old shape then)."""
+        if self.live.state().theta.shape == self.document.scene.init.shape:
+            self.draw_arrows()
+            self.draw_curvature()
 
     def set_curvature(self, found: Curvature | None) -> None:
         """The Hessian's eigen-decomposition at the current θ (None: none), for the surface's arrows."""
@@ -381,7 +383,8 @@ class SceneViews(QtCore.QObject):
         shape = scene.shape
         if (not scene.view.curvature_directions or shown is None or found is None or scene.runs
                 or found.eigenvectors.shape[0] != shape.outputs * (shape.dims + 1)
-                or (state.running and not found.exact) or not np.all(np.isfinite(state.theta))):
+                or (state.running and not found.exact) or not np.all(np.isfinite(state.theta))
+                or state.theta.shape != scene.init.shape):
             self.surface_plot.set_curvature(None, None)
             return
         plane = self.live.surfaces.plane()
