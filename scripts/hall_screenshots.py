@@ -24,6 +24,7 @@ from lossviz.core.scene import read_scene
 from lossviz.gui.app import prepare_application
 from lossviz.gui.main_window import MainWindow
 from lossviz.gui.presentation import fit_to_screen
+from lossviz.gui.state.document import Change
 
 
 def wait(milliseconds: int) -> None:
@@ -48,6 +49,10 @@ def main() -> int:
     parser.add_argument("--optimizer", default=None, help="the main optimizer (adam, momentum, …)")
     parser.add_argument("--test-fraction", type=float, default=0.0, help="hold out this share of the samples")
     parser.add_argument("--confusion", action="store_true", help="open View → Confusion matrix before the shot")
+    parser.add_argument("--curvature", action="store_true", help="View → Curvature directions")
+    parser.add_argument("--plane", default=None, help="the surface on a plane through θ-space: pca, hessian, …")
+    parser.add_argument("--data-view", default=None, help="the data view of d inputs: feature:J, pair:J,K")
+    parser.add_argument("--lr", type=float, default=None, help="the main optimizer's learning rate")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
     app = prepare_application()
@@ -79,6 +84,17 @@ def main() -> int:
     if args.optimizer:
         config = window.document.scene.optimizer
         window.document.set_settings(optimizer=dataclasses.replace(config, name=args.optimizer))
+    if args.lr:
+        config = window.document.scene.optimizer
+        window.document.set_settings(optimizer=dataclasses.replace(config, lr=args.lr))
+    if args.curvature:
+        window.curvature_action.trigger()
+    if args.plane:
+        scene = window.document.scene
+        window.document.edit_fields(f"{args.plane} plane", Change.SURFACE,
+                                    surface=dataclasses.replace(scene.surface, plane=args.plane))
+    if args.data_view:
+        window.document.set_view_options(data_view=args.data_view)
     if args.test_fraction:
         window.document.set_capacity(None, 0.0, Split(args.test_fraction, 0))
     if args.n:

@@ -23,6 +23,7 @@ shoot 1280 720 docs/screenshots/population-window-n200.png --scene population-li
 shoot 1280 720 docs/screenshots/lecture-slide-3-1280x720.png --present --slide 3
 shoot 1280 720 docs/screenshots/confusion-presentation-1280x720.png --present --scene multiclass-3 --test-fraction 0.3 --steps 3 --confusion
 shoot 1280 720 docs/screenshots/formula-adam-1280x720.png --present --scene binary-2d-blobs --optimizer adam --steps 40
+shoot 1280 720 docs/screenshots/curvature-directions-1280x720.png --present --scene linear-regression --steps 12 --lr 1.2 --curvature
 # More inputs than a plane shows (issue 21): an iris-like table of 4 columns, and a housing-like one of 3 as
 # regression and as binary, each imported with every numeric column and standardised
 python - <<'PY'
@@ -46,3 +47,5 @@ lossviz import /tmp/lossviz-house.csv --x area,rooms,age --y expensive --task bi
 shoot 1280 720 docs/screenshots/inputs-4-iris-1280x720.png --scene /tmp/lossviz-iris4.json --steps 100
 shoot 1280 720 docs/screenshots/inputs-3-regression-1280x720.png --scene /tmp/lossviz-price.json --steps 60
 shoot 1280 720 docs/screenshots/inputs-3-binary-1280x720.png --scene /tmp/lossviz-expensive.json --steps 60
+shoot 1280 720 docs/screenshots/inputs-partial-residuals-1280x720.png --scene /tmp/lossviz-price.json --steps 60 --data-view feature:2
+shoot 1280 720 docs/screenshots/plane-pca-1280x720.png --scene /tmp/lossviz-iris4.json --steps 40 --plane pca

@@ -125,6 +125,8 @@ def surface(scene: str, resolution: int | None, of: tuple[str, int | None], outp
         objective = surface_objective(loaded, what, index)
     except LossvizError as error:
         raise LossvizError(f"{scene}: {'--of ' if what == 'sample' else ''}{error}") from None
+    if plane is None and loaded.surface.plane != "coords":
+        plane = (loaded.surface.plane, loaded.surface.seed)  # the scene's own plane, as the window draws it
     if plane is not None:
         emit(_plane_surface(loaded, scene, objective, plane, resolution, fmt), output)
         return
@@ -245,6 +247,8 @@ def render(scene: str, output: str, size: tuple[int, int], steps: int | None, th
                             "--layout population" if layout == "population" else None)
     check_memory(size, scale, 1)
     _fit(loaded, scene, 0)  # a non-finite start is reported with the scene's name
+    if plane is None and loaded.surface.plane != "coords" and layout in ("full", "surface"):
+        plane = (loaded.surface.plane, loaded.surface.seed)  # the scene's own plane, as the window draws it
     if plane is not None:
         from lossviz.core.planes import plane_of
 

@@ -151,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a plane through θ-space: the two axis parameters (coords), or through the fit's end the "
                               "start and the path's farthest point (trajectory), the path's two principal axes (pca), "
                               "the Hessian's largest and smallest curvature (hessian), two random directions (random); "
-                              "the output gains the plane, the projected path and its distance off the plane")
+                              "the output gains the plane, the projected path and its distance off the plane "
+                              "(default: the scene's surface.plane)")
     surface.add_argument("-o", "--output", metavar="FILE", help="write .npz, .json or .csv (default: JSON on stdout)")
 
     sample = commands.add_parser("sample", help="draw a dataset from the scene's distribution P(X, Y)")
@@ -186,7 +187,8 @@ def _add_drawing(commands: argparse._SubParsersAction[Parser]) -> None:
                                       "(decomposition), L(θ|D) against L(θ|P) (population) or L on the line from "
                                       "the start to the fit's end (interpolation); default full")
             command.add_argument("--plane", type=plane_choice, metavar="coords|trajectory|pca|hessian|random[:SEED]",
-                                 help="draw the surface on a plane through θ-space (as lossviz surface --plane)")
+                                 help="draw the surface on a plane through θ-space (as lossviz surface --plane; "
+                                      "default: the scene's surface.plane)")
             command.add_argument("--scale", type=scale, default=1.0, metavar="S",
                                  help="multiply the pixel size, fonts and line widths (e.g. 2 for a 2× image)")
             command.add_argument("--no-formula", dest="formula", action="store_false",

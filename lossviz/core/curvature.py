@@ -12,6 +12,7 @@ reported is the smallest non-trivial one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,3 +165,14 @@ def unflat(shape: ModelShape, vector: np.ndarray) -> np.ndarray:
     theta = np.empty(shape.outputs * (shape.dims + 1))
     theta[flat_order(shape)] = vector
     return theta.reshape(shape.outputs, shape.dims + 1)
+
+
+def in_plane(found: Curvature, shape: ModelShape, coordinates: Callable[[np.ndarray], np.ndarray],
+             theta: np.ndarray) -> np.ndarray:
+    """The unit eigenvectors of λ_max and λ_min as seen on a surface: their components on its two axes, (2, 2) —
+    row 0 the top direction, row 1 the bottom one; a row's length is the share (≤ 1) of the direction the plane
+    holds. ``coordinates``: θ's (M, k, d+1) → their surface coordinates (M, 2), the plane's (affine) map."""
+    if found.eigenvectors.shape[1] == 0:
+        return np.zeros((2, 2))
+    directions = np.stack([unflat(shape, found.eigenvectors[:, i]) for i in (-1, 0)])
+    return coordinates(theta[None] + directions) - coordinates(theta[None])

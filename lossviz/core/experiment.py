@@ -14,6 +14,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.plane import AxisPlane
+from lossviz.core.planes import DirectionPlane, plane_of
 from lossviz.core.runs import Run
 from lossviz.core.scene import Scene
 from lossviz.core.surface import Surface, SurfaceSpec, auto_range, landmarks
@@ -95,6 +96,18 @@ class Snapshot:
     runs: list[tuple[Run, FitResult]]
     surface: Surface | None = None
     surface_center: np.ndarray | None = None
+
+
+def scene_plane(scene: Scene, should_stop: Callable[[], bool] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> tuple[DirectionPlane, np.ndarray]:
+    """The plane of the scene's ``surface.plane`` (and ``seed``) through θ-space, built from its fit — the path of
+    the scene's optimizer for its steps, and its end θ_T — and that path; LossvizError where the fit cannot give one
+    (a pca or trajectory plane of fewer than 3 distinct points)."""
+    path = fit_scene(scene, should_stop=should_stop, progress=progress).thetas
+    config = scene.surface
+    plane = plane_of(config.plane, scene.objective(), path, axes=scene.surface_axes, center=scene.surface_center,
+                     seed=config.seed)
+    return plane, path
 
 
 def fit_runs(scene: Scene, steps: int | None = None) -> list[tuple[Run, FitResult]]:

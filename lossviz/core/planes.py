@@ -17,18 +17,19 @@ grid costs one pass over the samples per row; for L2 it is the closed-form quadr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from lossviz.core.curvature import curvature, project_off_invariant, unflat
 from lossviz.core.errors import LossvizError
+from lossviz.core.limits import PLANES
 from lossviz.core.model import ModelShape
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
-from lossviz.core.surface import auto_range
+from lossviz.core.surface import Surface, auto_range
 
-PLANES = ("coords", "trajectory", "pca", "hessian", "random")
 GRID_CHUNK = 4_000_000  # logits held at a time while a grid row is evaluated
 TINY = 1e-12  # a direction shorter than this (relative to the path) is no direction
 
@@ -59,9 +60,42 @@ class DirectionPlane:
         rest = offsets - ab[:, 0, None, None] * self.u - ab[:, 1, None, None] * self.v
         return np.sqrt(np.einsum("mij,mij->m", rest, rest))
 
-    def theta_at(self, alpha: float, beta: float) -> np.ndarray:
+    def at(self, alpha: float, beta: float) -> np.ndarray:
         """θ_c + αu + βv."""
         return self.center + alpha * self.u + beta * self.v
+
+    # the reading API of core.plane.AxisPlane, so that a view draws either plane the same way
+    def point(self, theta: np.ndarray) -> np.ndarray:
+        """(α, β) of one θ, (2,)."""
+        return self.coordinates(np.asarray(theta)[None])[0]
+
+    def theta_at(self, center: np.ndarray, x: float, y: float) -> np.ndarray:
+        """The θ at (α, β) = (x, y) on the plane (``center`` is AxisPlane's: here nothing is held)."""
+        return self.at(x, y)
+
+    def held(self) -> list[str]:
+        """No parameter is held: the plane's two directions move all of them."""
+        return []
+
+    def held_values(self, theta: np.ndarray) -> list[float]:
+        """None held."""
+        return []
+
+    def held_text(self, theta: np.ndarray, number: object = None) -> str:
+        """How far θ lies off the plane (its path is drawn projected)."""
+        return f"θ lies {float(self.off_plane(np.asarray(theta)[None])[0]):.3g} off the {self.kind} plane (drawn projected)"
+
+    def short_labels(self) -> tuple[str, str]:
+        """The axes' names short enough for a narrow view: "PC1 (99 %)", "top eigenvector (λ = 3.2)", …"""
+        if self.kind == "pca" and self.explained is not None:
+            first, second = (f"PC{i + 1} ({_percent(float(share))})" for i, share in enumerate(self.explained[:2]))
+            return first, second
+        if self.kind == "hessian" and self.eigenvalues is not None:
+            top, bottom = self.eigenvalues[-1], self.eigenvalues[0]
+            return f"top eigenvector (λ = {top:.3g})", f"bottom eigenvector (λ = {bottom:.3g})"
+        if self.kind == "random":
+            return "random direction 1", "random direction 2"
+        return self.x_label, self.y_label
 
     def flat(self) -> dict[str, np.ndarray]:
         """centre, u and v as vectors (p,) in ``lossviz fit``'s column order."""
@@ -198,14 +232,24 @@ def plane_ranges(plane: DirectionPlane, path: np.ndarray) -> tuple[tuple[float, 
     return auto_range(points[:, 0], 0.25, floor), auto_range(points[:, 1], 0.25, floor)
 
 
-def plane_losses(objective: Objective, plane: DirectionPlane, alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
+def plane_grid(objective: Objective, plane: DirectionPlane, path: np.ndarray, resolution: int,
+               between_rows: Callable[[], None] | None = None) -> Surface:
+    """L on ``plane`` over a ``resolution``² grid of (α, β) framing the projected ``path`` and the centre (what
+    ``lossviz surface --plane`` computes, and the window and ``render`` draw)."""
+    (x0, x1), (y0, y1) = plane_ranges(plane, path)
+    alphas, betas = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    return Surface("alpha", "beta", alphas, betas, plane_losses(objective, plane, alphas, betas, between_rows))
+
+
+def plane_losses(objective: Objective, plane: DirectionPlane, alphas: np.ndarray, betas: np.ndarray,
+                 between_rows: Callable[[], None] | None = None) -> np.ndarray:
     """loss[i, j] = L(θ_c + alphas[j]·u + betas[i]·v), penalty included: the closed-form quadratic for L2, one pass
-    over the samples per row of the grid otherwise."""
+    over the samples per row of the grid otherwise (``between_rows`` is called after each: a worker's pause)."""
     from lossviz.core.population import exact
 
     a, b = alphas[None, :], betas[:, None]
     if exact(objective):  # L(θ|P) in closed form: its own quadratic, point by point (no samples to pass over)
-        return np.array([[objective.value(plane.theta_at(alpha, beta)) for alpha in alphas] for beta in betas])
+        return np.array([[objective.value(plane.at(alpha, beta)) for alpha in alphas] for beta in betas])
     Xa = objective.Xa
     zc, zu, zv = Xa @ plane.center.T, Xa @ plane.u.T, Xa @ plane.v.T
     with np.errstate(all="ignore"):
@@ -216,12 +260,12 @@ def plane_losses(objective: Objective, plane: DirectionPlane, alphas: np.ndarray
             data = 0.5 * (gram["cc"] + 2 * a * gram["cu"] + 2 * b * gram["cv"] + a * a * gram["uu"]
                           + 2 * a * b * gram["uv"] + b * b * gram["vv"])
         else:
-            data = _rows_of_losses(objective, zc, zu, zv, alphas, betas)
+            data = _rows_of_losses(objective, zc, zu, zv, alphas, betas, between_rows)
         return data + _penalty(objective, plane, a, b)
 
 
 def _rows_of_losses(objective: Objective, zc: np.ndarray, zu: np.ndarray, zv: np.ndarray, alphas: np.ndarray,
-                    betas: np.ndarray) -> np.ndarray:
+                    betas: np.ndarray, between_rows: Callable[[], None] | None = None) -> np.ndarray:
     """The mean per-sample loss at every grid point, a block of α at a time (bounded memory)."""
     n, k = zc.shape
     block = max(1, GRID_CHUNK // max(1, n * k))
@@ -232,6 +276,8 @@ def _rows_of_losses(objective: Objective, zc: np.ndarray, zu: np.ndarray, zv: np
             part = alphas[start:start + block]
             z = row[None] + part[:, None, None] * zu[None]
             losses[i, start:start + len(part)] = objective.loss.per_sample(z, objective.target).mean(axis=1)
+        if between_rows is not None:
+            between_rows()
     return losses
 
 

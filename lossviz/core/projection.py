@@ -10,6 +10,13 @@ Each view is a *virtual* scene of one or two inputs whose linear model draws exa
 - multi-class, more classes (no features φ): the inputs' first two principal axes through their mean, with the
   model's regions on that plane — exact on the plane, the other directions held at the mean (the title says so).
 
+Chosen instead (the view option ``data_view``, without features φ):
+
+- ``feature:J`` (regression): the partial residuals (x_iJ, eᵢ + w_J x_iJ) with the line of slope w_J through 0 —
+  each residual segment is the sample's own residual eᵢ, and at θ* the least-squares slope of these points is w_J.
+- ``pair:J,K`` (classification): inputs J and K on the axes, the others held at their mean; the boundary or the
+  regions drawn are the model's in that slice, exact there.
+
 ``data_view`` gives the virtual data (rows in the scene's order, so selections, marker sizes and deletions keep
 their indices), the virtual θ and shape, the axes' names and a note for the title; None where the data view draws
 the scene's own inputs (d ≤ 2; regression d = 1).
@@ -30,7 +37,7 @@ from lossviz.core.model import ModelShape, logits
 class DataView:
     """The virtual scene the data view draws: ``data`` and the model ``theta`` of ``shape`` (1 or 2 inputs)."""
 
-    kind: str  # "prediction", "score", "logit differences", "principal plane"
+    kind: str  # "prediction", "score", "logit differences", "principal plane", "partial residual", "feature slice"
     data: Dataset
     theta: np.ndarray
     shape: ModelShape
@@ -41,7 +48,59 @@ class DataView:
     @property
     def moves_with_theta(self) -> bool:
         """True when the points are where the model puts them (they move as θ changes)."""
-        return self.kind != "principal plane"
+        return self.kind not in ("principal plane", "feature slice")
+
+
+AUTO = "auto"
+PAIR_FEATURES = 10  # the slice chooser offers the pairs among the first this many inputs
+
+
+def parse_choice(choice: str) -> tuple[str, tuple[int, ...]]:
+    """("auto", ()), ("feature", (j,)) or ("pair", (j, k)) — 0-based — from "auto", "feature:3" or "pair:1,2"
+    (1-based, as x₁ is named); ValueError for anything else."""
+    if choice == AUTO:
+        return AUTO, ()
+    kind, _, rest = choice.partition(":")
+    numbers = tuple(int(part) - 1 for part in rest.split(","))
+    if (kind, len(numbers)) not in (("feature", 1), ("pair", 2)) or min(numbers) < 0 or len(set(numbers)) < len(numbers):
+        raise ValueError(choice)
+    return kind, numbers
+
+
+def chosen(task: str, dims: int, has_features: bool, choice: str) -> tuple[str, tuple[int, ...]]:
+    """The view ``choice`` gives a scene: the choice where it applies (its task, inputs within ``dims``, no φ),
+    else the exact view ("auto")."""
+    try:
+        kind, numbers = parse_choice(choice)
+    except ValueError:
+        return AUTO, ()
+    fits = kind == AUTO or (not has_features and max(numbers) < dims and projected(task, dims)
+                            and (kind == "feature") == (task == "regression"))
+    return (kind, numbers) if fits else (AUTO, ())
+
+
+def view_choices(task: str, dims: int, has_features: bool, names: list[str]) -> list[tuple[str, str]]:
+    """(choice, text) of each view the data view offers a projected scene: the exact view first, then the partial
+    residuals of each input (regression) or the slices of pairs of inputs (classification)."""
+    if not projected(task, dims):
+        return []
+    options = [(AUTO, "exact view")]
+    if has_features:
+        return options
+    if task == "regression":
+        return options + [(f"feature:{j + 1}", f"partial residuals of {names[j]}") for j in range(dims)]
+    shown = min(dims, PAIR_FEATURES)
+    return options + [(f"pair:{j + 1},{k + 1}", f"slice {names[j]} × {names[k]}")
+                      for j in range(shown) for k in range(j + 1, shown)]
+
+
+def chosen_text(kind: str, numbers: tuple[int, ...], dims: int, names: list[str]) -> tuple[str, str, str]:
+    """Axis names and the title's note of a chosen view (``chosen``'s kind "feature" or "pair")."""
+    if kind == "feature":
+        name = names[numbers[0]]
+        return name, "e + w·x (partial residual)", f"partial residuals of {name}, d = {dims} inputs"
+    first, second = names[numbers[0]], names[numbers[1]]
+    return first, second, f"slice {first} × {second}, others at their mean (d = {dims})"
 
 
 def view_kind(task: str, classes: int, has_features: bool) -> str:
@@ -72,15 +131,19 @@ def projected(task: str, dims: int) -> bool:
     return dims > (1 if task == "regression" else 2)
 
 
-def data_view(shape: ModelShape, data: Dataset, theta: np.ndarray, features: FeatureMap | None = None) -> DataView | None:
-    """The exact view of ``data`` and the model θ (over φ = ``features``, None: φ(x) = x); None where the data view
-    draws the raw inputs."""
+def data_view(shape: ModelShape, data: Dataset, theta: np.ndarray, features: FeatureMap | None = None,
+              choice: str = AUTO) -> DataView | None:
+    """The exact view of ``data`` and the model θ (over φ = ``features``, None: φ(x) = x), or the view ``choice``
+    where it applies; None where the data view draws the raw inputs."""
     dims = data.dims if data.size else (features.dims if features is not None and features.degree else shape.dims)
     if not projected(shape.task, dims):
         return None
+    has_features = features is not None and features.degree is not None
+    picked, numbers = chosen(shape.task, dims, has_features, choice)
+    if picked != AUTO:
+        return _chosen_view(picked, numbers, shape, data, theta)
     inputs = data.X if features is None or features.degree is None else features(data.X)
     z = logits(theta, inputs) if data.size else np.empty((0, shape.outputs))
-    has_features = features is not None and features.degree is not None
     kind = view_kind(shape.task, shape.outputs, has_features)
     text = view_text(shape.task, dims, shape.outputs, has_features)
     identity = np.array([[1.0, 0.0]])
@@ -96,6 +159,23 @@ def data_view(shape: ModelShape, data: Dataset, theta: np.ndarray, features: Fea
     plane_theta = np.column_stack([W @ basis, b + W @ mean])
     return DataView(kind, Dataset((data.X - mean) @ basis, data.y), plane_theta,
                     ModelShape("multiclass", 2, shape.classes), *text)
+
+
+def _chosen_view(kind: str, numbers: tuple[int, ...], shape: ModelShape, data: Dataset, theta: np.ndarray) -> DataView:
+    """The partial residuals of input J, or the slice of inputs J, K through the others' mean (no φ)."""
+    W, b = theta[:, :-1], theta[:, -1]
+    if kind == "feature":
+        j = numbers[0]
+        residual = data.y - (data.X @ W[0] + b[0]) if data.size else np.empty(0)
+        x = data.X[:, [j]]
+        return DataView("partial residual", Dataset(x.copy(), residual + W[0, j] * x[:, 0]),
+                        np.array([[W[0, j], 0.0]]), ModelShape("regression", 1), "", "", "")
+    kept = list(numbers)
+    others = [i for i in range(W.shape[1]) if i not in kept]
+    mean = data.X[:, others].mean(axis=0) if data.size else np.zeros(len(others))
+    slice_theta = np.column_stack([W[:, kept], b + W[:, others] @ mean])
+    return DataView("feature slice", Dataset(data.X[:, kept].copy(), data.y), slice_theta,
+                    ModelShape(shape.task, 2, shape.classes if shape.task == "multiclass" else 2), "", "", "")
 
 
 def principal_axes(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

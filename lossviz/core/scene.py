@@ -33,13 +33,13 @@ from lossviz.core.features import (
     split_rows,
 )
 from lossviz.core.files import check_readable_size, read_input_text, write_atomic
-from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, SEED_BOUND
+from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, PLANES, SEED_BOUND
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.runs import Run, optimizer_to_dict, parse_optimizer, parse_runs, runs_to_list
-from lossviz.core.units import Standardization, parse_standardization
+from lossviz.core.units import Standardization, parse_standardization, units_text
 from lossviz.core.validate import as_object, check_keys, integer, number, show_value
 from lossviz.core.view import ViewOptions, parse_view
 
@@ -61,6 +61,8 @@ class SurfaceConfig:
     y_range: tuple[float, float] | None = None
     resolution: int = 128
     center: np.ndarray | None = None  # (k, d+1) theta
+    plane: str = "coords"  # the plane through θ-space (core.planes.PLANES): coords = the two parameters x and y
+    seed: int = 0  # the random plane's seed
 
     @property
     def fixed(self) -> bool:
@@ -72,8 +74,8 @@ class SurfaceConfig:
             return NotImplemented
         same_center = (self.center is None and other.center is None) or (
             self.center is not None and other.center is not None and np.array_equal(self.center, other.center))
-        return (self.x, self.y, self.x_range, self.y_range, self.resolution) == (
-            other.x, other.y, other.x_range, other.y_range, other.resolution) and same_center
+        return (self.x, self.y, self.x_range, self.y_range, self.resolution, self.plane, self.seed) == (
+            other.x, other.y, other.x_range, other.y_range, other.resolution, other.plane, other.seed) and same_center
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +116,14 @@ class Scene:
     def input_shape(self) -> ModelShape:
         """The shape of θ for the raw inputs x (what the data and a distribution must fit)."""
         return ModelShape(self.task, self.dims, self.classes)
+
+    def units_text(self, theta: np.ndarray) -> str:
+        """θ as the model over the table's original units ('ŷ = 0.41·sepal length + … + 1.3', a line per output),
+        for a scene standardised at import and without features φ; '' otherwise (see ``core.units``)."""
+        if self.standardization is None or self.degree is not None or not np.all(np.isfinite(theta)):
+            return ""
+        names = self.input_names or tuple(feature_names(self.dims, None))
+        return units_text(self.standardization.original(theta), names, self.task, self.class_names)
 
     def design(self) -> Design:
         """The training and test rows and the feature map φ fitted on the training rows (made once)."""
@@ -359,7 +369,10 @@ def _parse_texts(obj: dict) -> dict:
 
 def _parse_surface(value: object, shape: ModelShape, features: list[str] | None = None) -> SurfaceConfig:
     surf = as_object(value, "surface")
-    check_keys(surf, ("x", "y", "x_range", "y_range", "resolution", "center"), "surface")
+    check_keys(surf, ("x", "y", "x_range", "y_range", "resolution", "center", "plane", "seed"), "surface")
+    plane = surf.get("plane", "coords")
+    if plane not in PLANES:
+        raise LossvizError(f"surface.plane: expected one of {', '.join(PLANES)}, got {show_value(plane)}")
     axes = []
     for key in ("x", "y"):
         axis = surf.get(key)
@@ -378,6 +391,7 @@ def _parse_surface(value: object, shape: ModelShape, features: list[str] | None 
         y_range=_range(surf["y_range"], "surface.y_range") if surf.get("y_range") is not None else None,
         resolution=integer(surf.get("resolution", 128), "surface.resolution", 2, MAX_RESOLUTION),
         center=_theta(surf["center"], shape, "surface.center", features) if surf.get("center") is not None else None,
+        plane=plane, seed=integer(surf.get("seed", 0), "surface.seed", 0, SEED_BOUND),
     )
 
 
@@ -409,6 +423,10 @@ def scene_to_dict(scene: Scene, arrays: bool = False) -> dict:
     surf["resolution"] = scene.surface.resolution
     if scene.surface.center is not None:
         surf["center"] = theta_to_dict(scene.surface.center)
+    if scene.surface.plane != "coords":
+        surf["plane"] = scene.surface.plane
+    if scene.surface.seed:
+        surf["seed"] = scene.surface.seed
     doc["surface"] = surf
     if scene.distribution is not None:
         doc["distribution"] = scene.distribution.to_dict()

@@ -26,7 +26,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.features import standardizer
 from lossviz.core.files import read_input_text, shown
 from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, VALUE_BOUND
-from lossviz.core.units import Standardization
+from lossviz.core.units import STANDARDISED, Standardization
 from lossviz.core.validate import quoted
 
 if TYPE_CHECKING:  # table_scene's result; it imports the scene module when it runs (reading a table needs none)
@@ -395,7 +395,7 @@ def table_scene(table: Table, choice: ImportChoice) -> tuple[Scene, ImportedData
     x, y = _columns(table, choice)
     named = [*x, y]
     if header is not None and all(index < len(header) and header[index].strip() for index in named):
-        input_names = tuple(header[i].strip() + (", standardised" if choice.standardize else "") for i in named[:-1])
+        input_names = tuple(header[i].strip() + (STANDARDISED if choice.standardize else "") for i in named[:-1])
         label_name = header[named[-1]].strip()
     else:  # no header, or a column without a name: the lecture's symbols
         input_names, label_name = None, None

@@ -17,6 +17,8 @@ import numpy as np
 from lossviz.core.errors import LossvizError
 from lossviz.core.validate import as_object, check_keys, number, show_value
 
+STANDARDISED = ", standardised"  # what an import with --standardize adds to each input's name
+
 
 @dataclass(frozen=True)
 class Standardization:
@@ -67,3 +69,30 @@ def in_original_units(thetas: np.ndarray, standardization: Standardization | Non
     if degree is not None:
         raise LossvizError("--units original: not with features φ (W weighs φ's monomials, not the inputs)")
     return standardization.original(thetas)
+
+
+def _signed(value: float, first: bool) -> str:
+    text = f"{abs(value):.3g}"
+    if first:
+        return f"−{text}" if value < 0 else text
+    return f" − {text}" if value < 0 else f" + {text}"
+
+
+def units_text(raw: np.ndarray, input_names: tuple[str, ...], task: str, class_names: tuple[str, ...] | None = None,
+               shown: int = 8) -> str:
+    """The model over the original units as lines 'ŷ = 0.41·sepal length − 0.2·petal width + 1.3' (z, the logit, for
+    binary; z of each class for multiclass); ``raw`` (k, d+1) from ``Standardization.original``; at most ``shown``
+    terms a line, then '…'."""
+    lines = []
+    for k, row in enumerate(np.asarray(raw)):
+        if task == "regression":
+            target = "ŷ"
+        elif task == "binary":
+            target = "z"
+        else:
+            target = f"z({class_names[k] if class_names else k})"
+        names = [name.removesuffix(STANDARDISED) for name in input_names]  # the columns' own names
+        terms = [f"{_signed(w, i == 0)}·{name}" for i, (w, name) in enumerate(zip(row[:-1], names))]
+        more = " + …" if len(terms) > shown else ""
+        lines.append(f"{target} = {''.join(terms[:shown])}{more}{_signed(row[-1], not terms)}")
+    return "\n".join(lines)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from lossviz.core.errors import LossvizError
+from lossviz.core.projection import parse_choice
 from lossviz.core.validate import as_object, number, show_value
 
 THEME_NAMES = ("light", "dark")
@@ -28,6 +29,8 @@ class ViewOptions:
     log_surface: bool = False
     log_loss: bool = False
     surface_of: str = "data"  # the surface's heat map: L(θ|D) ("data"), L(θ|P) ("population"), or both
+    curvature_directions: bool = False  # the Hessian's top and bottom eigen-directions through θ on the surface
+    data_view: str = "auto"  # more inputs than a plane shows: "auto" (the exact view), "feature:J" or "pair:J,K"
     other: dict[str, Any] = field(default_factory=dict)
     named: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -37,6 +40,11 @@ class ViewOptions:
         if not 0 <= self.speed <= MAX_SPEED:
             raise LossvizError(f"view.speed: must be between 0 and {MAX_SPEED:g} updates per second, "
                                f"got {show_value(self.speed)}")
+        try:
+            parse_choice(self.data_view)
+        except ValueError:
+            raise LossvizError(f"view.data_view: expected auto, feature:J or pair:J,K (inputs from 1), got "
+                               f"{show_value(self.data_view)}") from None
         if self.surface_of not in SURFACE_OF:
             raise LossvizError(f"view.surface_of: expected one of {', '.join(SURFACE_OF)}, "
                                f"got {show_value(self.surface_of)}")
@@ -57,14 +65,14 @@ def parse_view(value: object) -> ViewOptions:
     """The ``"view"`` key, checked (raises LossvizError naming ``view.<key>``)."""
     stored = as_object(value, "view")
     values: dict[str, Any] = {}
-    for key in ("theme", "surface_of"):
+    for key in ("theme", "surface_of", "data_view"):
         if key in stored:
             if not isinstance(stored[key], str):
                 raise LossvizError(f"view.{key}: expected a name, got {show_value(stored[key])}")
             values[key] = stored[key]
     if "speed" in stored:
         values["speed"] = number(stored["speed"], "view.speed")
-    for key in ("log_surface", "log_loss"):
+    for key in ("log_surface", "log_loss", "curvature_directions"):
         if key in stored:
             if not isinstance(stored[key], bool):
                 raise LossvizError(f"view.{key}: expected true or false, got {show_value(stored[key])}")

@@ -72,6 +72,12 @@ def animate_scene(scene: Scene, output: str | Path, size: tuple[int, int] = ANIM
     if figure.loss_plot is not None:
         figure.loss_plot.set_log(log_loss)
     held = len(runs) == 1 and scene.surface.center is None and len(scene.shape.param_names()) > 2
+    if figure.surface_plot is not None and scene.surface.plane != "coords":  # the scene's plane: fixed, nothing held
+        from lossviz.core.planes import plane_of
+
+        figure.plane = plane_of(scene.surface.plane, objective, runs[0][1].thetas, axes=scene.surface_axes,
+                                center=scene.surface_center, seed=scene.surface.seed)
+        held = False
     surface = None
 
     def frame(step: int) -> Any:

@@ -19,6 +19,7 @@ from lossviz.core.runs import legend_texts
 from lossviz.figures.canvas import DEFAULT_SIZE, Canvas
 
 if TYPE_CHECKING:
+    from lossviz.core.curvature import Curvature
     from lossviz.core.objective import Objective
     from lossviz.core.planes import DirectionPlane
     from lossviz.core.runs import Run
@@ -54,6 +55,7 @@ class Figure(Canvas):
         self.formula = formula
         self.surface_center: np.ndarray | None = None
         self.plane: DirectionPlane | None = None  # a plane through θ-space (render --plane); None: the scene's axes
+        self.curvature: Curvature | None = None  # ∇²L's eigen-decomposition drawn as arrows (view option), if any
         self.points: Objective | None = None  # every sample's own loss (marker sizes), made at the first draw
         grid = self.grid
         full, wide = layout == "full", layout in ("full", "pair")
@@ -100,7 +102,7 @@ class Figure(Canvas):
                 self.points = scene.points_objective()
             per_sample = self.points.per_sample(theta)
             self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, features=design.features,
-                                     test_rows=design.test)
+                                     test_rows=design.test, choice=scene.view.data_view)
             self.data_plot.set_class_names(scene.class_names)  # imported columns keep their names, as in the window
             self.data_plot.set_racers([] if len(runs) < 2 else [
                 (RUN_COLORS[i % len(RUN_COLORS)], result.thetas[min(upto, result.steps)])
@@ -112,6 +114,7 @@ class Figure(Canvas):
             style_plot(self.data_plot.plot, self.theme, title, *axis_labels(scene))
         if self.surface_plot is not None:
             self._draw_surface(runs, upto, surface)
+            self._draw_curvature(objective, runs, theta, surface)
         if self.loss_plot is not None:
             self._draw_curve(runs, upto)
         self.set_label(self.footer, self._annotation(runs, upto, surface), self.theme.font)
@@ -147,6 +150,29 @@ class Figure(Canvas):
                                         for i, path in enumerate(paths)], start, note)
         else:
             self.surface_plot.set_path(paths[0], start, paths[0][-1])
+
+    def _draw_curvature(self, objective: Objective, runs: Runs, theta: np.ndarray, surface: Surface | None) -> None:
+        """The view option ``curvature_directions``: ↔ the Hessian's top and bottom eigen-directions through θ, as the
+        window draws them (one run only); the footer gives their eigenvalues."""
+        from lossviz.core.curvature import curvature, in_plane
+        from lossviz.plots.surface import curvature_vectors
+
+        assert self.surface_plot is not None
+        self.curvature = None
+        if not self.scene.view.curvature_directions or len(runs) > 1 or surface is None \
+                or not np.all(np.isfinite(theta)):
+            self.surface_plot.set_curvature(None, None)
+            return
+        plane: AxisPlane | DirectionPlane = AxisPlane.of(self.scene) if self.plane is None else self.plane
+        with np.errstate(all="ignore"):
+            found = curvature(objective, theta)
+        if not np.all(np.isfinite(found.eigenvalues)):
+            self.surface_plot.set_curvature(None, None)
+            return
+        self.curvature = found
+        seen = in_plane(found, objective.shape, plane.coordinates, theta)
+        vectors = curvature_vectors(seen, (surface.x[0], surface.x[-1]), (surface.y[0], surface.y[-1]))
+        self.surface_plot.set_curvature(plane.coordinates(theta[None])[0], vectors)
 
     def _draw_curve(self, runs: Runs, upto: int) -> None:
         from lossviz.plots.theme import RUN_COLORS
@@ -209,6 +235,12 @@ class Figure(Canvas):
                                                                  f" · L(θ|D<sub>test</sub>) = {test[k]:.4g}")
             how = "" if len(runs) > 1 else f"{optimizer_text(run.optimizer)} · "  # a racer's label names it
             parts.append(f"{name}{how}step {result.step_axis[k]} · {losses} · {theta_text(result.thetas[k])}")
+            units = scene.units_text(result.thetas[k])
+            if units and len(runs) == 1:
+                parts.append("in the table's units: " + " · ".join(units.splitlines()))
+        if self.curvature is not None:
+            parts.append(f"↔ through θ: pink along the steepest curvature λ<sub>max</sub> = {self.curvature.largest:.3g}, "
+                         f"white along the flattest λ<sub>min</sub> = {self.curvature.smallest:.3g}")
         if self.plane is not None:
             parts.append(plane_text(self.plane, runs[0][1].thetas[:min(upto, runs[0][1].steps) + 1]))
         elif surface is not None and self.surface_plot is not None and self.surface_center is not None:
@@ -246,15 +278,11 @@ class Figure(Canvas):
 
     def _plane_surface(self, objective: Objective, path: np.ndarray) -> Surface:
         """L on ``self.plane``, framed around the projected path and the centre (``lossviz surface --plane``'s grid)."""
-        from lossviz.core.planes import plane_losses, plane_ranges
-        from lossviz.core.surface import Surface
+        from lossviz.core.planes import plane_grid
 
         assert self.plane is not None
-        (x0, x1), (y0, y1) = plane_ranges(self.plane, path)
-        count = self.scene.surface.resolution
-        x, y = np.linspace(x0, x1, count), np.linspace(y0, y1, count)
         with np.errstate(all="ignore"):
-            return Surface("alpha", "beta", x, y, plane_losses(objective, self.plane, x, y))
+            return plane_grid(objective, self.plane, path, self.scene.surface.resolution)
 
 
 def plane_text(plane: DirectionPlane, path: np.ndarray) -> str:
@@ -279,9 +307,11 @@ def draw_scene(scene: Scene, size: tuple[int, int] = DEFAULT_SIZE, scale: float 
     objective = scene.objective()
     runs = fit_runs(scene, steps)
     upto = max(result.steps for _, result in runs)
+    if plane is None and scene.surface.plane != "coords":
+        plane = (scene.surface.plane, scene.surface.seed)  # the scene's own plane, as the window draws it
     figure = Figure(scene, THEMES[theme_name], size, scale, layout, formula)
     try:
-        if plane is not None:
+        if plane is not None and figure.surface_plot is not None:
             from lossviz.core.planes import plane_of
 
             figure.plane = plane_of(plane[0], objective, runs[0][1].thetas, axes=scene.surface_axes,

@@ -93,6 +93,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("actionCapacity", "&View", "C&apacity curve…", (), "capacity.show"),
     Action("actionConfusion", "&View", "Co&nfusion matrix", (), "confusion.show"),
     Action("actionLogLoss", "&View", "&Log scale loss curve", (), "set_log_loss", checkable=True),
+    Action("actionCurvatureDirections", "&View", "C&urvature directions", (), "set_curvature_directions",
+           checkable=True),
     Action("actionNextSlide", "&View", "&Next slide", ("PgDown", "Ctrl+Right"), "lecture.next_slide",
            "the lecture's next slide (a presentation clicker's key)"),
     Action("actionPreviousSlide", "&View", "P&revious slide", ("PgUp", "Ctrl+Left"), "lecture.previous_slide",

@@ -48,7 +48,7 @@ from lossviz.gui.presentation import (
 )
 from lossviz.gui.state.document import Change, Document
 from lossviz.gui.state.live import LiveRun
-from lossviz.gui.state.readings import curvature_text, held_text
+from lossviz.gui.state.readings import current_curvature, curvature_text, held_text
 from lossviz.gui.views.notes import NotesBar
 from lossviz.gui.views.scene_views import SceneViews
 from lossviz.gui.workers.surface import SurfaceResult
@@ -158,6 +158,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.actions_by_id[entry.id] = self._make_action(entry, menu)
         self.run_action, self.race_action = self.actions_by_id["actionRun"], self.actions_by_id["actionRace"]
         self.dark_action, self.log_loss_action = self.actions_by_id["actionDarkTheme"], self.actions_by_id["actionLogLoss"]
+        self.curvature_action = self.actions_by_id["actionCurvatureDirections"]
         self.presentation_action = self.actions_by_id["actionPresentation"]
         self.panel_action = self.actions_by_id["actionShowControls"]
         self.confusion_action = self.actions_by_id["actionConfusion"]
@@ -224,7 +225,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controls.show_scene(scene, options, self.live.surfaces.ranges)
             for action, checked in ((self.race_action, bool(scene.runs)),
                                     (self.dark_action, self.base_theme.name == "dark"),
-                                    (self.log_loss_action, options.log_loss)):
+                                    (self.log_loss_action, options.log_loss),
+                                    (self.curvature_action, options.curvature_directions)):
                 with signals_blocked(action):
                     action.setChecked(checked)
         self._show_distribution(kind)
@@ -234,7 +236,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._split_note = note
         self._on_live_running_changed(self.live.state().running)
         self.views.draw(kind)
-        self.controls.show_held(held_text(self.live))
+        self._show_held()
         self._show_curvature()
         has_data = scene.data.size > 0
         self.controls.run.setEnabled(has_data)
@@ -258,7 +260,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_live_progressed(self, costly: bool, data: bool) -> None:
         self.views.draw_run()
-        self.controls.show_held(held_text(self.live))
+        self._show_held()
         if costly:
             self.views.draw_costly(data=data)
         if not self.live.state().running:  # paused: the curvature where θ stopped (while running it would stall)
@@ -269,6 +271,7 @@ class MainWindow(QtWidgets.QMainWindow):
         must stay quick (it follows at the release)."""
         if not self.document.previewing:
             self.controls.show_curvature(*curvature_text(self.live))
+            self.views.set_curvature(current_curvature(self.live)[0])
 
     def _on_surface_question(self) -> None:
         """A new surface question that frames anew: the range boxes show no old range (as in a fresh window)."""
@@ -276,6 +279,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controls.show_ranges(None)
 
     def _on_live_surface_ready(self, result: SurfaceResult) -> None:
+        if result.plane is not None:
+            self._show_held()  # how far θ lies off the plane the surface is on
         fixed = self.document.scene.surface.fixed
         self.views.draw_surface(frame=result.request.framing or fixed)
         if not fixed and result.request.framing:
@@ -286,7 +291,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.draw_run()
         self.views.draw_data()
         self.views.draw_curve()
+        self._show_held()
+
+    def _show_held(self) -> None:
+        """The panel's lines on θ: the held parameters, and the model in the table's units."""
         self.controls.show_held(held_text(self.live))
+        self.controls.show_units(self.document.scene.units_text(self.live.state().theta))
 
     def _on_live_running_changed(self, running: bool) -> None:
         if running:  # the hovered "what if you started here" model means nothing once θ moves (back on a move)
@@ -303,6 +313,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def select_all_samples(self) -> None:
         """Edit → Select all samples: their mean loss is L(θ|D), their mean arrow −∇L(θ|D)."""
         self.live.selection.select_all(self.document.scene.data.size)
+
+    def set_curvature_directions(self, shown: bool) -> None:
+        """View → Curvature directions: the Hessian's top and bottom eigen-directions through θ on the surface."""
+        self.document.set_view_options(curvature_directions=shown)
 
     def set_log_loss(self, log: bool) -> None:
         """View → Log scale loss curve."""

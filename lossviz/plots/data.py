@@ -15,11 +15,11 @@ from PySide6 import QtCore, QtGui
 from lossviz.core.dataset import Dataset
 from lossviz.core.distributions import Distribution
 from lossviz.core.edits import sample_positions
-from lossviz.core.features import FeatureMap
+from lossviz.core.features import FeatureMap, feature_names
 from lossviz.core.geometry import class_boundaries, grid_axes, grid_points, straight_boundary, truth_lines, zero_lines
 from lossviz.core.limits import MAX_CLASSES
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
-from lossviz.core.projection import DataView, data_view, projected, view_text
+from lossviz.core.projection import AUTO, DataView, chosen, chosen_text, data_view, projected, view_text
 from lossviz.core.scene import Scene
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import anchor_in_corner, clear_line, clear_scatter, emptiest_corner, make_pen
@@ -37,7 +37,7 @@ def axis_labels(scene: Scene) -> tuple[str, str]:
         return symbol if name is None else f"{name} ({symbol})"
 
     if projected(scene.task, scene.dims):
-        return view_text(scene.task, scene.dims, scene.classes, scene.degree is not None)[:2]
+        return projected_text(scene)[:2]
     names = scene.input_names or (None,) * scene.dims
     if scene.dims == 2:
         return named(names[0], "x₁"), named(names[1], "x₂")
@@ -104,7 +104,21 @@ def view_note(scene: Scene) -> str:
     """What the data view's title adds for more inputs than a plane shows: ": ŷ against y, d = 4 inputs"."""
     if not projected(scene.task, scene.dims):
         return ""
-    return ": " + view_text(scene.task, scene.dims, scene.classes, scene.degree is not None)[2]
+    return ": " + projected_text(scene)[2]
+
+
+def input_names(scene: Scene) -> list[str]:
+    """The inputs' names: an imported table's columns, else x₁, x₂, …"""
+    return list(scene.input_names) if scene.input_names else feature_names(scene.dims, None)
+
+
+def projected_text(scene: Scene) -> tuple[str, str, str]:
+    """The axis names and the title's note of the view a projected scene's data view draws (``view.data_view``)."""
+    has_features = scene.degree is not None
+    kind, numbers = chosen(scene.task, scene.dims, has_features, scene.view.data_view)
+    if kind != AUTO:
+        return chosen_text(kind, numbers, scene.dims, input_names(scene))
+    return view_text(scene.task, scene.dims, scene.classes, has_features)
 
 
 class DataPlot:
@@ -237,12 +251,13 @@ class DataPlot:
 
     def set_model(self, shape: ModelShape, data: Dataset, theta: np.ndarray, per_sample: np.ndarray | None,
                   points_only: bool = False, features: FeatureMap | None = None,
-                  test_rows: np.ndarray | None = None) -> None:
+                  test_rows: np.ndarray | None = None, choice: str = AUTO) -> None:
         """Show ``data`` and the model θ of ``shape`` over φ = ``features`` (None: φ(x) = x); per_sample:
         l(θ|x_i, y_i) (N,) or None; ``test_rows`` are drawn hollow. ``points_only`` redraws just the samples
         (cheap, for a drag in progress). More inputs than a plane shows are drawn in their exact view
-        (``core.projection``): the points where the model puts them, the model that view's."""
-        self.view = data_view(shape, data, theta, features)
+        (``core.projection``), or the view ``choice`` (partial residuals, a slice): the points where the model puts
+        them, the model that view's."""
+        self.view = data_view(shape, data, theta, features, choice)
         if self.view is not None:
             shape, data, theta, features = self.view.shape, self.view.data, self.view.theta, None
         self.shape, self.data, self.theta, self.per_sample = shape, data, theta, per_sample

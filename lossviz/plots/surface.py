@@ -61,6 +61,25 @@ def arrow_polyline(origin: np.ndarray, vector: np.ndarray, pixel: tuple[float, f
     return np.array([origin, tip, barbs[0], tip, barbs[1]])
 
 
+def curvature_vectors(in_plane: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float],
+                      fraction: float = 0.18, least: float = 0.05) -> np.ndarray:
+    """The half-arrows (2, 2), in plot units, of the two eigen-directions seen on a surface over ``x_range`` ×
+    ``y_range``: ``in_plane`` rows (``core.curvature.in_plane``) pointed as they point there, each ``fraction`` of
+    the surface long on screen times the share of the direction the plane holds; a share below ``least`` (the
+    direction is not visible in this plane) is a zero row."""
+    spans = np.array([x_range[1] - x_range[0], y_range[1] - y_range[0]], dtype=float)
+    vectors = np.zeros((2, 2))
+    if not np.all(spans > 0):
+        return vectors
+    for row, vector in enumerate(np.asarray(in_plane, dtype=float)):
+        share = float(np.hypot(*vector))
+        if not share >= least:
+            continue
+        screen = vector / spans
+        vectors[row] = screen / float(np.hypot(*screen)) * fraction * min(share, 1.0) * spans
+    return vectors
+
+
 def surface_levels(values: np.ndarray, count: int = CONTOUR_LEVELS) -> np.ndarray:
     """Contour levels at quantiles of the surface values: evenly spread over the picture."""
     finite = values[np.isfinite(values)]
@@ -110,9 +129,11 @@ class SurfacePlot:
         self.cloud = pg.ScatterPlotItem()  # θ*_D of datasets resampled from P
         self.arrows = pg.PlotDataItem(connect="finite")  # −∇l of the selected samples
         self.mean_arrow = pg.PlotDataItem(connect="finite")  # their mean
+        self.steepest = pg.PlotDataItem(connect="finite")  # ↔ the Hessian's top eigen-direction through θ
+        self.flattest = pg.PlotDataItem(connect="finite")  # ↔ its bottom one
         for item in (self.image, self.contours, self.population, self.valley, self.trajectory, self.cloud,
-                     self.minimum, self.population_minimum, self.start, self.current, self.arrows, self.mean_arrow,
-                     self.note):
+                     self.minimum, self.population_minimum, self.steepest, self.flattest, self.start, self.current,
+                     self.arrows, self.mean_arrow, self.note):
             plot.addItem(item)
         self.colormap = pg.colormap.get(theme.colormap)
         self.lut = self.colormap.getLookupTable(nPts=256)
@@ -148,6 +169,8 @@ class SurfacePlot:
         self.population.setPen(make_pen(theme.population, max(1.0, theme.line * 0.7), QtCore.Qt.PenStyle.DashLine))
         self.arrows.setPen(make_pen(theme.foreground if theme.name == "dark" else "#FFFFFF", max(1.0, theme.line * 0.7)))
         self.mean_arrow.setPen(make_pen(theme.trajectory, theme.line * 1.4))
+        self.steepest.setPen(make_pen(theme.steepest, theme.line * 1.2))
+        self.flattest.setPen(make_pen(theme.flattest, theme.line * 1.2))
         self.note.setColor(theme.contour)
         font = QtGui.QFont()
         font.setPointSizeF(theme.font * 0.9)
@@ -383,6 +406,18 @@ class SurfacePlot:
             self.mean_arrow.setData([], [])
         else:
             self.mean_arrow.setData(*join_lines([arrow_polyline(origin, mean, pixel, head=14)]))
+
+    def set_curvature(self, origin: np.ndarray | None, vectors: np.ndarray | None) -> None:
+        """Two double-headed arrows through ``origin`` (2,): ±``vectors[0]`` (the steepest curvature) and
+        ±``vectors[1]`` (the flattest), in plot units; a None or zero row draws nothing (None: neither)."""
+        pixel = self.plot.getViewBox().viewPixelSize()
+        for item, row in ((self.steepest, 0), (self.flattest, 1)):
+            vector = None if origin is None or vectors is None else vectors[row]
+            if vector is None or not np.all(np.isfinite(vector)) or not np.any(vector):
+                clear_line(item)
+                continue
+            item.setData(*join_lines([arrow_polyline(origin - vector, 2 * vector, pixel, head=11),
+                                      arrow_polyline(origin + vector, -2 * vector, pixel, head=11)]))
 
     def frame_surface(self) -> None:
         """Show the whole surface."""

@@ -32,6 +32,8 @@ class Theme:
     truth: str = "#6A3D9A"  # what P says (E[y|x], the Bayes boundary): dotted, apart from the model
     population: str = "#FFD54A"  # L(θ|P)'s contours and θ*_P on the surface
     cloud: str = "#3FE0FF"  # the θ*_D of datasets resampled from P: apart from P's yellow and the white contours
+    steepest: str = "#FF2E88"  # the Hessian's top eigen-direction on the surface (View → Curvature directions)
+    flattest: str = "#FFFFFF"  # and its bottom one
     font_pt: float = 10.0
     line_width: float = 2.0
     marker_size: float = 9.0

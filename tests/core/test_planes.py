@@ -57,7 +57,7 @@ def test_l2_hessian_plane_eigenvalues_are_those_of_the_data_matrix_and_its_grid_
     (x0, x1), (y0, y1) = plane_ranges(plane, path)
     alphas, betas = np.linspace(x0, x1, 9), np.linspace(y0, y1, 7)
     grid = plane_losses(objective, plane, alphas, betas)
-    direct = np.array([[objective.value(plane.theta_at(a, b)) for a in alphas] for b in betas])
+    direct = np.array([[objective.value(plane.at(a, b)) for a in alphas] for b in betas])
     np.testing.assert_allclose(grid, direct, rtol=1e-12)
 
 
@@ -71,7 +71,7 @@ def test_every_plane_is_orthonormal_and_its_grid_is_l_at_each_point(name, kind):
     np.testing.assert_allclose(gram, np.eye(2), atol=1e-12)
     (x0, x1), (y0, y1) = plane_ranges(plane, path)
     alphas, betas = np.linspace(x0, x1, 5), np.linspace(y0, y1, 4)
-    direct = np.array([[objective.value(plane.theta_at(a, b)) for a in alphas] for b in betas])
+    direct = np.array([[objective.value(plane.at(a, b)) for a in alphas] for b in betas])
     np.testing.assert_allclose(plane_losses(objective, plane, alphas, betas), direct, rtol=1e-12)
 
 

@@ -25,7 +25,8 @@ REGRESSION = {
     "split": {"test_fraction": 0.2, "seed": 3}, "features": {"degree": 2}, "regularization": {"l2": 0.01},
     "input_names": ["size"], "label_name": "price", "title": "keys", "notes": "every key",
     "runs": [{"label": "a", "optimizer": {"name": "adam", "lr": 0.05, "batch_size": 3}}],
-    "view": {"theme": "dark", "speed": 10, "log_surface": True, "log_loss": False, "surface_of": "both"},
+    "view": {"theme": "dark", "speed": 10, "log_surface": True, "log_loss": False, "surface_of": "both",
+             "curvature_directions": True, "data_view": "feature:1"},
     "data": {"x": [[0.0], [1.0], [2.0], [-1.0], [0.5]], "y": [0.1, 0.9, 1.8, -0.7, 0.4]},
 }
 BINARY = {

@@ -33,3 +33,18 @@ def test_the_vector_export_is_drawn_like_the_png(preset, layout, theme, suffix, 
     for kind in ("png", suffix):
         render_scene(scene, tmp_path / f"fig.{kind}", size=SIZE, theme_name=theme, layout=layout)
     assert_drawn_alike(tmp_path / "fig.png", drawing(tmp_path / f"fig.{suffix}", SIZE))
+
+
+@pytest.mark.parametrize("suffix, drawing", DRAWERS)
+def test_a_plane_with_curvature_arrows_is_drawn_like_the_png(suffix, drawing, tmp_path):
+    """The scene's Hessian plane (issue 21) with View → Curvature directions' arrows: the same in every format."""
+    from dataclasses import replace
+
+    from lossviz.figures.figure import render_scene
+
+    scene = load_preset("binary-2d-blobs")
+    scene = scene.replace(view=replace(scene.view, curvature_directions=True),
+                          surface=replace(scene.surface, plane="hessian"))
+    for kind in ("png", suffix):
+        render_scene(scene, tmp_path / f"fig.{kind}", size=SIZE, theme_name="light")
+    assert_drawn_alike(tmp_path / "fig.png", drawing(tmp_path / f"fig.{suffix}", SIZE))

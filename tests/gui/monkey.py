@@ -167,6 +167,7 @@ class Monkey(WindowActions, UndoChecks):
             ("key:Esc", lambda: self.key(Qt.Key.Key_Escape), 1), ("key:D", lambda: self.key(Qt.Key.Key_D), 1.5),
             ("distribution", lambda: self.combo(panel.distribution_box.family), 2),
             ("surface of", lambda: self.combo(panel.surface_of), 2), ("sample size", self.sample_size, 1),
+            ("data view", lambda: self.combo(panel.data_view), 1),
             ("resample", lambda: self.button(panel.distribution_box.resample), 0.5),
             ("degree", lambda: self.type_value(panel.overfit_box.degree, ["0", "1", "3", "7", "12", "13", "x"]), 1.5),
             ("lambda", lambda: self.type_value(panel.overfit_box.l2, ["0", "0.01", "1", "-1", "nan", "1e308"]), 1),

@@ -44,6 +44,7 @@ class WindowActions:
             ("window:theme", lambda: self.trigger(window.dark_action), 0.8),
             ("window:race", lambda: self.trigger(window.race_action), 0.8),
             ("window:log loss", lambda: self.trigger(window.log_loss_action), 0.4),
+            ("window:curvature directions", lambda: self.trigger(window.curvature_action), 0.4),
             ("window:capacity", self.capacity, 0.4), ("window:decomposition", self.decomposition, 0.4),
             ("window:confusion", self.confusion, 0.4),
             ("key:left", lambda: self.key(Qt.Key.Key_Left), 1.5),

@@ -42,3 +42,78 @@ def test_a_cross_entropy_line_follows_theta_when_paused(make_window, qtbot, name
     assert np.isfinite(found.largest)
     assert f"Curvature at the current θ: λ<sub>max</sub> {found.largest:.3g}" in window.controls.curvature.text()
     assert " here: stable" in window.controls.curvature.text()
+
+
+def drawn(item) -> bool:
+    x, _ = item.getData()
+    return x is not None and len(x) > 0
+
+
+def shaft(item):
+    """The two ends of a double-headed arrow's shaft: (tail, tip)."""
+    x, y = item.getData()
+    return np.array([x[0], y[0]]), np.array([x[1], y[1]])
+
+
+def test_view_curvature_directions_draws_the_hessians_eigenvectors_through_theta(make_window, qtbot):
+    """View → Curvature directions: ↔ along the eigenvectors of (1/N) X̃ᵀX̃ through θ on the surface (W₁₁, b₁), pink
+    the steepest; they follow θ; the render of the saved scene draws the same arrows; off, none."""
+    scene = load_preset("linear-regression")
+    window = make_window(scene)
+    settle(qtbot, window)
+    plot = window.views.surface_plot
+    assert not drawn(plot.steepest) and not drawn(plot.flattest)
+    window.curvature_action.trigger()
+    assert window.document.scene.view.curvature_directions and window.curvature_action.isChecked()
+    assert "pink along λ<sub>max</sub>" in window.controls.curvature.text()
+    X = np.column_stack([scene.data.X[:, 0], np.ones(scene.data.size)])
+    values, vectors = np.linalg.eigh(X.T @ X / scene.data.size)  # θ = (W₁₁, b₁): the axes are the whole θ
+    for _ in range(3):
+        QTest.mouseClick(window.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.idle() and window.live.state().step == 3, timeout=WAIT_MS)
+    theta = window.live.state().theta.ravel()
+    for item, vector in ((plot.steepest, vectors[:, -1]), (plot.flattest, vectors[:, 0])):
+        tail, tip = shaft(item)
+        np.testing.assert_allclose((tail + tip) / 2, theta, atol=1e-12)  # through θ
+        along = (tip - tail) / np.linalg.norm(tip - tail)
+        assert abs(along @ vector) == pytest.approx(1.0, abs=1e-9)  # along the eigenvector
+    from lossviz.figures.figure import draw_scene
+
+    figure = draw_scene(window.document.scene, steps=3)
+    try:
+        for mine, theirs in ((plot.steepest, figure.surface_plot.steepest), (plot.flattest, figure.surface_plot.flattest)):
+            np.testing.assert_allclose(shaft(mine), shaft(theirs), rtol=1e-9, atol=1e-12)
+        assert f"λ<sub>max</sub> = {values[-1]:.3g}" in figure.footer.text
+    finally:
+        figure.close()
+    window.curvature_action.trigger()
+    assert not drawn(plot.steepest) and "pink" not in window.controls.curvature.text()
+    settle(qtbot, window)
+
+
+def test_the_arrow_heads_are_redrawn_when_the_view_changes(make_window, qtbot):
+    """The heads are sized in pixels (11 px): after a plane's surface frames the view anew, and after a zoom, they are
+    11 px again, not the size the old view gave them."""
+    from .test_planes_window import choose, on_plane
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    settle(qtbot, window)
+    window.curvature_action.trigger()
+    choose(window.controls.x_axis, "plane:hessian")
+    qtbot.waitUntil(lambda: on_plane(window, "hessian"), timeout=WAIT_MS)
+    settle(qtbot, window)
+    box = window.views.surface_viewbox
+
+    def head_pixels(item):
+        x, y = item.getData()
+        px, py = box.viewPixelSize()
+        tip, barb = np.array([x[1], y[1]]), np.array([x[2], y[2]])  # tail, tip, a barb, …
+        return float(np.hypot((barb - tip)[0] / px, (barb - tip)[1] / py))
+
+    plot = window.views.surface_plot
+    for item in (plot.steepest, plot.flattest):
+        assert drawn(item) and head_pixels(item) == pytest.approx(11, abs=0.5)
+    box.scaleBy((0.5, 0.5))
+    for item in (plot.steepest, plot.flattest):
+        assert head_pixels(item) == pytest.approx(11, abs=0.5)
+    settle(qtbot, window)

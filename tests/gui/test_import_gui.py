@@ -120,6 +120,8 @@ def test_an_iris_like_table_shows_three_named_classes(make_window, dialog_log, t
     move(window.views.data_view, x, y)
     assert "virginica (class 2)" in window.statusBar().currentMessage() and "P(virginica) = " in \
         window.statusBar().currentMessage()
+    X = scene.data.X[120]  # every input by the table's name
+    assert f"sample 121: petal_length = {X[0]:.4g}, petal_width = {X[1]:.4g}, " in window.statusBar().currentMessage()
     QTest.mouseClick(palette.buttons[1], Qt.MouseButton.LeftButton)
     assert "New points get label 1 (versicolor)" in window.statusBar().currentMessage()
 

@@ -5,12 +5,14 @@ moving, while right-click delete, undo and Shift+click selection work by sample;
 import json
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.model import logits
 from lossviz.core.presets import load_preset
 from lossviz.core.scene import parse_scene_text
+from lossviz.plots.style import title_of
 from tests.cli.test_import_cli import iris_like_csv
 
 from .helpers import WAIT_MS, click, settle, to_viewport
@@ -125,4 +127,66 @@ def test_a_task_change_of_a_four_input_scene_keeps_the_scene_whole(make_window, 
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.document.scene == imported and panel.dims.currentData() == 4
+    settle(qtbot, window)
+
+
+def test_the_data_view_chooser_draws_partial_residuals_and_slices_as_render_does(make_window, qtbot, dialog_log,
+                                                                                tmp_path):
+    """Data view → "partial residuals of x₂": (x_i2, eᵢ + w₂x_i2) with the line of slope w₂, following θ; an iris
+    table's "slice petal_length × petal_width": those columns, the model's regions there; render draws the same."""
+    from lossviz.figures.figure import draw_scene
+
+    from .test_population_gui import choose
+
+    window = make_window(scene_of("regression"))
+    panel, plot = window.controls, window.views.data_plot
+    assert panel.data_view.isVisibleTo(panel) and panel.data_view.count() == 4  # the exact view, x₁ … x₃
+    choose(panel.data_view, "feature:2")
+    assert window.document.scene.view.data_view == "feature:2"
+    step(window, qtbot, 5)
+    scene, theta = window.document.scene, window.live.state().theta
+    residual = scene.data.y - logits(theta, scene.data.X)[:, 0]
+    x = scene.data.X[:, 1]
+    np.testing.assert_allclose(plot.point_positions(), np.column_stack([x, residual + theta[0, 1] * x]), rtol=1e-12)
+    item = window.views.data_view.getPlotItem()
+    assert "partial residuals of x₂" in title_of(item) and item.getAxis("bottom").labelText == "x₂"
+    figure = draw_scene(scene, steps=5)
+    try:
+        np.testing.assert_allclose(figure.data_plot.point_positions(), plot.point_positions(), rtol=1e-12)
+        assert "partial residuals of x₂" in title_of(figure.data_plot.plot)
+    finally:
+        figure.close()
+    iris = make_window(load_preset("xor"))
+    import_iris(iris, qtbot, dialog_log, tmp_path)
+    choose(iris.controls.data_view, "pair:3,4")
+    scene = iris.document.scene
+    np.testing.assert_array_equal(iris.views.data_plot.point_positions(), scene.data.X[:, 2:4])
+    assert "slice petal_length × petal_width, others at their mean (d = 4)" in \
+        title_of(iris.views.data_view.getPlotItem())
+    choose(iris.controls.data_view, "auto")
+    assert "logit differences" in title_of(iris.views.data_view.getPlotItem())
+    settle(qtbot, iris)
+    settle(qtbot, window)
+
+
+def test_a_vertical_drag_in_the_y_against_prediction_view_edits_y(make_window, qtbot):
+    """ŷ against y (regression, d = 3): a point dragged up gets that y — its inputs, hence ŷᵢ, stay; one undo step."""
+    from .helpers import drag
+
+    window = make_window(scene_of("regression"))
+    step(window, qtbot, 3)
+    before = window.document.scene.data
+    x, y = window.views.data_plot.point_positions()[5]
+    (_, _), (y0, y1) = window.views.data_viewbox.viewRange()
+    target = y + 0.2 * (y1 - y0)
+    drag(window.views.data_view, (x, y), (x + 0.1 * (y1 - y0), target))
+    qtbot.waitUntil(lambda: window.document.scene.data is not before, timeout=WAIT_MS)
+    data = window.document.scene.data
+    np.testing.assert_array_equal(data.X, before.X)  # the inputs stay, whatever the mouse did sideways
+    assert data.y[5] == pytest.approx(target, abs=0.01 * (y1 - y0))
+    assert np.array_equal(np.delete(data.y, 5), np.delete(before.y, 5))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.scene.data == before
     settle(qtbot, window)

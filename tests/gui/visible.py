@@ -25,6 +25,12 @@ def arrays(values) -> object:
     return hashlib.sha1(np.ascontiguousarray(values, dtype=np.float64).tobytes()).hexdigest()
 
 
+def shaft(item) -> list | None:
+    """A double-headed arrow's shaft (its heads are sized in pixels of the view at the time it was drawn)."""
+    x, y = item.getData()
+    return None if x is None or not len(x) else np.round([x[:2], y[:2]], 9).tolist()
+
+
 def visible_state(window) -> dict:
     """What a person sees of the scene: controls, formula card, surface axes and values, legend, status bar."""
     panel, views = window.controls, window.views
@@ -38,6 +44,7 @@ def visible_state(window) -> dict:
                       panel.batch_size.text(), panel.speed.currentData()),
         "formula": panel.formula.text(),
         "curvature": (panel.curvature.text(), panel.curvature.styleSheet()),
+        "units": (panel.units.text(), panel.units.isVisibleTo(panel)),
         "surface controls": (combo(panel.x_axis), panel.x_axis.currentData(), panel.y_axis.currentData(),
                              panel.auto_range.isChecked(), [s.value() for s in panel.x_range + panel.y_range],
                              panel.resolution.currentData(), panel.log_surface.isChecked(), panel.held.text()),
@@ -53,13 +60,16 @@ def visible_state(window) -> dict:
         "status": [label.text() for label in views.status_labels()],
         "data axes": (axis_label(views.data_view.getPlotItem(), "bottom"), axis_label(views.data_view.getPlotItem(), "left")),
         "data view": np.round(views.data_viewbox.viewRange(), 9).tolist(),
-        "actions": (window.race_action.isChecked(), window.dark_action.isChecked(), window.log_loss_action.isChecked()),
+        "actions": (window.race_action.isChecked(), window.dark_action.isChecked(), window.log_loss_action.isChecked(),
+                    window.curvature_action.isChecked()),
+        "curvature arrows": [shaft(item) for item in (views.surface_plot.steepest, views.surface_plot.flattest)],
         "theme": (window.theme.name, window.theme.scale),
         "run": (panel.run.isChecked(), panel.run.text(), panel.run.isEnabled()),
         "label": panel.class_palette.current(),
         "title": window.windowTitle(),
         "notes": (window.notes.isHidden(), window.notes.label.text()),
         "distribution": distribution_state(panel.distribution_box),
+        "data view chooser": (combo(panel.data_view), panel.data_view.currentData(), panel.data_view.isVisibleTo(panel)),
         "P on the surface": (title_of(surface_item), panel.surface_of.currentData(), panel.surface_of.isEnabled(),
                              [arrays(a) for a in views.surface_plot.population.getData()]),
         "resampled minima": ([arrays(a) for a in views.surface_plot.cloud.getData()],

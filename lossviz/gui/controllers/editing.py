@@ -84,8 +84,9 @@ class DataEditor(QtCore.QObject):
         scene = self.document.scene
         if not projected(scene.task, scene.dims):
             return False
+        drag = "; drag a point up or down to change its y" if self._targets_only() else ""
         self.message.emit(f"Read-only: d = {scene.dims} inputs, drawn where the model puts them; points cannot be "
-                          "added or moved here (right-click deletes one, Ctrl+Z undoes)", WARNING_MS)
+                          f"added or moved here (right-click deletes one, Ctrl+Z undoes{drag})", WARNING_MS)
         return True
 
     def _on_view_data_clicked(self, x: float, y: float, button: Qt.MouseButton) -> None:
@@ -112,16 +113,23 @@ class DataEditor(QtCore.QObject):
             self.message.emit(f"{count} selected: the surface shows {'its' if count == 1 else 'their mean'} own loss; "
                               "Shift+click more points, Esc to go back to L(θ|D)", NOTE_MS)
 
+    def _targets_only(self) -> bool:
+        """True when a drag edits only yᵢ: the ŷ-against-y view of a regression of several inputs (x is ŷᵢ there)."""
+        view = self.views.data_plot.view
+        return view is not None and view.kind == "prediction"
+
     def _on_view_point_dragged(self, index: int, x: float, y: float, phase: str) -> None:
         scene = self.document.scene
         if phase == "start":
-            if self.read_only():
+            if not self._targets_only() and self.read_only():
                 return
             self._drag_before, self._drag_index = scene.data, index
             return
         if self._drag_before is None or index != self._drag_index or index >= scene.data.size:
             return
-        if self._refused(x, y):  # the point stays where it was last
+        if self._targets_only():  # up and down: yᵢ (its inputs, hence ŷᵢ, stay)
+            moved = edits.move_point(scene.data, index, scene.data.X[index], y) if np.isfinite(y) else scene.data
+        elif self._refused(x, y):  # the point stays where it was last
             if phase != "finish":
                 return
             moved = scene.data

@@ -87,13 +87,15 @@ class ExportActions(QtCore.QObject):
         scene = self.document.scene
         snapshot = run_snapshot(live)
         shown = live.surfaces.shown
-        if shown is not None:  # the surface on screen, not a fresh framing
+        if shown is not None and shown.plane is None:  # the surface on screen, not a fresh framing
             spec = shown.spec
             scene = scene.replace(surface=SurfaceConfig(x=spec.x_param, y=spec.y_param, x_range=spec.x_range,
                                                         y_range=spec.y_range, resolution=scene.surface.resolution,
                                                         center=scene.surface.center))
         options = self.document.view_options()
         figure = Figure(scene, THEMES[self.theme()], size, scale, layout)
+        if shown is not None and shown.plane is not None:
+            figure.plane = shown.plane  # the plane through θ-space the window draws on
         if figure.loss_plot is not None:
             figure.loss_plot.set_log(options.log_loss)  # the curve as the window shows it
         upto = max(result.steps for _, result in snapshot.runs)

@@ -43,6 +43,7 @@ class SettingsEditor(QtCore.QObject):
         controls.surfaceEdited.connect(self._on_view_surface_edited)
         controls.logSurfaceToggled.connect(lambda log: document.set_view_options(log_surface=log))
         controls.surfaceOfChosen.connect(lambda of: document.set_view_options(surface_of=of))
+        controls.dataViewChosen.connect(lambda choice: document.set_view_options(data_view=choice))
         controls.run.toggled.connect(live.set_running)
         controls.step.clicked.connect(live.step_once)
         controls.reset.clicked.connect(self.resetRequested)
@@ -65,7 +66,7 @@ class SettingsEditor(QtCore.QObject):
         at a larger N then shows smaller in it)."""
         document = self.document
         config = document.scene.surface
-        if config.fixed or document.previewing:
+        if config.fixed or document.previewing or config.plane != "coords":
             return
         x_param, y_param = document.scene.surface_axes
         framed = replace(config, x=x_param, y=y_param, x_range=ranges[0], y_range=ranges[1])

@@ -8,6 +8,8 @@ changed; the window turns them into document edits.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6 import QtCore, QtWidgets
 
 from lossviz.core.errors import LossvizError
@@ -25,6 +27,7 @@ from lossviz.core.notation import (
     update_rule_lines,
 )
 from lossviz.core.optimizers import MOMENTUM_DEFAULTS, OPTIMIZERS, TITLES, OptimizerConfig
+from lossviz.core.projection import AUTO, chosen, view_choices
 from lossviz.core.scene import Scene, SurfaceConfig
 from lossviz.core.view import ViewOptions
 from lossviz.gui.actions import with_key
@@ -39,12 +42,23 @@ from lossviz.gui.panel.widgets import (
     named,
     signals_blocked,
 )
+from lossviz.plots.data import input_names
+
+PLANE_ENTRIES = {  # the planes through θ-space the x-axis chooser offers after the parameters
+    "trajectory": "plane: through the fit's start, end and path",
+    "pca": "plane: PCA of the fit's path",
+    "hessian": "plane: Hessian's steepest × flattest",
+    "random": "plane: two random directions",
+}
 
 # every control explained in the lecture's words (shown on hover)
 TOOLTIPS = {
     "taskSelector": "What the model predicts: a number (regression), one of two classes (binary) or one of several "
                     "classes (multiclass). The output ŷ of f_θ(x) = Wx + b is shown beside each.",
     "dimsSelector": "How many inputs each sample has: x (1-D) or x₁, x₂ (2-D).",
+    "dataViewSelector": "What the data view draws of more inputs than a plane shows: the exact view, the partial "
+                        "residuals of one input (regression: the line's slope is that input's weight) or a slice of "
+                        "two inputs through the others' mean (classification).",
     "classesSpin": f"How many classes a multiclass model tells apart (2–{MAX_CLASSES}); W gets one row per class.",
     "lossSelector": "The per-sample loss l(θ|x, y); L(θ|D) is its mean over the dataset D.",
     "formulaCard": "The model, the per-sample loss and the loss over the dataset, in the lecture's notation.",
@@ -92,6 +106,7 @@ class ControlPanel(QtWidgets.QWidget):
     surfaceEdited = QtCore.Signal()  # read it with surface_config
     logSurfaceToggled = QtCore.Signal(bool)
     surfaceOfChosen = QtCore.Signal(str)
+    dataViewChosen = QtCore.Signal(str)  # the data view of more inputs than a plane shows ("auto", "feature:J", …)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -127,6 +142,9 @@ class ControlPanel(QtWidgets.QWidget):
         self.loss = _combo("lossSelector", [])
         form.addRow("Task", self.task)
         form.addRow("Input", self.dims)
+        self.data_view = _combo("dataViewSelector", [("exact view", "auto")])
+        form.addRow("Data view", self.data_view)
+        self._model_form = form
         form.addRow("Classes", self.classes)
         form.addRow("Loss", self.loss)
         self.formula = named(QtWidgets.QLabel(), "formulaCard")
@@ -158,6 +176,13 @@ class ControlPanel(QtWidgets.QWidget):
         self.curvature.setSizePolicy(policy.Ignored, policy.MinimumExpanding)
         self.curvature.setTextFormat(QtCore.Qt.TextFormat.RichText)
         form.addRow(self.curvature)
+        self.units = named(QtWidgets.QLabel(), "unitsLine")  # the model in the table's units (a standardised import)
+        self.units.setWordWrap(True)
+        self.units.setSizePolicy(policy.Ignored, policy.MinimumExpanding)
+        self.units.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.units.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.units.setVisible(False)
+        form.addRow(self.units)
         buttons = QtWidgets.QHBoxLayout()
         self.run = named(QtWidgets.QPushButton("Run"), "runButton")
         self.run.setCheckable(True)
@@ -236,6 +261,7 @@ class ControlPanel(QtWidgets.QWidget):
             spin.valueChanged.connect(lambda _: self.surfaceEdited.emit())
         self.log_surface.toggled.connect(self.logSurfaceToggled.emit)
         self.surface_of.activated.connect(lambda _: self.surfaceOfChosen.emit(self.surface_of.currentData()))
+        self.data_view.activated.connect(lambda _: self.dataViewChosen.emit(self.data_view.currentData()))
 
     def _optimizer_chosen(self) -> None:
         """Another optimizer: its default momentum, and the momentum box only where it applies."""
@@ -265,6 +291,7 @@ class ControlPanel(QtWidgets.QWidget):
             self.log_surface.setChecked(options.log_surface)
             self.surface_of.setCurrentIndex(self.surface_of.findData(options.surface_of))
             self.surface_of.setEnabled(scene.distribution is not None)
+            self._show_data_view(scene)
         self.overfit_box.show_scene(scene)
         self.formula.setText(formula_card(scene, options.surface_of != "data"))
 
@@ -287,6 +314,18 @@ class ControlPanel(QtWidgets.QWidget):
         self.loss.setCurrentIndex(max(0, self.loss.findData(scene.loss)))
         classes = 0 if scene.task == "regression" else scene.classes
         self.class_palette.set_classes(classes, min(self.class_palette.current(), max(classes - 1, 0)), scene.class_names)
+
+    def _show_data_view(self, scene: Scene) -> None:
+        """The views the data view offers this scene (its row hidden where it draws the inputs themselves)."""
+        choices = view_choices(scene.task, scene.dims, scene.degree is not None, input_names(scene))
+        if [(self.data_view.itemData(i), self.data_view.itemText(i)) for i in range(self.data_view.count())] != choices:
+            self.data_view.clear()
+            for value, text in choices:
+                self.data_view.addItem(text, value)
+        picked = chosen(scene.task, scene.dims, scene.degree is not None, scene.view.data_view)
+        self.data_view.setCurrentIndex(max(0, self.data_view.findData(scene.view.data_view if picked[0] != AUTO
+                                                                        else AUTO)))
+        self._model_form.setRowVisible(self.data_view, len(choices) > 1)
 
     def _show_optimizer(self, config: OptimizerConfig, race: bool) -> None:
         """The scene's optimizer; in an optimizer race the racers' own settings rule, and these boxes are
@@ -311,7 +350,14 @@ class ControlPanel(QtWidgets.QWidget):
                 weight_of = f"  (weight of {features[column]})" if scene.degree and column < len(features) else ""
                 combo.addItem(parameter_label(name) + weight_of, name)
             combo.setCurrentIndex(names.index(current))
-        fixed = scene.surface.fixed
+        for kind, text in PLANE_ENTRIES.items():  # planes through θ-space, built from the scene's fit
+            self.x_axis.addItem(text, f"plane:{kind}")
+        on_plane = scene.surface.plane != "coords"
+        if on_plane:
+            self.x_axis.setCurrentIndex(self.x_axis.findData(f"plane:{scene.surface.plane}"))
+        self.y_axis.setEnabled(not on_plane)
+        self.auto_range.setEnabled(not on_plane)
+        fixed = scene.surface.fixed and not on_plane
         self.auto_range.setChecked(not fixed)
         for spin in self.x_range + self.y_range:
             spin.setEnabled(fixed)
@@ -334,6 +380,16 @@ class ControlPanel(QtWidgets.QWidget):
         self.curvature.setText(text)
         self.curvature.setStyleSheet("color: #C0392B;" if warning else "")
         self.curvature.setVisible(bool(text))
+
+    def show_units(self, text: str) -> None:
+        """The line with the current model over the table's original units ('' : none, hidden)."""
+        if text:
+            text = f"In the table's units:\n{text}"
+        if text != self.units.text():
+            self.units.setText(text)
+            self.units.setToolTip("W and b of the standardised fit, taken back to the columns' own units: the "
+                                  "coefficients a linear regression of the raw table gives at the minimum.")
+        self.units.setVisible(bool(text))
 
     def show_held(self, text: str) -> None:
         """The line that says at what values the parameters off the surface's axes are held."""
@@ -363,6 +419,8 @@ class ControlPanel(QtWidgets.QWidget):
     def surface_config(self, previous: SurfaceConfig) -> SurfaceConfig:
         """The surface the panel shows; raises LossvizError for equal axes or empty ranges."""
         x_param, y_param = self.x_axis.currentData(), self.y_axis.currentData()
+        if str(x_param).startswith("plane:"):  # the plane's own α, β: the parameters' ranges are kept for later
+            return replace(previous, plane=x_param.removeprefix("plane:"), resolution=self.resolution.currentData())
         if x_param == y_param:
             raise LossvizError("Choose two different parameters for the surface axes.")
         x_range = y_range = None
@@ -372,7 +430,7 @@ class ControlPanel(QtWidgets.QWidget):
             if not (x_range[0] < x_range[1] and y_range[0] < y_range[1]):
                 raise LossvizError("Each range needs its low end below its high end.")
         return SurfaceConfig(x=x_param, y=y_param, x_range=x_range, y_range=y_range,
-                             resolution=self.resolution.currentData(), center=previous.center)
+                             resolution=self.resolution.currentData(), center=previous.center, seed=previous.seed)
 
     def show_generators(self, task: str, dims: int) -> None:
         """The Preset list: first the generators that keep the scene's task and inputs, then, under a separator,

@@ -15,6 +15,7 @@ import json
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from lossviz.core.planes import DirectionPlane
 from lossviz.core.problem import Problem
 from lossviz.core.scene import Scene
 from lossviz.core.surface import frame_points
@@ -23,6 +24,11 @@ from lossviz.gui.state.surfaces import SurfaceService
 from lossviz.gui.workers.surface import ResampleRequest, ResampleResult, SurfaceRequest, SurfaceResult
 
 RESAMPLE_COUNT = 20
+
+
+def plane_key(plane: DirectionPlane | None) -> tuple | None:
+    """What a plane through θ-space is (None: the surface is over two parameters)."""
+    return None if plane is None else (plane.kind, *(a.tobytes() for a in (plane.center, plane.u, plane.v)))
 
 
 class PopulationLayer(QObject):
@@ -87,7 +93,8 @@ class PopulationLayer(QObject):
             problem=self._problem(),
             x_param=spec.x_param,
             y_param=spec.y_param, x_range=spec.x_range, y_range=spec.y_range, resolution=spec.resolution,
-            center=spec.center.copy(), start=scene.init.copy(), role="population")
+            center=spec.center.copy(), start=scene.init.copy(), role="population",
+            plane=main.request.plane, direction=main.plane)  # on a plane through θ-space: the main surface's
         self._outstanding = request
         surfaces.say_computing(request.problem)
         self.overlayRequested.emit(request)
@@ -119,12 +126,12 @@ class PopulationLayer(QObject):
         same = (spec.x_param, spec.y_param, spec.x_range, spec.y_range) == (mine.x_param, mine.y_param, mine.x_range,
                                                                              mine.y_range)
         of_now = overlay.request.problem.population_key() == self._problem().population_key()
-        return overlay if same and of_now else None
+        return overlay if same and of_now and plane_key(overlay.plane) == plane_key(main.plane) else None
 
     def _grid_key(self, result: SurfaceResult) -> tuple:
         spec = result.spec
         held = tuple(self.surfaces.plane().held_values(spec.center))
-        return spec.x_param, spec.y_param, spec.x_range, spec.y_range, spec.resolution, held
+        return spec.x_param, spec.y_param, spec.x_range, spec.y_range, spec.resolution, held, plane_key(result.plane)
 
     def _overlay_key(self, overlay: SurfaceResult) -> tuple:
         """The contours' grid and the L(θ|P) they are of."""

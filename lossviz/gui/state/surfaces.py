@@ -16,10 +16,11 @@ from PySide6.QtCore import QObject, Signal
 
 from lossviz.core.experiment import within_reach
 from lossviz.core.plane import AxisPlane
+from lossviz.core.planes import DirectionPlane
 from lossviz.core.population import POPULATION_DRAWS, closed_form
 from lossviz.core.problem import Problem
 from lossviz.core.scene import Scene
-from lossviz.gui.messages import HINT_MS
+from lossviz.gui.messages import HINT_MS, WARNING_MS
 from lossviz.gui.state.document import Document
 from lossviz.gui.state.selection import Selection
 from lossviz.gui.state.training import TrainingRun
@@ -51,6 +52,8 @@ class SurfaceService(QObject):
         self.worker_thread = WorkerThread(self.worker, "lossviz-surface")
         self.surfaceRequested.connect(self.worker.request)
         self.worker.ready.connect(self._on_surface)
+        self.worker.refused.connect(self._on_refused)
+        self.direction: DirectionPlane | None = None  # the plane through θ-space of the surface shown, if any
         self.data_version = 0  # numbers the data: a range framed for older data is not taken
         self.shown: SurfaceResult | None = None
         self.shown_count = 0
@@ -68,9 +71,20 @@ class SurfaceService(QObject):
         """The document's scene."""
         return self.document.scene
 
-    def plane(self) -> AxisPlane:
-        """The plane of the surface: its two parameters, the others held at the current θ."""
-        return AxisPlane.of(self.scene)
+    def plane(self) -> AxisPlane | DirectionPlane:
+        """The plane of the surface: its two parameters, the others held at the current θ; or the scene's plane
+        through θ-space, once the worker has built it from the scene's fit (until then, the two parameters')."""
+        scene, direction = self.scene, self.direction
+        if (scene.surface.plane == "coords" or direction is None or direction.kind != scene.surface.plane
+                or direction.shape != scene.shape):
+            return AxisPlane.of(scene)
+        return direction
+
+    def axis_names(self) -> tuple[str, str]:
+        """What the surface's axes are: two parameters ("W[0,0]", "b[0]"), or the plane's directions, named short
+        enough for the window's narrow view ("PC1 (99 %)"; exports and ``render`` name them whole)."""
+        plane = self.plane()
+        return (plane.x_param, plane.y_param) if isinstance(plane, AxisPlane) else plane.short_labels()
 
     def surface_of(self) -> str:
         """What the surface shows: "data", "population" or "both" (the view option; "data" without a P)."""
@@ -116,7 +130,7 @@ class SurfaceService(QObject):
         shows = self.shows()
         # what the picture is of: another model, loss or axes, or the first data, are framed anew
         picture = (scene.task, scene.dims, scene.classes, scene.loss, scene.surface_axes, scene.degree,
-                   scene.data.size > 0)
+                   scene.data.size > 0, scene.surface.plane, scene.surface.seed)
         question = (picture, scene.surface.x_range, scene.surface.y_range, scene.surface.resolution,
                     self.surface_of(), self._population_key(), self.selection.indices if shows == "samples" else (),
                     scene.l2, scene.split)
@@ -126,6 +140,7 @@ class SurfaceService(QObject):
         if force or self._question is None or picture != self._question[0] or unfixed:  # back to automatic: framed
             self.reframe = True
             self.ranges = None  # the old picture's range is not this one's (a fresh window has none either)
+            self.direction = None  # nor its plane through θ-space
         self._question = question
         self.worker.questions.next()
         self._received = {role: self.worker.requests[role].newest for role in ROLES}  # old requests: never taken
@@ -158,6 +173,14 @@ class SurfaceService(QObject):
         problem = self._shown_problem(shows, data)
         if shows == "population":
             self.say_computing(problem)
+        if config.plane != "coords":  # the scene's plane through θ-space, built by the worker from the scene's fit
+            self.surfaceRequested.emit(SurfaceRequest(
+                generation=self.question, sequence=self.next_request("main"), data_version=self.data_version,
+                problem=problem, x_param="alpha", y_param="beta", x_range=None, y_range=None,
+                resolution=min(config.resolution, COARSE_RESOLUTION) if coarse else config.resolution,
+                center=training.theta.copy(), start=scene.init.copy(), coarse=coarse, shows=shows,
+                plane=config.plane, fit_scene=scene))
+            return
         self.surfaceRequested.emit(SurfaceRequest(
             generation=self.question, sequence=self.next_request("main"), data_version=self.data_version,
             problem=problem, x_param=x_param, y_param=y_param, x_range=ranges[0], y_range=ranges[1],
@@ -213,6 +236,8 @@ class SurfaceService(QObject):
         if request.role == "population":
             self.overlayReady.emit(result)
             return
+        if result.plane is not None and self.worker.questions.current(request.generation):
+            self.direction = result.plane
         rank = (request.sequence, result.estimate is None)  # an estimate before the exact surface, never after
         if not self.worker.questions.current(request.generation) or rank <= self._shown_rank:
             return  # another question, or older than the one shown
@@ -226,11 +251,20 @@ class SurfaceService(QObject):
         self.shown_count += 1
         self.surfaceReady.emit(result)
 
+    def _on_refused(self, request: SurfaceRequest, reason: str) -> None:
+        """The scene's fit cannot give its plane (a pca plane of a path of fewer than 3 points): said, nothing shown."""
+        self._received[request.role] = max(self._received[request.role], request.sequence)
+        if self.worker.questions.current(request.generation) and not self.closing:
+            why = reason.split(": ", 1)[-1] if reason.startswith("--plane") else reason  # the CLI's option is not here
+            self.message.emit(f"No {request.plane} plane for this scene's fit: {why}", WARNING_MS)
+
     # ------------------------------------------------------------------ following θ
     def follow_theta(self, running: bool) -> None:
         """θ moved: re-frame if it walked off an automatic surface; refresh a surface whose held parameters
         follow θ, a few times a second."""
         objective = self.training.objective
+        if self.scene.surface.plane != "coords":
+            return  # a plane through θ-space stays as the scene's fit made it: the path is drawn projected on it
         # running over many samples: coarse estimates (exact ones would be outrun, and would slow the run)
         many = running and objective is not None and objective.size > ESTIMATE_ROWS
         if self._left_the_surface():

@@ -16,11 +16,14 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from lossviz.core.curvature import Curvature, in_plane
 from lossviz.core.edits import nearest_point
 from lossviz.core.model import predict
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.core.runs import legend_texts
+from lossviz.core.scene import Scene
+from lossviz.core.units import STANDARDISED
 from lossviz.gui.messages import HINT_MS, HOVER_MS
 from lossviz.gui.panel.widgets import named
 from lossviz.gui.state.document import Change, Document
@@ -31,7 +34,7 @@ from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows
 from lossviz.plots.loss import LossPlot
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import cache_axes, set_title, style_plot, title_of
-from lossviz.plots.surface import SurfacePlot, style_surface
+from lossviz.plots.surface import SurfacePlot, curvature_vectors, style_surface
 from lossviz.plots.theme import RUN_COLORS, Theme
 
 MODEL_DRAG_INTERVAL = 0.125  # s: during a drag the samples follow at once, the model at most this often
@@ -67,8 +70,12 @@ class SceneViews(QtCore.QObject):
         for label in self.status_labels():
             label.setMinimumWidth(120)
         self._axes_drawn: tuple | None = None  # what _draw_axes last set: theme, titles, labels
+        self._plane_drawn: object = None  # the plane through θ-space the path was last drawn on
+        self._curvature: Curvature | None = None  # ∇²L's eigen-decomposition at the θ where the run last stopped
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
+        self.surface_viewbox.sigRangeChanged.connect(lambda *_: self._draw_surface_arrows())
+        self.surface_viewbox.sigResized.connect(lambda *_: self._draw_surface_arrows())
         self.surface_view.scene().sigMouseMoved.connect(self._on_view_surface_hover)
         self.data_view.scene().sigMouseMoved.connect(self._on_view_data_hover)
         self.surface_view.installEventFilter(self)
@@ -128,13 +135,14 @@ class SceneViews(QtCore.QObject):
         theme, scene = self.theme, self.document.scene
         data_title = "Data and model" + view_note(scene) + display_note(scene.data.size)
         surface_title = self.surface_title()[0]
-        key = (theme, data_title, axis_labels(scene), scene.surface_axes)
+        surface_axes = self.live.surfaces.axis_names()
+        key = (theme, data_title, axis_labels(scene), surface_axes)
         if key == self._axes_drawn:
             self._show_surface_title(surface_title)
             return
         self._axes_drawn = key
         style_plot(self.data_view.getPlotItem(), theme, data_title, *key[2])
-        style_surface(self.surface_view.getPlotItem(), theme, *scene.surface_axes, title=surface_title)
+        style_surface(self.surface_view.getPlotItem(), theme, *surface_axes, title=surface_title)
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
     def draw_run(self) -> None:
@@ -155,6 +163,7 @@ class SceneViews(QtCore.QObject):
             path = plane.coordinates(state.histories[0].thetas[:state.shown_entries(0)])
             self.surface_plot.set_path(path, start, plane.point(state.theta), thin=True)
         self.draw_arrows()
+        self.draw_curvature()
         self.draw_status()
 
     def draw_status(self) -> None:
@@ -228,7 +237,8 @@ class SceneViews(QtCore.QObject):
         theta = state.theta if state.theta.shape == scene.init.shape else scene.init
         self.data_plot.selected = live.selection.indices
         design = scene.design()
-        self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test)
+        self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test,
+                                 scene.view.data_view)
         if not points_only:
             self.data_plot.set_class_names(scene.class_names)  # None for regression (the scene's rule)
         if not points_only and self.data_plot.distribution != scene.distribution:
@@ -263,6 +273,12 @@ class SceneViews(QtCore.QObject):
     def draw_surface(self, frame: bool = False) -> None:
         """The surface the live run shows (an empty plot while none is ready); ``frame`` fits the view to it."""
         shown = self.live.surfaces.shown
+        plane = None if shown is None else shown.plane
+        if plane is not self._plane_drawn:  # a plane through θ-space came (or went): its axes, the path on it
+            self._plane_drawn = plane
+            if plane is not None:
+                self._draw_axes()
+                self.draw_run()
         if shown is None:
             self.surface_plot.clear_surface()
             self.draw_population()
@@ -303,6 +319,9 @@ class SceneViews(QtCore.QObject):
             title = "L(θ|D), and L(θ|P) dashed (+ θ*<sub>D</sub>, × θ*<sub>P</sub>)"
         else:
             title = "Loss surface L(θ|D)"
+        plane = self.document.scene.surface.plane
+        if plane != "coords":
+            title += f" on the {plane} plane"
         shown = live.surfaces.shown
         if shown is not None and shown.estimate is not None:  # many samples: a subsample's estimate comes first
             request = shown.request
@@ -344,6 +363,35 @@ class SceneViews(QtCore.QObject):
         scale = 0.25 * min(x1 - x0, y1 - y0) / longest
         self.surface_plot.set_arrows(origin, vectors * scale, mean * scale)
 
+    def _draw_surface_arrows(self) -> None:
+        """The arrows on the surface again: their heads are sized in pixels of the view, which just changed (not while
+        a new scene's model has yet to reach the live run: its θ is of the old shape then)."""
+        if self.live.state().theta.shape == self.document.scene.init.shape:
+            self.draw_arrows()
+            self.draw_curvature()
+
+    def set_curvature(self, found: Curvature | None) -> None:
+        """The Hessian's eigen-decomposition at the current θ (None: none), for the surface's arrows."""
+        self._curvature = found
+        self.draw_curvature()
+
+    def draw_curvature(self) -> None:
+        """View → Curvature directions: ↔ the top and the bottom eigen-direction through θ on the surface, each as
+        long as the share of it the plane holds; while running only for L2, whose Hessian is the same everywhere
+        (for the others, only where the run is paused); not in a race."""
+        scene, state, shown, found = self.document.scene, self.live.state(), self.live.surfaces.shown, self._curvature
+        shape = scene.shape
+        if (not scene.view.curvature_directions or shown is None or found is None or scene.runs
+                or found.eigenvectors.shape[0] != shape.outputs * (shape.dims + 1)
+                or (state.running and not found.exact) or not np.all(np.isfinite(state.theta))
+                or state.theta.shape != scene.init.shape):
+            self.surface_plot.set_curvature(None, None)
+            return
+        plane = self.live.surfaces.plane()
+        seen = in_plane(found, shape, plane.coordinates, state.theta)
+        self.surface_plot.set_curvature(plane.point(state.theta),
+                                        curvature_vectors(seen, shown.spec.x_range, shown.spec.y_range))
+
     def apply_theme(self, theme: Theme) -> None:
         """Colours, fonts and line widths of every view."""
         self.theme = theme
@@ -363,7 +411,8 @@ class SceneViews(QtCore.QObject):
         pos = box.mapSceneToView(scene_pos)
         theta = live.theta_at(pos.x(), pos.y())
         self.data_plot.set_ghost(theta)
-        x_param, y_param = self.document.scene.surface_axes
+        x_param, y_param = ("α", "β") if self.document.scene.surface.plane != "coords" else \
+            self.document.scene.surface_axes
         self.message.emit(f"{parameter_label(x_param)} = {pos.x():.3g}, {parameter_label(y_param)} = {pos.y():.3g}: "
                           f"L = {objective.value(theta):.4g}   (click to start there)", HOVER_MS)
 
@@ -377,7 +426,7 @@ class SceneViews(QtCore.QObject):
         if index is None:
             return
         scene = self.document.scene
-        text = sample_text(scene.task, state.points, state.theta, index, scene.data.X[index], scene.class_name)
+        text = sample_text(scene.task, state.points, state.theta, index, inputs_text(scene, index), scene.class_name)
         if np.any(scene.design().test == index):
             text += "  (test sample: not trained on)"
         self.message.emit(text, HINT_MS)
@@ -407,24 +456,41 @@ def quality_text(objective: Objective, test: Objective | None, theta: np.ndarray
     return text if test is None else text + f" (test {r2(test.r_squared(theta))})"
 
 
-def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, raw_x: np.ndarray,
+def inputs_text(scene: Scene, index: int) -> str:
+    """Every input of sample ``index``: "x = (0.3, −1.2)", or by the table's names "petal_length = 1.4,
+    petal_width = 0.2"; a standardised column gives its value in the table's units first ("area = 120 (0.53
+    standardised)")."""
+    raw = scene.data.X[index]
+    if scene.input_names is None:
+        return "x = (" + ", ".join(f"{v:.3g}" for v in raw) + ")"
+    std = scene.standardization
+    parts = []
+    for j, (name, value) in enumerate(zip(scene.input_names, raw)):
+        if std is not None:
+            original = value * std.std[j] + std.mean[j]
+            parts.append(f"{name.removesuffix(STANDARDISED)} = {original:.4g} ({value:.3g} standardised)")
+        else:
+            parts.append(f"{name} = {value:.4g}")
+    return ", ".join(parts)
+
+
+def sample_text(task: str, objective: Objective, theta: np.ndarray, index: int, x: str,
                 class_name: Callable[[int], str] = str) -> str:
-    """One sample in words: its input ``raw_x``, its label or target (a class by ``class_name``: its name, where
-    the scene names its classes), the model's prediction and its loss."""
+    """One sample in words: its inputs ``x`` (``inputs_text``), its label or target (a class by ``class_name``: its
+    name, where the scene names its classes), the model's prediction and its loss."""
     data = objective.data
-    x = ", ".join(f"{v:.3g}" for v in raw_x)
     output = predict(objective.shape, theta, data.X[index:index + 1])[0]  # this sample only: N may be large
     loss = float(objective.per_sample(theta, np.array([index]))[0])
     if task == "regression":
         said = f"y = {data.y[index]:.3g}, ŷ = {output[0]:.3g}"
-        return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
+        return f"sample {index + 1}: {x}, {said}, l(θ|x, y) = {loss:.4g}"
     label = int(data.y[index])
     if task == "binary":
         said = f"{_class_text(label, class_name)}, ŷ = P({_class_text(1, class_name, short=True)}) = {output[0]:.3f}"
     else:
         said = f"{_class_text(label, class_name)}, predicted {_class_text(int(output.argmax()), class_name)}, " \
                f"P({_class_text(label, class_name, short=True)}) = {output[label]:.3f}"
-    return f"sample {index + 1}: x = ({x}), {said}, l(θ|x, y) = {loss:.4g}"
+    return f"sample {index + 1}: {x}, {said}, l(θ|x, y) = {loss:.4g}"
 
 
 def _class_text(label: int, class_name: Callable[[int], str], short: bool = False) -> str:

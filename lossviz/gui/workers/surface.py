@@ -16,14 +16,16 @@ import numpy as np
 from PySide6.QtCore import QTimer, Signal, Slot
 
 from lossviz.core.distributions import Distribution
-from lossviz.core.errors import Cancelled
-from lossviz.core.experiment import frame_ranges
+from lossviz.core.errors import Cancelled, LossvizError
+from lossviz.core.experiment import frame_ranges, scene_plane
 from lossviz.core.features import FeatureMap
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.optimizers import OptimizerConfig
+from lossviz.core.planes import DirectionPlane, plane_losses, plane_ranges
 from lossviz.core.population import minimum_of, population_objective, resample_minima
 from lossviz.core.problem import Problem
+from lossviz.core.scene import Scene
 from lossviz.core.surface import Surface, SurfaceSpec, loss_surface
 from lossviz.core.training import fit
 from lossviz.gui.workers.latest import Latest
@@ -63,6 +65,9 @@ class SurfaceRequest:
     shows: str = "data"  # the heat map's quantity: "data" L(θ|D), "population" L(θ|P), "samples" the selected l's
     frame_with: Problem | None = None  # the loss an automatic range frames (None: ``problem``'s)
     refine: bool = True  # after an estimate from a subsample (many samples), the exact surface too
+    plane: str = "coords"  # another plane through θ-space (core.planes): built from ``fit_scene``'s fit ...
+    fit_scene: Scene | None = None
+    direction: DirectionPlane | None = None  # ... or this plane, given (L(θ|P) over the main surface's plane)
 
     @property
     def framing(self) -> bool:
@@ -98,6 +103,7 @@ class SurfaceResult:
     minimum: np.ndarray | None = None  # (2,): θ* on the plane, where it is inside the grid
     estimate: SurfaceEstimate | None = None
     final: bool = True
+    plane: DirectionPlane | None = None  # the plane through θ-space the surface lies on (None: two parameters)
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,7 @@ class SurfaceWorker(BackgroundWorker):
     ``Latest``s, which only set plain values, safe while this thread computes."""
 
     ready = Signal(object)  # a SurfaceResult
+    refused = Signal(object, str)  # a SurfaceRequest whose plane the scene's fit cannot give, and why
     resampled = Signal(object)  # a ResampleResult
     resampleProgress = Signal(int, int)  # done, total
 
@@ -148,6 +155,7 @@ class SurfaceWorker(BackgroundWorker):
         self.requests = {role: Latest(self.cancelled) for role in ROLES}
         self.resamples = Latest(self.cancelled)  # a new cloud is wanted, or none
         self._population: tuple[tuple | None, Objective] | None = None  # the last L(θ|P) made (drawing 100,000 takes a while)
+        self._plane: tuple[Scene, DirectionPlane, np.ndarray] | None = None  # the last scene's plane and its fit's path
         self.computed = 0  # surfaces finished (tests count them)
 
     def cancel(self) -> None:
@@ -214,6 +222,9 @@ class SurfaceWorker(BackgroundWorker):
     def _compute_quietly(self, request: SurfaceRequest) -> None:
         started = time.perf_counter()
         objective = self._objective(request.problem)
+        if request.plane != "coords":
+            self._compute_on_plane(request, objective, started)
+            return
         sample = None
         if objective.loss.name != "l2" and objective.size > ESTIMATE_ROWS:  # L2 costs the same at any N
             sample = objective.subsample(min(ESTIMATE_ROWS, ESTIMATE_LOGITS // objective.shape.outputs), request.seed)[0]
@@ -253,6 +264,39 @@ class SurfaceWorker(BackgroundWorker):
             self.computed += 1
         self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started,
                                       surface_minimum(objective, surface), estimate, final))
+
+    def _compute_on_plane(self, request: SurfaceRequest, objective: Objective, started: float) -> None:
+        """The surface on a plane through θ-space: the one given, or the plane of the scene's fit (kept for the next
+        request of the same scene), framed around the fit's projected path (as ``lossviz surface`` frames it)."""
+        plane = request.direction
+        if plane is None:
+            assert request.fit_scene is not None
+            try:
+                plane, path = self._scene_plane(request)
+            except LossvizError as error:
+                self.refused.emit(request, str(error))
+                return
+            (x0, x1), (y0, y1) = plane_ranges(plane, path)
+        else:
+            assert request.x_range is not None and request.y_range is not None
+            (x0, x1), (y0, y1) = request.x_range, request.y_range
+        alphas, betas = np.linspace(x0, x1, request.resolution), np.linspace(y0, y1, request.resolution)
+        loss = plane_losses(objective, plane, alphas, betas, between_rows=lambda: self._check(request))
+        surface = Surface("alpha", "beta", alphas, betas, loss)
+        spec = SurfaceSpec("alpha", "beta", (x0, x1), (y0, y1), request.resolution, plane.center.copy())
+        self.computed += 1
+        self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started, _grid_minimum(surface),
+                                      plane=plane))
+
+    def _scene_plane(self, request: SurfaceRequest) -> tuple[DirectionPlane, np.ndarray]:
+        """The plane of ``request.fit_scene`` and its fit's path: fitted once per scene (cancelled like a surface)."""
+        scene, kept = request.fit_scene, self._plane
+        assert scene is not None
+        if kept is not None and (kept[0] is scene or kept[0] == scene):
+            return kept[1], kept[2]
+        plane, path = scene_plane(scene, should_stop=lambda: self._should_stop(request))
+        self._plane = (scene, plane, path)
+        return plane, path
 
     @Slot(object)
     def resample(self, request: ResampleRequest) -> None:
