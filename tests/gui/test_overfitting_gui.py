@@ -120,7 +120,8 @@ def test_the_capacity_view_fills_in_marks_the_degree_and_follows_the_data(make_w
     assert [(p.data_loss, p.test_loss) for p in points] == [(p.data_loss, p.test_loss) for p in reference]
     marked = dialog.shown_image().copy()
     type_into(window.controls.overfit_box.degree, "6")  # the window's degree: the mark moves, nothing is fitted
-    assert capacity.done() and dialog.shown_image() != marked
+    qtbot.waitUntil(lambda: dialog.shown_image() != marked, timeout=WAIT_MS)
+    assert capacity.done()
     dialog_log["answers"]["save_path"] = str(tmp_path / "capacity.svg")
     QTest.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     assert (tmp_path / "capacity.svg").stat().st_size > 1000 and not dialog_log["errors"]
@@ -131,6 +132,30 @@ def test_the_capacity_view_fills_in_marks_the_degree_and_follows_the_data(make_w
     assert {p.l2 for p in capacity.points()} == {0.1}
     dialog.close()
     settle(qtbot, window)
+
+
+def test_a_degree_typed_with_the_capacity_view_open_reaches_the_run_before_its_reports(make_window, qtbot):
+    """The monkey's seed 15 on the planes branch: the capacity view moved its mark while the document's change was
+    still on its way (drawing a figure runs Qt's events), so a training report of the model before reached the
+    window before the live run had followed the new degree — θ of 2 columns drawn on a degree-12 surface. Every
+    report the window draws must be of the document's model."""
+    scene = sine_scene(n=15, degree=3, split=Split(0.3, 0)).replace(steps=300)
+    window = make_window(scene)
+    QTest.mouseClick(window.controls.overfit_box.capacity, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.capacity.done, timeout=LONG_WAIT_MS)
+    drawn = []  # per report drawn: is θ of the document's model?
+    window.live.progressed.connect(
+        lambda *_: drawn.append(window.live.state().theta.shape == window.document.scene.init.shape))
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(drawn) > 2, timeout=WAIT_MS)
+    for degree in ("12", "1", "7", "2", "12", "0", "5"):
+        type_into(window.controls.overfit_box.degree, degree)
+        count = len(drawn)
+        qtbot.waitUntil(lambda: len(drawn) > count, timeout=WAIT_MS)  # reports of the new model come in
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    window.capacity.dialog.close()
+    settle(qtbot, window)
+    assert all(drawn), drawn
 
 
 def test_the_capacity_curve_stops_at_the_last_degree_phi_takes_on_the_inputs(make_window, qtbot):

@@ -130,6 +130,10 @@ class CapacityView(QObject):
         self.settle.setSingleShot(True)
         self.settle.setInterval(SETTLE_MS)
         self.settle.timeout.connect(self._refresh)
+        self.redraw_soon = QTimer(self)  # the mark moved: drawn once the change is through (see _on_document_changed)
+        self.redraw_soon.setSingleShot(True)
+        self.redraw_soon.setInterval(0)
+        self.redraw_soon.timeout.connect(self._draw)
         document.changed.connect(self._on_document_changed)
 
     def show(self) -> None:
@@ -231,17 +235,19 @@ class CapacityView(QObject):
             busy.release()
 
     def redraw(self) -> None:
-        """Draw the curve again if what it shows changed (the window's theme)."""
-        self._draw()
+        """Draw the curve again if what it shows changed (the window's theme), once the change is through."""
+        self.redraw_soon.start()
 
     def _on_document_changed(self, kind: Change) -> None:
-        """Recompute after the edits settle when the curve's scene changed; else only move the window's mark."""
+        """Recompute after the edits settle when the curve's scene changed; else only move the window's mark, after
+        this change has reached every part (drawing a figure runs Qt's events: drawn here, a training report of the
+        scene before would reach the window before the live run had followed the change)."""
         if not self.visible() or kind is Change.VIEW and self.report is None:
             return
         if sweep_key(self.document.scene) != self.key:
             self.settle.start()
         else:
-            self._draw()
+            self.redraw_soon.start()
 
     def _refresh(self) -> None:
         if self.visible():
