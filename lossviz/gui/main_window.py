@@ -203,6 +203,7 @@ class MainWindow(QtWidgets.QMainWindow):
         live.progressed.connect(self._on_live_progressed)
         live.surfaceReady.connect(self._on_live_surface_ready)
         live.surfaces.questionChanged.connect(self._on_surface_question)
+        live.surfaces.planeRefused.connect(lambda: self.views.draw_surface(frame=True))  # framed as a fresh window
         live.runningChanged.connect(self._on_live_running_changed)
         live.stepped.connect(self._on_live_stepped)
         live.selectionChanged.connect(self.views.draw_selection)
@@ -283,7 +284,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._show_held()  # how far θ lies off the plane the surface is on
         fixed = self.document.scene.surface.fixed
         self.views.draw_surface(frame=result.request.framing or fixed)
-        if not fixed and result.request.framing:
+        if not fixed and result.request.framing and result.plane is None:
             self.controls.show_ranges(self.live.surfaces.ranges)
 
     def _on_live_stepped(self) -> None:

@@ -87,6 +87,10 @@ def test_a_pca_plane_is_the_commands_and_the_path_is_drawn_on_it(make_window, qt
     qtbot.waitUntil(lambda: on_plane(window, "pca"), timeout=WAIT_MS)
     assert item.getAxis("bottom").labelText.startswith("PC1 (")
     settle(qtbot, window)
+    for _ in range(2):  # race on and off (the monkey's seed 18): the range boxes stay greyed and empty, as fresh
+        window.race_action.trigger()
+        settle(qtbot, window)
+        assert [spin.value() for spin in panel.x_range + panel.y_range] == [0.0] * 4
 
 
 @pytest.mark.parametrize("kind", ["trajectory", "hessian", "random"])
@@ -115,3 +119,6 @@ def test_a_plane_the_fit_cannot_give_is_said_and_nothing_breaks(make_window, qtb
     assert "distinct point" in window.statusBar().currentMessage()
     settle(qtbot, window)
     assert window.live.surfaces.shown is None
+    fresh = make_window(window.document.scene)  # the monkey's seed 18: the view stayed framed on the old surface
+    settle(qtbot, fresh)
+    assert visible_state(window)["surface view"] == visible_state(fresh)["surface view"]

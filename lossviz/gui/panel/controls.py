@@ -361,7 +361,10 @@ class ControlPanel(QtWidgets.QWidget):
         self.auto_range.setChecked(not fixed)
         for spin in self.x_range + self.y_range:
             spin.setEnabled(fixed)
-        ranges = (scene.surface.x_range, scene.surface.y_range) if fixed else shown_ranges
+        if on_plane:  # greyed and empty: the plane's α, β are framed around the fit's path, not chosen here
+            ranges = None
+        else:
+            ranges = (scene.surface.x_range, scene.surface.y_range) if fixed else shown_ranges
         self.show_ranges(ranges)
         resolution = scene.surface.resolution
         if self.resolution.findData(resolution) < 0:

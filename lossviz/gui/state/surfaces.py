@@ -41,6 +41,7 @@ class SurfaceService(QObject):
     surfaceReady = Signal(object)  # a SurfaceResult of the current question, shown (stale ones never come)
     overlayReady = Signal(object)  # a SurfaceResult of the "population" role, in its turn
     questionChanged = Signal()  # what was shown is of an old question
+    planeRefused = Signal()  # the current question's plane cannot be made: no surface will come
     message = Signal(str, int)
     surfaceRequested = Signal(object)  # to the worker
 
@@ -257,6 +258,7 @@ class SurfaceService(QObject):
         if self.worker.questions.current(request.generation) and not self.closing:
             why = reason.split(": ", 1)[-1] if reason.startswith("--plane") else reason  # the CLI's option is not here
             self.message.emit(f"No {request.plane} plane for this scene's fit: {why}", WARNING_MS)
+            self.planeRefused.emit()
 
     # ------------------------------------------------------------------ following θ
     def follow_theta(self, running: bool) -> None:

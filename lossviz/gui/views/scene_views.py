@@ -282,8 +282,8 @@ class SceneViews(QtCore.QObject):
         if shown is None:
             self.surface_plot.clear_surface()
             self.draw_population()
-            # what a fresh window shows before its first surface, and whenever no surface can come (no data): the
-            # start θ, ±2
+            # what a fresh window shows before its first surface, and whenever no surface can come (no data, or a
+            # plane the scene's fit cannot give; framed when the worker says so): the start θ, ±2
             if frame or self.live.state().objective is None:
                 x, y = self.live.surfaces.plane().point(self.document.scene.init)
                 self.surface_viewbox.setRange(xRange=(x - 2, x + 2), yRange=(y - 2, y + 2), padding=0)
