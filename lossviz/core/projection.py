@@ -44,6 +44,7 @@ class DataView:
     x_label: str
     y_label: str
     note: str  # what the view is, for the title
+    nearness: np.ndarray | None = None  # a slice's: per sample, NEARNESS_LEVELS − 1 (at the others' mean) … 0 (far)
 
     @property
     def moves_with_theta(self) -> bool:
@@ -52,6 +53,8 @@ class DataView:
 
 
 AUTO = "auto"
+NEARNESS_LEVELS = 4  # a slice fades its points in this many steps of their distance in the hidden inputs
+NEARNESS_STEP = 0.75  # RMS z-score of the hidden inputs per step (0 … 0.75: the nearest, ≥ 2.25: the faintest)
 PAIR_FEATURES = 10  # the slice chooser offers the pairs among the first this many inputs
 
 
@@ -100,7 +103,7 @@ def chosen_text(kind: str, numbers: tuple[int, ...], dims: int, names: list[str]
         name = names[numbers[0]]
         return name, "e + w·x (partial residual)", f"partial residuals of {name}, d = {dims} inputs"
     first, second = names[numbers[0]], names[numbers[1]]
-    return first, second, f"slice {first} × {second}, others at their mean (d = {dims})"
+    return first, second, f"slice {first} × {second}, others at their mean (d = {dims}, faded by distance in them)"
 
 
 def view_kind(task: str, classes: int, has_features: bool) -> str:
@@ -175,7 +178,21 @@ def _chosen_view(kind: str, numbers: tuple[int, ...], shape: ModelShape, data: D
     mean = data.X[:, others].mean(axis=0) if data.size else np.zeros(len(others))
     slice_theta = np.column_stack([W[:, kept], b + W[:, others] @ mean])
     return DataView("feature slice", Dataset(data.X[:, kept].copy(), data.y), slice_theta,
-                    ModelShape(shape.task, 2, shape.classes if shape.task == "multiclass" else 2), "", "", "")
+                    ModelShape(shape.task, 2, shape.classes if shape.task == "multiclass" else 2), "", "", "",
+                    nearness(data.X[:, others]))
+
+
+def nearness(hidden: np.ndarray) -> np.ndarray:
+    """How near each row of ``hidden`` (N, h) lies to the rows' mean, in NEARNESS_LEVELS steps (int, N): the RMS of
+    its z-scores over the columns that spread, NEARNESS_STEP per step; all nearest without such columns."""
+    spread = hidden.std(axis=0) if len(hidden) else np.zeros(hidden.shape[1])
+    varying = spread > 0
+    if not varying.any():
+        return np.full(len(hidden), NEARNESS_LEVELS - 1, dtype=np.int64)
+    z = (hidden[:, varying] - hidden[:, varying].mean(axis=0)) / spread[varying]
+    distance = np.sqrt(np.mean(z**2, axis=1))
+    steps = np.minimum(np.floor(distance / NEARNESS_STEP), NEARNESS_LEVELS - 1).astype(np.int64)
+    return NEARNESS_LEVELS - 1 - steps
 
 
 def principal_axes(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from lossviz.core.features import FeatureMap, feature_names
 from lossviz.core.geometry import class_boundaries, grid_axes, grid_points, straight_boundary, truth_lines, zero_lines
 from lossviz.core.limits import MAX_CLASSES
 from lossviz.core.model import ModelShape, logits, sigmoid, softmax
-from lossviz.core.projection import AUTO, DataView, chosen, chosen_text, data_view, projected, view_text
+from lossviz.core.projection import AUTO, NEARNESS_LEVELS, DataView, chosen, chosen_text, data_view, projected, view_text
 from lossviz.core.scene import Scene
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import anchor_in_corner, clear_line, clear_scatter, emptiest_corner, make_pen
@@ -77,6 +77,7 @@ class PassiveScatter(pg.ScatterPlotItem):
 
 
 SIZE_LEVELS = 12  # a marker's size follows its sample's loss in this many steps
+FADE_ALPHAS = tuple(int(a) for a in np.linspace(60, 255, NEARNESS_LEVELS))  # a slice's markers, far … near
 RESIDUAL_LIMIT = 500  # residuals ŷ − y are drawn up to this many samples (more are clutter, and slow to paint)
 DISPLAY_LIMIT = 2500  # at most this many samples are drawn: markers with sizes of their own are slow to paint
 
@@ -174,6 +175,7 @@ class DataPlot:
         self._brushes = [pg.mkBrush(theme.class_color(c)) for c in range(MAX_CLASSES)]
         self._hollow_pens = [make_pen(theme.class_color(c), 2.2 * theme.scale) for c in range(MAX_CLASSES)]
         self._outline = pg.mkPen(theme.foreground if theme.name == "dark" else "#222222", width=max(1.0, theme.scale))
+        self._fades: dict[tuple[int, bool], tuple[bytes, list, list]] = {}  # a slice's faded markers, per class
         if self.legend is not None:  # made again in the new colours and font
             scene = self.legend.scene()
             if scene is not None:  # off the view box and the scene (setParentItem(None) would anchor it, and fail)
@@ -369,14 +371,19 @@ class DataPlot:
         test = np.zeros(data.size, dtype=bool)
         test[self.test_rows[self.test_rows < data.size]] = True
         test = test[drawn]
+        nearness = None if self.view is None or self.view.nearness is None else self.view.nearness[drawn]
         for label, (scatter, hollow) in enumerate(zip(self.scatters, self.hollow, strict=True)):
             mine, theirs = (classes == label) & ~test, (classes == label) & test
             if mine.any():
-                scatter.show_markers(positions[mine], sizes[mine], self._brushes[label], self._outline)
+                brush, pen = (self._brushes[label], self._outline) if nearness is None else \
+                    self._faded(label, False, nearness[mine])
+                scatter.show_markers(positions[mine], sizes[mine], brush, pen)
             else:
                 clear_scatter(scatter)
             if theirs.any():  # held out: hollow, in the class's colour
-                hollow.show_markers(positions[theirs], sizes[theirs], NO_BRUSH, self._hollow_pens[label])
+                brush, pen = (NO_BRUSH, self._hollow_pens[label]) if nearness is None else \
+                    self._faded(label, True, nearness[theirs])
+                hollow.show_markers(positions[theirs], sizes[theirs], brush, pen)
             else:
                 clear_scatter(hollow)
         if shape.task == "regression" and self.input_dims == 1 and self.theta is not None and data.size <= RESIDUAL_LIMIT:
@@ -389,6 +396,27 @@ class DataPlot:
             self.residuals.setData(segments[:, 0], segments[:, 1])
         else:
             self.residuals.setData([], [])
+
+    def _faded(self, label: int, hollow: bool, levels: np.ndarray) -> tuple[list, list]:
+        """Per-marker brushes and pens of class ``label`` for a slice: the farther a sample lies from the slice in
+        the hidden inputs (``levels``: core.projection.nearness), the fainter (the same lists while the levels
+        stay, so a run's redraws only resize the markers)."""
+        key = levels.tobytes()
+        cached = self._fades.get((label, hollow))
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        color, outline = QtGui.QColor(self.theme.class_color(label)), self._outline.color()
+        brushes, pens = [], []
+        for alpha in FADE_ALPHAS:
+            faded = QtGui.QColor(color)
+            faded.setAlpha(alpha)
+            brushes.append(NO_BRUSH if hollow else pg.mkBrush(faded))
+            edge = QtGui.QColor(color if hollow else outline)
+            edge.setAlpha(alpha)
+            pens.append(pg.mkPen(edge, width=(self._hollow_pens[label] if hollow else self._outline).widthF()))
+        chosen = ([brushes[level] for level in levels], [pens[level] for level in levels])
+        self._fades[(label, hollow)] = (key, *chosen)
+        return chosen
 
     def _marker_sizes(self, rows: np.ndarray) -> np.ndarray:
         """The marker size of each sample of ``rows``: in every task it grows with the sample's loss l(θ|x_i, y_i)

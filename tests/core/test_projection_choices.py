@@ -65,3 +65,23 @@ def test_a_choice_applies_only_where_it_can():
 def test_a_bad_choice_is_refused_naming_the_key(bad):
     with pytest.raises(LossvizError, match="view.data_view"):
         ViewOptions(data_view=bad)
+
+
+def test_a_slice_fades_its_points_by_their_distance_in_the_hidden_inputs():
+    """Nearness: the RMS z-score of the hidden inputs that spread, in steps of NEARNESS_STEP, the nearest
+    NEARNESS_LEVELS − 1."""
+    from lossviz.core.projection import NEARNESS_LEVELS, NEARNESS_STEP, nearness
+
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(200, 4)) * [1.0, 5.0, 0.1, 2.0]
+    X[:, 3] = 7.0  # a hidden input without spread says nothing of distance
+    data = Dataset(X, rng.integers(0, 2, 200).astype(float))
+    view = data_view(ModelShape("binary", 4), data, rng.normal(size=(1, 5)), choice="pair:1,3")
+    hidden = X[:, [1, 3]]
+    distance = np.abs(hidden[:, 0] - hidden[:, 0].mean()) / hidden[:, 0].std()
+    expected = NEARNESS_LEVELS - 1 - np.minimum(np.floor(distance / NEARNESS_STEP), NEARNESS_LEVELS - 1)
+    np.testing.assert_array_equal(view.nearness, expected)
+    assert set(view.nearness.tolist()) == set(range(NEARNESS_LEVELS))  # every step is used by this sample
+    np.testing.assert_array_equal(nearness(np.empty((5, 0))), [NEARNESS_LEVELS - 1] * 5)  # d = 2: nothing hidden
+    assert nearness(np.empty((0, 2))).shape == (0,)
+    assert data_view(ModelShape("regression", 4), regression(), np.ones((1, 5)), choice="feature:1").nearness is None

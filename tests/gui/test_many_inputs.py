@@ -161,8 +161,17 @@ def test_the_data_view_chooser_draws_partial_residuals_and_slices_as_render_does
     choose(iris.controls.data_view, "pair:3,4")
     scene = iris.document.scene
     np.testing.assert_array_equal(iris.views.data_plot.point_positions(), scene.data.X[:, 2:4])
-    assert "slice petal_length × petal_width, others at their mean (d = 4)" in \
+    assert "slice petal_length × petal_width, others at their mean (d = 4, faded by distance in them)" in \
         title_of(iris.views.data_view.getPlotItem())
+    # each marker as faint as its sample lies far from the slice in sepal_length, sepal_width (their RMS z-score)
+    from lossviz.core.projection import nearness
+    from lossviz.plots.data import FADE_ALPHAS
+
+    alphas = np.array(FADE_ALPHAS)[nearness(scene.data.X[:, :2])]
+    wanted = sorted(zip(*scene.data.X[:, 2:4].T.tolist(), alphas.tolist(), strict=True))
+    seen = sorted((x, y, brush.color().alpha()) for scatter in iris.views.data_plot.scatters
+                  for x, y, brush in zip(*scatter.getData(), scatter.data["brush"], strict=True))
+    assert len(set(alphas.tolist())) > 1 and seen == wanted  # the table has near and far samples
     choose(iris.controls.data_view, "auto")
     assert "logit differences" in title_of(iris.views.data_view.getPlotItem())
     settle(qtbot, iris)
