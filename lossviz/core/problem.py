@@ -4,6 +4,7 @@ labels and λ — or, with a distribution, the population loss L(θ|P)."""
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,9 @@ from lossviz.core.losses import get_loss
 from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.population import population_objective
+
+
+_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # objective → its Problem (see Problem.of)
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,15 @@ class Problem:
 
     @classmethod
     def of(cls, objective: Objective) -> Problem:
-        """A Problem holding copies of ``objective``'s inputs, labels and λ."""
-        return cls(objective.shape, objective.loss.name, objective.data.X.copy(), objective.data.y.copy(),
-                   l2=objective.l2)
+        """A Problem holding copies of ``objective``'s inputs, labels and λ — made once per objective (a Problem is
+        frozen and its copies are read only: at 100,000 × 50 inputs a copy per surface request cost the window
+        ~40 ms each time)."""
+        made = _MADE.get(objective)
+        if made is None:
+            X, y = objective.data.X.copy(), objective.data.y.copy()
+            X.flags.writeable = y.flags.writeable = False
+            made = _MADE[objective] = cls(objective.shape, objective.loss.name, X, y, l2=objective.l2)
+        return made
 
     @classmethod
     def rows(cls, objective: Objective, rows: np.ndarray) -> Problem:
