@@ -157,10 +157,10 @@ def data_view(shape: ModelShape, data: Dataset, theta: np.ndarray, features: Fea
     if kind == "logit differences":
         theta3 = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         return DataView(kind, Dataset(z[:, 1:3] - z[:, :1], data.y), theta3, ModelShape("multiclass", 2, 3), *text)
-    mean, basis = principal_axes(data.X)  # the model on that plane: z = (W V)p + (W m + b), exact there
+    mean, basis, points = _principal_plane(data.X)  # the model on that plane: z = (W V)p + (W m + b), exact there
     W, b = theta[:, :-1], theta[:, -1]
     plane_theta = np.column_stack([W @ basis, b + W @ mean])
-    return DataView(kind, Dataset((data.X - mean) @ basis, data.y), plane_theta,
+    return DataView(kind, Dataset(points, data.y), plane_theta,
                     ModelShape("multiclass", 2, shape.classes), *text)
 
 
@@ -193,6 +193,21 @@ def nearness(hidden: np.ndarray) -> np.ndarray:
     distance = np.sqrt(np.mean(z**2, axis=1))
     steps = np.minimum(np.floor(distance / NEARNESS_STEP), NEARNESS_LEVELS - 1).astype(np.int64)
     return NEARNESS_LEVELS - 1 - steps
+
+
+_LAST_PLANE: list = []  # [(X, (mean, basis, points))]: the principal plane of the data drawn last
+
+
+def _principal_plane(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``principal_axes`` of X and the rows projected on them (read only) — computed once per data array (the view
+    is drawn again with every report of a run, and the data's arrays are never changed in place)."""
+    if _LAST_PLANE and _LAST_PLANE[0][0] is X:
+        return _LAST_PLANE[0][1]
+    mean, basis = principal_axes(X)
+    points = (X - mean) @ basis
+    points.flags.writeable = False
+    _LAST_PLANE[:] = [(X, (mean, basis, points))]
+    return mean, basis, points
 
 
 def principal_axes(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
