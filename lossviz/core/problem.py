@@ -17,7 +17,6 @@ from lossviz.core.model import ModelShape
 from lossviz.core.objective import Objective
 from lossviz.core.population import population_objective
 
-
 _MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # objective → its Problem (see Problem.of)
 
 

@@ -151,7 +151,7 @@ def test_a_degree_typed_with_the_capacity_view_open_reaches_the_run_before_its_r
     for degree in ("12", "1", "7", "2", "12", "0", "5"):
         type_into(window.controls.overfit_box.degree, degree)
         count = len(drawn)
-        qtbot.waitUntil(lambda: len(drawn) > count, timeout=WAIT_MS)  # reports of the new model come in
+        qtbot.waitUntil(lambda count=count: len(drawn) > count, timeout=WAIT_MS)  # the new model's reports
     QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
     window.capacity.dialog.close()
     settle(qtbot, window)

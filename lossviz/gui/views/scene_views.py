@@ -29,6 +29,7 @@ from lossviz.gui.panel.widgets import named
 from lossviz.gui.state.document import Change, Document
 from lossviz.gui.state.live import LiveRun
 from lossviz.gui.state.readings import selection_arrows
+from lossviz.gui.state.training import RunState
 from lossviz.gui.views.plot_widgets import DataPlotWidget, EditableViewBox
 from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows, view_note
 from lossviz.plots.loss import LossPlot
@@ -72,6 +73,7 @@ class SceneViews(QtCore.QObject):
         self._axes_drawn: tuple | None = None  # what _draw_axes last set: theme, titles, labels
         self._plane_drawn: object = None  # the plane through θ-space the path was last drawn on
         self._curvature: Curvature | None = None  # ∇²L's eigen-decomposition at the θ where the run last stopped
+        self._quality: tuple[tuple, str] | None = None  # ((objective, test objective), its quality text)
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_viewbox.sigRangeChanged.connect(lambda *_: self._draw_surface_arrows())
@@ -145,8 +147,9 @@ class SceneViews(QtCore.QObject):
         style_surface(self.surface_view.getPlotItem(), theme, *surface_axes, title=surface_title)
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
-    def draw_run(self) -> None:
-        """The path (or the race's paths) on the surface, and the status labels."""
+    def draw_run(self, costly: bool = True) -> None:
+        """The path (or the race's paths) on the surface, and the status labels (the accuracy or RMSE, a pass over
+        every sample, only with the ``costly`` views: a few times a second while running)."""
         state, plane = self.live.state(), self.live.surfaces.plane()
         start = plane.point(self.document.scene.init)
         if state.runs:
@@ -164,11 +167,12 @@ class SceneViews(QtCore.QObject):
             self.surface_plot.set_path(path, start, plane.point(state.theta), thin=True)
         self.draw_arrows()
         self.draw_curvature()
-        self.draw_status()
+        self.draw_status(costly)
 
-    def draw_status(self) -> None:
+    def draw_status(self, costly: bool = True) -> None:
         """step, L(θ|D) (with L(θ|D_test) and L(θ|P) where there are a test set and a P), ‖∇L‖ and the accuracy
-        (classification) or RMSE and R² (regression) of the live run ("–" without data)."""
+        (classification) or RMSE and R² (regression) of the live run ("–" without data); not ``costly``: the
+        accuracy or RMSE as last computed for these objectives."""
         state = self.live.state()
         self.step_label.setText(f"step {state.step}")
         scene = self.document.scene
@@ -184,10 +188,17 @@ class SceneViews(QtCore.QObject):
                 loss += f",  L(θ|D_test) = {state.test_loss:.6g}"
             if population:  # "…" until the worker has valued it at this θ (a report away)
                 loss += population + ("…" if np.isnan(state.population_loss) else f"{state.population_loss:.6g}")
-            texts = [loss, f"‖∇L‖ = {state.grad_norm:.4g}", quality_text(state.objective, state.test_objective,
-                                                                         state.theta)]
+            texts = [loss, f"‖∇L‖ = {state.grad_norm:.4g}", self._quality_text(state, costly)]
         for label, text in zip((self.loss_label, self.grad_label, self.quality_label), texts, strict=True):
             label.setText(text)
+
+    def _quality_text(self, state: RunState, costly: bool) -> str:
+        """``quality_text`` of the run, or (not ``costly``) the last one of the same objectives."""
+        key = (state.objective, state.test_objective)
+        if costly or self._quality is None or self._quality[0] != key:
+            assert state.objective is not None
+            self._quality = (key, quality_text(state.objective, state.test_objective, state.theta))
+        return self._quality[1]
 
     def point_at(self, x: float, y: float) -> int | None:
         """The sample drawn under data position (x, y), within a few pixels, or None."""
