@@ -135,9 +135,10 @@ def projected(task: str, dims: int) -> bool:
 
 
 def data_view(shape: ModelShape, data: Dataset, theta: np.ndarray, features: FeatureMap | None = None,
-              choice: str = AUTO) -> DataView | None:
+              choice: str = AUTO, rows: np.ndarray | None = None) -> DataView | None:
     """The exact view of ``data`` and the model θ (over φ = ``features``, None: φ(x) = x), or the view ``choice``
-    where it applies; None where the data view draws the raw inputs."""
+    where it applies; None where the data view draws the raw inputs. ``rows``: only these samples are placed where
+    the model puts them (the others NaN) — the samples a view of very many draws."""
     dims = data.dims if data.size else (features.dims if features is not None and features.degree else shape.dims)
     if not projected(shape.task, dims):
         return None
@@ -145,8 +146,7 @@ def data_view(shape: ModelShape, data: Dataset, theta: np.ndarray, features: Fea
     picked, numbers = chosen(shape.task, dims, has_features, choice)
     if picked != AUTO:
         return _chosen_view(picked, numbers, shape, data, theta)
-    inputs = data.X if features is None or features.degree is None else features(data.X)
-    z = logits(theta, inputs) if data.size else np.empty((0, shape.outputs))
+    z = _view_logits(theta, data.X, features, rows)
     kind = view_kind(shape.task, shape.outputs, has_features)
     text = view_text(shape.task, dims, shape.outputs, has_features)
     identity = np.array([[1.0, 0.0]])
@@ -162,6 +162,19 @@ def data_view(shape: ModelShape, data: Dataset, theta: np.ndarray, features: Fea
     plane_theta = np.column_stack([W @ basis, b + W @ mean])
     return DataView(kind, Dataset(points, data.y), plane_theta,
                     ModelShape("multiclass", 2, shape.classes), *text)
+
+
+def _view_logits(theta: np.ndarray, X: np.ndarray, features: FeatureMap | None, rows: np.ndarray | None) -> np.ndarray:
+    """z = Wφ(x) + b of every row of X (N, k), or of ``rows`` only (the others NaN)."""
+    def of(inputs: np.ndarray) -> np.ndarray:
+        """The logits of some raw inputs."""
+        return logits(theta, inputs if features is None or features.degree is None else features(inputs))
+
+    if rows is None or len(rows) >= len(X):
+        return of(X) if len(X) else np.empty((0, theta.shape[0]))
+    z = np.full((len(X), theta.shape[0]), np.nan)
+    z[rows] = of(X[rows])
+    return z
 
 
 def _chosen_view(kind: str, numbers: tuple[int, ...], shape: ModelShape, data: Dataset, theta: np.ndarray) -> DataView:

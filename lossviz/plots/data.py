@@ -150,6 +150,7 @@ class DataPlot:
         plot.addItem(self.rings)
         self.selected: tuple[int, ...] = ()
         self.view: DataView | None = None  # the exact view of more inputs than a plane shows (None: the inputs)
+        self._view_of: tuple = ()  # what set_model was given: (shape, data, θ, φ, the view chosen)
         self.features: FeatureMap | None = None  # φ of the model (None: φ(x) = x)
         self.test_rows = np.empty(0, dtype=np.int64)  # drawn hollow
         self.hollow = [PassiveScatter(hoverable=False) for _ in range(MAX_CLASSES)]  # the test samples, one per class
@@ -259,7 +260,8 @@ class DataPlot:
         (cheap, for a drag in progress). More inputs than a plane shows are drawn in their exact view
         (``core.projection``), or the view ``choice`` (partial residuals, a slice): the points where the model puts
         them, the model that view's."""
-        self.view = data_view(shape, data, theta, features, choice)
+        self._view_of = (shape, data, theta, features, choice)
+        self.view = self._exact_view()
         if self.view is not None:
             shape, data, theta, features = self.view.shape, self.view.data, self.view.theta, None
         self.shape, self.data, self.theta, self.per_sample = shape, data, theta, per_sample
@@ -291,9 +293,22 @@ class DataPlot:
         self._truth_key = key
         self.truth.setData(*truth_lines(dist, self.view_rect(), self._grid(160)))
 
+    def _exact_view(self) -> DataView | None:
+        """``data_view`` of the model last set; of very many samples, only those drawn (and the selected) are placed:
+        a pass over 100,000 samples of 50 inputs with every redraw of a run would stall the window."""
+        shape, data, theta, features, choice = self._view_of
+        rows = display_rows(data.size)
+        if rows is not None:
+            rows = np.union1d(rows, np.array([i for i in self.selected if i < data.size], dtype=np.int64))
+        return data_view(shape, data, theta, features, choice, rows)
+
     def set_selection(self, indices: tuple[int, ...]) -> None:
         """Ring the selected samples (their own losses are on the surface)."""
         self.selected = indices
+        if self.view is not None and display_rows(self.view.data.size) is not None:  # place the newly selected
+            self.view = self._exact_view()
+            assert self.view is not None
+            self.data = self.view.data
         if self.shape is not None and self.data is not None:
             self._draw_points()
 
@@ -520,6 +535,7 @@ class DataPlot:
         """Set the view to show every sample with a margin (a sensible default when empty)."""
         positions = self.point_positions()
         shape = self.input_shape
+        positions = positions[np.isfinite(positions).all(axis=1)]  # of very many, the samples not drawn are NaN
         if len(positions):
             lo, hi = positions.min(axis=0), positions.max(axis=0)
         else:

@@ -85,3 +85,14 @@ def test_a_slice_fades_its_points_by_their_distance_in_the_hidden_inputs():
     np.testing.assert_array_equal(nearness(np.empty((5, 0))), [NEARNESS_LEVELS - 1] * 5)  # d = 2: nothing hidden
     assert nearness(np.empty((0, 2))).shape == (0,)
     assert data_view(ModelShape("regression", 4), regression(), np.ones((1, 5)), choice="feature:1").nearness is None
+
+
+def test_a_view_of_some_rows_places_those_alone():
+    rng = np.random.default_rng(2)
+    data = Dataset(rng.normal(size=(50, 4)), rng.integers(0, 3, 50).astype(float))
+    theta = rng.normal(size=(3, 5))
+    every = data_view(ModelShape("multiclass", 4, 3), data, theta)
+    rows = np.array([1, 7, 30])
+    some = data_view(ModelShape("multiclass", 4, 3), data, theta, rows=rows)
+    np.testing.assert_array_equal(some.data.X[rows], every.data.X[rows])
+    assert np.isnan(np.delete(some.data.X, rows, axis=0)).all()

@@ -199,3 +199,26 @@ def test_a_vertical_drag_in_the_y_against_prediction_view_edits_y(make_window, q
     QTest.keyClick(window.views.data_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.document.scene.data == before
     settle(qtbot, window)
+
+
+def test_of_very_many_samples_only_those_drawn_are_placed_where_the_model_puts_them(make_window, qtbot):
+    """5,000 samples of 3 inputs (more than the view draws): the drawn ones are at their logits after steps, the
+    others are not computed (NaN: a pass over every sample with each redraw of a run stalled the window); the view
+    frames the drawn ones; render draws the same."""
+    from lossviz.figures.figure import draw_scene
+    from lossviz.plots.data import display_rows
+
+    window = make_window(scene_of("binary", n=5000))
+    step(window, qtbot, 3)
+    scene, theta = window.document.scene, window.live.state().theta
+    positions = window.views.data_plot.point_positions()
+    drawn = display_rows(scene.data.size)
+    assert drawn is not None and np.isfinite(positions).all(axis=1).sum() == len(drawn)
+    np.testing.assert_allclose(positions[drawn, 0], logits(theta, scene.data.X[drawn])[:, 0], rtol=1e-12)
+    (x0, x1), _ = window.views.data_viewbox.viewRange()
+    assert np.isfinite([x0, x1]).all() and x0 < positions[drawn, 0].min() and positions[drawn, 0].max() < x1
+    figure = draw_scene(scene, steps=3)
+    try:
+        np.testing.assert_array_equal(np.isfinite(figure.data_plot.point_positions()), np.isfinite(positions))
+    finally:
+        figure.close()
