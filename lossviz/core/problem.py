@@ -66,8 +66,7 @@ class Problem:
         return self.shape, self.loss, dist.name, json.dumps(dist.params, sort_keys=True), self.l2, phi_key
 
     def objective(self) -> Objective:
-        """The objective over a private copy of the data, or L(θ|P)."""
+        """The objective over the problem's data (its own copies, never changed), or L(θ|P)."""
         if self.distribution is not None:
             return population_objective(self.distribution, self.shape, self.loss, self.features, self.l2)
-        return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X.copy(), self.y.copy()),
-                         l2=self.l2)
+        return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X, self.y), l2=self.l2)
