@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from lossviz.core.dataset import Dataset
@@ -157,3 +159,26 @@ def first_largest_is(z: np.ndarray, y: np.ndarray) -> np.ndarray:
         # every class before y below z_y, every class after it at most z_y (y itself passes)
         correct &= (zk[k] < zy) | ((zk[k] == zy) & (y <= k))
     return correct
+
+
+@dataclass(frozen=True)
+class Quality:
+    """What the status bar reads at a glance at one θ: the accuracy (classification) or the RMSE and R² (regression,
+    R² None where undefined) on the training data, and on the test data where there is a test set."""
+
+    name: str  # "accuracy" or "RMSE"
+    value: float
+    test: float | None = None
+    r2: float | None = None
+    test_r2: float | None = None
+
+
+def quality_at(objective: Objective, test: Objective | None, theta: np.ndarray) -> Quality:
+    """``Objective.quality`` (and R²) of the training and the test objective at θ (a pass over every sample: the
+    training worker computes it with each report, so that the window does not)."""
+    with np.errstate(all="ignore"):
+        name, value = objective.quality(theta)
+        tested = None if test is None else test.quality(theta)[1]
+        if name == "accuracy":
+            return Quality(name, value, tested)
+        return Quality(name, value, tested, objective.r_squared(theta), None if test is None else test.r_squared(theta))

@@ -260,7 +260,7 @@ class MainWindow(QtWidgets.QMainWindow):
             box.show_provenance(said)
 
     def _on_live_progressed(self, costly: bool, data: bool) -> None:
-        self.views.draw_run(costly)
+        self.views.draw_run()
         self._show_held()
         if costly:
             self.views.draw_costly(data=data)

@@ -217,6 +217,17 @@ def test_of_very_many_samples_only_those_drawn_are_placed_where_the_model_puts_t
     np.testing.assert_allclose(positions[drawn, 0], logits(theta, scene.data.X[drawn])[:, 0], rtol=1e-12)
     (x0, x1), _ = window.views.data_viewbox.viewRange()
     assert np.isfinite([x0, x1]).all() and x0 < positions[drawn, 0].min() and positions[drawn, 0].max() < x1
+    # the status bar's accuracy, valued by the training worker with its report, is that of θ over every sample
+    accuracy = np.mean((logits(theta, scene.data.X)[:, 0] >= 0) == scene.data.y)
+    assert f"accuracy {100 * accuracy:.1f} %" in [label.text() for label in window.views.status_labels()]
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)  # and while running, report by report
+    seen = []
+    window.live.progressed.connect(lambda *_: seen.append((window.live.state().theta, window.live.state().quality)))
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=WAIT_MS)
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    for at, quality in seen:
+        assert quality.value == np.mean((logits(at, scene.data.X)[:, 0] >= 0) == scene.data.y)
     figure = draw_scene(scene, steps=3)
     try:
         np.testing.assert_array_equal(np.isfinite(figure.data_plot.point_positions()), np.isfinite(positions))

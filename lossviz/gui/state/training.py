@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from lossviz.core.objective import Objective
+from lossviz.core.objective import Objective, Quality, quality_at
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.problem import Problem
 from lossviz.core.runs import Run
@@ -53,6 +53,7 @@ class RunState:
     test_objective: Objective | None  # L(θ|D_test), without the penalty (None without a test set)
     points: Objective | None  # every sample's own loss, in the data's order (markers, hover, selection)
     generation: int  # the descent's number: a restart or new data makes a new one
+    quality: Quality | None = None  # the accuracy or RMSE at θ (None without training samples)
 
     def shown_entries(self, run: int) -> int:
         """How many entries of run ``run``'s history are shown: all, or those up to the step stepped back to."""
@@ -85,6 +86,7 @@ class TrainingRun(QObject):
         self.theta = scene.init.copy()
         self.step, self.loss, self.grad_norm, self.test_loss = 0, math.nan, math.nan, math.nan
         self.population_loss = math.nan
+        self.quality: Quality | None = None
         self._population_key: tuple | None = None  # what L(θ|P) shown is of (P, model, loss, λ, φ)
         self.objective: Objective | None = None
         self.test_objective: Objective | None = None
@@ -118,7 +120,7 @@ class TrainingRun(QObject):
         return RunState(self.step, self.theta, self.loss, self.grad_norm, self.test_loss, self.population_loss,
                         self.running, self.cursor,
                         self.runs, tuple(history.trajectory for history in self.histories), self.objective,
-                        self.test_objective, self.points, self.descents.newest)
+                        self.test_objective, self.points, self.descents.newest, self.quality)
 
     def idle(self) -> bool:
         """Paused and every command to the worker answered."""
@@ -157,6 +159,7 @@ class TrainingRun(QObject):
         self.population_loss = math.nan  # valued by the worker as it starts (its first report)
         if self.objective is None:
             self.loss = self.grad_norm = self.test_loss = math.nan
+            self.quality = None
             self.set_running(False)
             return
         self._evaluate()
@@ -195,6 +198,7 @@ class TrainingRun(QObject):
             self.grad_norm = norm(grad)
             test = self.test_objective
             self.test_loss = test.data_value(self.theta) if test is not None else math.nan
+        self.quality = quality_at(self.objective, test, self.theta)
         self._drawn_theta = self.theta  # the views draw the data at this θ now
 
     def _start_worker(self) -> None:
@@ -289,6 +293,8 @@ class TrainingRun(QObject):
         i = len(history) - 1 if index is None else index
         self.theta = history.thetas[i].copy()
         self.step, self.loss, self.grad_norm = int(history.steps[i]), float(history.losses[i]), float(history.grad_norms[i])
+        if self.objective is not None:
+            self.quality = quality_at(self.objective, self.test_objective, self.theta)
         self.population_loss = float(history.population_losses[i])
         if math.isnan(self.population_loss) and self.scene.distribution is not None:  # not valued on the way
             self._send(self.populationRequested, (self.descents.newest, self.theta.copy()))
@@ -316,6 +322,7 @@ class TrainingRun(QObject):
         self.theta = progress.theta
         self.step, self.loss, self.grad_norm = progress.step, progress.loss, progress.grad_norm
         self.test_loss = progress.test_loss
+        self.quality = progress.quality
         if progress.population_losses is None:
             self.population_loss = math.nan
         elif progress.population_valued:  # else (running, Monte Carlo) the last value stands until the next

@@ -20,7 +20,7 @@ from lossviz.core.curvature import Curvature, in_plane
 from lossviz.core.edits import nearest_point
 from lossviz.core.model import predict
 from lossviz.core.notation import parameter_label
-from lossviz.core.objective import Objective
+from lossviz.core.objective import Objective, Quality
 from lossviz.core.runs import legend_texts
 from lossviz.core.scene import Scene
 from lossviz.core.units import STANDARDISED
@@ -29,7 +29,6 @@ from lossviz.gui.panel.widgets import named
 from lossviz.gui.state.document import Change, Document
 from lossviz.gui.state.live import LiveRun
 from lossviz.gui.state.readings import selection_arrows
-from lossviz.gui.state.training import RunState
 from lossviz.gui.views.plot_widgets import DataPlotWidget, EditableViewBox
 from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows, view_note
 from lossviz.plots.loss import LossPlot
@@ -73,7 +72,6 @@ class SceneViews(QtCore.QObject):
         self._axes_drawn: tuple | None = None  # what _draw_axes last set: theme, titles, labels
         self._plane_drawn: object = None  # the plane through θ-space the path was last drawn on
         self._curvature: Curvature | None = None  # ∇²L's eigen-decomposition at the θ where the run last stopped
-        self._quality: tuple[tuple, str] | None = None  # ((objective, test objective), its quality text)
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_viewbox.sigRangeChanged.connect(lambda *_: self._draw_surface_arrows())
@@ -147,9 +145,8 @@ class SceneViews(QtCore.QObject):
         style_surface(self.surface_view.getPlotItem(), theme, *surface_axes, title=surface_title)
         style_plot(self.loss_view.getPlotItem(), theme, "Loss curve", "step", "L(θ|D)")
 
-    def draw_run(self, costly: bool = True) -> None:
-        """The path (or the race's paths) on the surface, and the status labels (the accuracy or RMSE, a pass over
-        every sample, only with the ``costly`` views: a few times a second while running)."""
+    def draw_run(self) -> None:
+        """The path (or the race's paths) on the surface, and the status labels."""
         state, plane = self.live.state(), self.live.surfaces.plane()
         start = plane.point(self.document.scene.init)
         if state.runs:
@@ -167,12 +164,11 @@ class SceneViews(QtCore.QObject):
             self.surface_plot.set_path(path, start, plane.point(state.theta), thin=True)
         self.draw_arrows()
         self.draw_curvature()
-        self.draw_status(costly)
+        self.draw_status()
 
-    def draw_status(self, costly: bool = True) -> None:
+    def draw_status(self) -> None:
         """step, L(θ|D) (with L(θ|D_test) and L(θ|P) where there are a test set and a P), ‖∇L‖ and the accuracy
-        (classification) or RMSE and R² (regression) of the live run ("–" without data); not ``costly``: the
-        accuracy or RMSE as last computed for these objectives."""
+        (classification) or RMSE and R² (regression) of the live run ("–" without data)."""
         state = self.live.state()
         self.step_label.setText(f"step {state.step}")
         scene = self.document.scene
@@ -188,17 +184,10 @@ class SceneViews(QtCore.QObject):
                 loss += f",  L(θ|D_test) = {state.test_loss:.6g}"
             if population:  # "…" until the worker has valued it at this θ (a report away)
                 loss += population + ("…" if np.isnan(state.population_loss) else f"{state.population_loss:.6g}")
-            texts = [loss, f"‖∇L‖ = {state.grad_norm:.4g}", self._quality_text(state, costly)]
+            assert state.quality is not None  # valued with every state that has an objective
+            texts = [loss, f"‖∇L‖ = {state.grad_norm:.4g}", quality_text(state.quality)]
         for label, text in zip((self.loss_label, self.grad_label, self.quality_label), texts, strict=True):
             label.setText(text)
-
-    def _quality_text(self, state: RunState, costly: bool) -> str:
-        """``quality_text`` of the run, or (not ``costly``) the last one of the same objectives."""
-        key = (state.objective, state.test_objective)
-        if costly or self._quality is None or self._quality[0] != key:
-            assert state.objective is not None
-            self._quality = (key, quality_text(state.objective, state.test_objective, state.theta))
-        return self._quality[1]
 
     def point_at(self, x: float, y: float) -> int | None:
         """The sample drawn under data position (x, y), within a few pixels, or None."""
@@ -451,20 +440,19 @@ class SceneViews(QtCore.QObject):
         return super().eventFilter(watched, event)
 
 
-def quality_text(objective: Objective, test: Objective | None, theta: np.ndarray) -> str:
+def quality_text(quality: Quality) -> str:
     """"accuracy 93.3 % (test 90.0 %)" of a classification; "RMSE 0.41 (test 0.52),  R² 0.873 (test 0.801)" of a
     regression (R² "–" where it is undefined: all targets equal)."""
     def r2(value: float | None) -> str:
         """R² as read at a glance."""
         return "–" if value is None else f"{value:.3f}"
 
-    name, value = objective.quality(theta)
-    if name == "accuracy":
-        text = f"accuracy {100 * value:.1f} %"
-        return text if test is None else text + f" (test {100 * test.quality(theta)[1]:.1f} %)"
-    text = f"RMSE {value:.4g}" + ("" if test is None else f" (test {test.quality(theta)[1]:.4g})")
-    text += f",  R² {r2(objective.r_squared(theta))}"
-    return text if test is None else text + f" (test {r2(test.r_squared(theta))})"
+    if quality.name == "accuracy":
+        text = f"accuracy {100 * quality.value:.1f} %"
+        return text if quality.test is None else text + f" (test {100 * quality.test:.1f} %)"
+    text = f"RMSE {quality.value:.4g}" + ("" if quality.test is None else f" (test {quality.test:.4g})")
+    text += f",  R² {r2(quality.r2)}"
+    return text if quality.test is None else text + f" (test {r2(quality.test_r2)})"
 
 
 def inputs_text(scene: Scene, index: int) -> str:

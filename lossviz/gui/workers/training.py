@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QTimer, Signal, Slot
 
-from lossviz.core.objective import Objective
+from lossviz.core.objective import Objective, Quality, quality_at
 from lossviz.core.optimizers import OptimizerConfig
 from lossviz.core.population import exact, population_values
 from lossviz.core.problem import Problem
@@ -68,6 +68,7 @@ class Progress:
     population_losses: np.ndarray | None = None  # (m,) L(θ|P) of the entries, NaN where not valued (None without P)
     population_loss: float = float("nan")  # at the current θ, if ``population_valued``
     population_valued: bool = False  # L(θ|P) was valued at the current θ for this report
+    quality: Quality | None = None  # the accuracy or RMSE at the current θ (computed here: a pass over every sample)
 
 
 @dataclass(frozen=True)
@@ -356,6 +357,6 @@ class TrainingWorker(BackgroundWorker):
                                     trainer.steps, trainer.loss, trainer.grad_norm, self.running, diverged,
                                     self.answered, rivals, test_losses, test_loss, population_losses,
                                     float("nan") if population_loss is None else population_loss,
-                                    population_loss is not None))
+                                    population_loss is not None, quality_at(trainer.objective, test, trainer.theta)))
         self.last_emit = self.clock()
         time.sleep(0)  # let the GUI thread take the GIL right away
