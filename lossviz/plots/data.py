@@ -359,6 +359,13 @@ class DataPlot:
         if self.shape is None or self.data is None:
             return
         self._draw_points()
+        self.redraw_model()
+
+    def redraw_model(self) -> None:
+        """Draw the model, the ghost, the racers and P's truth again over the samples (a redraw of a run in two
+        pieces: the samples, then these)."""
+        if self.shape is None or self.data is None:
+            return
         self._draw_model()
         self._draw_ghost()
         self._draw_racers()

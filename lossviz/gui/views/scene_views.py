@@ -216,6 +216,8 @@ class SceneViews(QtCore.QObject):
             """``draw``, unless the run has started over meanwhile."""
             return lambda: draw() if live.state().generation == generation and not live.closing else None
 
+        if data:  # the samples, then the model over them: two pieces, each a short stall at many samples
+            draws = [lambda: self.draw_data(points_only=True), self._draw_data_model, self.draw_curve]
         live.pacing.scheduler.queue(*(current(draw) for draw in draws))
 
     def _drawn_losses(self, theta: np.ndarray) -> np.ndarray:
@@ -240,12 +242,21 @@ class SceneViews(QtCore.QObject):
         self.data_plot.set_model(scene.shape, scene.data, theta, per_sample, points_only, design.features, design.test,
                                  scene.view.data_view)
         if not points_only:
-            self.data_plot.set_class_names(scene.class_names)  # None for regression (the scene's rule)
-        if not points_only and self.data_plot.distribution != scene.distribution:
+            self._draw_data_extras()
+
+    def _draw_data_model(self) -> None:
+        """The model (and the rest) over the samples drawn by ``draw_data(points_only=True)``."""
+        self.data_plot.redraw_model()
+        self._draw_data_extras()
+
+    def _draw_data_extras(self) -> None:
+        """The data view's legend names, P's truth and the racers' models."""
+        scene, state = self.document.scene, self.live.state()
+        self.data_plot.set_class_names(scene.class_names)  # None for regression (the scene's rule)
+        if self.data_plot.distribution != scene.distribution:
             self.data_plot.set_truth(scene.distribution)
-        if not points_only:
-            self.data_plot.set_racers([(RUN_COLORS[i % len(RUN_COLORS)], history.thetas[state.shown_entries(i) - 1])
-                                       for i, history in enumerate(state.histories) if state.runs and state.shown_entries(i)])
+        self.data_plot.set_racers([(RUN_COLORS[i % len(RUN_COLORS)], history.thetas[state.shown_entries(i) - 1])
+                                   for i, history in enumerate(state.histories) if state.runs and state.shown_entries(i)])
 
     def draw_curve(self) -> None:
         """The loss curve of the run (or of every racer), its axes fitted when paused, followed when running."""
