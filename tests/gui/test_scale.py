@@ -170,3 +170,28 @@ def test_an_export_while_an_estimate_is_shown_draws_the_exact_surface(make_windo
         assert not np.allclose(shown.surface.loss, exact.loss, rtol=1e-6)  # the estimate was not it
     finally:
         figure.close()
+
+
+def test_a_plane_through_theta_space_is_estimated_first_too(make_window, qtbot):
+    """The pca plane of many samples: an estimate from a subsample on the plane, then the exact grid, equal to what
+    ``lossviz surface --plane pca`` computes; the title says "estimate" only meanwhile."""
+    from lossviz.core.experiment import scene_plane
+    from lossviz.core.planes import plane_grid
+
+    from .test_planes_window import choose
+
+    window = make_window(many_samples(), show=False)
+    live = window.live
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
+    shown = record(live)
+    choose(window.controls.x_axis, "plane:pca")
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle() and live.surfaces.shown.plane is not None,
+                    timeout=LONG_WAIT_MS)
+    on_plane = [result for result in shown if result.plane is not None]
+    assert on_plane[0].estimate is not None and on_plane[0].estimate.rows == ESTIMATE_ROWS
+    assert on_plane[-1].estimate is None
+    scene = window.document.scene
+    plane, path = scene_plane(scene)
+    expected = plane_grid(scene.objective(), plane, path, scene.surface.resolution)
+    np.testing.assert_allclose(on_plane[-1].surface.loss, expected.loss, rtol=1e-12)
+    assert "estimate" not in window.views.surface_title()[0]

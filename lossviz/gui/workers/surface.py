@@ -290,9 +290,23 @@ class SurfaceWorker(BackgroundWorker):
             assert request.x_range is not None and request.y_range is not None
             (x0, x1), (y0, y1) = request.x_range, request.y_range
         alphas, betas = np.linspace(x0, x1, request.resolution), np.linspace(y0, y1, request.resolution)
-        loss = plane_losses(objective, plane, alphas, betas, between_rows=lambda: self._check(request))
-        surface = Surface("alpha", "beta", alphas, betas, loss)
         spec = SurfaceSpec("alpha", "beta", (x0, x1), (y0, y1), request.resolution, plane.center.copy())
+        if objective.loss.name != "l2" and objective.size > ESTIMATE_ROWS:  # first from a subsample, as on axes
+            sample = objective.subsample(min(ESTIMATE_ROWS, ESTIMATE_LOGITS // objective.shape.outputs), request.seed)[0]
+            estimate = SurfaceEstimate(sample.size, objective.size, sample.data_value(plane.center),
+                                       sample.sampling_error(plane.center, objective.size))
+            loss = plane_losses(sample, plane, alphas, betas, between_rows=lambda: self._check(request))
+            surface = Surface("alpha", "beta", alphas, betas, loss)
+            final = request.coarse or not request.refine
+            if final:
+                self.computed += 1
+            self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started,
+                                          _grid_minimum(surface), estimate, final, plane=plane))
+            if final:
+                return
+        loss = plane_losses(objective, plane, alphas, betas,
+                            between_rows=lambda: self._check(request, outrun=objective.size > ESTIMATE_ROWS))
+        surface = Surface("alpha", "beta", alphas, betas, loss)
         self.computed += 1
         self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started, _grid_minimum(surface),
                                       plane=plane))
