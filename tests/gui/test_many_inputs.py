@@ -161,6 +161,11 @@ def test_the_data_view_chooser_draws_partial_residuals_and_slices_as_render_does
     choose(iris.controls.data_view, "pair:3,4")
     scene = iris.document.scene
     np.testing.assert_array_equal(iris.views.data_plot.point_positions(), scene.data.X[:, 2:4])
+    fresh = make_window(scene)  # another view chosen is framed as a fresh window of it frames it
+    settle(qtbot, fresh)
+    assert iris.views.data_viewbox.viewRange() == fresh.views.data_viewbox.viewRange()
+    iris.activateWindow()
+    qtbot.waitUntil(iris.isActiveWindow, timeout=WAIT_MS)
     assert "slice petal_length × petal_width, others at their mean (d = 4, faded by distance in them)" in \
         title_of(iris.views.data_view.getPlotItem())
     # each marker as faint as its sample lies far from the slice in sepal_length, sepal_width (their RMS z-score)

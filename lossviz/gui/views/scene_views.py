@@ -21,6 +21,7 @@ from lossviz.core.edits import nearest_point
 from lossviz.core.model import predict
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective, Quality
+from lossviz.core.projection import chosen
 from lossviz.core.runs import legend_texts
 from lossviz.core.scene import Scene
 from lossviz.core.units import STANDARDISED
@@ -72,6 +73,7 @@ class SceneViews(QtCore.QObject):
         self._axes_drawn: tuple | None = None  # what _draw_axes last set: theme, titles, labels
         self._plane_drawn: object = None  # the plane through θ-space the path was last drawn on
         self._curvature: Curvature | None = None  # ∇²L's eigen-decomposition at the θ where the run last stopped
+        self._data_view_framed: tuple[str, tuple[int, ...]] | None = None  # the data view chosen when last framed
         self._last_model_drawn = self._last_curve_fit = 0.0  # throttles (when the model, the curve's axes were drawn)
         self.data_viewbox.sigRangeChanged.connect(lambda *_: self.data_plot.redraw())
         self.surface_viewbox.sigRangeChanged.connect(lambda *_: self._draw_surface_arrows())
@@ -116,8 +118,11 @@ class SceneViews(QtCore.QObject):
         self.draw_run()
         self.draw_curve()
         self.draw_data()
-        if kind is Change.SCENE:
+        scene = self.document.scene
+        view = chosen(scene.task, scene.dims, scene.degree is not None, scene.view.data_view)
+        if kind is Change.SCENE or view != self._data_view_framed:  # another data view chosen: framed as on open
             self.data_plot.frame_data()
+        self._data_view_framed = view
 
     def _points_only_now(self) -> bool:
         """During a drag, the samples are redrawn at once and the model at most every MODEL_DRAG_INTERVAL."""
