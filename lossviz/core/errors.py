@@ -1,7 +1,7 @@
 """The one exception type for bad user input, and how its message is printed on one line."""
 
 
-class LossvizError(Exception):
+class LossvizError(ValueError):
     """Input the user can fix: shown as one line (CLI) or one dialog (app), never a traceback."""
 
 

@@ -1,0 +1,352 @@
+"""lossviz from Python: scenes from arrays, their fits and their figures — the numbers and pixels of the command line.
+
+Every computation here is the one ``lossviz fit`` and ``lossviz render`` run on the same scene (``lossviz.core`` and
+``lossviz.figures``), so that a notebook, the CLI and the window agree bit for bit. Bad input raises
+``LossvizError`` (a ``ValueError``) with the message the CLI prints. Qt is imported only when a figure is drawn.
+
+    >>> import lossviz as lv
+    >>> scene = lv.preset("linear-regression").replace(steps=20)
+    >>> run = scene.fit()
+    >>> run.status, run.steps
+    ('max_steps', 20)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lossviz.core.errors import LossvizError
+from lossviz.core.scene import Scene as CoreScene
+from lossviz.core.training import FitResult
+
+__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "Figure", "load", "preset", "presets", "render"]
+
+TASK_LOSSES = {"regression": "l2", "binary": "bce", "multiclass": "ce"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Optimizer:
+    """An optimizer as the scene file names it: ``name`` (gd, momentum, nesterov, adam, …), ``lr``, ``momentum``
+    (None: its default) and ``batch_size`` (None: the full batch).
+
+        >>> Optimizer("momentum", lr=0.05, momentum=0.9)
+        Optimizer(name='momentum', lr=0.05, momentum=0.9, batch_size=None)
+    """
+
+    name: str = "gd"
+    lr: float = 0.1
+    momentum: float | None = None
+    batch_size: int | None = None
+
+    def to_dict(self) -> dict:
+        """The scene file's ``optimizer`` object."""
+        return {key: value for key, value in dataclasses.asdict(self).items() if value is not None}
+
+
+class Scene:
+    """A scene — the data D, the model, the loss, the optimizer and its steps — immutable: ``replace`` returns a new
+    one. ``core`` is the ``lossviz.core.scene.Scene`` the CLI and the window use.
+
+        >>> scene = Scene.from_data([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0], task="regression", steps=5)
+        >>> scene.task, scene.dims, len(scene.data_as_X_y[0])
+        ('regression', 1, 3)
+    """
+
+    def __init__(self, core: CoreScene):
+        self.core = core
+
+    def __repr__(self) -> str:
+        core = self.core
+        return (f"lossviz.Scene(task={core.task!r}, dims={core.dims}, classes={core.classes}, loss={core.loss!r}, "
+                f"optimizer={core.optimizer.name!r}, lr={core.optimizer.lr:g}, steps={core.steps}, "
+                f"samples={core.data.size})")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Scene) and self.core == other.core
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ making one
+    @classmethod
+    def from_data(cls, X: Any, y: Any, task: str = "regression", loss: str | None = None,
+                  optimizer: str | Optimizer = "gd", lr: float = 0.1, steps: int = 100, degree: int | None = None,
+                  l2: float = 0.0, test_fraction: float = 0.0, seed: int = 0,
+                  input_names: Sequence[str] | None = None, class_names: Sequence[str] | None = None,
+                  standardize: bool = False, title: str = "") -> Scene:
+        """A scene of the arrays X (N, d) or (N,) and y (N,): labels 0 … K−1 (classification) or targets
+        (regression); the loss defaults to the task's (l2, bce, ce). Checked as a scene file is (the same messages).
+
+            >>> Scene.from_data([[0, 1], [1, 0]], [0, 1], task="binary").loss
+            'bce'
+        """
+        from lossviz.core.scene import scene_from_dict
+
+        X, y = _as_arrays(X, y)
+        doc: dict[str, Any] = {"lossviz": 1, "task": task, "dims": int(X.shape[1]) if X.ndim == 2 else 1,
+                               "loss": loss or TASK_LOSSES.get(task, "l2"), "steps": steps, "seed": seed,
+                               "optimizer": (optimizer if isinstance(optimizer, Optimizer)
+                                             else Optimizer(optimizer, lr)).to_dict(),
+                               "data": {"x": X.tolist(), "y": y.tolist()}}
+        if task == "multiclass":
+            doc["classes"] = max(int(np.max(y)) + 1 if y.size else 2, len(class_names or ()), 2)
+        if degree is not None:
+            doc["features"] = {"degree": degree}
+        if l2:
+            doc["regularization"] = {"l2": l2}
+        if test_fraction:
+            doc["split"] = {"test_fraction": test_fraction, "seed": seed}
+        if input_names is not None:
+            doc["input_names"] = list(input_names)
+        if class_names is not None:
+            doc["class_names"] = list(class_names)
+        if title:
+            doc["title"] = title
+        core = scene_from_dict(doc, "Scene.from_data")
+        return cls(_standardized(core) if standardize else core)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def task(self) -> str:
+        """"regression", "binary" or "multiclass"."""
+        return self.core.task
+
+    @property
+    def loss(self) -> str:
+        """The loss's name (l2, l1, huber, bce, ce, …)."""
+        return self.core.loss
+
+    @property
+    def dims(self) -> int:
+        """The number of inputs d."""
+        return self.core.dims
+
+    @property
+    def steps(self) -> int:
+        """The optimizer's steps for a fit."""
+        return self.core.steps
+
+    @property
+    def data_as_X_y(self) -> tuple[np.ndarray, np.ndarray]:
+        """The data as numpy arrays: X (N, d) and y (N,) (int labels for classification); copies."""
+        data = self.core.data
+        return data.X.copy(), data.y.copy()
+
+    def to_frame(self) -> Any:
+        """The data as a pandas DataFrame (the inputs' names and the label's; pandas must be installed)."""
+        import pandas as pd
+
+        X, y = self.data_as_X_y
+        names = list(self.core.input_names or [f"x{j + 1}" for j in range(X.shape[1])])
+        frame = pd.DataFrame(X, columns=names)
+        frame[self.core.label_name or "y"] = y
+        return frame
+
+    # ------------------------------------------------------------------ changing and saving
+    def replace(self, **changes: Any) -> Scene:
+        """A new scene with ``changes``: loss, optimizer (an Optimizer or a name), lr, steps, seed, degree, l2,
+        title — checked as a scene file is.
+
+            >>> lv_scene = Scene.from_data([[0.0], [1.0]], [0.0, 1.0], steps=5)
+            >>> lv_scene.replace(lr=0.5, steps=10).steps
+            10
+        """
+        from lossviz.core.scene import scene_from_dict, scene_to_dict
+
+        doc = scene_to_dict(self.core)
+        for key, value in changes.items():
+            if key == "optimizer":
+                doc["optimizer"] = (value if isinstance(value, Optimizer) else Optimizer(value, doc["optimizer"].get(
+                    "lr", 0.1))).to_dict()
+            elif key == "lr":
+                doc["optimizer"] = {**doc.get("optimizer", {}), "lr": value}
+            elif key == "degree":
+                doc.pop("features", None)
+                if value is not None:
+                    doc["features"] = {"degree": value}
+            elif key == "l2":
+                doc.pop("regularization", None)
+                if value:
+                    doc["regularization"] = {"l2": value}
+            elif key in ("loss", "steps", "seed", "title"):
+                doc[key] = value
+            else:
+                raise LossvizError(f"replace: unknown setting {key!r} (loss, optimizer, lr, steps, seed, degree, l2, "
+                                   "title)")
+        return Scene(scene_from_dict(doc, "Scene.replace"))
+
+    def save(self, path: str | Path) -> Path:
+        """Write the scene file ``path`` (JSON, as the app saves it); returns the path."""
+        from lossviz.core.scene import write_scene
+
+        write_scene(self.core, path)
+        return Path(path)
+
+    # ------------------------------------------------------------------ computing
+    def fit(self, steps: int | None = None) -> Run:
+        """The scene's optimizer from its start for ``steps`` (default: the scene's) = ``lossviz fit``."""
+        from lossviz.core.experiment import fit_columns, fit_scene
+
+        if self.core.data.size == 0:
+            raise LossvizError("data: the scene has no data points; add some before fitting")
+        result = fit_scene(self.core, steps)
+        return Run(self, result, fit_columns(self.core, result.thetas))
+
+
+class Run:
+    """A fit = ``lossviz fit``: ``status``, ``steps``, and per entry ``loss``, ``grad_norm``, ``W``, ``b`` (and
+    ``data_loss`` with λ, ``test_loss`` with a test set); ``theta`` = the last (W, b). In a notebook it shows as the
+    scene's figure after these steps."""
+
+    def __init__(self, scene: Scene, result: FitResult, columns: dict[str, np.ndarray]):
+        self.scene, self.result = scene, result
+        self.status: str = result.status
+        self.steps: int = result.steps
+        self.loss: np.ndarray = result.losses
+        self.grad_norm: np.ndarray = result.grad_norms
+        self.W: np.ndarray = result.thetas[:, :, :-1]
+        self.b: np.ndarray = result.thetas[:, :, -1]
+        self.data_loss: np.ndarray | None = columns.get("data_loss")
+        self.test_loss: np.ndarray | None = columns.get("test_loss")
+
+    @property
+    def theta(self) -> tuple[np.ndarray, np.ndarray]:
+        """The last entry's (W (k, d), b (k,))."""
+        return self.W[-1].copy(), self.b[-1].copy()
+
+    def __repr__(self) -> str:
+        return f"lossviz.Run(status={self.status!r}, steps={self.steps}, loss={float(self.loss[-1]):.6g})"
+
+    def to_frame(self) -> Any:
+        """The columns of ``lossviz fit``'s CSV as a pandas DataFrame (pandas must be installed)."""
+        import pandas as pd
+
+        from lossviz.core.reports import trajectory_header
+
+        columns = {name: values for name, values in (("data_loss", self.data_loss), ("test_loss", self.test_loss))
+                   if values is not None}
+        flat = self.W.reshape(len(self.W), -1)
+        rows = np.column_stack([np.arange(len(self.loss)), self.loss, *columns.values(), flat, self.b, self.grad_norm])
+        return pd.DataFrame(rows, columns=trajectory_header(self.scene.core.shape, columns))
+
+    def _repr_png_(self) -> bytes:
+        """The scene's figure after this run's steps (a notebook shows it inline)."""
+        return render(self.scene, steps=self.steps).to_png()
+
+
+class Figure:
+    """The figure ``lossviz render`` draws of a scene; ``save`` writes PNG, SVG or PDF as the CLI does, ``to_png``
+    gives its bytes, ``to_numpy`` its pixels (H, W, 4) RGBA; a notebook shows it inline."""
+
+    def __init__(self, scene: Scene, layout: str, size: tuple[int, int], theme: str, steps: int | None,
+                 scale: float, formula: bool):
+        self.scene, self.layout, self.size, self.theme = scene, layout, size, theme
+        self.steps, self.scale, self.formula = steps, scale, formula
+
+    def _draw(self) -> Any:
+        from lossviz.figures.canvas import use_offscreen_if_headless
+        from lossviz.figures.figure import draw_scene
+
+        use_offscreen_if_headless()
+        return draw_scene(self.scene.core, self.size, self.scale, self.theme, self.steps, self.layout, self.formula)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the figure (the suffix chooses PNG, SVG or PDF); returns the path."""
+        if Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise LossvizError(f"{path}: cannot tell the format from the file name (use .png, .svg, .pdf)")
+        figure = self._draw()
+        try:
+            figure.save(path)
+        finally:
+            figure.close()
+        return Path(path)
+
+    def to_png(self) -> bytes:
+        """The figure as PNG bytes."""
+        figure = self._draw()
+        try:
+            return figure.png_bytes()
+        finally:
+            figure.close()
+
+    def to_numpy(self) -> np.ndarray:
+        """The figure's pixels, (H, W, 4) uint8 RGBA."""
+        import io
+
+        from PIL import Image
+
+        return np.asarray(Image.open(io.BytesIO(self.to_png())).convert("RGBA"))
+
+    def _repr_png_(self) -> bytes:
+        return self.to_png()
+
+
+# ---------------------------------------------------------------------- functions
+def load(path: str | Path) -> Scene:
+    """The scene file ``path`` (errors name the file and the key, as the CLI's)."""
+    from lossviz.core.scene import read_scene
+
+    return Scene(read_scene(path))
+
+
+def preset(name: str) -> Scene:
+    """A bundled scene by name (``presets()`` lists them)."""
+    from lossviz.core.presets import load_preset, preset_names
+
+    if name not in preset_names():
+        raise LossvizError(f"{name!r}: no such preset (choose {', '.join(preset_names())})")
+    return Scene(load_preset(name))
+
+
+def presets() -> list[str]:
+    """The bundled scenes' names."""
+    from lossviz.core.presets import preset_names
+
+    return list(preset_names())
+
+
+def render(scene: Scene, layout: str = "full", size: tuple[int, int] = (1280, 720), theme: str = "light",
+           steps: int | None = None, scale: float = 1.0, formula: bool = True) -> Figure:
+    """``lossviz render``'s figure of ``scene`` (fitted for ``steps``, default its own), drawn when it is saved or
+    shown; without a display Qt's offscreen platform is chosen by itself."""
+    if scene.core.data.size == 0:
+        raise LossvizError("data: the scene has no data points; add some before fitting")
+    return Figure(scene, layout, size, theme, steps, scale, formula)
+
+
+def _as_arrays(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """X as (N, d) floats and y as (N,) — from lists, numpy arrays or pandas objects; LossvizError naming what is
+    wrong (shape, length, NaN)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise LossvizError(f"X: expected an array of shape (N, d) or (N,), got shape {X.shape}")
+    if y.ndim != 1:
+        raise LossvizError(f"y: expected an array of shape (N,), got shape {y.shape}")
+    if len(X) != len(y):
+        raise LossvizError(f"X has {len(X)} rows but y has {len(y)} values")
+    if not np.isfinite(X).all():
+        raise LossvizError("X: every value must be a finite number (NaN or infinity found)")
+    if y.dtype.kind in "fc" and not np.isfinite(y).all():
+        raise LossvizError("y: every value must be a finite number (NaN or infinity found)")
+    return X, y
+
+
+def _standardized(core: CoreScene) -> CoreScene:
+    """``core`` with each input column standardised (mean 0, std 1; constant columns only centred), the columns'
+    mean and std kept as ``lossviz import --standardize`` keeps them."""
+    from lossviz.core.dataset import Dataset
+    from lossviz.core.features import standardizer
+    from lossviz.core.table import standardized
+    from lossviz.core.units import STANDARDISED, Standardization
+
+    X = core.data.X
+    names = None if core.input_names is None else tuple(name + STANDARDISED for name in core.input_names)
+    return core.replace(data=Dataset(standardized(X), core.data.y),
+                        standardization=Standardization.of(*standardizer(X)), input_names=names)

@@ -1,0 +1,87 @@
+"""The Python API (issue 22): ``import lossviz`` stays light, scenes from arrays validate as files do, and a fit
+equals ``lossviz fit`` of the same scene file bit for bit."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import lossviz as lv
+from tests.cli.test_import_cli import run
+
+SCENES = ["linear-regression", "binary-2d-blobs", "multiclass-3"]
+
+
+def test_import_lossviz_loads_neither_numpy_nor_qt_nor_pillow():
+    code = ("import sys, lossviz; heavy = [m for m in sys.modules if m.split('.')[0] in "
+            "('numpy', 'PySide6', 'PIL', 'pyqtgraph')]; print(heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_api_imports_no_qt():
+    code = ("import sys, lossviz as lv; lv.preset('xor').fit(steps=3); "
+            "print([m for m in sys.modules if m.split('.')[0] in ('PySide6', 'PIL', 'pyqtgraph')])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_a_fit_is_lossviz_fit_bit_for_bit(name, tmp_path):
+    scene = lv.preset(name).replace(steps=25, l2=0.01)
+    scene.save(tmp_path / "s.json")
+    result = run(["fit", "s.json", "-o", "fit.json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    entries = json.loads((tmp_path / "fit.json").read_text())["trajectory"]
+    fitted = scene.fit()
+    assert fitted.loss.tolist() == [entry["loss"] for entry in entries]
+    assert fitted.grad_norm.tolist() == [entry["grad_norm"] for entry in entries]
+    assert fitted.W.tolist() == [entry["W"] for entry in entries]
+    assert fitted.b.tolist() == [entry["b"] for entry in entries]
+    assert fitted.data_loss.tolist() == [entry["data_loss"] for entry in entries]
+
+
+def test_from_data_round_trips_through_a_file_to_the_same_trajectory(tmp_path):
+    original = lv.preset("multiclass-3").replace(steps=15)
+    X, y = original.data_as_X_y
+    again = lv.Scene.from_data(X, y, task="multiclass", steps=15, lr=original.core.optimizer.lr)
+    again.save(tmp_path / "again.json")
+    result = run(["fit", "again.json", "-o", "fit.json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    entries = json.loads((tmp_path / "fit.json").read_text())["trajectory"]
+    assert [entry["loss"] for entry in entries] == original.fit().loss.tolist() == again.fit().loss.tolist()
+
+
+@pytest.mark.parametrize(("X", "y", "task", "message"), [
+    (np.zeros((2, 2, 2)), [0, 1], "binary", "X: expected an array of shape (N, d) or (N,)"),
+    ([[0.0], [np.nan]], [0, 1], "binary", "X: every value must be a finite number"),
+    ([[0.0], [1.0]], [0, 1, 1], "binary", "X has 2 rows but y has 3 values"),
+    ([[0.0], [1.0]], [0, 2], "binary", "data.y"),
+])
+def test_bad_data_is_one_clear_lossviz_error(X, y, task, message):
+    with pytest.raises(lv.LossvizError, match=None) as caught:
+        lv.Scene.from_data(X, y, task=task)
+    assert isinstance(caught.value, ValueError) and message in str(caught.value)
+
+
+def test_standardize_keeps_the_columns_units():
+    rng = np.random.default_rng(1)
+    X = rng.normal(10, 3, (40, 2))
+    scene = lv.Scene.from_data(X, X @ [1.0, 2.0] + 1, task="regression", standardize=True, input_names=["a", "b"])
+    Z, _ = scene.data_as_X_y
+    np.testing.assert_allclose(Z.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(scene.core.standardization.mean, X.mean(axis=0), rtol=1e-12)
+    assert scene.core.input_names == ("a, standardised", "b, standardised")
+
+
+def test_replace_is_checked_and_leaves_the_scene_alone():
+    scene = lv.preset("xor")
+    faster = scene.replace(optimizer=lv.Optimizer("momentum", lr=0.05, momentum=0.9), steps=7)
+    assert (faster.core.optimizer.name, faster.core.optimizer.momentum, faster.steps) == ("momentum", 0.9, 7)
+    assert scene == lv.preset("xor")
+    with pytest.raises(lv.LossvizError, match="steps"):
+        scene.replace(steps=-1)
+    with pytest.raises(lv.LossvizError, match="unknown setting"):
+        scene.replace(colour="red")
