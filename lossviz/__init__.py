@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "Figure", "load", "preset", "presets", "render"]
+__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "SurfaceGrid", "Sweep", "Figure", "load", "preset", "presets",
+           "render"]
 
 if TYPE_CHECKING:
-    from lossviz.api import Figure, LossvizError, Optimizer, Run, Scene, load, preset, presets, render
+    from lossviz.api import Figure, LossvizError, Optimizer, Run, Scene, SurfaceGrid, Sweep, load, preset, presets, render
 
 
 def __getattr__(name: str) -> Any:

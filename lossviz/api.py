@@ -24,7 +24,8 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.scene import Scene as CoreScene
 from lossviz.core.training import FitResult
 
-__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "Figure", "load", "preset", "presets", "render"]
+__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "SurfaceGrid", "Sweep", "Figure", "load", "preset", "presets",
+           "render"]
 
 TASK_LOSSES = {"regression": "l2", "binary": "bce", "multiclass": "ce"}
 
@@ -195,6 +196,79 @@ class Scene:
             raise LossvizError("data: the scene has no data points; add some before fitting")
         result = fit_scene(self.core, steps)
         return Run(self, result, fit_columns(self.core, result.thetas))
+
+
+    def surface(self, x: str | None = None, y: str | None = None, resolution: int | None = None, of: str = "data",
+                plane: str | None = None) -> SurfaceGrid:
+        """= ``lossviz surface``: the loss over two parameters ``x``, ``y`` (default: the scene's axes) or over a
+        ``plane`` through θ-space ("pca", "hessian", "trajectory", "random[:SEED]"); ``of`` "data", "population"
+        or "sample:I"."""
+        from lossviz.core.decomposition import surface_objective
+        from lossviz.core.experiment import fit_scene, scene_surface
+
+        core = self.core
+        if core.data.size == 0:
+            raise LossvizError("data: the scene has no data points; add some before fitting")
+        if x is not None or y is not None:
+            axes = (x or core.surface_axes[0], y or core.surface_axes[1])
+            core = self._with_axes(axes)
+        what, _, number = of.partition(":")
+        objective = surface_objective(core, what, int(number) if number else None)
+        chosen = None
+        if plane is not None:
+            kind, _, seed = plane.partition(":")
+            chosen = (kind, int(seed) if seed else 0)
+        grid = scene_surface(core, objective, lambda: fit_scene(core).thetas, resolution, chosen)
+        return SurfaceGrid(grid)
+
+    def _with_axes(self, axes: tuple[str, str]) -> CoreScene:
+        """The core scene with the surface on the parameters ``axes`` (checked as the scene file's keys are)."""
+        from lossviz.core.scene import scene_from_dict, scene_to_dict
+
+        doc = scene_to_dict(self.core)
+        doc.setdefault("surface", {}).update(x=axes[0], y=axes[1])
+        doc["surface"].pop("center", None)
+        return scene_from_dict(doc, "Scene.surface")
+
+    def sweep(self, degrees: Sequence[int], l2: Sequence[float] | None = None) -> Sweep:
+        """= ``lossviz sweep``: the final losses of a fit per degree of φ (and λ, default the scene's)."""
+        from lossviz.core.sweep import sweep
+
+        return Sweep(sweep(self.core, list(degrees), None if l2 is None else list(l2)))
+
+
+class SurfaceGrid:
+    """``lossviz surface``'s grid: ``x`` (M,), ``y`` (M,), ``loss`` (M, M) with loss[i, j] at (x[j], y[i]);
+    ``x_param``, ``y_param``; on a plane also ``plane`` (its kind), ``center``, ``u``, ``v`` (p,) and the fit's path
+    projected (``path_x``, ``path_y``)."""
+
+    def __init__(self, grid: Any):
+        surface = grid.surface
+        self.x, self.y, self.loss = surface.x, surface.y, surface.loss
+        self.x_param, self.y_param = surface.x_param, surface.y_param
+        found = grid.plane
+        self.plane: str | None = None if found is None else found.kind
+        if found is not None:
+            flat = found.flat()
+            self.center, self.u, self.v = flat["center"], flat["u"], flat["v"]
+            coordinates = found.coordinates(grid.path)
+            self.path_x, self.path_y = coordinates[:, 0], coordinates[:, 1]
+
+    def __repr__(self) -> str:
+        return f"lossviz.SurfaceGrid({self.x_param} × {self.y_param}, {len(self.x)} × {len(self.y)})"
+
+
+class Sweep:
+    """``lossviz sweep``'s points: each with ``degree``, ``l2``, ``loss``, ``data_loss`` and ``test_loss``."""
+
+    def __init__(self, points: list[Any]):
+        self.points = points
+
+    def to_frame(self) -> Any:
+        """The points as a pandas DataFrame (pandas must be installed)."""
+        import pandas as pd
+
+        return pd.DataFrame([dataclasses.asdict(point) for point in self.points])
 
 
 class Run:

@@ -17,7 +17,6 @@ from lossviz.cli.outputs import check_writable, emit, output_format
 from lossviz.cli.parser import LECTURE_LAYOUTS
 from lossviz.cli.terminal import LONG_WORK_SECONDS, check_memory, progress_bar, write_stdout
 from lossviz.core.errors import LossvizError
-from lossviz.core.objective import Objective
 from lossviz.core.reports import SURFACE_FORMATS, TABLE_FORMATS
 from lossviz.core.scene import Scene
 from lossviz.core.training import FitResult
@@ -108,12 +107,9 @@ def surface(scene: str, resolution: int | None, of: tuple[str, int | None], outp
             plane: tuple[str, int] | None = None) -> None:
     """``lossviz surface``: L(θ|D), L(θ|P) or one sample's loss on the grid framed from the data (on a plane through
     θ-space with ``plane``)."""
-    import numpy as np
-
     from lossviz.core.decomposition import surface_objective
-    from lossviz.core.experiment import surface_spec
-    from lossviz.core.reports import surface_output
-    from lossviz.core.surface import loss_surface
+    from lossviz.core.experiment import fit_scene, scene_surface
+    from lossviz.core.reports import plane_output, surface_output
 
     check_writable(output)
     fmt = output_format(output, None, SURFACE_FORMATS)
@@ -125,46 +121,18 @@ def surface(scene: str, resolution: int | None, of: tuple[str, int | None], outp
         objective = surface_objective(loaded, what, index)
     except LossvizError as error:
         raise LossvizError(f"{scene}: {'--of ' if what == 'sample' else ''}{error}") from None
-    if plane is None and loaded.surface.plane != "coords":
-        plane = (loaded.surface.plane, loaded.surface.seed)  # the scene's own plane, as the window draws it
-    if plane is not None:
-        emit(_plane_surface(loaded, scene, objective, plane, resolution, fmt), output)
-        return
-    path = None
-    if loaded.surface.x_range is None or loaded.surface.y_range is None:
-        path = _fit(loaded, scene).thetas
-    # framed from the data (its fit and, for L2, its minimum) whatever is shown: one grid for all three surfaces
-    spec = surface_spec(loaded, loaded.objective(), path, resolution)
-    with np.errstate(all="ignore"):  # an overflowing loss shows as inf (null in JSON), not as warnings
-        grid = loss_surface(objective, spec, progress=progress_bar("samples", after=LONG_WORK_SECONDS))
-    emit(surface_output(grid, fmt), output)
-
-
-def _plane_surface(loaded: Scene, name: str, objective: Objective, plane: tuple[str, int], resolution: int | None,
-                   fmt: str) -> str | bytes:
-    """The surface of ``objective`` on a plane through θ-space built from the scene's fit (its path and end)."""
-    import numpy as np
-
-    from lossviz.core.experiment import surface_spec
-    from lossviz.core.planes import plane_losses, plane_of, plane_ranges
-    from lossviz.core.reports import plane_output
-
-    kind, seed = plane
-    path = _fit(loaded, name).thetas
     try:
-        found = plane_of(kind, loaded.objective(), path, axes=loaded.surface_axes, center=loaded.surface_center,
-                         seed=seed)
+        grid = scene_surface(loaded, objective, lambda: fit_scene(loaded, progress=progress_bar(
+            "steps", after=LONG_WORK_SECONDS)).thetas, resolution, plane, progress_bar("samples", after=LONG_WORK_SECONDS))
     except LossvizError as error:
-        raise LossvizError(f"{name}: {error}") from None
-    count = resolution or loaded.surface.resolution
-    if kind == "coords":  # today's grid: the scene's ranges, or framed as without --plane
-        spec = surface_spec(loaded, loaded.objective(), path, resolution)
-        ranges, names = (spec.x_range, spec.y_range), loaded.surface_axes
-    else:
-        ranges, names = plane_ranges(found, path), ("alpha", "beta")
-    alphas, betas = np.linspace(*ranges[0], count), np.linspace(*ranges[1], count)
-    loss = plane_losses(objective, found, alphas, betas)
-    return plane_output(found, alphas, betas, loss, path, fmt, names)
+        raise LossvizError(f"{scene}: {error}") from None
+    if grid.plane is None:
+        emit(surface_output(grid.surface, fmt), output)
+        return
+    assert grid.path is not None
+    surface_ = grid.surface
+    emit(plane_output(grid.plane, surface_.x, surface_.y, surface_.loss, grid.path, fmt,
+                      (surface_.x_param, surface_.y_param)), output)
 
 
 def sample(scene: str, n: int | None, seed: int | None, output: str) -> None:

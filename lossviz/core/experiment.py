@@ -169,3 +169,45 @@ def surface_spec(scene: Scene, objective: Objective, path: np.ndarray | None = N
     if center is None:
         center = scene.surface_center
     return SurfaceSpec(x_param, y_param, x_range, y_range, resolution or config.resolution, center.copy())
+
+
+@dataclass(frozen=True)
+class SceneSurface:
+    """``lossviz surface``'s grid: ``surface`` (x, y, loss over two parameters, or over the plane's α, β) and, on a
+    plane through θ-space, the ``plane`` and the fit's ``path`` it was built from."""
+
+    surface: Surface
+    plane: DirectionPlane | None = None
+    path: np.ndarray | None = None
+
+
+def scene_surface(scene: Scene, objective: Objective, path: Callable[[], np.ndarray], resolution: int | None = None,
+                  plane: tuple[str, int] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> SceneSurface:
+    """``objective``'s surface as ``lossviz surface`` computes it: on the scene's two parameters (ranges framed from
+    the data's fit, ``path()``, where the scene does not fix them), or on ``plane`` = (kind, seed) built from that
+    fit (default: the scene's own ``surface.plane``)."""
+    from lossviz.core.planes import plane_losses, plane_ranges
+    from lossviz.core.surface import loss_surface
+
+    if plane is None and scene.surface.plane != "coords":
+        plane = (scene.surface.plane, scene.surface.seed)  # the scene's own plane, as the window draws it
+    if plane is not None:
+        kind, seed = plane
+        thetas = path()
+        found = plane_of(kind, scene.objective(), thetas, axes=scene.surface_axes, center=scene.surface_center,
+                         seed=seed)
+        count = resolution or scene.surface.resolution
+        if kind == "coords":  # today's grid: the scene's ranges, or framed as without a plane
+            spec = surface_spec(scene, scene.objective(), thetas, resolution)
+            ranges, names = (spec.x_range, spec.y_range), scene.surface_axes
+        else:
+            ranges, names = plane_ranges(found, thetas), ("alpha", "beta")
+        alphas, betas = np.linspace(*ranges[0], count), np.linspace(*ranges[1], count)
+        loss = plane_losses(objective, found, alphas, betas)
+        return SceneSurface(Surface(names[0], names[1], alphas, betas, loss), found, thetas)
+    fitted = None if scene.surface.x_range is not None and scene.surface.y_range is not None else path()
+    # framed from the data (its fit and, for L2, its minimum) whatever is shown: one grid for all three surfaces
+    spec = surface_spec(scene, scene.objective(), fitted, resolution)
+    with np.errstate(all="ignore"):  # an overflowing loss shows as inf (null in JSON), not as warnings
+        return SceneSurface(loss_surface(objective, spec, progress=progress))

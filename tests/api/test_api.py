@@ -85,3 +85,34 @@ def test_replace_is_checked_and_leaves_the_scene_alone():
         scene.replace(steps=-1)
     with pytest.raises(lv.LossvizError, match="unknown setting"):
         scene.replace(colour="red")
+
+
+@pytest.mark.parametrize(("name", "plane"), [("binary-2d-blobs", None), ("multiclass-3", "pca"),
+                                             ("linear-regression", "hessian")])
+def test_a_surface_is_lossviz_surface_bit_for_bit(name, plane, tmp_path):
+    scene = lv.preset(name).replace(steps=30)
+    scene.save(tmp_path / "s.json")
+    argv = ["surface", "s.json", "--resolution", "24", "-o", "grid.json", *(["--plane", plane] if plane else [])]
+    result = run(argv, tmp_path)
+    assert result.returncode == 0, result.stderr
+    expected = json.loads((tmp_path / "grid.json").read_text())
+    grid = scene.surface(resolution=24, plane=plane)
+    assert grid.x.tolist() == expected["x"] and grid.y.tolist() == expected["y"]
+    assert grid.loss.tolist() == expected["loss"]
+    if plane:
+        assert grid.plane == plane and grid.u.tolist() == expected["u"]
+
+
+def test_a_surface_on_other_parameters_and_a_sweep_are_the_commands(tmp_path):
+    scene = lv.preset("binary-2d-blobs").replace(steps=20)
+    scene.save(tmp_path / "s.json")
+    grid = scene.surface(x="W[0,1]", y="b[0]", resolution=16)
+    assert (grid.x_param, grid.y_param, grid.loss.shape) == ("W[0,1]", "b[0]", (16, 16))
+    with pytest.raises(lv.LossvizError, match="W\\[0,7\\]"):
+        scene.surface(x="W[0,7]")
+    result = run(["sweep", "s.json", "--degree", "1,2,3", "-o", "sweep.json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    expected = json.loads((tmp_path / "sweep.json").read_text())["points"]
+    points = scene.sweep([1, 2, 3]).points
+    assert [(p.degree, p.loss, p.data_loss) for p in points] == [(e["degree"], e["loss"], e["data_loss"])
+                                                                for e in expected]
