@@ -116,3 +116,18 @@ def test_a_surface_on_other_parameters_and_a_sweep_are_the_commands(tmp_path):
     points = scene.sweep([1, 2, 3]).points
     assert [(p.degree, p.loss, p.data_loss) for p in points] == [(e["degree"], e["loss"], e["data_loss"])
                                                                 for e in expected]
+
+
+def test_the_reference_pages_examples_run(tmp_path, monkeypatch):
+    """docs/python.md's first two blocks, as written (the scene file they load is the one they save)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "python.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    monkeypatch.chdir(tmp_path)
+    lv.preset("xor").save("mine.json")
+    namespace: dict = {}
+    for block in blocks[:2]:
+        exec(compile(block, "docs/python.md", "exec"), namespace)
+    assert namespace["grid"].plane == "pca" and len(namespace["points"]) == 7
