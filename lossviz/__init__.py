@@ -13,11 +13,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "SurfaceGrid", "Sweep", "Figure", "load", "preset", "presets",
-           "render"]
+__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "SurfaceGrid", "Sweep", "Figure", "Window", "load", "preset",
+           "presets", "render", "show", "run"]
 
 if TYPE_CHECKING:
-    from lossviz.api import Figure, LossvizError, Optimizer, Run, Scene, SurfaceGrid, Sweep, load, preset, presets, render
+    from lossviz.api import (
+        Figure,
+        LossvizError,
+        Optimizer,
+        Run,
+        Scene,
+        SurfaceGrid,
+        Sweep,
+        Window,
+        load,
+        preset,
+        presets,
+        render,
+        run,
+        show,
+    )
 
 
 def __getattr__(name: str) -> Any:
