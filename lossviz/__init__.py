@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "SurfaceGrid", "Sweep", "Figure", "Window", "load", "preset",
-           "presets", "render", "show", "run"]
+__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "SurfaceGrid", "Sweep", "Figure", "Animation", "Window", "load",
+           "preset", "presets", "render", "animate", "set_inline_format", "show", "run"]
 
 if TYPE_CHECKING:
     from lossviz.api import (
+        Animation,
         Figure,
         LossvizError,
         Optimizer,
@@ -26,11 +27,13 @@ if TYPE_CHECKING:
         SurfaceGrid,
         Sweep,
         Window,
+        animate,
         load,
         preset,
         presets,
         render,
         run,
+        set_inline_format,
         show,
     )
 

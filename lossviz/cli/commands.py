@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lossviz.cli.outputs import check_writable, emit, output_format
-from lossviz.cli.parser import LECTURE_LAYOUTS
 from lossviz.cli.terminal import LONG_WORK_SECONDS, check_memory, progress_bar, write_stdout
 from lossviz.core.errors import LossvizError
+from lossviz.core.limits import LECTURE_LAYOUTS
 from lossviz.core.reports import SURFACE_FORMATS, TABLE_FORMATS
 from lossviz.core.scene import Scene
 from lossviz.core.training import FitResult

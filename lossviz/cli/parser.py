@@ -8,12 +8,10 @@ from typing import NoReturn, TypeVar
 
 from lossviz import __version__
 from lossviz.core.errors import LossvizError
-from lossviz.core.limits import SEED_BOUND, SLIDE_SIZE
+from lossviz.core.limits import LECTURE_LAYOUTS, SEED_BOUND, SLIDE_SIZE, VIEW_LAYOUTS
 from lossviz.core.validate import quoted
 
 SUBCOMMANDS = ("fit", "surface", "sample", "sweep", "presets", "render", "animate", "import")
-LECTURE_LAYOUTS = ("decomposition", "population", "interpolation")
-VIEW_LAYOUTS = ("full", "data", "surface", "curve")
 THEMES = ("light", "dark")
 MIN_SIDE, MAX_SIDE = 16, 8192  # pixels of --size
 MIN_SCALE, MAX_SCALE = 0.25, 8.0

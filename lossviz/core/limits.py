@@ -4,9 +4,11 @@ them), and the memory this machine has."""
 
 MAX_CLASSES = 10  # classes of a scene: the digit keys 0–9 choose a label
 MAX_DIMS = 50  # input columns of a scene (an imported table's feature columns)
+LECTURE_LAYOUTS = ("decomposition", "population", "interpolation")  # render's figures of a lecture's ideas
 PLANES = ("coords", "trajectory", "pca", "hessian", "random")  # planes through θ-space a surface can lie on
 SEED_BOUND = 2**63 - 1  # the largest seed of numpy's generators that a scene may name
 SLIDE_SIZE = (1920, 1080)  # pixels of a figure unless told otherwise (a 1080p slide)
+VIEW_LAYOUTS = ("full", "data", "surface", "curve")  # render's figures of the window's views
 VALUE_BOUND = 1e150  # the largest |x| or |y| lossviz takes: squares, and sums of a few of them, stay finite
 
 

@@ -419,21 +419,25 @@ def held_text(scene: Scene, center: np.ndarray) -> str:
     return f" &nbsp;·&nbsp; surface: {values} held fixed" if values else ""
 
 
-def render_lecture(scene: Scene, output: str | Path, layout: str, size: tuple[int, int] = SLIDE_SIZE,
-                   scale: float = 1.0, theme_name: str = "light", steps: int | None = None, formula: bool = True) -> None:
-    """``lossviz render --layout decomposition|population|interpolation``: fit the scene and write the figure."""
+def draw_lecture(scene: Scene, layout: str, size: tuple[int, int] = SLIDE_SIZE, scale: float = 1.0,
+                 theme_name: str = "light", steps: int | None = None, formula: bool = True) -> Canvas:
+    """The figure of ``lossviz render --layout decomposition|population|interpolation``; the caller closes it."""
     from lossviz.core.experiment import fit_scene
 
-    figure: Canvas
     if layout == "interpolation":
         from lossviz.figures.interpolation import draw_interpolation
 
-        figure = draw_interpolation(scene, theme_name, size, scale, steps, formula)
-    elif layout == "decomposition":
+        return draw_interpolation(scene, theme_name, size, scale, steps, formula)
+    if layout == "decomposition":
         result = fit_scene(scene, steps)
-        figure = draw_decomposition(scene, result.thetas[-1], theme_name, size, scale, result.thetas, formula=formula)
-    else:
-        figure = draw_population(scene, theme_name, size, scale, steps, formula)
+        return draw_decomposition(scene, result.thetas[-1], theme_name, size, scale, result.thetas, formula=formula)
+    return draw_population(scene, theme_name, size, scale, steps, formula)
+
+
+def render_lecture(scene: Scene, output: str | Path, layout: str, size: tuple[int, int] = SLIDE_SIZE,
+                   scale: float = 1.0, theme_name: str = "light", steps: int | None = None, formula: bool = True) -> None:
+    """``lossviz render --layout decomposition|population|interpolation``: fit the scene and write the figure."""
+    figure = draw_lecture(scene, layout, size, scale, theme_name, steps, formula)
     try:
         figure.save(output)
     finally:

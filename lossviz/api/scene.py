@@ -1,15 +1,5 @@
-"""lossviz from Python: scenes from arrays, their fits and their figures — the numbers and pixels of the command line.
-
-Every computation here is the one ``lossviz fit`` and ``lossviz render`` run on the same scene (``lossviz.core`` and
-``lossviz.figures``), so that a notebook, the CLI and the window agree bit for bit. Bad input raises
-``LossvizError`` (a ``ValueError``) with the message the CLI prints. Qt is imported only when a figure is drawn.
-
-    >>> import lossviz as lv
-    >>> scene = lv.preset("linear-regression").replace(steps=20)
-    >>> run = scene.fit()
-    >>> run.status, run.steps
-    ('max_steps', 20)
-"""
+"""The API's scenes — made from arrays, replaced and saved, checked as scene files are — and what is computed of them:
+a fit (``Run``), a surface grid and a sweep, the numbers of ``lossviz fit``, ``surface`` and ``sweep``."""
 
 from __future__ import annotations
 
@@ -20,12 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from lossviz.api.figure import Figure, parse_plane
 from lossviz.core.errors import LossvizError
 from lossviz.core.scene import Scene as CoreScene
 from lossviz.core.training import FitResult
-
-__all__ = ["LossvizError", "Optimizer", "Scene", "Run", "SurfaceGrid", "Sweep", "Figure", "Window", "load", "preset",
-           "presets", "render", "show", "run"]
 
 TASK_LOSSES = {"regression": "l2", "binary": "bce", "multiclass": "ce"}
 
@@ -214,10 +202,7 @@ class Scene:
             core = self._with_axes(axes)
         what, _, number = of.partition(":")
         objective = surface_objective(core, what, int(number) if number else None)
-        chosen = None
-        if plane is not None:
-            kind, _, seed = plane.partition(":")
-            chosen = (kind, int(seed) if seed else 0)
+        chosen = parse_plane(plane)
         grid = scene_surface(core, objective, lambda: fit_scene(core).thetas, resolution, chosen)
         return SurfaceGrid(grid)
 
@@ -235,6 +220,7 @@ class Scene:
         from lossviz.core.sweep import sweep
 
         return Sweep(sweep(self.core, list(degrees), None if l2 is None else list(l2)))
+
 
 
 class SurfaceGrid:
@@ -307,146 +293,17 @@ class Run:
         rows = np.column_stack([np.arange(len(self.loss)), self.loss, *columns.values(), flat, self.b, self.grad_norm])
         return pd.DataFrame(rows, columns=trajectory_header(self.scene.core.shape, columns))
 
-    def _repr_png_(self) -> bytes:
-        """The scene's figure after this run's steps (a notebook shows it inline)."""
-        return render(self.scene, steps=self.steps).to_png()
+    def figure(self, layout: str = "full", size: tuple[int, int] = (1280, 720), theme: str = "light") -> Figure:
+        """The scene's figure after this run's steps (as ``render(scene, steps=run.steps)``)."""
+        return Figure(self.scene.core, layout, size, theme, self.steps)
+
+    def _repr_png_(self) -> bytes | None:
+        return self.figure()._repr_png_()
+
+    def _repr_svg_(self) -> str | None:
+        return self.figure()._repr_svg_()
 
 
-class Figure:
-    """The figure ``lossviz render`` draws of a scene; ``save`` writes PNG, SVG or PDF as the CLI does, ``to_png``
-    gives its bytes, ``to_numpy`` its pixels (H, W, 4) RGBA; a notebook shows it inline."""
-
-    def __init__(self, scene: Scene, layout: str, size: tuple[int, int], theme: str, steps: int | None,
-                 scale: float, formula: bool):
-        self.scene, self.layout, self.size, self.theme = scene, layout, size, theme
-        self.steps, self.scale, self.formula = steps, scale, formula
-
-    def _draw(self) -> Any:
-        from lossviz.figures.canvas import use_offscreen_if_headless
-        from lossviz.figures.figure import draw_scene
-
-        use_offscreen_if_headless()
-        return draw_scene(self.scene.core, self.size, self.scale, self.theme, self.steps, self.layout, self.formula)
-
-    def save(self, path: str | Path) -> Path:
-        """Write the figure (the suffix chooses PNG, SVG or PDF); returns the path."""
-        if Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
-            raise LossvizError(f"{path}: cannot tell the format from the file name (use .png, .svg, .pdf)")
-        figure = self._draw()
-        try:
-            figure.save(path)
-        finally:
-            figure.close()
-        return Path(path)
-
-    def to_png(self) -> bytes:
-        """The figure as PNG bytes."""
-        figure = self._draw()
-        try:
-            return figure.png_bytes()
-        finally:
-            figure.close()
-
-    def to_numpy(self) -> np.ndarray:
-        """The figure's pixels, (H, W, 4) uint8 RGBA."""
-        import io
-
-        from PIL import Image
-
-        return np.asarray(Image.open(io.BytesIO(self.to_png())).convert("RGBA"))
-
-    def _repr_png_(self) -> bytes:
-        return self.to_png()
-
-
-class Window:
-    """The lossviz window ``show`` opened: ``scene`` is its current scene (the points a student clicked, at any
-    time), ``run`` its live run so far, ``theta`` the live (W, b); ``set_scene`` shows another, ``close`` closes it.
-    ``window`` is the Qt main window itself."""
-
-    def __init__(self, window: Any):
-        self.window = window
-
-    @property
-    def scene(self) -> Scene:
-        """The window's scene now."""
-        return Scene(self.window.document.scene)
-
-    @property
-    def run(self) -> Run:
-        """The live run's entries so far, as a Run (step numbers may skip: the window keeps a decimated path)."""
-        from lossviz.core.experiment import fit_columns
-
-        history = self.window.live.state().histories[0]
-        result = history.as_fit_result()
-        return Run(self.scene, result, fit_columns(self.window.document.scene, result.thetas))
-
-    @property
-    def theta(self) -> tuple[np.ndarray, np.ndarray]:
-        """The live θ as (W (k, d), b (k,))."""
-        theta = self.window.live.state().theta
-        return theta[:, :-1].copy(), theta[:, -1].copy()
-
-    def set_scene(self, scene: Scene) -> None:
-        """Show ``scene`` (untitled, a fresh undo history)."""
-        self.window.document.load(scene.core, None)
-
-    def close(self) -> None:
-        """Stop the window's workers and close it."""
-        self.window.shutdown()
-        self.window.close()
-
-
-def show(scene: Scene | None = None, block: bool | None = None) -> Window:
-    """Open the lossviz window on ``scene`` (default: the app's default scene). In IPython or Jupyter it returns at
-    once and the window stays live while further cells run; in a script it blocks until the window closes, unless
-    ``block=False`` (then ``lv.run()`` runs the windows). Without a display: LossvizError, naming what to use."""
-    from lossviz.gui.notebook import in_ipython, open_window, run_event_loop
-
-    window = Window(open_window(None if scene is None else scene.core))
-    if block if block is not None else not in_ipython():
-        run_event_loop()
-    return window
-
-
-def run() -> int:
-    """Run the windows opened with ``show(block=False)`` until the last one closes (a script's event loop)."""
-    from lossviz.gui.notebook import run_event_loop
-
-    return run_event_loop()
-
-
-# ---------------------------------------------------------------------- functions
-def load(path: str | Path) -> Scene:
-    """The scene file ``path`` (errors name the file and the key, as the CLI's)."""
-    from lossviz.core.scene import read_scene
-
-    return Scene(read_scene(path))
-
-
-def preset(name: str) -> Scene:
-    """A bundled scene by name (``presets()`` lists them)."""
-    from lossviz.core.presets import load_preset, preset_names
-
-    if name not in preset_names():
-        raise LossvizError(f"{name!r}: no such preset (choose {', '.join(preset_names())})")
-    return Scene(load_preset(name))
-
-
-def presets() -> list[str]:
-    """The bundled scenes' names."""
-    from lossviz.core.presets import preset_names
-
-    return list(preset_names())
-
-
-def render(scene: Scene, layout: str = "full", size: tuple[int, int] = (1280, 720), theme: str = "light",
-           steps: int | None = None, scale: float = 1.0, formula: bool = True) -> Figure:
-    """``lossviz render``'s figure of ``scene`` (fitted for ``steps``, default its own), drawn when it is saved or
-    shown; without a display Qt's offscreen platform is chosen by itself."""
-    if scene.core.data.size == 0:
-        raise LossvizError("data: the scene has no data points; add some before fitting")
-    return Figure(scene, layout, size, theme, steps, scale, formula)
 
 
 def _as_arrays(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:

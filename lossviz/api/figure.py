@@ -1,0 +1,152 @@
+"""The API's pictures: the figure ``lossviz render`` draws of a scene and the animation ``lossviz animate`` writes —
+saved as the command line saves them, or shown inline in a notebook (PNG by default, SVG after
+``set_inline_format("svg")``; an animation as an inline GIF)."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lossviz.core.errors import LossvizError
+from lossviz.core.limits import LECTURE_LAYOUTS, VIEW_LAYOUTS
+from lossviz.core.scene import Scene as CoreScene
+
+INLINE_FORMATS = ("png", "svg")
+IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+_inline = {"format": "png"}
+_svg_names = itertools.count(1)  # a prefix per inline SVG: its clip paths' ids stay its own on a notebook's page
+
+
+def set_inline_format(name: str) -> None:
+    """How a notebook shows figures and runs inline: "png" (the default) or "svg" (sharp at any zoom, larger)."""
+    if name not in INLINE_FORMATS:
+        raise LossvizError(f"inline format {name!r}: choose png or svg")
+    _inline["format"] = name
+
+
+def inline_format() -> str:
+    """The format figures are shown inline in ("png" or "svg")."""
+    return _inline["format"]
+
+
+class Figure:
+    """The figure ``lossviz render`` draws of a scene; ``save`` writes PNG, SVG or PDF as the CLI does, ``to_png``
+    gives its bytes, ``to_svg`` its SVG text, ``to_numpy`` its pixels (H, W, 4) RGBA; a notebook shows it inline.
+    It is drawn each time it is asked for (the drawing is not kept)."""
+
+    def __init__(self, core: CoreScene, layout: str = "full", size: tuple[int, int] = (1280, 720),
+                 theme: str = "light", steps: int | None = None, scale: float = 1.0, formula: bool = True,
+                 plane: tuple[str, int] | None = None):
+        self.core, self.layout, self.size, self.theme = core, layout, size, theme
+        self.steps, self.scale, self.formula, self.plane = steps, scale, formula, plane
+
+    def __repr__(self) -> str:
+        return f"lossviz.Figure(layout={self.layout!r}, size={self.size}, theme={self.theme!r}, steps={self.steps})"
+
+    def _draw(self) -> Any:
+        """The drawn figure (the caller closes it), offscreen where there is no display."""
+        from lossviz.figures.canvas import use_offscreen_if_headless
+
+        use_offscreen_if_headless()
+        if self.layout in LECTURE_LAYOUTS:
+            from lossviz.figures.lecture import draw_lecture
+
+            return draw_lecture(self.core, self.layout, self.size, self.scale, self.theme, self.steps, self.formula)
+        from lossviz.figures.figure import draw_scene
+
+        return draw_scene(self.core, self.size, self.scale, self.theme, self.steps, self.layout, self.formula,
+                          self.plane)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the figure (the suffix chooses PNG, SVG or PDF); returns the path."""
+        if Path(path).suffix.lower() not in IMAGE_SUFFIXES:
+            raise LossvizError(f"{path}: cannot tell the format from the file name (use .png, .svg, .pdf)")
+        figure = self._draw()
+        try:
+            figure.save(path)
+        finally:
+            figure.close()
+        return Path(path)
+
+    def to_png(self) -> bytes:
+        """The figure as PNG bytes."""
+        figure = self._draw()
+        try:
+            return figure.png_bytes()
+        finally:
+            figure.close()
+
+    def to_svg(self) -> str:
+        """The figure as SVG text (what ``save("x.svg")`` writes)."""
+        with tempfile.TemporaryDirectory(prefix="lossviz-") as folder:
+            return self.save(Path(folder) / "figure.svg").read_text(encoding="utf-8")
+
+    def to_numpy(self) -> np.ndarray:
+        """The figure's pixels, (H, W, 4) uint8 RGBA."""
+        import io
+
+        from PIL import Image
+
+        return np.asarray(Image.open(io.BytesIO(self.to_png())).convert("RGBA"))
+
+    def _repr_png_(self) -> bytes | None:
+        return self.to_png() if inline_format() == "png" else None
+
+    def _repr_svg_(self) -> str | None:
+        if inline_format() != "svg":
+            return None
+        prefix = f"lossviz{next(_svg_names)}-"  # several figures on one page: each its own clip-path ids
+        return self.to_svg().replace('id="', f'id="{prefix}').replace("url(#", f"url(#{prefix}")
+
+
+class Animation:
+    """An animation ``lossviz animate`` wrote (GIF bytes in ``data``); a notebook plays it inline; ``save`` writes it."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"lossviz.Animation({len(self.data)} bytes of GIF)"
+
+    def save(self, path: str | Path) -> Path:
+        """Write the GIF to ``path``; returns the path."""
+        if Path(path).suffix.lower() != ".gif":
+            raise LossvizError(f"{path}: an inline animation is a GIF: give a file name ending in .gif")
+        Path(path).write_bytes(self.data)
+        return Path(path)
+
+    def _repr_html_(self) -> str:
+        encoded = base64.b64encode(self.data).decode("ascii")
+        return f'<img src="data:image/gif;base64,{encoded}" alt="lossviz animation"/>'
+
+
+def check_layout(core: CoreScene, layout: str, plane: tuple[str, int] | None) -> None:
+    """A LossvizError where ``render`` cannot draw ``layout`` (or a plane with it) of the scene, as the CLI says it."""
+    from lossviz.core.decomposition import needs_distribution
+
+    if layout not in (*VIEW_LAYOUTS, *LECTURE_LAYOUTS):
+        raise LossvizError(f"layout {layout!r}: choose {', '.join((*VIEW_LAYOUTS, *LECTURE_LAYOUTS))}")
+    if plane is not None and layout not in ("full", "surface"):
+        raise LossvizError(f"plane: draws the surface; not with layout {layout!r}")
+    if layout == "population":
+        needs_distribution(core, "layout='population'")
+
+
+def parse_plane(text: str | None) -> tuple[str, int] | None:
+    """A plane's name as ``lossviz surface --plane`` takes it ("pca", "random:7", …) as (kind, seed); None stays
+    None."""
+    from lossviz.core.limits import PLANES
+
+    if text is None:
+        return None
+    kind, _, seed = text.partition(":")
+    if kind in PLANES and not seed:
+        return kind, 0
+    if kind == "random" and seed.isascii() and seed.isdigit() and len(seed) <= 18:
+        return kind, int(seed)
+    raise LossvizError(f"plane: expected one of {', '.join(PLANES)} or random:SEED, got {text!r}")

@@ -1,0 +1,83 @@
+"""The API's functions: scenes by file or name, and the figures and animations of ``lossviz render`` and
+``animate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lossviz.api.figure import Animation, Figure
+from lossviz.api.scene import Scene
+from lossviz.core.errors import LossvizError
+
+
+def load(path: str | Path) -> Scene:
+    """The scene file ``path`` (errors name the file and the key, as the CLI's)."""
+    from lossviz.core.scene import read_scene
+
+    return Scene(read_scene(path))
+
+
+def preset(name: str) -> Scene:
+    """A bundled scene by name (``presets()`` lists them)."""
+    from lossviz.core.presets import load_preset, preset_names
+
+    if name not in preset_names():
+        raise LossvizError(f"{name!r}: no such preset (choose {', '.join(preset_names())})")
+    return Scene(load_preset(name))
+
+
+def presets() -> list[str]:
+    """The bundled scenes' names."""
+    from lossviz.core.presets import preset_names
+
+    return list(preset_names())
+
+
+def render(scene: Scene, layout: str = "full", size: tuple[int, int] = (1280, 720), theme: str = "light",
+           steps: int | None = None, scale: float = 1.0, formula: bool = True, plane: str | None = None) -> Figure:
+    """``lossviz render``'s figure of ``scene`` (fitted for ``steps``, default its own): ``layout`` full, data,
+    surface, curve, decomposition, population or interpolation; ``plane`` a plane through θ-space for the surface
+    (default: the scene's). Drawn when it is saved or shown; without a display Qt's offscreen platform is chosen.
+
+        >>> render(preset("xor"), size=(640, 360)).save("xor.png")  # doctest: +SKIP
+    """
+    from lossviz.api.figure import check_layout, parse_plane
+
+    _check_data(scene)
+    chosen = parse_plane(plane)
+    check_layout(scene.core, layout, chosen)
+    return Figure(scene.core, layout, size, theme, steps, scale, formula, chosen)
+
+
+def animate(scene: Scene, path: str | Path | None = None, fps: int = 12, size: tuple[int, int] = (800, 450),
+            steps: int | None = None, theme: str = "light", layout: str = "full") -> Path | Animation:
+    """``lossviz animate``: the descent as a GIF (or MP4) written to ``path``, which is returned; with no path an
+    ``Animation`` that a notebook plays inline.
+
+        >>> animate(preset("xor"), "descent.gif", fps=12)  # doctest: +SKIP
+    """
+    import tempfile
+
+    from lossviz.core.limits import VIEW_LAYOUTS
+    from lossviz.figures.animation import animate_scene, check_animation_format
+    from lossviz.figures.canvas import use_offscreen_if_headless
+
+    _check_data(scene)
+    if layout not in VIEW_LAYOUTS:
+        raise LossvizError(f"layout {layout!r}: an animation draws {', '.join(VIEW_LAYOUTS)}")
+    if path is not None:
+        check_animation_format(Path(path))
+    use_offscreen_if_headless()
+    if path is not None:
+        animate_scene(scene.core, path, size, fps, steps, theme, layout)
+        return Path(path)
+    with tempfile.TemporaryDirectory(prefix="lossviz-") as folder:
+        target = Path(folder) / "descent.gif"
+        animate_scene(scene.core, target, size, fps, steps, theme, layout)
+        return Animation(target.read_bytes())
+
+
+def _check_data(scene: Scene) -> None:
+    """A LossvizError where the scene has no data to fit."""
+    if scene.core.data.size == 0:
+        raise LossvizError("data: the scene has no data points; add some before fitting")
