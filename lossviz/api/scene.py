@@ -157,6 +157,7 @@ class Scene:
                 doc.pop("features", None)
                 if value is not None:
                     doc["features"] = {"degree": value}
+                _start_anew_for(doc, self.core, value)
             elif key == "l2":
                 doc.pop("regularization", None)
                 if value:
@@ -304,6 +305,18 @@ class Run:
         return self.figure()._repr_svg_()
 
 
+
+
+def _start_anew_for(doc: dict[str, Any], core: CoreScene, degree: Any) -> None:
+    """For φ of another width: θ starts at zeros and the surface view is chosen anew in the scene file ``doc``, as
+    the window and ``lossviz sweep`` do (the old init and axes name parameters the new model does not have)."""
+    from lossviz.core.features import feature_count
+
+    if degree is not None and not (isinstance(degree, int) and degree >= 1):
+        return  # the scene's check names the bad degree
+    if feature_count(core.dims, degree) != feature_count(core.dims, core.degree):
+        doc.pop("init", None)
+        doc["surface"] = {"resolution": core.surface.resolution}
 
 
 def _as_arrays(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -26,11 +26,20 @@ if TYPE_CHECKING:
 DEFAULT_SIZE = SLIDE_SIZE
 
 
+_offscreen_chosen: list[bool] = []  # [True] once use_offscreen_if_headless has chosen Qt's offscreen platform for this process
+
+
 def use_offscreen_if_headless() -> None:
     """Draw without a display when none is set (call before Qt is imported)."""
     if not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY") \
             and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        _offscreen_chosen.append(True)
+
+
+def offscreen_chosen() -> bool:
+    """True when lossviz chose the offscreen platform itself (there was no display): a window would be invisible."""
+    return bool(_offscreen_chosen)
 
 
 def qt_application() -> Any:

@@ -22,7 +22,12 @@ def ipython_shell() -> Any:
 
 
 def display_available() -> bool:
-    """True where a window can be seen (or Qt is told to draw offscreen, as the tests do)."""
+    """True where a window can be seen (or Qt is told to draw offscreen, as the tests do — not where lossviz chose
+    offscreen itself for a figure drawn without a display)."""
+    from lossviz.figures.canvas import offscreen_chosen
+
+    if offscreen_chosen():
+        return False
     if sys.platform in ("darwin", "win32") or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

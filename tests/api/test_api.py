@@ -131,3 +131,25 @@ def test_the_reference_pages_examples_run(tmp_path, monkeypatch):
     for block in blocks[:2]:
         exec(compile(block, "docs/python.md", "exec"), namespace)
     assert namespace["grid"].plane == "pca" and len(namespace["points"]) == 7
+
+
+def test_the_typed_user_script_runs(tmp_path):
+    """docs/examples/typed_use.py — the script CI type-checks strictly — also runs as written."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "docs" / "examples" / "typed_use.py"
+    spec = importlib.util.spec_from_file_location("typed_use", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    loss, W = module.fitted_slopes()
+    assert W.shape == (1, 1) and abs(float(W[0, 0]) - 1.5) < 0.2 and loss < 0.1
+    written = module.slides(tmp_path)
+    assert [path.name for path in written] == ["xor.png", "xor.gif"] and all(p.stat().st_size for p in written)
+
+
+def test_replace_with_another_degree_starts_the_wider_model_anew():
+    scene = lv.preset("sine-overfit")
+    wider = scene.replace(degree=scene.core.degree + 2)
+    assert wider.core.init.shape == (1, scene.core.init.shape[1] + 2) and not wider.core.init.any()
+    assert wider.fit(steps=3).steps == 3

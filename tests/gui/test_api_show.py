@@ -42,3 +42,80 @@ def test_show_returns_a_live_window_whose_clicked_points_and_run_come_back(qtbot
     finally:
         window.close()
     assert main.live.stopped()
+
+
+HEADLESS_THEN_SHOW = r'''
+import sys
+import lossviz as lv
+lv.render(lv.preset("xor").replace(steps=3), size=(320, 180)).save(sys.argv[1])
+from PySide6 import QtGui
+print("RENDERED", QtGui.QGuiApplication.platformName(), flush=True)
+try:
+    lv.show(lv.preset("xor"), block=False)
+except lv.LossvizError as error:
+    print("REFUSED", error, flush=True)
+'''
+
+RENDER_THEN_SHOW = r'''
+import sys
+import lossviz as lv
+from PySide6 import QtCore, QtGui
+lv.render(lv.preset("xor").replace(steps=3), size=(320, 180)).save(sys.argv[1])
+window = lv.show(lv.preset("xor"), block=False)
+
+def report_and_close():
+    handle = window.window.windowHandle()
+    if handle is None or not handle.isExposed():
+        QtCore.QTimer.singleShot(20, report_and_close)
+        return
+    print("SHOWN", QtGui.QGuiApplication.platformName(), window.window.isVisible(), flush=True)
+    window.close()
+
+QtCore.QTimer.singleShot(0, report_and_close)
+lv.run()
+'''
+
+
+def _environment(tmp_path, **more):
+    """This process's environment without a display, its settings in ``tmp_path``, and ``more``."""
+    import os
+    from pathlib import Path
+
+    root = str(Path(__file__).parents[2])
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "QT_QPA_PLATFORM")}
+    environment.update(XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+                       PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])), **more)
+    return environment
+
+
+def test_render_without_a_display_draws_offscreen_and_show_then_says_there_is_none(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", HEADLESS_THEN_SHOW, str(tmp_path / "x.png")], capture_output=True,
+                            text=True, env=_environment(tmp_path), timeout=300)  # a guard against a hang
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "x.png").stat().st_size > 0
+    assert "RENDERED offscreen" in result.stdout
+    assert "REFUSED lossviz.show: no display here" in result.stdout
+
+
+def test_a_render_before_show_under_a_display_leaves_the_window_visible(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux") or shutil.which("Xvfb") is None:
+        import pytest
+
+        pytest.skip("no Xvfb (Debian/Ubuntu: apt-get install xvfb)")
+    from .test_x11_window import xvfb_display
+
+    with xvfb_display(tmp_path / "xvfb.log") as display:
+        result = subprocess.run([sys.executable, "-c", RENDER_THEN_SHOW, str(tmp_path / "x.png")],
+                                capture_output=True, text=True, env=_environment(tmp_path, DISPLAY=display),
+                                timeout=300)  # a guard against a hang, not a timing
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "x.png").stat().st_size > 0
+    assert "SHOWN xcb True" in result.stdout, result.stdout + result.stderr[-3000:]

@@ -27,5 +27,7 @@ def test_the_example_notebook_runs_in_a_real_kernel(tmp_path, monkeypatch):
     sizes = [Image.open(io.BytesIO(base64.b64decode(output["data"]["image/png"]))).size
              for output in outputs if "image/png" in output.get("data", {})]
     assert sizes == [(1280, 720), (800, 450)]  # the run after its steps; the surface layout asked for
+    animations = [output["data"]["text/html"] for output in outputs if "text/html" in output.get("data", {})]
+    assert len(animations) == 1 and animations[0].startswith('<img src="data:image/gif;base64,R0lGOD')  # a GIF inline
     texts = [output.get("text", "") for output in outputs if output.output_type == "stream"]
     assert "80 points in the window\n" in texts
