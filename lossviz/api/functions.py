@@ -11,14 +11,22 @@ from lossviz.core.errors import LossvizError
 
 
 def load(path: str | Path) -> Scene:
-    """The scene file ``path`` (errors name the file and the key, as the CLI's)."""
+    """The scene file ``path`` (errors name the file and the key, as the CLI's).
+
+        >>> load("mine.json").task  # doctest: +SKIP
+        'binary'
+    """
     from lossviz.core.scene import read_scene
 
     return Scene(read_scene(path))
 
 
 def preset(name: str) -> Scene:
-    """A bundled scene by name (``presets()`` lists them)."""
+    """A bundled scene by name (``presets()`` lists them).
+
+        >>> preset("xor").task
+        'binary'
+    """
     from lossviz.core.presets import load_preset, preset_names
 
     if name not in preset_names():
@@ -27,7 +35,11 @@ def preset(name: str) -> Scene:
 
 
 def presets() -> list[str]:
-    """The bundled scenes' names."""
+    """The bundled scenes' names.
+
+        >>> "xor" in presets()
+        True
+    """
     from lossviz.core.presets import preset_names
 
     return list(preset_names())

@@ -67,15 +67,21 @@ class Scene:
                   l2: float = 0.0, test_fraction: float = 0.0, seed: int = 0,
                   input_names: Sequence[str] | None = None, class_names: Sequence[str] | None = None,
                   standardize: bool = False, title: str = "") -> Scene:
-        """A scene of the arrays X (N, d) or (N,) and y (N,): labels 0 … K−1 (classification) or targets
-        (regression); the loss defaults to the task's (l2, bce, ce). Checked as a scene file is (the same messages).
+        """A scene of the arrays X (N, d) or (N,) and y (N,): labels 0 … K−1 or class names (classification), or
+        targets (regression); the loss defaults to the task's (l2, bce, ce). Lists, numpy arrays or pandas objects: a
+        DataFrame's columns name the inputs, a Series' name the label, and text or categorical labels become the
+        classes (in their categories' order, else sorted) unless ``class_names`` are given. Checked as a scene file
+        is (the same messages).
 
             >>> Scene.from_data([[0, 1], [1, 0]], [0, 1], task="binary").loss
             'bce'
         """
         from lossviz.core.scene import scene_from_dict
 
-        X, y = _as_arrays(X, y)
+        table = _table(X, y, task)
+        X, y = table.X, table.y
+        input_names = table.input_names if input_names is None else input_names
+        class_names = table.class_names if class_names is None else class_names
         doc: dict[str, Any] = {"lossviz": 1, "task": task, "dims": int(X.shape[1]) if X.ndim == 2 else 1,
                                "loss": loss or TASK_LOSSES.get(task, "l2"), "steps": steps, "seed": seed,
                                "optimizer": (optimizer if isinstance(optimizer, Optimizer)
@@ -95,6 +101,8 @@ class Scene:
             doc["class_names"] = list(class_names)
         if title:
             doc["title"] = title
+        if table.label_name is not None:
+            doc["label_name"] = table.label_name
         core = scene_from_dict(doc, "Scene.from_data")
         return cls(_standardized(core) if standardize else core)
 
@@ -227,7 +235,12 @@ class Scene:
 class SurfaceGrid:
     """``lossviz surface``'s grid: ``x`` (M,), ``y`` (M,), ``loss`` (M, M) with loss[i, j] at (x[j], y[i]);
     ``x_param``, ``y_param``; on a plane also ``plane`` (its kind), ``center``, ``u``, ``v`` (p,) and the fit's path
-    projected (``path_x``, ``path_y``)."""
+    projected (``path_x``, ``path_y``).
+
+        >>> from lossviz.api import preset
+        >>> preset("xor").surface(resolution=8).loss.shape
+        (8, 8)
+    """
 
     def __init__(self, grid: Any):
         surface = grid.surface
@@ -246,7 +259,12 @@ class SurfaceGrid:
 
 
 class Sweep:
-    """``lossviz sweep``'s points: each with ``degree``, ``l2``, ``loss``, ``data_loss`` and ``test_loss``."""
+    """``lossviz sweep``'s points: each with ``degree``, ``l2``, ``loss``, ``data_loss`` and ``test_loss``.
+
+        >>> from lossviz.api import preset
+        >>> [point.degree for point in preset("sine-overfit").sweep([1, 3]).points]
+        [1, 3]
+    """
 
     def __init__(self, points: list[Any]):
         self.points = points
@@ -261,7 +279,13 @@ class Sweep:
 class Run:
     """A fit = ``lossviz fit``: ``status``, ``steps``, and per entry ``loss``, ``grad_norm``, ``W``, ``b`` (and
     ``data_loss`` with λ, ``test_loss`` with a test set); ``theta`` = the last (W, b). In a notebook it shows as the
-    scene's figure after these steps."""
+    scene's figure after these steps.
+
+        >>> from lossviz.api import preset
+        >>> run = preset("linear-regression").fit(steps=5)
+        >>> run.loss.shape, run.W.shape
+        ((6,), (6, 1, 1))
+    """
 
     def __init__(self, scene: Scene, result: FitResult, columns: dict[str, np.ndarray]):
         self.scene, self.result = scene, result
@@ -319,11 +343,29 @@ def _start_anew_for(doc: dict[str, Any], core: CoreScene, degree: Any) -> None:
         doc["surface"] = {"resolution": core.surface.resolution}
 
 
-def _as_arrays(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """X as (N, d) floats and y as (N,) — from lists, numpy arrays or pandas objects; LossvizError naming what is
+@dataclasses.dataclass(frozen=True)
+class _Table:
+    """from_data's arrays and the names they carried: X (N, d) floats, y (N,), the inputs', the label's and the
+    classes' names (None where they had none)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    input_names: list[str] | None
+    label_name: str | None
+    class_names: list[str] | None
+
+
+def _table(X: Any, y: Any, task: str) -> _Table:
+    """X as (N, d) floats and y as (N,) — from lists, numpy arrays or pandas objects, with the names a DataFrame's
+    columns and a Series' name give, and labels 0 … K−1 for text or categorical classes; LossvizError naming what is
     wrong (shape, length, NaN)."""
+    columns = getattr(X, "columns", None)
+    input_names = None if columns is None else [str(name) for name in columns]
+    if input_names is None and getattr(X, "ndim", 2) == 1 and getattr(X, "name", None) is not None:
+        input_names = [str(X.name)]  # a Series: one named input
+    label = getattr(y, "name", None)
+    y, class_names = _labels(y, task)
     X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
@@ -336,7 +378,25 @@ def _as_arrays(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         raise LossvizError("X: every value must be a finite number (NaN or infinity found)")
     if y.dtype.kind in "fc" and not np.isfinite(y).all():
         raise LossvizError("y: every value must be a finite number (NaN or infinity found)")
-    return X, y
+    return _Table(X, y, input_names, None if label is None else str(label), class_names)
+
+
+def _labels(y: Any, task: str) -> tuple[np.ndarray, list[str] | None]:
+    """y as an array, and for classification with text or categorical labels their codes 0 … K−1 and the classes'
+    names (a categorical's categories in order, else the sorted distinct values)."""
+    categories = getattr(getattr(y, "cat", None), "categories", None)
+    if categories is not None and task != "regression":  # pandas Categorical: its own order
+        return np.asarray(y.cat.codes, dtype=np.int64), [str(name) for name in categories]
+    values = np.asarray(y)
+    if values.dtype.kind in "OUS" and values.ndim == 1:
+        if task == "regression":
+            raise LossvizError("y: a regression's targets must be numbers (text labels found: use task='binary' or "
+                               "'multiclass')")
+        names, codes = np.unique(values.astype(str), return_inverse=True)
+        return codes.astype(np.int64), [str(name) for name in names]
+    if values.dtype.kind == "b":
+        return values.astype(np.int64), None
+    return values, None
 
 
 def _standardized(core: CoreScene) -> CoreScene:

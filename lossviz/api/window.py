@@ -12,7 +12,11 @@ from lossviz.api.scene import Run, Scene
 class Window:
     """The lossviz window ``show`` opened: ``scene`` is its current scene (the points a student clicked, at any
     time), ``run`` its live run so far, ``theta`` the live (W, b); ``set_scene`` shows another, ``close`` closes it.
-    ``window`` is the Qt main window itself."""
+    ``window`` is the Qt main window itself.
+
+        >>> win = show(preset("xor"))           # doctest: +SKIP
+        >>> X, y = win.scene.data_as_X_y        # doctest: +SKIP
+    """
 
     def __init__(self, window: Any):
         self.window = window
@@ -50,7 +54,10 @@ class Window:
 def show(scene: Scene | None = None, block: bool | None = None) -> Window:
     """Open the lossviz window on ``scene`` (default: the app's default scene). In IPython or Jupyter it returns at
     once and the window stays live while further cells run; in a script it blocks until the window closes, unless
-    ``block=False`` (then ``lv.run()`` runs the windows). Without a display: LossvizError, naming what to use."""
+    ``block=False`` (then ``lv.run()`` runs the windows). Without a display: LossvizError, naming what to use.
+
+        >>> win = show(preset("xor"))           # doctest: +SKIP
+    """
     from lossviz.gui.notebook import in_ipython, open_window, run_event_loop
 
     window = Window(open_window(None if scene is None else scene.core))

@@ -153,3 +153,40 @@ def test_replace_with_another_degree_starts_the_wider_model_anew():
     wider = scene.replace(degree=scene.core.degree + 2)
     assert wider.core.init.shape == (1, scene.core.init.shape[1] + 2) and not wider.core.init.any()
     assert wider.fit(steps=3).steps == 3
+
+
+def test_from_data_takes_pandas_names_and_text_or_categorical_labels():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"petal length": [1.4, 4.7, 6.0, 1.3, 4.5, 5.9], "petal width": [0.2, 1.4, 2.5, 0.2, 1.5, 2.1],
+                          "species": ["setosa", "versicolor", "virginica", "setosa", "versicolor", "virginica"]})
+    scene = lv.Scene.from_data(frame[["petal length", "petal width"]], frame["species"], task="multiclass")
+    assert scene.core.input_names == ("petal length", "petal width") and scene.core.label_name == "species"
+    assert scene.core.class_names == ("setosa", "versicolor", "virginica")
+    assert scene.data_as_X_y[1].tolist() == [0, 1, 2, 0, 1, 2]
+    ordered = frame["species"].astype(pd.CategoricalDtype(["virginica", "setosa", "versicolor"]))
+    again = lv.Scene.from_data(frame[["petal width"]], ordered, task="multiclass", class_names=["V", "S", "C"])
+    assert again.core.class_names == ("V", "S", "C") and again.data_as_X_y[1].tolist() == [1, 2, 0, 1, 2, 0]
+    back = scene.to_frame()
+    assert list(back.columns) == ["petal length", "petal width", "species"]
+    assert lv.Scene.from_data(back[["petal length", "petal width"]], back["species"], task="multiclass",
+                              class_names=scene.core.class_names) == scene
+    binary = lv.Scene.from_data(frame["petal width"], frame["species"] == "setosa", task="binary")
+    assert binary.core.input_names == ("petal width",) and binary.data_as_X_y[1].tolist() == [1, 0, 0, 1, 0, 0]
+    with pytest.raises(lv.LossvizError, match="targets must be numbers"):
+        lv.Scene.from_data(frame[["petal width"]], frame["species"], task="regression")
+
+
+def test_the_apis_docstring_examples_hold(tmp_path, monkeypatch):
+    """Every ``>>>`` example in lossviz.api (those that open a window or read a user's file are marked to skip)."""
+    import doctest
+    import importlib
+
+    monkeypatch.chdir(tmp_path)
+    examples = 0
+    for name in ("lossviz", "lossviz.api", "lossviz.api.scene", "lossviz.api.functions", "lossviz.api.figure",
+                 "lossviz.api.window"):
+        module = importlib.import_module(name)
+        failed, tried = doctest.testmod(module, globs={**vars(module)}, optionflags=doctest.ELLIPSIS)
+        assert failed == 0, name
+        examples += tried
+    assert examples >= 20
