@@ -133,8 +133,9 @@ def test_the_reference_pages_examples_run(tmp_path, monkeypatch):
     assert namespace["grid"].plane == "pca" and len(namespace["points"]) == 7
 
 
+@pytest.mark.gui
 def test_the_typed_user_script_runs(tmp_path):
-    """docs/examples/typed_use.py — the script CI type-checks strictly — also runs as written."""
+    """docs/examples/typed_use.py — the script CI type-checks strictly — also runs as written (it draws: Qt)."""
     import importlib.util
     from pathlib import Path
 

@@ -62,6 +62,7 @@ def test_sweep_is_lossviz_sweep(scene_file):
         (e["degree"], e["l2"], e["loss"], e["data_loss"], e.get("test_loss")) for e in expected]
 
 
+@pytest.mark.gui  # it draws in this process: Qt
 def test_render_is_lossviz_render(scene_file):
     scene, folder = scene_file
     result = run(["render", "s.json", "-o", "cli.png", "--size", "640x360", "--steps", "12"], folder)
