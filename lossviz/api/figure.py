@@ -86,13 +86,17 @@ class Figure:
         with tempfile.TemporaryDirectory(prefix="lossviz-") as folder:
             return self.save(Path(folder) / "figure.svg").read_text(encoding="utf-8")
 
-    def to_numpy(self) -> np.ndarray:
-        """The figure's pixels, (H, W, 4) uint8 RGBA."""
+    def to_pil(self) -> Any:
+        """The figure as a Pillow image (RGBA)."""
         import io
 
         from PIL import Image
 
-        return np.asarray(Image.open(io.BytesIO(self.to_png())).convert("RGBA"))
+        return Image.open(io.BytesIO(self.to_png())).convert("RGBA")
+
+    def to_numpy(self) -> np.ndarray:
+        """The figure's pixels, (H, W, 4) uint8 RGBA."""
+        return np.asarray(self.to_pil())
 
     def _repr_png_(self) -> bytes | None:
         return self.to_png() if inline_format() == "png" else None

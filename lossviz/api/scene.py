@@ -254,6 +254,24 @@ class SurfaceGrid:
             coordinates = found.coordinates(grid.path)
             self.path_x, self.path_y = coordinates[:, 0], coordinates[:, 1]
 
+    def plot(self, ax: Any = None, levels: int = 30) -> Any:
+        """Draw the grid as filled contours on matplotlib's axes ``ax`` (a new figure's where None), the fit's path
+        on a plane too; returns the axes. matplotlib must be installed; ``lv.render`` draws lossviz's own figure."""
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:
+            raise LossvizError("SurfaceGrid.plot needs matplotlib (pip install matplotlib); lv.render(scene, "
+                               "layout='surface') draws lossviz's own figure") from None
+        if ax is None:
+            _, ax = plt.subplots()
+        filled = ax.contourf(self.x, self.y, np.ma.masked_invalid(self.loss), levels=levels, cmap="viridis")
+        ax.figure.colorbar(filled, ax=ax, label="loss")
+        if self.plane is not None:
+            ax.plot(self.path_x, self.path_y, ".-", color="white", markersize=3, linewidth=1, label="the fit's path")
+        ax.set_xlabel(self.x_param)
+        ax.set_ylabel(self.y_param)
+        return ax
+
     def __repr__(self) -> str:
         return f"lossviz.SurfaceGrid({self.x_param} × {self.y_param}, {len(self.x)} × {len(self.y)})"
 

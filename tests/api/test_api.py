@@ -191,3 +191,16 @@ def test_the_apis_docstring_examples_hold(tmp_path, monkeypatch):
         assert failed == 0, name
         examples += tried
     assert examples >= 20
+
+
+def test_a_surface_plots_on_matplotlib_axes_with_its_path():
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure  # no pyplot: no backend chosen in the test process
+
+    grid = lv.preset("multiclass-3").replace(steps=30).surface(resolution=16, plane="pca")
+    ax = Figure().subplots()
+    assert grid.plot(ax) is ax
+    assert ax.get_xlabel() == grid.x_param and ax.get_ylabel() == grid.y_param
+    path = ax.lines[0].get_xydata()
+    np.testing.assert_array_equal(path, np.column_stack([grid.path_x, grid.path_y]))
+    assert len(ax.figure.axes) == 2  # the axes and the loss's colour bar
