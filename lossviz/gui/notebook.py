@@ -1,6 +1,13 @@
 """The window opened from Python (``lossviz.show``): made on the process's QApplication (one is made if there is
-none), shown at once; in IPython or Jupyter the shell's Qt event loop is switched on — as napari does
-(``napari/_qt/qt_event_loop.py``) — so that the call returns and the window stays live while further cells run."""
+none), shown at once, and kept live while the shell waits for the next cell, so that the call returns:
+
+- in a terminal IPython, the shell's Qt input hook runs it (``enable_gui("qt")``, as napari does,
+  ``napari/_qt/qt_event_loop.py``);
+- in a Jupyter kernel, the kernel's own asyncio loop lets Qt handle the window's events every ``PUMP_SECONDS``
+  while a window is open. ipykernel's Qt integration (``%gui qt``) is not used there: with ipykernel 7 its Qt loop
+  reads the shell's socket while the kernel answers on it, and a cell then never finishes (seen here in about one
+  run of the example notebook in twenty; "Socket operation on non-socket" in the kernel's log). Where the user has
+  switched it on already, it runs the window."""
 
 from __future__ import annotations
 
@@ -10,6 +17,9 @@ from typing import Any
 
 from lossviz.core.errors import LossvizError
 from lossviz.core.scene import Scene
+
+PUMP_SECONDS = 0.01  # how often a kernel's asyncio loop lets Qt handle the windows' events (timers, input, paint)
+_pumping: list[bool] = []  # [True] while the kernel's loop pumps Qt's events
 
 NO_DISPLAY = ("lossviz.show: no display here (a remote kernel?): draw the figure instead with lv.render(scene) or "
               "lv.animate(scene)")
@@ -45,9 +55,41 @@ def open_window(scene: Scene | None) -> Any:
     window = MainWindow(scene)
     fit_to_screen(window)
     shell = ipython_shell()
-    if shell is not None and getattr(shell, "active_eventloop", None) != "qt":
-        shell.enable_gui("qt")
+    if shell is not None:
+        keep_live(shell)
     return window
+
+
+def keep_live(shell: Any) -> None:
+    """Keep the windows live between the cells or lines of ``shell`` (see the module's docstring)."""
+    if getattr(shell, "active_eventloop", None) == "qt":
+        return  # the user's %gui qt runs them already
+    if getattr(shell, "kernel", None) is None:
+        shell.enable_gui("qt")  # a terminal IPython: its input hook runs Qt between keystrokes
+        return
+    if not _pumping:
+        _pumping.append(True)
+        pump_on_kernel_loop()
+
+
+def pump_on_kernel_loop() -> None:
+    """Let Qt handle its events every PUMP_SECONDS on the running kernel's asyncio loop until no window is visible."""
+    import asyncio
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    loop = asyncio.get_event_loop()
+
+    def pump() -> None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # no event loop runs them otherwise
+        QApplication.processEvents()
+        if any(widget.isVisible() for widget in QApplication.topLevelWidgets()):
+            loop.call_later(PUMP_SECONDS, pump)
+        else:
+            _pumping.clear()
+
+    loop.call_soon(pump)
 
 
 def in_ipython() -> bool:

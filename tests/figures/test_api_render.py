@@ -66,23 +66,31 @@ def test_animate_writes_the_clis_gif_and_plays_inline_without_a_path(tmp_path):
     assert written.read_bytes() == (tmp_path / "cli.gif").read_bytes()
     inline = lv.animate(scene, fps=5, size=(320, 180))
     assert inline.data == written.read_bytes()
-    assert inline._repr_html_().startswith('<img src="data:image/gif;base64,R0lG')  # what a notebook shows
+    assert shown(inline)["text/html"].startswith('<img src="data:image/gif;base64,R0lG')  # what a notebook shows
     with pytest.raises(lv.LossvizError, match="cannot tell the format"):
         lv.animate(scene, tmp_path / "a.avi")
+
+
+def shown(thing):
+    """What a notebook shows of ``thing``: IPython's display formats, by MIME type."""
+    from IPython.core.formatters import DisplayFormatter
+
+    formats, _ = DisplayFormatter().format(thing)
+    return formats
 
 
 def test_the_inline_format_chooses_png_or_svg_with_ids_of_its_own(tmp_path):
     figure = lv.render(lv.preset("xor").replace(steps=5), size=(400, 300))
     run_ = lv.preset("xor").fit(steps=5)
     try:
-        assert figure._repr_png_()[:4] == b"\x89PNG" and figure._repr_svg_() is None
+        assert shown(figure)["image/png"][:4] == b"\x89PNG" and "image/svg+xml" not in shown(figure)
         lv.set_inline_format("svg")
-        assert figure._repr_png_() is None and run_._repr_png_() is None
-        first, second = figure._repr_svg_(), figure._repr_svg_()
+        assert "image/png" not in shown(figure) and "image/png" not in shown(run_)
+        first, second = shown(figure)["image/svg+xml"], shown(figure)["image/svg+xml"]
         ids = [set(re.findall(r'id="([^"]+)"', text)) for text in (first, second)]
         assert ids[0] and not ids[0] & ids[1]  # two figures on one page do not share a clip path
         assert set(re.findall(r"url\(#([^)]+)\)", first)) <= ids[0]
-        assert run_._repr_svg_().startswith("<?xml")
+        assert "<svg" in shown(run_)["image/svg+xml"]
         with pytest.raises(lv.LossvizError, match="inline format"):
             lv.set_inline_format("jpeg")
     finally:
