@@ -198,7 +198,11 @@ class CrossEntropy(Loss):
 
     def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
         """l for every sample: z (..., N, k) -> (..., N)."""
-        return self._data_term(class_first(z), target)[0]
+        return self.data_term(class_first(z), target)
+
+    def data_term(self, zk: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """``per_sample`` of logits given class-first: zk (k, ..., N) -> (..., N)."""
+        return self._data_term(zk, target)[0]
 
     def value_and_grad(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
         """L = mean_i l_i and dL/dz (N, k) for logits z (N, k)."""

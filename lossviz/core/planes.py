@@ -25,6 +25,7 @@ import numpy as np
 from lossviz.core.curvature import curvature, project_off_invariant, unflat
 from lossviz.core.errors import LossvizError
 from lossviz.core.limits import PLANES
+from lossviz.core.losses import CrossEntropy
 from lossviz.core.model import ModelShape
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
@@ -270,12 +271,20 @@ def _rows_of_losses(objective: Objective, zc: np.ndarray, zu: np.ndarray, zv: np
     n, k = zc.shape
     block = max(1, GRID_CHUNK // max(1, n * k))
     losses = np.empty((len(betas), len(alphas)))
+    loss = objective.loss
+    if isinstance(loss, CrossEntropy):  # built class-first at once: per_sample would copy z so (same numbers)
+        zc, zu, zv = (np.ascontiguousarray(a.T) for a in (zc, zu, zv))
     for i, beta in enumerate(betas):
         row = zc + beta * zv
         for start in range(0, len(alphas), block):
             part = alphas[start:start + block]
-            z = row[None] + part[:, None, None] * zu[None]
-            losses[i, start:start + len(part)] = objective.loss.per_sample(z, objective.target).mean(axis=1)
+            if isinstance(loss, CrossEntropy):
+                zk = part[None, :, None] * zu[:, None, :]  # (k, block, N)
+                zk += row[:, None, :]
+                values = loss.data_term(zk, objective.target)
+            else:
+                values = loss.per_sample(row[None] + part[:, None, None] * zu[None], objective.target)
+            losses[i, start:start + len(part)] = values.mean(axis=1)
         if between_rows is not None:
             between_rows()
     return losses
