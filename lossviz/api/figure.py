@@ -141,16 +141,14 @@ def check_layout(core: CoreScene, layout: str, plane: tuple[str, int] | None) ->
         needs_distribution(core, "layout='population'")
 
 
-def parse_plane(text: str | None) -> tuple[str, int] | None:
+def plane_named(text: str | None) -> tuple[str, int] | None:
     """A plane's name as ``lossviz surface --plane`` takes it ("pca", "random:7", …) as (kind, seed); None stays
-    None."""
-    from lossviz.core.limits import PLANES
+    None; LossvizError naming the argument otherwise."""
+    from lossviz.core.planes import parse_plane
 
     if text is None:
         return None
-    kind, _, seed = text.partition(":")
-    if kind in PLANES and not seed:
-        return kind, 0
-    if kind == "random" and seed.isascii() and seed.isdigit() and len(seed) <= 18:
-        return kind, int(seed)
-    raise LossvizError(f"plane: expected one of {', '.join(PLANES)} or random:SEED, got {text!r}")
+    try:
+        return parse_plane(text)
+    except LossvizError as error:
+        raise LossvizError(f"plane: {error}") from None

@@ -53,10 +53,10 @@ def render(scene: Scene, layout: str = "full", size: tuple[int, int] = (1280, 72
 
         >>> render(preset("xor"), size=(640, 360)).save("xor.png")  # doctest: +SKIP
     """
-    from lossviz.api.figure import check_layout, parse_plane
+    from lossviz.api.figure import check_layout, plane_named
 
     _check_data(scene)
-    chosen = parse_plane(plane)
+    chosen = plane_named(plane)
     check_layout(scene.core, layout, chosen)
     return Figure(scene.core, layout, size, theme, steps, scale, formula, chosen)
 

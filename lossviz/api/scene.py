@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from lossviz.api.figure import Figure, parse_plane
+from lossviz.api.figure import Figure, plane_named
 from lossviz.core.errors import LossvizError
 from lossviz.core.scene import Scene as CoreScene
 from lossviz.core.training import FitResult
@@ -211,7 +211,7 @@ class Scene:
             core = self._with_axes(axes)
         what, _, number = of.partition(":")
         objective = surface_objective(core, what, int(number) if number else None)
-        chosen = parse_plane(plane)
+        chosen = plane_named(plane)
         grid = scene_surface(core, objective, lambda: fit_scene(core).thetas, resolution, chosen)
         return SurfaceGrid(grid)
 

@@ -49,14 +49,12 @@ def int_in(low: int, high: int) -> Callable[[str], int]:
 
 def plane_choice(text: str) -> tuple[str, int]:
     """--plane: (kind, seed): coords, trajectory, pca, hessian, random or random:SEED."""
-    from lossviz.core.planes import PLANES
+    from lossviz.core.planes import parse_plane
 
-    kind, _, seed = text.partition(":")
-    if kind in PLANES and not seed:
-        return kind, 0
-    if kind == "random" and seed.isascii() and seed.isdigit() and len(seed) <= 18:
-        return kind, int(seed)
-    raise argparse.ArgumentTypeError(f"expected one of {', '.join(PLANES)} or random:SEED, got {quoted(text)}")
+    try:
+        return parse_plane(text)
+    except LossvizError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def surface_of(text: str) -> tuple[str, int | None]:

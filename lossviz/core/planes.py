@@ -30,6 +30,7 @@ from lossviz.core.model import ModelShape
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
 from lossviz.core.surface import Surface, auto_range
+from lossviz.core.validate import quoted
 
 GRID_CHUNK = 4_000_000  # logits held at a time while a grid row is evaluated
 TINY = 1e-12  # a direction shorter than this (relative to the path) is no direction
@@ -204,6 +205,17 @@ def random_plane(shape: ModelShape, center: np.ndarray, seed: int = 0) -> Direct
     u, v = _orthonormal(shape, unflat(shape, draws[0]), unflat(shape, draws[1]),
                         "--plane random: the model has too few parameters for two directions")
     return DirectionPlane("random", shape, center.copy(), u, v, "random direction 1", "random direction 2")
+
+
+def parse_plane(text: str) -> tuple[str, int]:
+    """A plane's name as ``--plane`` and the Python API take it — coords, trajectory, pca, hessian, random or
+    random:SEED — as (kind, seed); LossvizError otherwise."""
+    kind, _, seed = text.partition(":")
+    if kind in PLANES and not seed:
+        return kind, 0
+    if kind == "random" and seed.isascii() and seed.isdigit() and len(seed) <= 18:
+        return kind, int(seed)
+    raise LossvizError(f"expected one of {', '.join(PLANES)} or random:SEED, got {quoted(text)}")
 
 
 def plane_of(kind: str, objective: Objective, path: np.ndarray, *, axes: tuple[str, str] | None = None,
