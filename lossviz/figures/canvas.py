@@ -97,11 +97,24 @@ class Canvas:
             label.setText(html, color=self.theme.foreground, size=f"{smaller:.1f}pt")
 
     # ------------------------------------------------------------------ output
+    def settle(self) -> None:
+        """Deliver the events posted to the figure's own objects (its layouts' requests, its scene's updates), so that
+        it is laid out before it is drawn. Only those: a figure drawn in the window must not run the window's timers,
+        input or the workers' reports in the middle of whatever asked for it (``processEvents`` did, and a training
+        report of the model before an edit was drawn inside the edit)."""
+        from PySide6.QtCore import QCoreApplication, QObject
+
+        scene = self.widget.scene()
+        for _ in range(3):  # a layout pass can post further requests to the items it resized
+            items = [item for item in scene.items() if isinstance(item, QObject)]
+            for owner in [self.widget, self.widget.viewport(), scene, *items]:
+                QCoreApplication.sendPostedEvents(owner, 0)
+
     def image(self) -> QtGui.QImage:
         """The figure as a QImage of exactly the requested pixel size."""
         from PySide6 import QtGui
 
-        qt_application().processEvents()
+        self.settle()
         image = QtGui.QImage(*self.pixels, QtGui.QImage.Format.Format_ARGB32)
         image.fill(QtGui.QColor(self.theme.background))
         painter = QtGui.QPainter(image)
@@ -137,7 +150,7 @@ class Canvas:
         """The figure as SVG (see ``svg.py``)."""
         from lossviz.figures.svg import svg_text
 
-        qt_application().processEvents()
+        self.settle()
         return svg_text(self.widget, self.pixels, self.scene.title or "lossviz").encode("utf-8")
 
     def pdf_bytes(self) -> bytes:
@@ -150,7 +163,7 @@ class Canvas:
         """
         from PySide6 import QtCore, QtGui
 
-        qt_application().processEvents()
+        self.settle()
         buffer = QtCore.QBuffer()
         buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
         writer = QtGui.QPdfWriter(buffer)
