@@ -234,8 +234,9 @@ class Scene:
 
 class SurfaceGrid:
     """``lossviz surface``'s grid: ``x`` (M,), ``y`` (M,), ``loss`` (M, M) with loss[i, j] at (x[j], y[i]);
-    ``x_param``, ``y_param``; on a plane also ``plane`` (its kind), ``center``, ``u``, ``v`` (p,) and the fit's path
-    projected (``path_x``, ``path_y``).
+    ``x_param``, ``y_param`` and the axes' titles ``x_label``, ``y_label``; on a plane also ``plane`` (its kind),
+    ``center``, ``u``, ``v`` (p,), the fit's path projected (``path_x``, ``path_y``) and each entry's distance
+    ``off_plane``, and pca's ``explained`` or hessian's ``eigenvalues`` (None otherwise) — as the command writes them.
 
         >>> from lossviz.api import preset
         >>> preset("xor").surface(resolution=8).loss.shape
@@ -243,16 +244,22 @@ class SurfaceGrid:
     """
 
     def __init__(self, grid: Any):
+        from lossviz.core.reports import plane_arrays
+
         surface = grid.surface
         self.x, self.y, self.loss = surface.x, surface.y, surface.loss
         self.x_param, self.y_param = surface.x_param, surface.y_param
+        self.x_label, self.y_label = surface.x_param, surface.y_param
         found = grid.plane
         self.plane: str | None = None if found is None else found.kind
+        self.explained: np.ndarray | None = None
+        self.eigenvalues: np.ndarray | None = None
         if found is not None:
-            flat = found.flat()
-            self.center, self.u, self.v = flat["center"], flat["u"], flat["v"]
-            coordinates = found.coordinates(grid.path)
-            self.path_x, self.path_y = coordinates[:, 0], coordinates[:, 1]
+            arrays = plane_arrays(found, grid.path)
+            self.center, self.u, self.v = arrays["center"], arrays["u"], arrays["v"]
+            self.path_x, self.path_y, self.off_plane = arrays["path_x"], arrays["path_y"], arrays["off_plane"]
+            self.explained, self.eigenvalues = arrays.get("explained"), arrays.get("eigenvalues")
+            self.x_label, self.y_label = found.x_label, found.y_label
 
     def plot(self, ax: Any = None, levels: int = 30) -> Any:
         """Draw the grid as filled contours on matplotlib's axes ``ax`` (a new figure's where None), the fit's path
@@ -268,8 +275,8 @@ class SurfaceGrid:
         ax.figure.colorbar(filled, ax=ax, label="loss")
         if self.plane is not None:
             ax.plot(self.path_x, self.path_y, ".-", color="white", markersize=3, linewidth=1, label="the fit's path")
-        ax.set_xlabel(self.x_param)
-        ax.set_ylabel(self.y_param)
+        ax.set_xlabel(self.x_label)
+        ax.set_ylabel(self.y_label)
         return ax
 
     def __repr__(self) -> str:

@@ -88,18 +88,26 @@ def surface_output(surface: Surface, fmt: str) -> str | bytes:
     return _csv_text([surface.x_param, surface.y_param, "loss"], rows)
 
 
+def plane_arrays(plane: DirectionPlane, path: np.ndarray) -> dict[str, np.ndarray]:
+    """The plane as ``lossviz surface --plane`` writes it: centre, u, v (p,) in ``fit``'s column order, the path
+    (T+1, k, d+1) projected (path_x, path_y) with each entry's distance off the plane, and pca's ``explained`` or
+    hessian's ``eigenvalues`` where the plane has them."""
+    arrays: dict[str, np.ndarray] = {**plane.flat()}
+    coordinates = plane.coordinates(path)
+    arrays.update(path_x=coordinates[:, 0], path_y=coordinates[:, 1], off_plane=plane.off_plane(path))
+    if plane.explained is not None:
+        arrays["explained"] = plane.explained
+    if plane.eigenvalues is not None:
+        arrays["eigenvalues"] = plane.eigenvalues
+    return arrays
+
+
 def plane_output(plane: DirectionPlane, alphas: np.ndarray, betas: np.ndarray, loss: np.ndarray, path: np.ndarray,
                  fmt: str, names: tuple[str, str] = ("alpha", "beta")) -> str | bytes:
     """``lossviz surface --plane``'s output: the grid over (α, β) = ``names`` and the plane itself — centre, u, v (p,)
     in ``fit``'s column order, the path projected (path_x, path_y) with each entry's distance off the plane, and pca's
     ``explained`` or hessian's ``eigenvalues``."""
-    extra: dict[str, np.ndarray] = {**plane.flat()}
-    coordinates = plane.coordinates(path)
-    extra.update(path_x=coordinates[:, 0], path_y=coordinates[:, 1], off_plane=plane.off_plane(path))
-    if plane.explained is not None:
-        extra["explained"] = plane.explained
-    if plane.eigenvalues is not None:
-        extra["eigenvalues"] = plane.eigenvalues
+    extra = plane_arrays(plane, path)
     labels = {"plane": plane.kind, "x_param": names[0], "y_param": names[1], "x_label": plane.x_label,
               "y_label": plane.y_label}
     if fmt == "npz":

@@ -100,7 +100,10 @@ def test_a_surface_is_lossviz_surface_bit_for_bit(name, plane, tmp_path):
     assert grid.x.tolist() == expected["x"] and grid.y.tolist() == expected["y"]
     assert grid.loss.tolist() == expected["loss"]
     if plane:
-        assert grid.plane == plane and grid.u.tolist() == expected["u"]
+        assert grid.plane == plane and (grid.x_label, grid.y_label) == (expected["x_label"], expected["y_label"])
+        for name in ("center", "u", "v", "path_x", "path_y", "off_plane", "explained", "eigenvalues"):
+            value = getattr(grid, name)
+            assert (None if value is None else value.tolist()) == expected.get(name), name
 
 
 def test_a_surface_on_other_parameters_and_a_sweep_are_the_commands(tmp_path):
@@ -200,7 +203,7 @@ def test_a_surface_plots_on_matplotlib_axes_with_its_path():
     grid = lv.preset("multiclass-3").replace(steps=30).surface(resolution=16, plane="pca")
     ax = Figure().subplots()
     assert grid.plot(ax) is ax
-    assert ax.get_xlabel() == grid.x_param and ax.get_ylabel() == grid.y_param
+    assert ax.get_xlabel() == grid.x_label and ax.get_ylabel() == grid.y_label and grid.x_label.startswith("PC1")
     path = ax.lines[0].get_xydata()
     np.testing.assert_array_equal(path, np.column_stack([grid.path_x, grid.path_y]))
     assert len(ax.figure.axes) == 2  # the axes and the loss's colour bar
