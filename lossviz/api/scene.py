@@ -12,10 +12,9 @@ import numpy as np
 
 from lossviz.api.figure import Figure, plane_named
 from lossviz.core.errors import LossvizError
+from lossviz.core.losses import DEFAULT_LOSS
 from lossviz.core.scene import Scene as CoreScene
 from lossviz.core.training import FitResult
-
-TASK_LOSSES = {"regression": "l2", "binary": "bce", "multiclass": "ce"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,7 +82,7 @@ class Scene:
         input_names = table.input_names if input_names is None else input_names
         class_names = table.class_names if class_names is None else class_names
         doc: dict[str, Any] = {"lossviz": 1, "task": task, "dims": int(X.shape[1]) if X.ndim == 2 else 1,
-                               "loss": loss or TASK_LOSSES.get(task, "l2"), "steps": steps, "seed": seed,
+                               "loss": loss or DEFAULT_LOSS.get(task, "l2"), "steps": steps, "seed": seed,
                                "optimizer": (optimizer if isinstance(optimizer, Optimizer)
                                              else Optimizer(optimizer, lr)).to_dict(),
                                "data": {"x": X.tolist(), "y": y.tolist()}}
@@ -194,13 +193,12 @@ class Scene:
         result = fit_scene(self.core, steps)
         return Run(self, result, fit_columns(self.core, result.thetas))
 
-
     def surface(self, x: str | None = None, y: str | None = None, resolution: int | None = None, of: str = "data",
                 plane: str | None = None) -> SurfaceGrid:
         """= ``lossviz surface``: the loss over two parameters ``x``, ``y`` (default: the scene's axes) or over a
         ``plane`` through θ-space ("pca", "hessian", "trajectory", "random[:SEED]"); ``of`` "data", "population"
         or "sample:I"."""
-        from lossviz.core.decomposition import surface_objective
+        from lossviz.core.decomposition import parse_surface_of, surface_objective
         from lossviz.core.experiment import fit_scene, scene_surface
 
         core = self.core
@@ -209,8 +207,11 @@ class Scene:
         if x is not None or y is not None:
             axes = (x or core.surface_axes[0], y or core.surface_axes[1])
             core = self._with_axes(axes)
-        what, _, number = of.partition(":")
-        objective = surface_objective(core, what, int(number) if number else None)
+        try:
+            what, index = parse_surface_of(of)
+        except LossvizError as error:
+            raise LossvizError(f"of: {error}") from None
+        objective = surface_objective(core, what, index)
         chosen = plane_named(plane)
         grid = scene_surface(core, objective, lambda: fit_scene(core).thetas, resolution, chosen)
         return SurfaceGrid(grid)
@@ -229,7 +230,6 @@ class Scene:
         from lossviz.core.sweep import sweep
 
         return Sweep(sweep(self.core, list(degrees), None if l2 is None else list(l2)))
-
 
 
 class SurfaceGrid:

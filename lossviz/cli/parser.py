@@ -17,7 +17,6 @@ MIN_SIDE, MAX_SIDE = 16, 8192  # pixels of --size
 MIN_SCALE, MAX_SCALE = 0.25, 8.0
 MAX_FPS = 60
 MAX_INDEX_DIGITS = 18  # digits of an integer option (larger ones are out of every range)
-MAX_SAMPLE_DIGITS = 4000  # digits of --of sample:I that Python turns into an int
 RENDER_SIZE = "{}x{}".format(*SLIDE_SIZE)
 ANIMATION_SIZE = "800x450"
 
@@ -59,13 +58,12 @@ def plane_choice(text: str) -> tuple[str, int]:
 
 def surface_of(text: str) -> tuple[str, int | None]:
     """--of: ("data", None), ("population", None) or ("sample", I)."""
-    if text in ("data", "population"):
-        return text, None
-    index = text[len("sample:"):] if text.startswith("sample:") else ""
-    if index.isascii() and index.isdigit() and len(index) <= MAX_SAMPLE_DIGITS:
-        return "sample", int(index)
-    raise argparse.ArgumentTypeError("expected data, population or sample:I (I a sample's index, from 0), "
-                                     f"got {quoted(text)}")
+    from lossviz.core.decomposition import parse_surface_of
+
+    try:
+        return parse_surface_of(text)
+    except LossvizError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def size(text: str) -> tuple[int, int]:

@@ -43,6 +43,20 @@ def needs_distribution(scene: Scene, what: str) -> None:
                            '(add a "distribution" key, e.g. {"name": "line"})')
 
 
+MAX_SAMPLE_DIGITS = 4000  # digits of sample:I that Python turns into an int
+
+
+def parse_surface_of(text: str) -> tuple[str, int | None]:
+    """What a surface is of, as ``--of`` and the API's ``of=`` name it: ("data", None), ("population", None) or
+    ("sample", I); LossvizError otherwise."""
+    if text in ("data", "population"):
+        return text, None
+    index = text[len("sample:"):] if text.startswith("sample:") else ""
+    if index.isascii() and index.isdigit() and len(index) <= MAX_SAMPLE_DIGITS:
+        return "sample", int(index)
+    raise LossvizError(f"expected data, population or sample:I (I a sample's index, from 0), got {quoted(text)}")
+
+
 def surface_objective(scene: Scene, of: str, index: int | None = None) -> Objective:
     """The objective whose surface ``of`` asks for: what descent minimises, L(θ|D_train) + (λ/2)‖W‖² ("data"), L(θ|P)
     ("population", exact or Monte Carlo, see population.py) or l(θ|x_i, y_i) of sample ``index`` of the scene's data,

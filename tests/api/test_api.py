@@ -207,3 +207,15 @@ def test_a_surface_plots_on_matplotlib_axes_with_its_path():
     path = ax.lines[0].get_xydata()
     np.testing.assert_array_equal(path, np.column_stack([grid.path_x, grid.path_y]))
     assert len(ax.figure.axes) == 2  # the axes and the loss's colour bar
+
+
+def test_a_surface_of_what_is_checked_as_the_clis_of():
+    scene = lv.preset("sine-samples")
+    assert scene.surface(of="sample:3", resolution=8).loss.shape == (8, 8)
+    for wrong in ("sample", "sample:x", "everything"):
+        with pytest.raises(lv.LossvizError, match="of: expected data, population or sample:I"):
+            scene.surface(of=wrong)
+    with pytest.raises(lv.LossvizError, match="sample:99"):
+        scene.surface(of="sample:99")
+    with pytest.raises(lv.LossvizError, match="distribution"):
+        lv.preset("xor").surface(of="population")
