@@ -77,7 +77,7 @@ class Scene:
         """
         from lossviz.core.scene import scene_from_dict
 
-        table = _table(X, y, task)
+        table = _table(X, y, task, class_names)
         X, y = table.X, table.y
         input_names = table.input_names if input_names is None else input_names
         class_names = table.class_names if class_names is None else class_names
@@ -380,7 +380,7 @@ class _Table:
     class_names: list[str] | None
 
 
-def _table(X: Any, y: Any, task: str) -> _Table:
+def _table(X: Any, y: Any, task: str, class_names: Sequence[str] | None = None) -> _Table:
     """X as (N, d) floats and y as (N,) — from lists, numpy arrays or pandas objects, with the names a DataFrame's
     columns and a Series' name give, and labels 0 … K−1 for text or categorical classes; LossvizError naming what is
     wrong (shape, length, NaN)."""
@@ -389,7 +389,7 @@ def _table(X: Any, y: Any, task: str) -> _Table:
     if input_names is None and getattr(X, "ndim", 2) == 1 and getattr(X, "name", None) is not None:
         input_names = [str(X.name)]  # a Series: one named input
     label = getattr(y, "name", None)
-    y, class_names = _labels(y, task)
+    y, class_names = _labels(y, task, class_names)
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]
@@ -406,22 +406,27 @@ def _table(X: Any, y: Any, task: str) -> _Table:
     return _Table(X, y, input_names, None if label is None else str(label), class_names)
 
 
-def _labels(y: Any, task: str) -> tuple[np.ndarray, list[str] | None]:
+def _labels(y: Any, task: str, class_names: Sequence[str] | None) -> tuple[np.ndarray, list[str] | None]:
     """y as an array, and for classification with text or categorical labels their codes 0 … K−1 and the classes'
-    names (a categorical's categories in order, else the sorted distinct values)."""
+    names: in the order of ``class_names`` where given (every label must be one of them), else a categorical's
+    categories in order, else the sorted distinct values."""
     categories = getattr(getattr(y, "cat", None), "categories", None)
-    if categories is not None and task != "regression":  # pandas Categorical: its own order
-        return np.asarray(y.cat.codes, dtype=np.int64), [str(name) for name in categories]
     values = np.asarray(y)
-    if values.dtype.kind in "OUS" and values.ndim == 1:
-        if task == "regression":
+    text = categories is not None or (values.dtype.kind in "OUS" and values.ndim == 1)
+    if not text or task == "regression":
+        if text:
             raise LossvizError("y: a regression's targets must be numbers (text labels found: use task='binary' or "
                                "'multiclass')")
-        names, codes = np.unique(values.astype(str), return_inverse=True)
-        return codes.astype(np.int64), [str(name) for name in names]
-    if values.dtype.kind == "b":
-        return values.astype(np.int64), None
-    return values, None
+        return (values.astype(np.int64), None) if values.dtype.kind == "b" else (values, None)
+    labels = values.astype(str)
+    names = ([str(name) for name in class_names] if class_names is not None
+             else [str(name) for name in categories] if categories is not None
+             else [str(name) for name in np.unique(labels)])
+    code_of = {name: code for code, name in enumerate(names)}
+    unknown = sorted(str(label) for label in set(labels) - set(code_of))
+    if unknown:
+        raise LossvizError(f"y: label {unknown[0]!r} is not one of the classes ({', '.join(names)})")
+    return np.array([code_of[label] for label in labels], dtype=np.int64), names
 
 
 def _standardized(core: CoreScene) -> CoreScene:

@@ -168,8 +168,15 @@ def test_from_data_takes_pandas_names_and_text_or_categorical_labels():
     assert scene.core.class_names == ("setosa", "versicolor", "virginica")
     assert scene.data_as_X_y[1].tolist() == [0, 1, 2, 0, 1, 2]
     ordered = frame["species"].astype(pd.CategoricalDtype(["virginica", "setosa", "versicolor"]))
-    again = lv.Scene.from_data(frame[["petal width"]], ordered, task="multiclass", class_names=["V", "S", "C"])
-    assert again.core.class_names == ("V", "S", "C") and again.data_as_X_y[1].tolist() == [1, 2, 0, 1, 2, 0]
+    again = lv.Scene.from_data(frame[["petal width"]], ordered, task="multiclass")
+    assert again.core.class_names == ("virginica", "setosa", "versicolor")
+    assert again.data_as_X_y[1].tolist() == [1, 2, 0, 1, 2, 0]
+    named = lv.Scene.from_data(frame[["petal width"]], frame["species"], task="multiclass",
+                               class_names=["versicolor", "virginica", "setosa"])  # the codes follow the names given
+    assert named.data_as_X_y[1].tolist() == [2, 0, 1, 2, 0, 1]
+    with pytest.raises(lv.LossvizError, match="label 'virginica' is not one of the classes"):
+        lv.Scene.from_data(frame[["petal width"]], frame["species"], task="multiclass",
+                           class_names=["setosa", "versicolor"])
     back = scene.to_frame()
     assert list(back.columns) == ["petal length", "petal width", "species"]
     assert lv.Scene.from_data(back[["petal length", "petal width"]], back["species"], task="multiclass",
