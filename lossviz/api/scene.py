@@ -418,6 +418,8 @@ def _labels(y: Any, task: str, class_names: Sequence[str] | None) -> tuple[np.nd
             raise LossvizError("y: a regression's targets must be numbers (text labels found: use task='binary' or "
                                "'multiclass')")
         return (values.astype(np.int64), None) if values.dtype.kind == "b" else (values, None)
+    if values.dtype.kind == "O" and any(label is None or label != label for label in values):  # None, NaN
+        raise LossvizError("y: some labels are missing (None or NaN); drop those rows first")
     labels = values.astype(str)
     names = ([str(name) for name in class_names] if class_names is not None
              else [str(name) for name in categories] if categories is not None

@@ -183,6 +183,8 @@ def test_from_data_takes_pandas_names_and_text_or_categorical_labels():
                               class_names=scene.core.class_names) == scene
     binary = lv.Scene.from_data(frame["petal width"], frame["species"] == "setosa", task="binary")
     assert binary.core.input_names == ("petal width",) and binary.data_as_X_y[1].tolist() == [1, 0, 0, 1, 0, 0]
+    with pytest.raises(lv.LossvizError, match="labels are missing"):
+        lv.Scene.from_data([[0.0], [1.0]], pd.Series(["a", None]), task="binary")
     with pytest.raises(lv.LossvizError, match="targets must be numbers"):
         lv.Scene.from_data(frame[["petal width"]], frame["species"], task="regression")
 
