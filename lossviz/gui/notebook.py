@@ -11,8 +11,10 @@ none), shown at once, and kept live while the shell waits for the next cell, so 
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
+import weakref
 from typing import Any
 
 from lossviz.core.errors import LossvizError
@@ -20,6 +22,8 @@ from lossviz.core.scene import Scene
 
 PUMP_SECONDS = 0.01  # how often a kernel's asyncio loop lets Qt handle the windows' events (timers, input, paint)
 _pumping: list[bool] = []  # [True] while the kernel's loop pumps Qt's events
+_opened: weakref.WeakSet[Any] = weakref.WeakSet()  # the windows show opened (their workers are stopped at exit)
+_exit_registered: list[bool] = []
 
 NO_DISPLAY = ("lossviz.show: no display here (a remote kernel?): draw the figure instead with lv.render(scene) or "
               "lv.animate(scene)")
@@ -54,10 +58,25 @@ def open_window(scene: Scene | None) -> Any:
     prepare_application()
     window = MainWindow(scene)
     fit_to_screen(window)
+    _opened.add(window)
+    if len(_opened) == 1 and not _exit_registered:
+        _exit_registered.append(True)
+        atexit.register(close_opened_windows)
     shell = ipython_shell()
     if shell is not None:
         keep_live(shell)
     return window
+
+
+def close_opened_windows() -> None:
+    """At the interpreter's exit: stop the workers of every window ``show`` opened that is still open (a script that
+    never ran ``lv.run()``; Qt aborts the process when a running thread is destroyed)."""
+    for window in list(_opened):
+        try:
+            window.shutdown()
+            window.close()
+        except RuntimeError:  # closed and deleted already
+            continue
 
 
 def keep_live(shell: Any) -> None:
@@ -68,8 +87,10 @@ def keep_live(shell: Any) -> None:
         shell.enable_gui("qt")  # a terminal IPython: its input hook runs Qt between keystrokes
         return
     if not _pumping:
-        _pumping.append(True)
-        pump_on_kernel_loop()
+        try:
+            pump_on_kernel_loop()
+        except RuntimeError:  # a kernel whose cells do not run in an asyncio loop: its own Qt integration
+            shell.enable_gui("qt")
 
 
 def pump_on_kernel_loop() -> None:
@@ -79,15 +100,18 @@ def pump_on_kernel_loop() -> None:
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
-    loop = asyncio.get_event_loop()
+    loop = asyncio.get_running_loop()  # RuntimeError where the cell does not run in one
+    _pumping.append(True)
 
     def pump() -> None:
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # no event loop runs them otherwise
-        QApplication.processEvents()
-        if any(widget.isVisible() for widget in QApplication.topLevelWidgets()):
-            loop.call_later(PUMP_SECONDS, pump)
-        else:
-            _pumping.clear()
+        try:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # no event loop runs them otherwise
+            QApplication.processEvents()
+        finally:  # an error in an event's handler must not stop the pumping for good
+            if any(widget.isVisible() for widget in QApplication.topLevelWidgets()):
+                loop.call_later(PUMP_SECONDS, pump)
+            else:
+                _pumping.clear()
 
     loop.call_soon(pump)
 

@@ -119,3 +119,22 @@ def test_a_render_before_show_under_a_display_leaves_the_window_visible(tmp_path
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "x.png").stat().st_size > 0
     assert "SHOWN xcb True" in result.stdout, result.stdout + result.stderr[-3000:]
+
+
+SHOW_AND_EXIT = r'''
+import lossviz as lv
+window = lv.show(lv.preset("xor"), block=False)
+window.window.live.set_running(True)  # its workers busy when the script ends without lv.run()
+print("OPENED", flush=True)
+'''
+
+
+def test_a_script_that_exits_with_a_window_open_stops_its_workers_and_exits_cleanly(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", SHOW_AND_EXIT], capture_output=True, text=True,
+                            env=_environment(tmp_path, QT_QPA_PLATFORM="offscreen"), timeout=300)  # a guard
+    assert "OPENED" in result.stdout
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "QThread" not in result.stderr
