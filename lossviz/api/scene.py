@@ -302,7 +302,7 @@ class Sweep:
 
 
 class Run:
-    """A fit = ``lossviz fit``: ``status``, ``steps``, and per entry ``loss``, ``grad_norm``, ``W``, ``b`` (and
+    """A fit = ``lossviz fit``: ``status``, ``steps``, and per entry ``step``, ``loss``, ``grad_norm``, ``W``, ``b`` (and
     ``data_loss`` with λ, ``test_loss`` with a test set); ``theta`` = the last (W, b). In a notebook it shows as the
     scene's figure after these steps.
 
@@ -315,7 +315,9 @@ class Run:
     def __init__(self, scene: Scene, result: FitResult, columns: dict[str, np.ndarray]):
         self.scene, self.result = scene, result
         self.status: str = result.status
-        self.steps: int = result.steps
+        numbers = result.step_numbers
+        self.step: np.ndarray = np.arange(len(result.losses)) if numbers is None else numbers.copy()
+        self.steps: int = int(self.step[-1])
         self.loss: np.ndarray = result.losses
         self.grad_norm: np.ndarray = result.grad_norms
         self.W: np.ndarray = result.thetas[:, :, :-1]
@@ -340,7 +342,7 @@ class Run:
         columns = {name: values for name, values in (("data_loss", self.data_loss), ("test_loss", self.test_loss))
                    if values is not None}
         flat = self.W.reshape(len(self.W), -1)
-        rows = np.column_stack([np.arange(len(self.loss)), self.loss, *columns.values(), flat, self.b, self.grad_norm])
+        rows = np.column_stack([self.step, self.loss, *columns.values(), flat, self.b, self.grad_norm])
         return pd.DataFrame(rows, columns=trajectory_header(self.scene.core.shape, columns))
 
     def figure(self, layout: str = "full", size: tuple[int, int] = (1280, 720), theme: str = "light") -> Figure:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from lossviz.api.scene import Run, Scene
+from lossviz.core.errors import LossvizError
 
 
 class Window:
@@ -28,11 +29,14 @@ class Window:
 
     @property
     def run(self) -> Run:
-        """The live run's entries so far, as a Run (step numbers may skip: the window keeps a decimated path)."""
+        """The live run's entries so far, as a Run: ``run.step`` numbers them (they may skip: a long run's path is
+        thinned), ``run.steps`` is the last one."""
         from lossviz.core.experiment import fit_columns
 
-        history = self.window.live.state().histories[0]
-        result = history.as_fit_result()
+        histories = self.window.live.state().histories
+        if self.window.live.stopped() or not histories or not len(histories[0]):
+            raise LossvizError("the window is closed: its run is gone (Window.scene still gives its scene)")
+        result = histories[0].as_fit_result()
         return Run(self.scene, result, fit_columns(self.window.document.scene, result.thetas))
 
     @property

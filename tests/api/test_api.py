@@ -228,3 +228,18 @@ def test_a_surface_of_what_is_checked_as_the_clis_of():
         scene.surface(of="sample:99")
     with pytest.raises(lv.LossvizError, match="distribution"):
         lv.preset("xor").surface(of="population")
+
+
+def test_a_run_of_a_thinned_path_numbers_its_entries_by_their_steps():
+    """The window keeps every entry of a short run but thins a long one: a Run of such a path says which step each
+    entry is (``step``) and counts ``steps`` to the last one."""
+    from lossviz.core.training import FitResult
+
+    scene = lv.preset("linear-regression")
+    full = scene.fit(steps=8).result
+    kept = [0, 1, 2, 4, 8]
+    thinned = FitResult("max_steps", full.thetas[kept], full.losses[kept], full.grad_norms[kept],
+                        step_numbers=np.array(kept))
+    run_ = lv.Run(scene, thinned, {})
+    assert run_.steps == 8 and run_.step.tolist() == kept
+    assert scene.fit(steps=8).step.tolist() == list(range(9))

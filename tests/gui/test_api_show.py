@@ -1,6 +1,7 @@
 """``lv.show`` (issue 22): the window from Python, its scene and its run read back while it is open."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -42,6 +43,8 @@ def test_show_returns_a_live_window_whose_clicked_points_and_run_come_back(qtbot
     finally:
         window.close()
     assert main.live.stopped()
+    with pytest.raises(lv.LossvizError, match="the window is closed"):
+        window.run  # noqa: B018 (a property read)
 
 
 HEADLESS_THEN_SHOW = r'''
