@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.limits import LECTURE_LAYOUTS, VIEW_LAYOUTS
+from lossviz.core.limits import LECTURE_LAYOUTS, SLIDE_SIZE, VIEW_LAYOUTS
 from lossviz.core.scene import Scene as CoreScene
 
 INLINE_FORMATS = ("png", "svg")
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+DEFAULT_SIZE = SLIDE_SIZE  # pixels of a figure, as lossviz render's default
 _inline = {"format": "png"}
 _svg_names = itertools.count(1)  # a prefix per inline SVG: its clip paths' ids stay its own on a notebook's page
 
@@ -39,7 +40,7 @@ class Figure:
     gives its bytes, ``to_svg`` its SVG text, ``to_numpy`` its pixels (H, W, 4) RGBA; a notebook shows it inline.
     It is drawn each time it is asked for (the drawing is not kept)."""
 
-    def __init__(self, core: CoreScene, layout: str = "full", size: tuple[int, int] = (1280, 720),
+    def __init__(self, core: CoreScene, layout: str = "full", size: tuple[int, int] = DEFAULT_SIZE,
                  theme: str = "light", steps: int | None = None, scale: float = 1.0, formula: bool = True,
                  plane: tuple[str, int] | None = None):
         self.core, self.layout, self.size, self.theme = core, layout, size, theme
@@ -129,25 +130,38 @@ class Animation:
         return f'<img src="data:image/gif;base64,{encoded}" alt="lossviz animation"/>'
 
 
-def check_layout(core: CoreScene, layout: str, plane: tuple[str, int] | None) -> None:
-    """A LossvizError where ``render`` cannot draw ``layout`` (or a plane with it) of the scene, as the CLI says it."""
+def checked_figure(core: CoreScene, layout: str = "full", size: Any = DEFAULT_SIZE, theme: str = "light",
+                   steps: int | None = None, scale: float = 1.0, formula: bool = True,
+                   plane: str | None = None) -> Figure:
+    """The Figure of ``render``, every argument checked as ``lossviz render`` checks its options (one LossvizError
+    naming the argument)."""
+    from lossviz.api import arguments
     from lossviz.core.decomposition import needs_distribution
+    from lossviz.core.scene import MAX_STEPS
 
+    if core.data.size == 0:
+        raise LossvizError("data: the scene has no data points; add some before fitting")
+    chosen = plane_named(plane)
     if layout not in (*VIEW_LAYOUTS, *LECTURE_LAYOUTS):
         raise LossvizError(f"layout {layout!r}: choose {', '.join((*VIEW_LAYOUTS, *LECTURE_LAYOUTS))}")
-    if plane is not None and layout not in ("full", "surface"):
+    if chosen is not None and layout not in ("full", "surface"):
         raise LossvizError(f"plane: draws the surface; not with layout {layout!r}")
     if layout == "population":
         needs_distribution(core, "layout='population'")
+    checked_scale = arguments.figure_scale(scale)
+    return Figure(core, layout, arguments.figure_size(size, checked_scale), arguments.theme(theme),
+                  arguments.optional_whole(steps, 0, MAX_STEPS, "steps"), checked_scale, bool(formula), chosen)
 
 
-def plane_named(text: str | None) -> tuple[str, int] | None:
+def plane_named(text: Any) -> tuple[str, int] | None:
     """A plane's name as ``lossviz surface --plane`` takes it ("pca", "random:7", …) as (kind, seed); None stays
     None; LossvizError naming the argument otherwise."""
     from lossviz.core.planes import parse_plane
 
     if text is None:
         return None
+    if not isinstance(text, str):
+        raise LossvizError(f"plane: expected a plane's name such as 'pca' or 'random:7', got {text!r}")
     try:
         return parse_plane(text)
     except LossvizError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lossviz.api.figure import Animation, Figure
+from lossviz.api.figure import DEFAULT_SIZE, Animation, Figure
 from lossviz.api.scene import Scene
 from lossviz.core.errors import LossvizError
 
@@ -45,47 +45,50 @@ def presets() -> list[str]:
     return list(preset_names())
 
 
-def render(scene: Scene, layout: str = "full", size: tuple[int, int] = (1280, 720), theme: str = "light",
+def render(scene: Scene, layout: str = "full", size: tuple[int, int] = DEFAULT_SIZE, theme: str = "light",
            steps: int | None = None, scale: float = 1.0, formula: bool = True, plane: str | None = None) -> Figure:
-    """``lossviz render``'s figure of ``scene`` (fitted for ``steps``, default its own): ``layout`` full, data,
-    surface, curve, decomposition, population or interpolation; ``plane`` a plane through θ-space for the surface
-    (default: the scene's). Drawn when it is saved or shown; without a display Qt's offscreen platform is chosen.
+    """``lossviz render``'s figure of ``scene`` (fitted for ``steps``, default its own), of ``size`` pixels (default
+    1920 × 1080, as the command's): ``layout`` full, data, surface, curve, decomposition, population or
+    interpolation; ``plane`` a plane through θ-space for the surface (default: the scene's). Drawn when it is saved
+    or shown; without a display Qt's offscreen platform is chosen. Arguments are checked as the command's options.
 
         >>> render(preset("xor"), size=(640, 360)).save("xor.png")  # doctest: +SKIP
     """
-    from lossviz.api.figure import check_layout, plane_named
+    from lossviz.api.figure import checked_figure
 
-    _check_data(scene)
-    chosen = plane_named(plane)
-    check_layout(scene.core, layout, chosen)
-    return Figure(scene.core, layout, size, theme, steps, scale, formula, chosen)
+    return checked_figure(scene.core, layout, size, theme, steps, scale, formula, plane)
 
 
 def animate(scene: Scene, path: str | Path | None = None, fps: int = 12, size: tuple[int, int] = (800, 450),
             steps: int | None = None, theme: str = "light", layout: str = "full") -> Path | Animation:
     """``lossviz animate``: the descent as a GIF (or MP4) written to ``path``, which is returned; with no path an
-    ``Animation`` that a notebook plays inline.
+    ``Animation`` that a notebook plays inline. Arguments are checked as the command's options.
 
         >>> animate(preset("xor"), "descent.gif", fps=12)  # doctest: +SKIP
     """
     import tempfile
 
-    from lossviz.core.limits import VIEW_LAYOUTS
-    from lossviz.figures.animation import animate_scene, check_animation_format
-    from lossviz.figures.canvas import use_offscreen_if_headless
+    from lossviz.api import arguments
+    from lossviz.core.limits import MAX_FPS, VIEW_LAYOUTS
+    from lossviz.core.scene import MAX_STEPS
 
     _check_data(scene)
     if layout not in VIEW_LAYOUTS:
         raise LossvizError(f"layout {layout!r}: an animation draws {', '.join(VIEW_LAYOUTS)}")
+    drawn = (arguments.figure_size(size), arguments.whole(fps, 1, MAX_FPS, "fps"),
+             arguments.optional_whole(steps, 0, MAX_STEPS, "steps"), arguments.theme(theme), layout)
+    from lossviz.figures.animation import animate_scene, check_animation_format  # Qt: only once the arguments hold
+    from lossviz.figures.canvas import use_offscreen_if_headless
+
     if path is not None:
         check_animation_format(Path(path))
     use_offscreen_if_headless()
     if path is not None:
-        animate_scene(scene.core, path, size, fps, steps, theme, layout)
+        animate_scene(scene.core, path, *drawn)
         return Path(path)
     with tempfile.TemporaryDirectory(prefix="lossviz-") as folder:
         target = Path(folder) / "descent.gif"
-        animate_scene(scene.core, target, size, fps, steps, theme, layout)
+        animate_scene(scene.core, target, *drawn)
         return Animation(target.read_bytes())
 
 

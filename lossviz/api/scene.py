@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from lossviz.api.figure import Figure, plane_named
+from lossviz.api.figure import Figure, checked_figure, plane_named
 from lossviz.core.errors import LossvizError
 from lossviz.core.losses import DEFAULT_LOSS
 from lossviz.core.scene import Scene as CoreScene
@@ -186,11 +186,13 @@ class Scene:
     # ------------------------------------------------------------------ computing
     def fit(self, steps: int | None = None) -> Run:
         """The scene's optimizer from its start for ``steps`` (default: the scene's) = ``lossviz fit``."""
+        from lossviz.api.arguments import optional_whole
         from lossviz.core.experiment import fit_columns, fit_scene
+        from lossviz.core.scene import MAX_STEPS
 
         if self.core.data.size == 0:
             raise LossvizError("data: the scene has no data points; add some before fitting")
-        result = fit_scene(self.core, steps)
+        result = fit_scene(self.core, optional_whole(steps, 0, MAX_STEPS, "steps"))
         return Run(self, result, fit_columns(self.core, result.thetas))
 
     def surface(self, x: str | None = None, y: str | None = None, resolution: int | None = None, of: str = "data",
@@ -198,12 +200,15 @@ class Scene:
         """= ``lossviz surface``: the loss over two parameters ``x``, ``y`` (default: the scene's axes) or over a
         ``plane`` through θ-space ("pca", "hessian", "trajectory", "random[:SEED]"); ``of`` "data", "population"
         or "sample:I"."""
+        from lossviz.api.arguments import optional_whole
         from lossviz.core.decomposition import parse_surface_of, surface_objective
         from lossviz.core.experiment import fit_scene, scene_surface
+        from lossviz.core.scene import MAX_RESOLUTION
 
         core = self.core
         if core.data.size == 0:
             raise LossvizError("data: the scene has no data points; add some before fitting")
+        resolution = optional_whole(resolution, 2, MAX_RESOLUTION, "resolution")
         if x is not None or y is not None:
             axes = (x or core.surface_axes[0], y or core.surface_axes[1])
             core = self._with_axes(axes)
@@ -346,8 +351,9 @@ class Run:
         return pd.DataFrame(rows, columns=trajectory_header(self.scene.core.shape, columns))
 
     def figure(self, layout: str = "full", size: tuple[int, int] = (1280, 720), theme: str = "light") -> Figure:
-        """The scene's figure after this run's steps (as ``render(scene, steps=run.steps)``)."""
-        return Figure(self.scene.core, layout, size, theme, self.steps)
+        """The scene's figure after this run's steps (as ``render(scene, steps=run.steps)``; 1280 × 720 by
+        default, the size a notebook shows inline)."""
+        return checked_figure(self.scene.core, layout, size, theme, self.steps)
 
     def _repr_png_(self) -> bytes | None:
         return self.figure()._repr_png_()

@@ -17,6 +17,7 @@ from lossviz.cli.outputs import check_writable, emit, output_format
 from lossviz.cli.terminal import LONG_WORK_SECONDS, check_memory, progress_bar, write_stdout
 from lossviz.core.errors import LossvizError
 from lossviz.core.limits import LECTURE_LAYOUTS
+from lossviz.core.limits import MAX_FIGURE_PIXELS as MAX_PIXELS
 from lossviz.core.reports import SURFACE_FORMATS, TABLE_FORMATS
 from lossviz.core.scene import Scene
 from lossviz.core.training import FitResult
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 SWEEP_FIGURES = ("png", "svg", "pdf")
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 ANIMATION_SUFFIXES = (".gif", ".mp4")
-MAX_PIXELS = 16384  # of --size × --scale, per side
 DEFAULT_FPS, RESAMPLE_FPS = 12, 2
 
 

@@ -8,14 +8,21 @@ from typing import NoReturn, TypeVar
 
 from lossviz import __version__
 from lossviz.core.errors import LossvizError
-from lossviz.core.limits import LECTURE_LAYOUTS, SEED_BOUND, SLIDE_SIZE, VIEW_LAYOUTS
+from lossviz.core.limits import (
+    FIGURE_SCALES,
+    FIGURE_SIDES,
+    LECTURE_LAYOUTS,
+    MAX_FPS,
+    SEED_BOUND,
+    SLIDE_SIZE,
+    THEMES,
+    VIEW_LAYOUTS,
+)
 from lossviz.core.validate import quoted
 
 SUBCOMMANDS = ("fit", "surface", "sample", "sweep", "presets", "render", "animate", "import")
-THEMES = ("light", "dark")
-MIN_SIDE, MAX_SIDE = 16, 8192  # pixels of --size
-MIN_SCALE, MAX_SCALE = 0.25, 8.0
-MAX_FPS = 60
+MIN_SIDE, MAX_SIDE = FIGURE_SIDES  # pixels of --size
+MIN_SCALE, MAX_SCALE = FIGURE_SCALES
 MAX_INDEX_DIGITS = 18  # digits of an integer option (larger ones are out of every range)
 RENDER_SIZE = "{}x{}".format(*SLIDE_SIZE)
 ANIMATION_SIZE = "800x450"

@@ -2,6 +2,11 @@
 them), and the memory this machine has."""
 
 
+FIGURE_SIDES = (16, 8192)  # pixels of a figure's width and height (render's and animate's --size)
+FIGURE_SCALES = (0.25, 8.0)  # render's --scale
+MAX_FIGURE_PIXELS = 16384  # of size × scale, per side
+MAX_FPS = 60  # an animation's frames per second
+THEMES = ("light", "dark")  # the figures' and the window's colours
 MAX_CLASSES = 10  # classes of a scene: the digit keys 0–9 choose a label
 MAX_DIMS = 50  # input columns of a scene (an imported table's feature columns)
 LECTURE_LAYOUTS = ("decomposition", "population", "interpolation")  # render's figures of a lecture's ideas

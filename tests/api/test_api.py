@@ -243,3 +243,36 @@ def test_a_run_of_a_thinned_path_numbers_its_entries_by_their_steps():
     run_ = lv.Run(scene, thinned, {})
     assert run_.steps == 8 and run_.step.tolist() == kept
     assert scene.fit(steps=8).step.tolist() == list(range(9))
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s: lv.render(s, theme="sepia"), "theme: choose light, dark"),
+    (lambda s: lv.render(s, steps=-1), "steps: must be between 0 and"),
+    (lambda s: lv.render(s, steps=1.5), "steps: expected an integer"),
+    (lambda s: lv.render(s, size=(0, 0)), "size: width: must be between 16 and 8192"),
+    (lambda s: lv.render(s, size="640x360"), "size: expected (width, height) in pixels"),
+    (lambda s: lv.render(s, size=(640.5, 360)), "size: width: expected an integer"),
+    (lambda s: lv.render(s, size=(8000, 8000), scale=4), "size × scale is larger than 16384"),
+    (lambda s: lv.render(s, scale=0), "scale: must be a number between 0.25 and 8"),
+    (lambda s: lv.render(s, plane=5), "plane: expected a plane's name"),
+    (lambda s: lv.render(s, layout="data", plane="pca"), "plane: draws the surface"),
+    (lambda s: lv.animate(s, fps=0), "fps: must be between 1 and 60"),
+    (lambda s: lv.animate(s, theme="x"), "theme: choose"),
+    (lambda s: lv.animate(s, steps=-2), "steps: must be between 0"),
+    (lambda s: s.fit(steps=-1), "steps: must be between 0 and"),
+    (lambda s: s.fit(steps=10**12), "steps: must be between 0 and"),
+    (lambda s: s.surface(resolution=1), "resolution: must be between 2 and"),
+    (lambda s: s.surface(resolution=0), "resolution: must be between 2 and"),
+    (lambda s: s.fit(steps=3).figure(layout="sideways"), "layout 'sideways'"),
+])
+def test_bad_arguments_are_one_lossviz_error_before_anything_is_drawn(call, message):
+    """The command line's option checks, with the same ranges (core.limits), and nothing drawn (no Qt loaded: this
+    test runs in the headless process too)."""
+    with pytest.raises(lv.LossvizError) as caught:
+        call(lv.preset("xor"))
+    assert message in str(caught.value)
+
+
+def test_render_draws_at_the_clis_default_size_and_a_run_inline_at_1280_by_720():
+    assert lv.render(lv.preset("xor")).size == (1920, 1080)
+    assert lv.preset("xor").fit(steps=2).figure().size == (1280, 720)
