@@ -19,13 +19,17 @@ Elsewhere than Linux with glibc and numpy's OpenBLAS, the settings that do not a
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import sys
+from collections.abc import Iterator
 
 MMAP_THRESHOLD = 32 << 20  # bytes: blocks up to this size come from the heap (glibc's own ceiling for its adaptive one)
 TRIM_THRESHOLD = 128 << 20  # bytes of free heap top kept before any is given back
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (malloc.h)
+_GET_THREADS = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads", "openblas_get_num_threads64_",
+                "openblas_get_num_threads")
 _SET_THREADS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
                 "openblas_set_num_threads")  # what numpy's OpenBLAS builds call the setter
 
@@ -52,6 +56,42 @@ def keep_freed_memory() -> bool:
 def one_blas_thread() -> bool:
     """Make every OpenBLAS library this process has loaded (numpy's, and scipy's where it is loaded too) use one
     thread; True where there was one."""
+    return set_blas_threads(1)
+
+
+def blas_threads() -> int | None:
+    """The number of threads numpy's OpenBLAS uses now (None where there is no OpenBLAS to ask)."""
+    import numpy  # noqa: F401 (loads the BLAS library)
+
+    for path in _loaded_libraries("openblas"):
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        getter = next((getattr(library, name) for name in _GET_THREADS if hasattr(library, name)), None)
+        if getter is not None:
+            getter.argtypes, getter.restype = [], ctypes.c_int
+            return int(getter())
+    return None
+
+
+@contextlib.contextmanager
+def one_blas_thread_meanwhile() -> Iterator[None]:
+    """One BLAS thread inside the block, as the ``lossviz`` command runs (the Python API computes in the user's
+    process: a sum split over threads could differ from the command's in the last bits), the user's count after."""
+    before = blas_threads()
+    if before is None or before == 1:
+        yield
+        return
+    one_blas_thread()
+    try:
+        yield
+    finally:
+        set_blas_threads(before)
+
+
+def set_blas_threads(count: int) -> bool:
+    """Give every loaded OpenBLAS ``count`` threads; True where there was one."""
     found = False
     for path in _loaded_libraries("openblas"):
         try:
@@ -61,7 +101,7 @@ def one_blas_thread() -> bool:
         setter = next((getattr(library, name) for name in _SET_THREADS if hasattr(library, name)), None)
         if setter is not None:
             setter.argtypes, setter.restype = [ctypes.c_int], None
-            setter(1)
+            setter(count)
             found = True
     return found
 

@@ -15,6 +15,7 @@ import numpy as np
 from lossviz.core.errors import LossvizError
 from lossviz.core.limits import LECTURE_LAYOUTS, SLIDE_SIZE, VIEW_LAYOUTS
 from lossviz.core.scene import Scene as CoreScene
+from lossviz.process import one_blas_thread_meanwhile
 
 INLINE_FORMATS = ("png", "svg")
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -67,20 +68,22 @@ class Figure:
         """Write the figure (the suffix chooses PNG, SVG or PDF); returns the path."""
         if Path(path).suffix.lower() not in IMAGE_SUFFIXES:
             raise LossvizError(f"{path}: cannot tell the format from the file name (use .png, .svg, .pdf)")
-        figure = self._draw()
-        try:
-            figure.save(path)
-        finally:
-            figure.close()
+        with one_blas_thread_meanwhile():
+            figure = self._draw()
+            try:
+                figure.save(path)
+            finally:
+                figure.close()
         return Path(path)
 
     def to_png(self) -> bytes:
         """The figure as PNG bytes."""
-        figure = self._draw()
-        try:
-            return figure.png_bytes()
-        finally:
-            figure.close()
+        with one_blas_thread_meanwhile():
+            figure = self._draw()
+            try:
+                return figure.png_bytes()
+            finally:
+                figure.close()
 
     def to_svg(self) -> str:
         """The figure as SVG text (what ``save("x.svg")`` writes)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from lossviz.api.figure import DEFAULT_SIZE, Animation, Figure
 from lossviz.api.scene import Scene
 from lossviz.core.errors import LossvizError
+from lossviz.process import one_blas_thread_meanwhile
 
 
 def load(path: str | Path) -> Scene:
@@ -83,13 +84,14 @@ def animate(scene: Scene, path: str | Path | None = None, fps: int = 12, size: t
     if path is not None:
         check_animation_format(Path(path))
     use_offscreen_if_headless()
-    if path is not None:
-        animate_scene(scene.core, path, *drawn)
-        return Path(path)
-    with tempfile.TemporaryDirectory(prefix="lossviz-") as folder:
-        target = Path(folder) / "descent.gif"
-        animate_scene(scene.core, target, *drawn)
-        return Animation(target.read_bytes())
+    with one_blas_thread_meanwhile():
+        if path is not None:
+            animate_scene(scene.core, path, *drawn)
+            return Path(path)
+        with tempfile.TemporaryDirectory(prefix="lossviz-") as folder:
+            target = Path(folder) / "descent.gif"
+            animate_scene(scene.core, target, *drawn)
+            return Animation(target.read_bytes())
 
 
 def _check_data(scene: Scene) -> None:

@@ -15,6 +15,7 @@ from lossviz.core.errors import LossvizError
 from lossviz.core.losses import DEFAULT_LOSS
 from lossviz.core.scene import Scene as CoreScene
 from lossviz.core.training import FitResult
+from lossviz.process import one_blas_thread_meanwhile
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,7 +193,8 @@ class Scene:
 
         if self.core.data.size == 0:
             raise LossvizError("data: the scene has no data points; add some before fitting")
-        result = fit_scene(self.core, optional_whole(steps, 0, MAX_STEPS, "steps"))
+        with one_blas_thread_meanwhile():
+            result = fit_scene(self.core, optional_whole(steps, 0, MAX_STEPS, "steps"))
         return Run(self, result, fit_columns(self.core, result.thetas))
 
     def surface(self, x: str | None = None, y: str | None = None, resolution: int | None = None, of: str = "data",
@@ -218,7 +220,8 @@ class Scene:
             raise LossvizError(f"of: {error}") from None
         objective = surface_objective(core, what, index)
         chosen = plane_named(plane)
-        grid = scene_surface(core, objective, lambda: fit_scene(core).thetas, resolution, chosen)
+        with one_blas_thread_meanwhile():
+            grid = scene_surface(core, objective, lambda: fit_scene(core).thetas, resolution, chosen)
         return SurfaceGrid(grid)
 
     def _with_axes(self, axes: tuple[str, str]) -> CoreScene:
@@ -234,7 +237,8 @@ class Scene:
         """= ``lossviz sweep``: the final losses of a fit per degree of φ (and λ, default the scene's)."""
         from lossviz.core.sweep import sweep
 
-        return Sweep(sweep(self.core, list(degrees), None if l2 is None else list(l2)))
+        with one_blas_thread_meanwhile():
+            return Sweep(sweep(self.core, list(degrees), None if l2 is None else list(l2)))
 
 
 class SurfaceGrid:

@@ -276,3 +276,25 @@ def test_bad_arguments_are_one_lossviz_error_before_anything_is_drawn(call, mess
 def test_render_draws_at_the_clis_default_size_and_a_run_inline_at_1280_by_720():
     assert lv.render(lv.preset("xor")).size == (1920, 1080)
     assert lv.preset("xor").fit(steps=2).figure().size == (1280, 720)
+
+
+def test_the_api_computes_on_one_blas_thread_as_the_command_does_and_gives_the_users_back(monkeypatch):
+    """The command runs numpy's BLAS on one thread (lossviz.process); the API computes in the user's process, so it
+    does the same while it computes (a sum split over threads could differ in the last bits) and restores the
+    user's count after."""
+    from lossviz import process
+    from lossviz.core import experiment
+
+    if process.blas_threads() is None:
+        pytest.skip("numpy has no OpenBLAS here")
+    seen = []
+    fit_scene = experiment.fit_scene
+    monkeypatch.setattr(experiment, "fit_scene", lambda *args: seen.append(process.blas_threads()) or fit_scene(*args))
+    before = process.blas_threads()
+    process.set_blas_threads(2)
+    try:
+        lv.preset("xor").fit(steps=3)
+        lv.preset("xor").surface(resolution=4, plane="pca")
+        assert seen == [1, 1] and process.blas_threads() == 2
+    finally:
+        process.set_blas_threads(before)
