@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 WELL_CONDITIONED = 1e-8  # the least eigenvalue of S over its largest above which the normal equations are solved
 
 
