@@ -11,12 +11,13 @@ from PySide6.QtTest import QTest
 from lossviz.core.dataset import Dataset
 from lossviz.core.presets import load_preset
 from lossviz.core.surface import loss_surface
-from lossviz.gui.workers.surface import ESTIMATE_LOGITS, ESTIMATE_ROWS, SurfaceEstimate
+from lossviz.gui.workers.surface import ESTIMATE_LOGITS, ESTIMATE_ROWS, PREVIEW_RESOLUTION, SurfaceEstimate
 from lossviz.plots.data import DISPLAY_LIMIT, display_rows
 
 from .helpers import LONG_WAIT_MS, WAIT_MS, settle, to_viewport
 
 N = 6000  # more than ESTIMATE_ROWS and DISPLAY_LIMIT
+RESOLUTION = load_preset("binary-2d-blobs").surface.resolution
 
 
 def many_samples(n=N):
@@ -42,6 +43,10 @@ def test_an_estimate_from_a_subsample_comes_first_and_the_exact_surface_replaces
     shown = record(live)
     qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
     assert shown[0].estimate is not None and shown[-1].estimate is None  # estimate, then exact
+    # a new frame: the estimate at PREVIEW_RESOLUTION, then at the scene's, then the exact surface (never back)
+    assert [(r.estimate is None, r.spec.resolution) for r in shown[-3:]] == [
+        (False, PREVIEW_RESOLUTION), (False, RESOLUTION), (True, RESOLUTION)]
+    assert all(r.spec.x_range == shown[-1].spec.x_range for r in shown[-3:])  # one frame
     estimate = shown[0].estimate
     assert (estimate.rows, estimate.total) == (ESTIMATE_ROWS, N) and estimate.error > 0
     assert all(a.request.sequence <= b.request.sequence for a, b in zip(shown, shown[1:], strict=False))

@@ -61,7 +61,7 @@ class SurfaceService(QObject):
         self.ranges: Ranges | None = None  # the automatic range in use (None: frame anew)
         self.reframe = True
         self.closing = False
-        self._shown_rank: tuple[int, bool] = (-1, True)  # (request, exact) of the surface shown: never an older one
+        self._shown_rank: tuple[int, bool, int] = (-1, True, 0)  # (request, exact, resolution) shown: never older
         self._received = dict.fromkeys(ROLES, 0)  # the newest request of each role that came back
         self._question: tuple | None = None
         self._latest_result: dict[str, SurfaceResult] = {}  # of each role
@@ -239,7 +239,8 @@ class SurfaceService(QObject):
             return
         if result.plane is not None and self.worker.questions.current(request.generation):
             self.direction = result.plane
-        rank = (request.sequence, result.estimate is None)  # an estimate before the exact surface, never after
+        # a preview before its estimate before the exact surface, never after
+        rank = (request.sequence, result.estimate is None, result.spec.resolution)
         if not self.worker.questions.current(request.generation) or rank <= self._shown_rank:
             return  # another question, or older than the one shown
         if request.framing and request.data_version != self.data_version:

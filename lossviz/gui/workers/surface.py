@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -36,6 +36,7 @@ SURFACE_CHUNK_ELEMENTS = 1 << 18  # logits per chunk of a surface: a few ms of w
 DATA_OBJECTIVES_KEPT = 2  # the data's, and the selected samples' or the framing's
 ESTIMATE_ROWS = 1024  # a surface over more samples (not L2) is first estimated from a random subsample ...
 ESTIMATE_LOGITS = 1536  # ... of at most this many rows and logits per grid point: 1,024 samples of one output, 512 of 3
+PREVIEW_RESOLUTION = 64  # a newly framed surface over many samples is first shown from the subsample at this grid
 FRAME_ROWS = 256  # the preview descent that frames an automatic range walks at most this many samples
 ROLES = ("main", "population")  # the heat map, and L(θ|P)'s contours over it
 
@@ -130,6 +131,12 @@ class ResampleResult:
     request: ResampleRequest
     minima: np.ndarray
     population_minimum: np.ndarray
+
+
+def previewed(request: SurfaceRequest) -> bool:
+    """True for a request whose estimate is first shown at ``PREVIEW_RESOLUTION``: a new frame (nothing on this grid
+    yet) at full resolution, to be refined (so that the preview is never the last word)."""
+    return request.framing and request.refine and not request.coarse and request.resolution > PREVIEW_RESOLUTION
 
 
 class SurfaceWorker(BackgroundWorker):
@@ -242,6 +249,8 @@ class SurfaceWorker(BackgroundWorker):
         if sample is not None:
             estimate = SurfaceEstimate(sample.size, objective.size, sample.data_value(spec.center),
                                        sample.sampling_error(spec.center, objective.size))
+            if previewed(request):  # a quarter of the estimate's work: something to look at sooner
+                self._emit(request, replace(spec, resolution=PREVIEW_RESOLUTION), sample, started, estimate)
             self._emit(request, spec, sample, started, estimate)
             if request.coarse or not request.refine:
                 return
@@ -254,7 +263,7 @@ class SurfaceWorker(BackgroundWorker):
         if request.framing:
             walker = framer if framer.size <= FRAME_ROWS else framer.subsample(FRAME_ROWS, request.seed)[0]
             path = fit(walker, request.start, request.optimizer, request.preview_steps, seed=request.seed,
-                       should_stop=lambda: self._should_stop(request)).thetas
+                       should_stop=lambda: self._stale(request)).thetas  # a few ms: not held back by paints
             if request.path is not None and len(request.path):
                 path = np.concatenate([path, request.path])
         x_range, y_range = frame_ranges(framer, request.start, path, request.x_param, request.y_param,
