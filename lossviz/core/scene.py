@@ -577,17 +577,20 @@ def _json_lines(value: object, indent: int, between: Callable[[], None] | None =
     return text
 
 
-ROWS_PER_DUMP = 4096  # data rows turned into text at a time (short calls: other threads run between)
+CELLS_PER_DUMP = 4096  # numbers turned into text at a time (~3 ms, one call holding the interpreter lock: other
+#                       threads run between; 4,096 rows of 50 inputs at once held it ~100 ms, a stall of the window)
 
 
 def _array_text(values: np.ndarray, pad: str, indent: int, between: Callable[[], None] | None = None) -> str:
     """A data array as _json_lines writes its list: rows of a 2-D array one per line (more than 3), else inline;
-    ``between()`` is called after each block of rows (a writer thread waits there while the window draws)."""
+    ``between()`` is called after each block of CELLS_PER_DUMP numbers (a writer thread waits there while the window
+    draws)."""
     if values.ndim == 2 and len(values) <= 3 or not len(values):
         return json.dumps(values.tolist(), allow_nan=False)
     pieces = []
-    for start in range(0, len(values), ROWS_PER_DUMP):
-        text = json.dumps(values[start:start + ROWS_PER_DUMP].tolist(), allow_nan=False)
+    rows = max(1, CELLS_PER_DUMP // (values.shape[1] if values.ndim == 2 else 1))
+    for start in range(0, len(values), rows):
+        text = json.dumps(values[start:start + rows].tolist(), allow_nan=False)
         if values.ndim == 2:
             pieces.append(",\n".join(pad + "[" + row + "]" for row in text[2:-2].split("], [")))
         else:
