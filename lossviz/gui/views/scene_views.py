@@ -31,7 +31,7 @@ from lossviz.gui.state.document import Change, Document
 from lossviz.gui.state.live import LiveRun
 from lossviz.gui.state.readings import selection_arrows
 from lossviz.gui.views.plot_widgets import DataPlotWidget, EditableViewBox
-from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows, view_note
+from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows, placed_rows, view_note
 from lossviz.plots.loss import LossPlot
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import cache_axes, set_title, style_plot, title_of
@@ -229,10 +229,9 @@ class SceneViews(QtCore.QObject):
         """l(θ|x_i, y_i) of the samples the data view draws and of the selected ones (NaN for the others), (N,)."""
         points = self.live.state().points
         assert points is not None
-        rows = display_rows(points.size)
-        if rows is None:
+        wanted = placed_rows(points.size, self.live.selection.indices)
+        if wanted is None:
             return points.per_sample(theta)
-        wanted = np.union1d(rows, np.asarray(self.live.selection.indices, dtype=np.int64))
         losses = np.full(points.size, np.nan)
         losses[wanted] = points.per_sample(theta, wanted)
         return losses
