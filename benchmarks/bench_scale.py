@@ -1,6 +1,6 @@
 """Benchmark: the window at real data sizes, offscreen.
 
-For N = 1,000, 10,000 and 100,000 samples of three scenes — 2-D binary with BCE, 3-class with CE, 1-D regression
+For N = 1,000, 10,000, 100,000 and 1,000,000 samples of three scenes — 2-D binary with BCE, 3-class with CE, 1-D regression
 with L2 — each case runs in a child process of its own (so that its peak memory is its own) and reports:
 
 - first surface: from just before the window is made to the first surface it shows (``LiveRun.surfaceReady``);
@@ -19,7 +19,7 @@ With ``--dims D`` every scene has D inputs (issue 21: d = 50 at 100,000 samples)
 exact view of core.projection, which is read-only (no drag: "–"), and the cost of a surface on the trajectory plane
 through θ-space is measured beside the coordinate surface's, against the same floor.
 
-    python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--scenes bce,ce,l2] [--busy 0] [--dims D]
+    python benchmarks/bench_scale.py [--sizes 1000,10000,100000,1000000] [--scenes bce,ce,l2] [--busy 0] [--dims D]
 """
 
 from __future__ import annotations
@@ -310,7 +310,7 @@ def print_case(case: dict) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--scenes", default="bce,ce,l2")
     parser.add_argument("--busy", type=int, default=0, help="other processes kept busy during the run")
     parser.add_argument("--dims", type=int, default=None, help="inputs of every scene (default: 2; l2 1)")

@@ -19,20 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from lossviz.core.curvature import curvature, project_off_invariant, unflat
 from lossviz.core.errors import LossvizError
 from lossviz.core.limits import PLANES
-from lossviz.core.losses import CrossEntropy
+from lossviz.core.losses import CrossEntropy, Loss
 from lossviz.core.model import ModelShape
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
-from lossviz.core.surface import Surface, auto_range
+from lossviz.core.surface import SAMPLE_BLOCK, Log1pExpSum, Surface, auto_range, softplus_rows
 from lossviz.core.validate import quoted
 
-GRID_CHUNK = 4_000_000  # logits held at a time while a grid row is evaluated
 TINY = 1e-12  # a direction shorter than this (relative to the path) is no direction
 
 
@@ -279,27 +279,56 @@ def plane_losses(objective: Objective, plane: DirectionPlane, alphas: np.ndarray
 
 def _rows_of_losses(objective: Objective, zc: np.ndarray, zu: np.ndarray, zv: np.ndarray, alphas: np.ndarray,
                     betas: np.ndarray, between_rows: Callable[[], None] | None = None) -> np.ndarray:
-    """The mean per-sample loss at every grid point, a block of α at a time (bounded memory)."""
-    n, k = zc.shape
-    block = max(1, GRID_CHUNK // max(1, n * k))
-    losses = np.empty((len(betas), len(alphas)))
-    loss = objective.loss
-    if isinstance(loss, CrossEntropy):  # built class-first at once: per_sample would copy z so (same numbers)
-        zc, zu, zv = (np.ascontiguousarray(a.T) for a in (zc, zu, zv))
-    for i, beta in enumerate(betas):
-        row = zc + beta * zv
-        for start in range(0, len(alphas), block):
-            part = alphas[start:start + block]
-            if isinstance(loss, CrossEntropy):
-                zk = part[None, :, None] * zu[:, None, :]  # (k, block, N)
-                zk += row[:, None, :]
-                values = loss.data_term(zk, objective.target)
-            else:
-                values = loss.per_sample(row[None] + part[:, None, None] * zu[None], objective.target)
-            losses[i, start:start + len(part)] = values.mean(axis=1)
-        if between_rows is not None:
-            between_rows()
+    """The mean per-sample loss at every grid point, SAMPLE_BLOCK samples and one grid row at a time (bounded memory;
+    ``between_rows`` after each row): BCE and CE in the separable form of the coordinate surface (the logits are
+    z_c + αz_u + βz_v, so each e^{z_k − z_y} = e^{U[k, α]}·e^{V[k, β]}, exponentiated once per block and axis), the
+    others — and rows where an exponential could overflow — from the logits themselves."""
+    n = len(zc)
+    losses = np.zeros((len(betas), len(alphas)))
+    for start in range(0, n, SAMPLE_BLOCK):
+        part = slice(start, min(n, start + SAMPLE_BLOCK))
+        rows_of = _block_rows(objective.loss, objective.target[part], zc[part], zu[part], zv[part], alphas, betas)
+        weight = (part.stop - part.start) / n
+        for i in range(len(betas)):
+            losses[i] += weight * rows_of(slice(i, i + 1))[0]
+            if between_rows is not None:
+                between_rows()
     return losses
+
+
+def _block_rows(loss: Loss, target: np.ndarray, zc: np.ndarray, zu: np.ndarray, zv: np.ndarray, alphas: np.ndarray,
+                betas: np.ndarray) -> Callable[[slice], np.ndarray]:
+    """rows ↦ (len(rows), R) sample means of one block of samples' losses on those grid rows."""
+    direct = partial(_direct_rows, loss, target, zc, zu, zv, alphas, betas)
+    if loss.name == "bce":  # softplus(s·z), s = 1 − 2y: U = s·(z_c + αz_u), V = s·βz_v
+        s = target[:, 0]
+        U = (zc[:, 0] + np.multiply.outer(alphas, zu[:, 0])) * s
+        V = np.multiply.outer(betas, zv[:, 0]) * s
+        return Log1pExpSum(U[None], V[None], partial(softplus_rows, U, V))
+    if loss.name == "ce":  # −log softmax(z)_y = log1p(Σ_{k≠y} e^{z_k − z_y})
+        y, every = target.argmax(axis=1), np.arange(len(zc))
+        dc, du, dv = ((z - z[every, y][:, None]).T for z in (zc, zu, zv))  # (K, N): z_k − z_y
+        U = dc[:, None, :] + alphas[None, :, None] * du[:, None, :]
+        V = betas[None, :, None] * dv[:, None, :]
+        return Log1pExpSum(U, V, direct, keep=(np.arange(len(dc))[:, None] != y)[:, None, :])
+    return direct
+
+
+def _direct_rows(loss: Loss, target: np.ndarray, zc: np.ndarray, zu: np.ndarray, zv: np.ndarray, alphas: np.ndarray,
+                 betas: np.ndarray, rows: slice) -> np.ndarray:
+    """(len(rows), R) sample means of the losses of the logits z_c + αz_u + βz_v themselves (any loss)."""
+    out = np.empty((rows.stop - rows.start, len(alphas)))
+    if isinstance(loss, CrossEntropy):  # class-first at once: per_sample would copy z so (same numbers)
+        zc, zu, zv = (np.ascontiguousarray(a.T) for a in (zc, zu, zv))
+    for i, beta in enumerate(betas[rows]):
+        row = zc + beta * zv
+        if isinstance(loss, CrossEntropy):
+            zk = alphas[None, :, None] * zu[:, None, :]  # (k, R, N)
+            zk += row[:, None, :]
+            out[i] = loss.data_term(zk, target).mean(axis=1)
+        else:
+            out[i] = loss.per_sample(row[None] + alphas[:, None, None] * zu[None], target).mean(axis=1)
+    return out
 
 
 def _penalty(objective: Objective, plane: DirectionPlane, a: np.ndarray, b: np.ndarray) -> np.ndarray | float:

@@ -129,8 +129,9 @@ def _blocked_means(n_rows: int, R: int, N: int, fill: Callable[[int, slice, np.n
     return out
 
 
-def _softplus_rows(U: np.ndarray, V: np.ndarray, rows: slice) -> np.ndarray:
-    """BCE's stable path: softplus(u) = max(u, 0) + log1p(e^−|u|), u = U[c] + V[r] = s·z, as in losses."""
+def softplus_rows(U: np.ndarray, V: np.ndarray, rows: slice) -> np.ndarray:
+    """(len(rows), R) sample means of softplus(U[c] + V[r]), U and V (R, N) — BCE's stable path:
+    softplus(u) = max(u, 0) + log1p(e^−|u|), u = U[c] + V[r] = s·z, as in losses."""
     def fill(r: int, cols: slice, u: np.ndarray) -> None:
         np.add(U[cols], V[rows.start + r], out=u)
         top = np.maximum(u, 0.0)
@@ -162,10 +163,10 @@ def exp_in_range(lo: np.ndarray, hi: np.ndarray) -> bool:
     return bool(lo.min() >= -EXP_LIMIT and hi.max() <= EXP_LIMIT)
 
 
-class _Log1pExpSum:
-    """Per-sample losses log1p(Σ_k e^U[k, c] · e^V[k, r]) on the grid, U and V (K, R, N), the
-    factors e^U (times ``keep``) exponentiated once. Rows where a factor or product could leave
-    the normal float range are left to ``stable(rows)``."""
+class Log1pExpSum:
+    """rows ↦ (len(rows), R) sample means of the per-sample losses log1p(Σ_k e^U[k, c] · e^V[k, r]) on the grid,
+    U and V (K, R, N), the factors e^U (times ``keep``) exponentiated once. Rows where a factor or product could
+    leave the normal float range are left to ``stable(rows)``."""
 
     def __init__(self, U: np.ndarray, V: np.ndarray, stable: Callable[[slice], np.ndarray],
                  keep: np.ndarray | None = None) -> None:
@@ -204,14 +205,14 @@ def _rows_function(objective: Objective, shape: ModelShape, spec: SurfaceSpec) -
     if name == "bce":  # softplus(s·z) = log1p(e^{s·A[c]} · e^{s·B[r]}), s = 1 − 2y
         s = target[:, 0]
         U, V = A[..., 0] * s, B * s
-        return _Log1pExpSum(U[None], V[None], partial(_softplus_rows, U, V))
+        return Log1pExpSum(U[None], V[None], partial(softplus_rows, U, V))
     if name == "ce":  # −log softmax(z)_y = log1p(Σ_{k≠y} e^{z_k − z_y}), z_k − z_y split likewise
         y, k = target.argmax(axis=1), np.arange(shape.outputs)[:, None]
         U = np.ascontiguousarray(np.moveaxis(A - A[:, np.arange(len(y)), y][..., None], -1, 0))  # (K, R, N)
         V = ((k == oy) * 1.0 - (y == oy))[:, None] * B  # B is added to z_oy only
         P, Q, C = _ce_as_softplus(U, B, y, oy)
         C_mean = C.mean(axis=-1)
-        return _Log1pExpSum(U, V, lambda rows: _softplus_rows(P, Q, rows) + C_mean, keep=(k != y)[:, None])
+        return Log1pExpSum(U, V, lambda rows: softplus_rows(P, Q, rows) + C_mean, keep=(k != y)[:, None])
     return generic
 
 

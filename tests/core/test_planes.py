@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 
 from lossviz.core.curvature import curvature, hessian, unflat
+from lossviz.core.dataset import Dataset
 from lossviz.core.decomposition import sample_objective
 from lossviz.core.errors import LossvizError
 from lossviz.core.experiment import fit_scene
 from lossviz.core.planes import PLANES, plane_losses, plane_of, plane_ranges
 from lossviz.core.presets import load_preset
 from lossviz.core.scene import parse_scene_text
+from lossviz.core.surface import SAMPLE_BLOCK
 
 
 def regression_scene(dims=3, n=40, l2=0.0, seed=0, steps=30):
@@ -71,6 +73,20 @@ def test_every_plane_is_orthonormal_and_its_grid_is_l_at_each_point(name, kind):
     np.testing.assert_allclose(gram, np.eye(2), atol=1e-12)
     (x0, x1), (y0, y1) = plane_ranges(plane, path)
     alphas, betas = np.linspace(x0, x1, 5), np.linspace(y0, y1, 4)
+    direct = np.array([[objective.value(plane.at(a, b)) for a in alphas] for b in betas])
+    np.testing.assert_allclose(plane_losses(objective, plane, alphas, betas), direct, rtol=1e-12)
+
+
+@pytest.mark.parametrize("preset", ["binary-2d-blobs", "multiclass-3"])
+@pytest.mark.parametrize("scale", [1.0, 400.0])  # 400: e^z leaves the float range, those rows are taken directly
+def test_a_plane_over_blocks_of_samples_is_l_at_each_point(preset, scale):
+    """More samples than one block (the grid is summed block by block, in the separable form of BCE and CE)."""
+    scene = load_preset(preset)
+    rows = np.random.default_rng(2).integers(0, scene.data.size, 2 * SAMPLE_BLOCK + 17)
+    scene = scene.replace(data=Dataset(scene.data.X[rows] * scale, scene.data.y[rows]), steps=10)
+    objective, path = scene.objective(), fit_scene(scene).thetas
+    plane = plane_of("random", objective, path, seed=3)
+    alphas, betas = np.linspace(-2, 2, 5), np.linspace(-3, 1, 4)
     direct = np.array([[objective.value(plane.at(a, b)) for a in alphas] for b in betas])
     np.testing.assert_allclose(plane_losses(objective, plane, alphas, betas), direct, rtol=1e-12)
 
