@@ -78,7 +78,10 @@ def split(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def augment(X: np.ndarray) -> np.ndarray:
     """Xa = [X | 1], (N, d+1), so that logits = Xa @ theta.T."""
-    return np.hstack([X, np.ones((X.shape[0], 1))])
+    Xa = np.empty((X.shape[0], X.shape[1] + 1))
+    Xa[:, :-1] = X
+    Xa[:, -1] = 1.0
+    return Xa
 
 
 def logits(theta: np.ndarray, X: np.ndarray) -> np.ndarray:

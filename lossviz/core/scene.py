@@ -157,25 +157,30 @@ class Scene:
         """What descent minimises: L(θ|D_train) + (λ/2)‖W‖² over φ of the training rows; refuses no data."""
         if self.data.size == 0:
             raise LossvizError("the scene has no data points: add some before fitting")
-        return self._objective(self.design().train, self.l2)
+        return self._objective("train", self.l2)
 
     def test_objective(self) -> Objective | None:
         """L(θ|D_test) over φ of the test rows, without the penalty (None without a test set)."""
-        test = self.design().test
-        return self._objective(test, 0.0) if len(test) else None
+        return self._objective("test", 0.0) if len(self.design().test) else None
 
     def points_objective(self) -> Objective:
         """Every sample's loss l(θ|φ(xᵢ), yᵢ) in the data's order, without the penalty (marker sizes, hover)."""
-        return self._objective(np.arange(self.data.size), 0.0)
+        return self._objective("points", 0.0)
 
-    def _objective(self, rows: np.ndarray, l2: float) -> Objective:
-        """The objective over ``rows`` with λ = ``l2``, made once per scene (its Xa = [φ(x) | 1] costs a pass over
-        the data: ~20 ms at 100,000 × 50 inputs, and the window asks for it several times when a scene is shown)."""
-        key = (rows.tobytes(), l2)
+    def _objective(self, rows: str, l2: float) -> Objective:
+        """The objective over the ``rows`` named (train, test, points: all) with λ = ``l2``, made once per scene (its
+        Xa = [φ(x) | 1] costs a pass over the data: ~20 ms at 100,000 × 50 inputs, and the window asks for it several
+        times when a scene is shown)."""
         made = _recent_objectives(self)
-        if key not in made:
-            made[key] = self._make_objective(rows, l2)
-        return made[key]
+        if (rows, l2) not in made:
+            design = self.design()
+            if rows == "points" and len(design.train) == self.data.size:
+                rows = "train"  # every sample trains: one data term (and one Xa) for both
+            if (rows, 0.0) not in made:
+                chosen = {"train": design.train, "test": design.test}.get(rows)
+                made[rows, 0.0] = self._make_objective(np.arange(self.data.size) if chosen is None else chosen, 0.0)
+            made[rows, l2] = made[rows, 0.0].with_l2(l2)
+        return made[rows, l2]
 
     def _make_objective(self, rows: np.ndarray, l2: float) -> Objective:
         data = self.data
