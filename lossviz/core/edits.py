@@ -54,13 +54,15 @@ def nearest_point(points: np.ndarray, position: tuple[float, float], pixels_per_
 
 # ---------------------------------------------------------------- samples <-> plot coordinates
 
-def sample_positions(data: Dataset) -> np.ndarray:
-    """Where each sample is drawn, (N, 2): (x₁, x₂) for 2-D inputs, (x, y) for 1-D ones."""
+def sample_positions(data: Dataset, rows: np.ndarray | None = None) -> np.ndarray:
+    """Where each sample (or each of ``rows``) is drawn, (N, 2): (x₁, x₂) for 2-D inputs — the data's own read-only
+    array, not a copy (16 MB at 1,000,000 samples, with every hover) —, (x, y) for 1-D ones."""
     if data.size == 0:
         return np.empty((0, 2))
     if data.dims == 2:
-        return data.X.copy()
-    return np.column_stack([data.X[:, 0], data.y.astype(np.float64)])
+        return data.X if rows is None else data.X[rows]
+    X, y = (data.X, data.y) if rows is None else (data.X[rows], data.y[rows])
+    return np.column_stack([X[:, 0], y.astype(np.float64)])
 
 
 def add_sample(data: Dataset, task: str, x: float, y: float, label: int) -> Dataset:

@@ -15,17 +15,50 @@ from lossviz.core.quadratic import QuadraticStatistics
 VALUES_CHUNK = 1 << 20  # logits held at once by data_values (float64 elements: 8 MiB)
 
 
+class DataArrays:
+    """Xa = [X | 1] and the loss's target of one dataset, made on first use — by whichever thread first needs them
+    (a worker, mostly: a window that edits 1,000,000 samples does not build them on its own thread with each move) —
+    and shared by the objectives that differ only in λ."""
+
+    def __init__(self, data: Dataset, loss: Loss, outputs: int):
+        self.data, self.loss, self.outputs = data, loss, outputs
+        self._Xa: np.ndarray | None = None
+        self._target: np.ndarray | None = None
+
+    @property
+    def Xa(self) -> np.ndarray:
+        """[X | 1], (N, d+1)."""
+        if self._Xa is None:
+            self._Xa = augment(self.data.X)
+        return self._Xa
+
+    @property
+    def target(self) -> np.ndarray:
+        """The loss's target, (N, k)."""
+        if self._target is None:
+            self._target = self.loss.encode(self.data.y, self.outputs)
+        return self._target
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """Xa[rows]: from Xa where it is made, else from those rows of X alone (the same numbers)."""
+        return self._Xa[rows] if self._Xa is not None else augment(self.data.X[rows])
+
+    def target_rows(self, rows: np.ndarray) -> np.ndarray:
+        """target[rows], likewise."""
+        return self._target[rows] if self._target is not None else self.loss.encode(self.data.y[rows], self.outputs)
+
+
 class Objective:
     """L(θ|D) + (λ/2)‖W‖²_F and its gradient for θ as a (k, d+1) array (λ = ``l2``, 0 by default; b is not
-    penalised); precomputes Xa = [X | 1] and the target. ``data`` holds the model's inputs (the features φ(x))."""
+    penalised); Xa = [X | 1] and the target are made on first use (``DataArrays``). ``data`` holds the model's
+    inputs (the features φ(x))."""
 
     def __init__(self, shape: ModelShape, loss: Loss, data: Dataset, l2: float = 0.0):
         self.shape = shape
         self.loss = loss
         self.data = data
         self.l2 = l2
-        self.Xa = augment(data.X)
-        self.target = loss.encode(data.y, shape.outputs)
+        self._arrays = DataArrays(data, loss, shape.outputs)
         self._quadratic_statistics: QuadraticStatistics | None = None  # made once, for L2 surfaces
 
     def with_l2(self, l2: float) -> Objective:
@@ -33,14 +66,25 @@ class Objective:
         data: at 1,000,000 samples a second Xa cost ~0.2 s of the window's time with every edit)."""
         if l2 == self.l2:
             return self
-        other = copy.copy(self)
+        assert type(self) is Objective, "a population's objective has statistics of its own"
+        other = copy.copy(self)  # the same DataArrays
         other.l2, other._quadratic_statistics = l2, None
         return other
 
     @property
+    def Xa(self) -> np.ndarray:
+        """[X | 1], (N, d+1), made on first use."""
+        return self._arrays.Xa
+
+    @property
+    def target(self) -> np.ndarray:
+        """The loss's target for the labels, (N, k), made on first use."""
+        return self._arrays.target
+
+    @property
     def size(self) -> int:
         """The number of samples N."""
-        return self.Xa.shape[0]
+        return self.data.X.shape[0]
 
     def logits(self, theta: np.ndarray) -> np.ndarray:
         """The logits z = Wx + b of every sample for θ (k, d+1): (N, k)."""
@@ -75,7 +119,7 @@ class Objective:
         """l(θ|x_i, y_i) for every sample, (N,), or for the samples ``rows`` only."""
         if rows is None:
             return self.loss.per_sample(self.logits(theta), self.target)
-        return self.loss.per_sample(self.Xa[rows] @ theta.T, self.target[rows])
+        return self.loss.per_sample(self._arrays.rows(rows) @ theta.T, self._arrays.target_rows(rows))
 
     def value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """The objective and its gradient (k, d+1) over all samples, or over the minibatch ``rows`` (with the

@@ -374,9 +374,9 @@ class DataPlot:
         finite = finite[np.isfinite(finite).all(axis=1)]
         return bool(np.all((finite[:, 0] >= x0) & (finite[:, 0] <= x1) & (finite[:, 1] >= y0) & (finite[:, 1] <= y1)))
 
-    def point_positions(self) -> np.ndarray:
-        """Where each sample is drawn, (N, 2) in plot coordinates."""
-        return np.empty((0, 2)) if self.data is None else sample_positions(self.data)
+    def point_positions(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Where each sample (or each of ``rows``) is drawn, (N, 2) in plot coordinates (read-only)."""
+        return np.empty((0, 2)) if self.data is None else sample_positions(self.data, rows)
 
     def view_rect(self) -> tuple[float, float, float, float]:
         """The visible (x0, x1, y0, y1)."""

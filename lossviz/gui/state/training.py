@@ -30,6 +30,7 @@ from lossviz.gui.workers.pacing import Pacing
 from lossviz.gui.workers.thread import WorkerThread
 from lossviz.gui.workers.training import PopulationValue, Progress, TrainingRequest, TrainingWorker
 
+PREVIEW_VALUED_SAMPLES = 100_000  # above this, a drag under way does not value L over every sample with each move
 COSTLY_REDRAW_INTERVAL = 0.125  # s between redraws of the data view and the loss curve while running
 DIVERGED_MESSAGE = ("Diverged: the next step made the loss non-finite. Paused at the last finite θ; "
                     "lower the learning rate and press Reset.")
@@ -177,7 +178,8 @@ class TrainingRun(QObject):
         if self.theta.shape != self.scene.init.shape:
             self.restart()
             return
-        self._evaluate()
+        if not previewing or self.objective.size <= PREVIEW_VALUED_SAMPLES:
+            self._evaluate()  # of more samples, L and ‖∇L‖ follow a drag when it ends (one point moves L by ≤ l/N)
         if drag is None or drag != self._break_drag:  # each history begins a new stretch here; a drag is one edit
             self._break_drag = drag
             for history in self.histories:

@@ -199,9 +199,9 @@ class SceneViews(QtCore.QObject):
         size_x, size_y = self.data_viewbox.viewPixelSize()
         if size_x <= 0 or size_y <= 0:
             return None
-        positions = self.data_plot.point_positions()
-        rows = display_rows(len(positions))  # only what is drawn can be grabbed
-        index = nearest_point(positions if rows is None else positions[rows], (x, y), (1 / size_x, 1 / size_y),
+        data = self.data_plot.data
+        rows = None if data is None else display_rows(data.size)  # only what is drawn can be grabbed
+        index = nearest_point(self.data_plot.point_positions(rows), (x, y), (1 / size_x, 1 / size_y),
                               radius_pixels=max(8.0, self.theme.marker))
         return index if rows is None or index is None else int(rows[index])
 
