@@ -4,6 +4,7 @@ the other way round), and the data view draws a bounded subset, saying so."""
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from PySide6 import QtCore
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -11,6 +12,7 @@ from PySide6.QtTest import QTest
 from lossviz.core.dataset import Dataset
 from lossviz.core.presets import load_preset
 from lossviz.core.surface import loss_surface
+from lossviz.gui.state import training
 from lossviz.gui.workers.surface import ESTIMATE_LOGITS, ESTIMATE_ROWS, PREVIEW_RESOLUTION, SurfaceEstimate
 from lossviz.plots.data import DISPLAY_LIMIT, display_rows
 
@@ -121,6 +123,34 @@ def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, q
     qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
     assert shown[-1].estimate is None and not shown[-1].request.coarse  # after the release
     np.testing.assert_allclose(window.document.scene.data.X[index], X[index] + [0.8, 0.3], atol=0.05)
+
+
+@pytest.mark.parametrize("valued_during_drag", [True, False])
+def test_over_many_samples_a_drag_values_the_loss_when_it_ends(make_window, qtbot, monkeypatch, valued_during_drag):
+    """Above PREVIEW_VALUED_SAMPLES the status bar's L waits for the release (one point moves it by ≤ l/N); below,
+    it follows every move. Either way it is then L of the data as dropped."""
+    monkeypatch.setattr(training, "PREVIEW_VALUED_SAMPLES", N if valued_during_drag else N - 1)
+    window = make_window(many_samples())
+    live = window.live
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
+    before = live.state().loss
+    X = window.document.scene.data.X
+    drawn = display_rows(N)
+    index = int(drawn[np.argmin(np.abs(X[drawn] - [0.5, 0.5]).sum(axis=1))])
+    view = window.views.data_view
+    viewport, start, end = view.viewport(), to_viewport(view, *X[index]), to_viewport(view, *(X[index] + [2.0, 1.5]))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for t in np.linspace(0.1, 1.0, 6):
+        QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
+                                                round(start.y() + t * (end.y() - start.y()))))
+        qtbot.wait(30)
+    qtbot.waitUntil(lambda: not np.array_equal(window.document.scene.data.X[index], X[index]), timeout=WAIT_MS)
+    assert window.document.previewing
+    previewed = window.document.scene.objective().value(live.state().theta)
+    assert live.state().loss == (previewed if valued_during_drag else before) and previewed != before
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    qtbot.waitUntil(lambda: not window.document.previewing and live.idle(), timeout=WAIT_MS)
+    assert live.state().loss == window.document.scene.objective().value(live.state().theta)
 
 
 def test_while_running_the_surface_follows_by_estimates_and_pausing_refines_it(make_window, qtbot):

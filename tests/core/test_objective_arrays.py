@@ -1,0 +1,53 @@
+"""A scene's objectives: made once per scene, the penalised one sharing the data term's arrays, those arrays made on
+first use — and every number the same as an objective made afresh."""
+
+import numpy as np
+import pytest
+
+from lossviz.core.dataset import Dataset
+from lossviz.core.losses import get_loss
+from lossviz.core.objective import Objective
+from lossviz.core.presets import load_preset
+from lossviz.core.problem import Problem
+
+
+@pytest.mark.parametrize("preset", ["linear-regression", "binary-2d-blobs", "multiclass-3"])
+def test_a_scenes_objectives_are_made_once_and_equal_fresh_ones(preset):
+    scene = load_preset(preset).replace(l2=0.1)
+    objective, points = scene.objective(), scene.points_objective()
+    assert scene.objective() is objective and scene.points_objective() is points
+    assert objective.l2 == 0.1 and points.l2 == 0.0
+    assert objective.Xa is points.Xa  # every sample trains: one data term, one Xa
+    fresh = Objective(scene.shape, get_loss(scene.loss, scene.task), scene.data, l2=0.1)
+    theta = np.random.default_rng(0).normal(size=scene.init.shape)
+    value, grad = objective.value_and_grad(theta)
+    fresh_value, fresh_grad = fresh.value_and_grad(theta)
+    assert value == fresh_value and np.array_equal(grad, fresh_grad)
+    assert points.value(theta) == Objective(scene.shape, fresh.loss, scene.data).value(theta)
+
+
+def test_a_split_scene_has_a_training_objective_of_its_own_rows():
+    scene = load_preset("sine-overfit")
+    assert scene.objective().size == len(scene.design().train) < scene.points_objective().size == scene.data.size
+
+
+def test_arrays_are_made_on_first_use_and_some_rows_need_none():
+    scene = load_preset("multiclass-3")
+    objective = Objective(scene.shape, get_loss("ce", "multiclass"), scene.data)
+    theta = np.random.default_rng(1).normal(size=scene.init.shape)
+    rows = np.array([3, 0, 7])
+    before = objective.per_sample(theta, rows)  # from those rows alone
+    assert np.array_equal(before, objective.per_sample(theta)[rows])  # now from Xa, made by this call
+    assert np.array_equal(before, objective.per_sample(theta, rows))
+
+
+def test_a_problem_shares_a_scenes_frozen_arrays_and_copies_writable_ones():
+    scene = load_preset("binary-2d-blobs")
+    objective = scene.objective()
+    problem = Problem.of(objective)
+    assert problem.X is objective.data.X and problem.objective() is objective
+    base = np.array(objective.data.X)  # writable memory under a read-only view, as a Dataset of a user's array holds
+    viewed = Objective(objective.shape, objective.loss, Dataset(base[:], objective.data.y))
+    copied = Problem.of(viewed)
+    assert copied.X is not viewed.data.X and not copied.X.flags.writeable and np.array_equal(copied.X, base)
+    assert copied.objective() is not viewed  # its own arrays
