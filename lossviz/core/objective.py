@@ -60,6 +60,8 @@ class Objective:
         self.l2 = l2
         self._arrays = DataArrays(data, loss, shape.outputs)
         self._quadratic_statistics: QuadraticStatistics | None = None  # made once, for L2 surfaces
+        self._last_value: tuple[tuple, float, np.ndarray] | None = None  # (θ's bytes, shape, dtype), L, ∇L: one
+        #                                                                  tuple, replaced whole, read by any thread
 
     def with_l2(self, l2: float) -> Objective:
         """The same data term with the penalty λ = ``l2``, sharing this objective's Xa and target (no pass over the
@@ -68,7 +70,7 @@ class Objective:
             return self
         assert type(self) is Objective, "a population's objective has statistics of its own"
         other = copy.copy(self)  # the same DataArrays
-        other.l2, other._quadratic_statistics = l2, None
+        other.l2, other._quadratic_statistics, other._last_value = l2, None, None
         return other
 
     @property
@@ -123,7 +125,18 @@ class Objective:
 
     def value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """The objective and its gradient (k, d+1) over all samples, or over the minibatch ``rows`` (with the
-        whole penalty)."""
+        whole penalty). Over all samples, the last θ's are kept: a window shown asks for them at the start θ two or
+        three times (the start's check, the status bar, the worker's first step; ~0.1 s each at 1,000,000 samples)."""
+        if rows is None:
+            key, last = (theta.tobytes(), theta.shape, theta.dtype.str), self._last_value
+            if last is not None and last[0] == key:
+                return last[1], last[2].copy()
+            value, grad = self._value_and_grad(theta, None)
+            self._last_value = (key, value, grad.copy())
+            return value, grad
+        return self._value_and_grad(theta, rows)
+
+    def _value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None) -> tuple[float, np.ndarray]:
         Xa, target = (self.Xa, self.target) if rows is None else (self.Xa[rows], self.target[rows])
         value, dz = self.loss.value_and_grad(Xa @ theta.T, target)
         grad = dz.T @ Xa
