@@ -51,3 +51,19 @@ def test_a_problem_shares_a_scenes_frozen_arrays_and_copies_writable_ones():
     copied = Problem.of(viewed)
     assert copied.X is not viewed.data.X and not copied.X.flags.writeable and np.array_equal(copied.X, base)
     assert copied.objective() is not viewed  # its own arrays
+
+
+def test_the_last_thetas_value_and_gradient_are_kept_and_given_as_copies():
+    scene = load_preset("binary-2d-blobs").replace(l2=0.2)
+    objective = scene.objective()
+    fresh = Objective(scene.shape, objective.loss, scene.data, l2=0.2)
+    theta = np.random.default_rng(4).normal(size=scene.init.shape)
+    value, grad = objective.value_and_grad(theta)
+    grad += 1.0  # the caller's own array: what is kept does not change
+    again, grad_again = objective.value_and_grad(theta.copy())
+    expected, expected_grad = fresh.value_and_grad(theta)
+    assert again == value == expected and np.array_equal(grad_again, expected_grad)
+    other = theta + 0.5
+    assert objective.value_and_grad(other)[0] == fresh.value_and_grad(other)[0] != value
+    unpenalised = objective.with_l2(0.0)  # shares the arrays, not the kept value (another λ)
+    assert unpenalised.value_and_grad(theta)[0] == Objective(scene.shape, objective.loss, scene.data).value(theta)
