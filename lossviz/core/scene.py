@@ -34,6 +34,7 @@ from lossviz.core.features import (
     split_rows,
 )
 from lossviz.core.files import check_readable_size, read_input_text, write_atomic
+from lossviz.core.json_text import json_lines
 from lossviz.core.limits import MAX_CLASSES, MAX_DIMS, PLANES, SEED_BOUND
 from lossviz.core.losses import DEFAULT_LOSS, get_loss
 from lossviz.core.model import ModelShape, join, split
@@ -562,55 +563,10 @@ def read_scene(path: str | Path) -> Scene:
     return parse_scene_text(read_input_text(path, "scene file"), str(path))
 
 
-def _json_lines(value: object, indent: int, between: Callable[[], None] | None = None) -> str:
-    """JSON with objects broken over lines and lists of plain values kept on one line,
-    except lists of lists (data rows), which get a line per row."""
-    pad = "  " * (indent + 1)
-    if isinstance(value, np.ndarray):  # data: converted a block at a time (short calls that let other threads run)
-        return _array_text(value, pad, indent, between)
-    if isinstance(value, dict) and value:
-        items = [f"{pad}{json.dumps(key)}: {_json_lines(item, indent + 1, between)}" for key, item in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
-    rows = isinstance(value, list) and len(value) > 3 and all(isinstance(item, list) for item in value)
-    if isinstance(value, list) and (rows or any(isinstance(item, dict) for item in value)):
-        return "[\n" + ",\n".join(pad + _json_lines(item, indent + 1) for item in value) + "\n" + "  " * indent + "]"
-    text = json.dumps(value, allow_nan=False, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate ("\ud800") read from a file: keep it escaped
-        text = json.dumps(value, allow_nan=False)
-    return text
-
-
-CELLS_PER_DUMP = 4096  # numbers turned into text at a time (~3 ms, one call holding the interpreter lock: other
-#                       threads run between; 4,096 rows of 50 inputs at once held it ~100 ms, a stall of the window)
-
-
-def _array_text(values: np.ndarray, pad: str, indent: int, between: Callable[[], None] | None = None) -> str:
-    """A data array as _json_lines writes its list: rows of a 2-D array one per line (more than 3), else inline;
-    ``between()`` is called after each block of CELLS_PER_DUMP numbers (a writer thread waits there while the window
-    draws)."""
-    if values.ndim == 2 and len(values) <= 3 or not len(values):
-        return json.dumps(values.tolist(), allow_nan=False)
-    pieces = []
-    rows = max(1, CELLS_PER_DUMP // (values.shape[1] if values.ndim == 2 else 1))
-    for start in range(0, len(values), rows):
-        text = json.dumps(values[start:start + rows].tolist(), allow_nan=False)
-        if values.ndim == 2:
-            pieces.append(",\n".join(pad + "[" + row + "]" for row in text[2:-2].split("], [")))
-        else:
-            pieces.append(text[1:-1])
-        if between is not None:
-            between()
-    if values.ndim == 2:
-        return "[\n" + ",\n".join(pieces) + "\n" + "  " * indent + "]"
-    return "[" + ", ".join(pieces) + "]"
-
-
 def scene_to_text(scene: Scene, between: Callable[[], None] | None = None) -> str:
     """The scene as readable JSON: one data row per line, short lists inline (``between()`` after each block of
     data rows)."""
-    return _json_lines(scene_to_dict(scene, arrays=True), 0, between) + "\n"
+    return json_lines(scene_to_dict(scene, arrays=True), 0, between) + "\n"
 
 
 def write_scene(scene: Scene, path: str | Path) -> None:
