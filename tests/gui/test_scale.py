@@ -39,6 +39,25 @@ def exact_shown(live):
     return live.surfaces.shown is not None and live.surfaces.shown.estimate is None
 
 
+def drawn_sample_near(X, place) -> int:
+    """The drawn sample nearest to ``place`` (only a drawn sample can be grabbed)."""
+    drawn = display_rows(len(X))
+    return int(drawn[np.argmin(np.abs(X[drawn] - place).sum(axis=1))])
+
+
+def press_and_drag(window, qtbot, index, offset, moves):
+    """Press on sample ``index`` and move it by ``offset`` (data units) in ``moves`` mouse moves, not released:
+    (the viewport, the end point) for the release."""
+    X, view = window.document.scene.data.X, window.views.data_view
+    viewport, start, end = view.viewport(), to_viewport(view, *X[index]), to_viewport(view, *(X[index] + offset))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for t in np.linspace(0.1, 1.0, moves):
+        QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
+                                                round(start.y() + t * (end.y() - start.y()))))
+        qtbot.wait(20)
+    return viewport, end
+
+
 def test_an_estimate_from_a_subsample_comes_first_and_the_exact_surface_replaces_it(make_window, qtbot):
     window = make_window(many_samples(), show=False)
     live = window.live
@@ -108,15 +127,8 @@ def test_a_drag_shows_estimates_and_the_release_the_exact_surface(make_window, q
     qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
     shown = record(live)
     X = window.document.scene.data.X
-    drawn = display_rows(N)  # only a drawn sample can be grabbed
-    index = int(drawn[np.argmin(np.abs(X[drawn] - [0.5, 0.5]).sum(axis=1))])
-    view = window.views.data_view
-    viewport, start, end = view.viewport(), to_viewport(view, *X[index]), to_viewport(view, *(X[index] + [0.8, 0.3]))
-    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-    for t in np.linspace(0.1, 1.0, 10):
-        QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
-                                                round(start.y() + t * (end.y() - start.y()))))
-        qtbot.wait(20)
+    index = drawn_sample_near(X, [0.5, 0.5])
+    viewport, end = press_and_drag(window, qtbot, index, [0.8, 0.3], moves=10)
     qtbot.waitUntil(lambda: any(r.request.coarse and r.estimate is not None for r in shown), timeout=WAIT_MS)
     assert window.document.previewing and not exact_shown(live)  # still dragging: an estimate is shown
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
@@ -135,15 +147,8 @@ def test_over_many_samples_a_drag_values_the_loss_when_it_ends(make_window, qtbo
     qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
     before = live.state().loss
     X = window.document.scene.data.X
-    drawn = display_rows(N)
-    index = int(drawn[np.argmin(np.abs(X[drawn] - [0.5, 0.5]).sum(axis=1))])
-    view = window.views.data_view
-    viewport, start, end = view.viewport(), to_viewport(view, *X[index]), to_viewport(view, *(X[index] + [2.0, 1.5]))
-    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-    for t in np.linspace(0.1, 1.0, 6):
-        QTest.mouseMove(viewport, QtCore.QPoint(round(start.x() + t * (end.x() - start.x())),
-                                                round(start.y() + t * (end.y() - start.y()))))
-        qtbot.wait(30)
+    index = drawn_sample_near(X, [0.5, 0.5])
+    viewport, end = press_and_drag(window, qtbot, index, [2.0, 1.5], moves=6)
     qtbot.waitUntil(lambda: not np.array_equal(window.document.scene.data.X[index], X[index]), timeout=WAIT_MS)
     assert window.document.previewing
     previewed = window.document.scene.objective().value(live.state().theta)
