@@ -172,22 +172,22 @@ class Scene:
         """The objective over the ``rows`` named (train, test, points: all) with λ = ``l2``, made once per scene (its
         Xa = [φ(x) | 1] costs a pass over the data: ~20 ms at 100,000 × 50 inputs, and the window asks for it several
         times when a scene is shown)."""
+        design = self.design()
+        if rows == "points" and len(design.train) == self.data.size:
+            rows = "train"  # every sample trains: one data term (and one Xa) for both
         made = _recent_objectives(self)
+        if (rows, 0.0) not in made:  # the data term; the penalised objectives share its arrays
+            chosen = {"train": design.train, "test": design.test}.get(rows)
+            made[rows, 0.0] = self._data_term(np.arange(self.data.size) if chosen is None else chosen)
         if (rows, l2) not in made:
-            design = self.design()
-            if rows == "points" and len(design.train) == self.data.size:
-                rows = "train"  # every sample trains: one data term (and one Xa) for both
-            if (rows, 0.0) not in made:
-                chosen = {"train": design.train, "test": design.test}.get(rows)
-                made[rows, 0.0] = self._make_objective(np.arange(self.data.size) if chosen is None else chosen, 0.0)
             made[rows, l2] = made[rows, 0.0].with_l2(l2)
         return made[rows, l2]
 
-    def _make_objective(self, rows: np.ndarray, l2: float) -> Objective:
+    def _data_term(self, rows: np.ndarray) -> Objective:
         data = self.data
         X = data.X if len(rows) == data.size and self.degree is None else self.design().phi[rows]
         chosen = data if X is data.X else Dataset(X, data.y[rows])
-        return Objective(self.shape, get_loss(self.loss, self.task), chosen, l2=l2)
+        return Objective(self.shape, get_loss(self.loss, self.task), chosen)
 
     def replace(self, **changes: Any) -> Scene:
         """A copy with some fields changed (the scene itself never changes)."""
