@@ -188,7 +188,7 @@ class CrossEntropy(Loss):
     def _data_term(zk: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(m − z_y) + log1p(s) for class-first logits zk (k, ...) and one-hot ``target`` (N, k)."""
         m, e, s = CrossEntropy._parts(zk)
-        tk = np.moveaxis(target, -1, 0)  # (k, N): each class's column of the one-hot target
+        tk = classes_first(target)  # (k, N): each class's column of the one-hot target
         zy = zk[0] * tk[0]
         for k in range(1, len(zk)):
             zy += zk[k] * tk[k]  # broadcast over any leading axes of zk (grids of θ)
@@ -210,9 +210,14 @@ class CrossEntropy(Loss):
         value, e, s = self._data_term(class_first(z), target)
         s += 1.0
         e /= s
-        e -= np.moveaxis(target, -1, 0)
+        e -= classes_first(target)
         e /= n
         return float(value.sum()) / n, e.T  # dL/dz (N, k), a view of the class-first array
+
+
+def classes_first(target: np.ndarray) -> np.ndarray:
+    """A view of ``target`` (N, k) with the classes first, (k, N) (a transpose: cheaper than np.moveaxis)."""
+    return target.T if target.ndim == 2 else np.moveaxis(target, -1, 0)
 
 
 def log_sum_exp(zk: np.ndarray) -> np.ndarray:

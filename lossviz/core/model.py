@@ -109,7 +109,10 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 def class_first(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """A contiguous copy of ``z`` with ``axis`` (the classes) first: numpy reduces over a short last axis row by row
     (slowly), over the first axis of a contiguous array a whole class at a time."""
-    return np.moveaxis(np.asarray(z, dtype=np.float64), axis, 0).copy()
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim == 2 and axis in (-1, 1):  # a transpose: np.moveaxis costs ~25 µs a call, a step of descent three calls
+        return z.T.copy()
+    return np.moveaxis(z, axis, 0).copy()
 
 
 def predict(shape: ModelShape, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
