@@ -66,6 +66,8 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__()
         configure_pyqtgraph()
         self.settings = settings if settings is not None else QtCore.QSettings("lossviz", "lossviz")
+        preferred = THEMES.get(str(self.settings.value("theme", "light")), LIGHT)
+        apply_palette(preferred.name)  # the user's colours before any widget is polished (polishing twice: ~20 ms)
         self.presenting = False
         self.base_theme = self.theme = LIGHT
         self.document = Document(scene if scene is not None else load_preset(DEFAULT_PRESET), self)
@@ -103,10 +105,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._normal_geometry = self.geometry()  # where the window was before presentation mode
         self._normal_panel_width = (0, 0)  # the panel's width and least width before presentation mode
         self._panel_restore_pending = False  # they are to be given back once the window has its normal size
-        preferred = str(self.settings.value("theme", "light"))
-        self._apply_theme(THEMES.get(preferred, LIGHT))  # the user's preference, before anything is drawn
-        apply_palette(self.base_theme.name)
-        self.setStyleSheet(self.styleSheet())  # polished anew with that palette
+        self._apply_theme(preferred)  # the user's preference, before anything is drawn
         self._show_first_scene()
 
     def _show_first_scene(self) -> None:
