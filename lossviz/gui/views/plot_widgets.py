@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
 
+from lossviz.plots.grid_axis import live_axes
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.theme import LIGHT
 
@@ -67,7 +68,7 @@ class DataPlotWidget(pg.PlotWidget):
     """The data view: takes the keyboard focus when clicked (the keys then act on the plots)."""
 
     def __init__(self, viewbox: EditableViewBox):
-        super().__init__(viewBox=viewbox, background=LIGHT.background)
+        super().__init__(viewBox=viewbox, background=LIGHT.background, axisItems=live_axes())
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     @qt_override

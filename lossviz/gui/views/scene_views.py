@@ -32,6 +32,7 @@ from lossviz.gui.state.live import LiveRun
 from lossviz.gui.state.readings import selection_arrows
 from lossviz.gui.views.plot_widgets import DataPlotWidget, EditableViewBox
 from lossviz.plots.data import DataPlot, axis_labels, display_note, display_rows, placed_rows, view_note
+from lossviz.plots.grid_axis import live_axes
 from lossviz.plots.loss import LossPlot
 from lossviz.plots.overrides import qt_override
 from lossviz.plots.style import cache_axes, set_title, style_plot, title_of
@@ -54,9 +55,10 @@ class SceneViews(QtCore.QObject):
         self.data_view = DataPlotWidget(self.data_viewbox)
         self.data_view.setObjectName("dataView")
         self.surface_viewbox = EditableViewBox()
-        self.surface_view = pg.PlotWidget(viewBox=self.surface_viewbox, background=theme.background)
+        self.surface_view = pg.PlotWidget(viewBox=self.surface_viewbox, background=theme.background,
+                                          axisItems=live_axes())
         self.surface_view.setObjectName("surfaceView")
-        self.loss_view = pg.PlotWidget(background=theme.background)
+        self.loss_view = pg.PlotWidget(background=theme.background, axisItems=live_axes())
         self.loss_view.setObjectName("lossCurveView")
         self.loss_view.getViewBox().setMenuEnabled(False)
         self.data_plot = DataPlot(self.data_view.getPlotItem(), theme)
