@@ -163,8 +163,9 @@ class CrossEntropy(Loss):
     def encode(self, y: np.ndarray, outputs: int) -> np.ndarray:
         """The target this loss wants for labels ``y`` (N,), made once per dataset: (N, k)."""
         y = np.asarray(y, dtype=np.int64)
-        onehot = np.zeros((len(y), outputs), order="F")  # each class's column contiguous (see _parts)
-        onehot[np.arange(len(y)), y] = 1.0
+        onehot = np.empty((len(y), outputs), order="F")  # each class's column contiguous (see _parts)
+        for k in range(outputs):  # column by column: no (N,) index array, no scattered writes
+            np.equal(y, k, out=onehot[:, k], casting="unsafe")
         return onehot
 
     @staticmethod
@@ -176,12 +177,13 @@ class CrossEntropy(Loss):
         np.exp(e, out=e)
         s = np.zeros_like(m)
         found = np.zeros(m.shape, dtype=bool)  # k* found: the first of equal largest logits, as argmax has it
+        term = np.empty_like(m)  # one buffer for every class's term: fresh memory costs page faults at 1,000,000
         for k in range(len(zk)):
             top = zk[k] == m
             top &= ~found
             found |= top
             np.invert(top, out=top)
-            s += e[k] * top  # times 1 or 0: exact
+            s += np.multiply(e[k], top, out=term)  # times 1 or 0: exact
         return m, e, s
 
     @staticmethod
@@ -190,10 +192,11 @@ class CrossEntropy(Loss):
         m, e, s = CrossEntropy._parts(zk)
         tk = classes_first(target)  # (k, N): each class's column of the one-hot target
         zy = zk[0] * tk[0]
+        term = np.empty_like(zy)
         for k in range(1, len(zk)):
-            zy += zk[k] * tk[k]  # broadcast over any leading axes of zk (grids of θ)
-        value = m - zy
-        value += np.log1p(s)
+            zy += np.multiply(zk[k], tk[k], out=term)  # broadcast over any leading axes of zk (grids of θ)
+        value = np.subtract(m, zy, out=m)
+        value += np.log1p(s, out=term)
         return value, e, s
 
     def per_sample(self, z: np.ndarray, target: np.ndarray) -> np.ndarray:
