@@ -26,6 +26,9 @@ from lossviz.plots.style import anchor_in_corner, clear_line, clear_scatter, emp
 from lossviz.plots.theme import Theme
 
 SHADING_RESOLUTION = 96
+FRAME_MARGIN = 0.65  # a framed view shows the samples' extent and this much of it again on either side of its middle
+FOLLOW_MARGIN = 1.0  # ... and this much when the samples moved out of sight with θ (the logit-difference view): the
+#                      view is framed anew about half as often while they spread (each framing redraws its axes)
 NO_BRUSH = pg.mkBrush(None)  # hollow markers: the held-out test samples
 
 
@@ -304,7 +307,8 @@ class DataPlot:
         else:
             self.redraw()
         if self.view is not None and self.view.moves_with_theta and not self._holds(self.point_positions()):
-            self.frame_data()  # the points moved out of sight with θ: framed anew (only then, so the view is calm)
+            self.frame_data(FOLLOW_MARGIN)  # the points moved out of sight with θ: framed anew (only then, so the
+            #                                 view is calm), with room to move on (each framing redraws the axes)
 
     def set_truth(self, distribution: Distribution | None) -> None:
         """Overlay what P says about y given x (None: nothing): the true line or curve E[y|x] for regression,
@@ -569,8 +573,9 @@ class DataPlot:
         xs, ys = self._model_lines(self.ghost_theta)
         self.ghost.setData(xs, ys)
 
-    def frame_data(self) -> None:
-        """Set the view to show every sample with a margin (a sensible default when empty)."""
+    def frame_data(self, margin: float = FRAME_MARGIN) -> None:
+        """Set the view to show every sample with a margin (a sensible default when empty): ``margin`` times the
+        samples' extent on either side of their middle."""
         shape = self.input_shape
         if self.view is None:  # the samples themselves: finite, every one framed
             positions = self.point_positions()
@@ -587,5 +592,5 @@ class DataPlot:
             lo[1], hi[1] = 0.0, 1.0 if shape.task == "binary" else max(1.0, shape.classes - 1)
         span = np.maximum(hi - lo, 1.0)  # a single point, or points on a line, still get room around them
         middle = 0.5 * (lo + hi)
-        lo, hi = middle - 0.65 * span, middle + 0.65 * span
+        lo, hi = middle - margin * span, middle + margin * span
         self.plot.getViewBox().setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
