@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
-from lossviz.gui.presentation import presentation_scale
+from lossviz.gui.presentation import apply_palette, presentation_scale
 
 from .helpers import WAIT_MS, settle
 
@@ -287,3 +287,23 @@ def test_the_figure_dialogs_grow_with_presentation_mode(make_window, qtbot):
         (min(1000, room.width()), min(640, room.height()))
     dialog.close()
     settle(qtbot, window)
+
+
+def test_a_window_starts_in_the_theme_the_user_chose_last_time(make_window, qtbot, tmp_path):
+    """The theme kept in the settings is the first window's: its palette is applied before any widget is built and
+    polished (the panel drawn dark at once, not polished a second time after a light start)."""
+    first = make_window()
+    first.set_theme("dark")
+    first.close()
+    apply_palette("light")  # as a new process starts: the platform's palette
+    try:
+        window = make_window()
+        settle(qtbot, window)
+        assert window.base_theme.name == "dark" and window.dark_action.isChecked()
+        panel = window.controls.grab().toImage()
+        assert QtGui.QColor(panel.pixel(2, 2)).lightness() < 80  # the panel's background: dark
+        assert QtWidgets.QApplication.palette().color(QtGui.QPalette.ColorRole.Window).name() == "#2b2b2b"
+        data_background = window.views.data_view.grab().toImage()
+        assert QtGui.QColor(data_background.pixel(3, 3)).lightness() < 80
+    finally:
+        apply_palette("light")  # the palette is the application's: the next tests start light
