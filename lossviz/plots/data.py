@@ -307,8 +307,8 @@ class DataPlot:
         else:
             self.redraw()
         if self.view is not None and self.view.moves_with_theta and not self._holds(self.point_positions()):
-            self.frame_data(FOLLOW_MARGIN)  # the points moved out of sight with θ: framed anew (only then, so the
-            #                                 view is calm), with room to move on (each framing redraws the axes)
+            self._frame(FOLLOW_MARGIN)  # the points moved out of sight with θ: framed anew (only then, so the view
+            #                             is calm), with room to move on (each framing redraws the axes)
 
     def set_truth(self, distribution: Distribution | None) -> None:
         """Overlay what P says about y given x (None: nothing): the true line or curve E[y|x] for regression,
@@ -573,9 +573,13 @@ class DataPlot:
         xs, ys = self._model_lines(self.ghost_theta)
         self.ghost.setData(xs, ys)
 
-    def frame_data(self, margin: float = FRAME_MARGIN) -> None:
-        """Set the view to show every sample with a margin (a sensible default when empty): ``margin`` times the
-        samples' extent on either side of their middle."""
+    def frame_data(self) -> None:
+        """Set the view to show every sample with a margin (a sensible default when empty). A slot (View → Frame
+        data): it takes no arguments."""
+        self._frame(FRAME_MARGIN)
+
+    def _frame(self, margin: float) -> None:
+        """Frame the samples: ``margin`` times their extent on either side of their middle."""
         shape = self.input_shape
         if self.view is None:  # the samples themselves: finite, every one framed
             positions = self.point_positions()

@@ -238,3 +238,19 @@ def test_of_very_many_samples_only_those_drawn_are_placed_where_the_model_puts_t
         np.testing.assert_array_equal(np.isfinite(figure.data_plot.point_positions()), np.isfinite(positions))
     finally:
         figure.close()
+
+
+def test_f_frames_a_moving_view_closely_after_it_followed_its_points(make_window, qtbot):
+    """The ŷ-against-y view follows its points with room to spare (FOLLOW_MARGIN); View → Frame data (F) frames
+    them closely again (FRAME_MARGIN) — the action's checked flag is not taken for a margin."""
+    from lossviz.plots.data import FRAME_MARGIN
+
+    window = make_window(scene_of("regression"))
+    step(window, qtbot, 6)
+    QTest.keyClick(window.views.data_view, Qt.Key.Key_F)
+    settle(qtbot, window)
+    positions = window.views.data_plot.point_positions()
+    lo, hi = positions.min(axis=0), positions.max(axis=0)
+    span, middle = np.maximum(hi - lo, 1.0), (lo + hi) / 2
+    (x0, x1), (y0, y1) = window.views.data_viewbox.viewRange()
+    np.testing.assert_allclose([x0, y0, x1, y1], [*(middle - FRAME_MARGIN * span), *(middle + FRAME_MARGIN * span)])
