@@ -307,8 +307,7 @@ class DataPlot:
         else:
             self.redraw()
         if self.view is not None and self.view.moves_with_theta and not self._holds(self.point_positions()):
-            self._frame(FOLLOW_MARGIN)  # the points moved out of sight with θ: framed anew (only then, so the view
-            #                             is calm), with room to move on (each framing redraws the axes)
+            self._frame(FOLLOW_MARGIN)  # the points moved out of sight with θ: framed anew, only then (calm), roomily
 
     def set_truth(self, distribution: Distribution | None) -> None:
         """Overlay what P says about y given x (None: nothing): the true line or curve E[y|x] for regression,
