@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.core.errors import LossvizError
-from lossviz.core.model import class_first
+from lossviz.core.model import class_first, class_first_view
 
 
 def _softplus(u: np.ndarray) -> np.ndarray:
@@ -190,7 +190,7 @@ class CrossEntropy(Loss):
     def _data_term(zk: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(m − z_y) + log1p(s) for class-first logits zk (k, ...) and one-hot ``target`` (N, k)."""
         m, e, s = CrossEntropy._parts(zk)
-        tk = classes_first(target)  # (k, N): each class's column of the one-hot target
+        tk = class_first_view(target)  # (k, N): each class's column of the one-hot target
         zy = zk[0] * tk[0]
         term = np.empty_like(zy)
         for k in range(1, len(zk)):
@@ -213,14 +213,9 @@ class CrossEntropy(Loss):
         value, e, s = self._data_term(class_first(z), target)
         s += 1.0
         e /= s
-        e -= classes_first(target)
+        e -= class_first_view(target)
         e /= n
         return float(value.sum()) / n, e.T  # dL/dz (N, k), a view of the class-first array
-
-
-def classes_first(target: np.ndarray) -> np.ndarray:
-    """A view of ``target`` (N, k) with the classes first, (k, N) (a transpose: cheaper than np.moveaxis)."""
-    return target.T if target.ndim == 2 else np.moveaxis(target, -1, 0)
 
 
 def log_sum_exp(zk: np.ndarray) -> np.ndarray:

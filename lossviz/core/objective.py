@@ -9,7 +9,7 @@ import numpy as np
 
 from lossviz.core.dataset import Dataset
 from lossviz.core.losses import Loss
-from lossviz.core.model import ModelShape, augment, predict
+from lossviz.core.model import ModelShape, augment, class_first_view, predict
 from lossviz.core.quadratic import QuadraticStatistics
 
 VALUES_CHUNK = 1 << 20  # logits held at once by data_values (float64 elements: 8 MiB)
@@ -219,7 +219,7 @@ def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int) ->
 def first_largest_is(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Whether class y_i is the first largest of logits z_i (N, k), as z.argmax(axis=1) == y has it (the most
     probable class: softmax keeps the order), class by class (numpy reduces a short axis slowly)."""
-    zk = np.moveaxis(z, -1, 0)
+    zk = class_first_view(np.asarray(z))
     zy = z[np.arange(len(y)), np.asarray(y, dtype=np.intp)]
     correct = np.ones(len(y), dtype=bool)
     for k in range(len(zk)):

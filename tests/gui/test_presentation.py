@@ -289,7 +289,7 @@ def test_the_figure_dialogs_grow_with_presentation_mode(make_window, qtbot):
     settle(qtbot, window)
 
 
-def test_a_window_starts_in_the_theme_the_user_chose_last_time(make_window, qtbot, tmp_path):
+def test_a_window_starts_in_the_theme_the_user_chose_last_time(make_window, qtbot):
     """The theme kept in the settings is the first window's: its palette is applied before any widget is built and
     polished (the panel drawn dark at once, not polished a second time after a light start)."""
     first = make_window()
