@@ -30,7 +30,7 @@ from lossviz.core.losses import CrossEntropy, Loss
 from lossviz.core.model import ModelShape
 from lossviz.core.notation import parameter_label
 from lossviz.core.objective import Objective
-from lossviz.core.surface import SAMPLE_BLOCK, Log1pExpSum, Surface, auto_range, softplus_rows
+from lossviz.core.surface import SAMPLE_BLOCK, Log1pExpSum, Surface, absolute_rows, auto_range, softplus_rows
 from lossviz.core.validate import quoted
 
 TINY = 1e-12  # a direction shorter than this (relative to the path) is no direction
@@ -300,6 +300,9 @@ def _block_rows(loss: Loss, target: np.ndarray, zc: np.ndarray, zu: np.ndarray, 
                 betas: np.ndarray) -> Callable[[slice], np.ndarray]:
     """rows ↦ (len(rows), R) sample means of one block of samples' losses on those grid rows."""
     direct = partial(_direct_rows, loss, target, zc, zu, zv, alphas, betas)
+    if loss.name in ("l1", "huber") and zc.shape[1] == 1:  # |z − y| with z = αz_u + (z_c + βz_v), in cached blocks
+        A, B = np.multiply.outer(alphas, zu[:, 0]), zc[:, 0] + np.multiply.outer(betas, zv[:, 0])
+        return partial(absolute_rows, A, B, target[:, 0], loss.name == "huber")
     if loss.name == "bce":  # softplus(s·z), s = 1 − 2y: U = s·(z_c + αz_u), V = s·βz_v
         s = target[:, 0]
         U = (zc[:, 0] + np.multiply.outer(alphas, zu[:, 0])) * s

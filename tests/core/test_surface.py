@@ -210,3 +210,22 @@ def test_frame_points_holds_every_point_with_room_and_nothing_else():
     assert y1 - y0 >= 0.2 * 10.0  # the narrow axis is at least a fifth of the wide span
     assert frame_points(np.array([[np.nan, 1.0]])) is None
     assert frame_points(np.array([[-1e308, 0.0], [1e308, 1.0]])) is None  # no finite range holds them
+
+
+@pytest.mark.parametrize("name", ["l1", "huber"])
+def test_l1_and_huber_surfaces_over_many_samples_equal_the_loss_at_every_point(name):
+    """Over more samples than one block (a Monte-Carlo L(θ|P) has 100,000) and residuals on both sides of Huber's
+    δ = 1, each grid value is L(θ) at its point; on several threads the same numbers."""
+    from lossviz.core.surface import SAMPLE_BLOCK
+
+    rng = np.random.default_rng(5)
+    n = SAMPLE_BLOCK + 1000
+    X = rng.normal(size=(n, 2))
+    y = X @ [1.5, -0.5] + 0.3 + rng.standard_t(2, size=n)  # heavy tails: |r| far beyond 1 and near 0
+    shape = ModelShape("regression", 2, 2)
+    objective = Objective(shape, get_loss(name, "regression"), make_dataset(X, y, "regression", 2, 2))
+    center = np.array([[1.5, -0.5, 0.3]])
+    spec = SurfaceSpec("W[0,1]", "b[0]", (-2.0, 1.0), (-1.0, 1.5), 7, center)
+    surface = loss_surface(objective, spec, workers=1)
+    np.testing.assert_allclose(surface.loss, grid_values(objective, surface, center), rtol=1e-12)
+    np.testing.assert_array_equal(surface.loss, loss_surface(objective, spec, workers=2).loss)
