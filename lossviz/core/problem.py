@@ -48,7 +48,9 @@ class Problem:
     distribution: Distribution | None = None
     l2: float = 0.0
     features: FeatureMap | None = None
-    source: Objective | None = field(default=None, compare=False, repr=False)  # the objective over X, y, if any
+    # the objective over X, y, if any, held weakly: _MADE maps that objective to this Problem, and a strong reference
+    # back would keep both alive for ever (a drag over 1,000,000 samples kept every frame's 24 MB objective)
+    source: weakref.ref[Objective] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, objective: Objective) -> Problem:
@@ -59,7 +61,7 @@ class Problem:
             X, y = private(objective.data.X), private(objective.data.y)
             shared = X is objective.data.X and y is objective.data.y
             made = _MADE[objective] = cls(objective.shape, objective.loss.name, X, y, l2=objective.l2,
-                                          source=objective if shared else None)
+                                          source=weakref.ref(objective) if shared else None)
         return made
 
     @classmethod
@@ -87,6 +89,7 @@ class Problem:
         made of where it holds the same arrays (its Xa = [X | 1] is not made again: ~40 ms at 100,000 × 50)."""
         if self.distribution is not None:
             return population_objective(self.distribution, self.shape, self.loss, self.features, self.l2)
-        if self.source is not None:
-            return self.source
+        source = None if self.source is None else self.source()
+        if source is not None:
+            return source
         return Objective(self.shape, get_loss(self.loss, self.shape.task), Dataset(self.X, self.y), l2=self.l2)

@@ -67,3 +67,21 @@ def test_the_last_thetas_value_and_gradient_are_kept_and_given_as_copies():
     assert objective.value_and_grad(other)[0] == fresh.value_and_grad(other)[0] != value
     unpenalised = objective.with_l2(0.0)  # shares the arrays, not the kept value (another λ)
     assert unpenalised.value_and_grad(theta)[0] == Objective(scene.shape, objective.loss, scene.data).value(theta)
+
+
+def test_a_problem_does_not_keep_the_objective_it_was_made_of_alive():
+    """Problem.of keeps each objective's Problem while the objective lives; the Problem must not hold the objective
+    in turn (every frame of a drag makes an objective: each was kept for ever, 24 MB a frame at 1,000,000 samples)."""
+    import gc
+    import weakref
+
+    data = load_preset("binary-2d-blobs").data
+    objective = Objective(load_preset("binary-2d-blobs").shape, get_loss("bce", "binary"), data)
+    problem = Problem.of(objective)
+    assert problem.objective() is objective  # its Xa is not made again while the objective lives
+    gone = weakref.ref(objective)
+    value = objective.value(np.ones((1, 3)))
+    del objective
+    gc.collect()
+    assert gone() is None
+    assert problem.objective().value(np.ones((1, 3))) == value  # made anew from the problem's own arrays

@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 
 from lossviz.core.presets import load_preset
 
-from .helpers import WAIT_MS, click, drag, settle, type_into
+from .helpers import WAIT_MS, click, drag, settle, to_viewport, type_into
 
 
 def test_clicks_add_labelled_points_where_clicked(make_window, qtbot):
@@ -319,3 +319,30 @@ def test_generate_offers_what_keeps_the_task_first_and_says_when_it_switches(mak
     assert combo.itemData(0) == "line"  # the list follows the task
     window.document.undo_stack.undo()
     assert window.document.scene.task == "multiclass" and combo.itemData(0) == "3 blobs"
+
+
+def test_dragging_a_point_keeps_no_frame_of_old_data_alive(make_window, qtbot):
+    """Each frame of a drag is a dataset of its own; once the drag is over only the scene's data and the undo step's
+    are held (each frame's objective used to outlive it: memory grew by the data's size a frame)."""
+    import gc
+
+    from PySide6 import QtCore
+
+    from lossviz.core.dataset import Dataset
+
+    window = make_window(load_preset("binary-2d-blobs"))
+    settle(qtbot, window)
+    viewport, (x0, y0) = window.views.data_view.viewport(), window.document.scene.data.X[0]
+    start = to_viewport(window.views.data_view, x0, y0)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in (1, 2):  # past pyqtgraph's drag threshold: the drag starts
+        QTest.mouseMove(viewport, start + QtCore.QPoint(2 * step, step))
+    for step in range(3, 33):  # a frame at a time, as a hand drags: each frame's surface is shown
+        before = window.live.surfaces.shown_count
+        QTest.mouseMove(viewport, start + QtCore.QPoint(2 * step, step))
+        qtbot.waitUntil(lambda before=before: window.live.surfaces.shown_count > before, timeout=WAIT_MS)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start + QtCore.QPoint(66, 33))
+    settle(qtbot, window)
+    gc.collect()
+    alive = {id(o.X) for o in gc.get_objects() if isinstance(o, Dataset)}
+    assert len(alive) < 10, f"{len(alive)} datasets alive after a drag of 30 frames"
