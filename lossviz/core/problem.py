@@ -86,7 +86,8 @@ class Problem:
 
     def objective(self) -> Objective:
         """The objective over the problem's data (arrays never changed), or L(θ|P); the objective the problem was
-        made of where it holds the same arrays (its Xa = [X | 1] is not made again: ~40 ms at 100,000 × 50)."""
+        made of, while it lives, where it holds the same arrays (its Xa = [X | 1] is not made again: ~40 ms at
+        100,000 × 50)."""
         if self.distribution is not None:
             return population_objective(self.distribution, self.shape, self.loss, self.features, self.l2)
         source = None if self.source is None else self.source()

@@ -147,17 +147,15 @@ def softplus_rows(U: np.ndarray, V: np.ndarray, rows: slice) -> np.ndarray:
 def absolute_rows(A: np.ndarray, B: np.ndarray, y: np.ndarray, huber: bool, rows: slice) -> np.ndarray:
     """(len(rows), R) sample means of L1's a = |A[c] + B[r] − y| or Huber's m·(a − m/2), m = min(a, 1) — the same
     numbers as ``losses`` (a·(a/2) or a − ½), each value made in place in a block that stays in the cache."""
-    R, N = A.shape
-    kept = np.empty((min(max(1, BLOCK_ELEMENTS // N), R), N)) if huber else None
-
     def fill(r: int, cols: slice, a: np.ndarray) -> None:
         np.add(A[cols], B[rows.start + r], out=a)
         a -= y
         np.abs(a, out=a)
-        if kept is not None:
-            m = np.minimum(a, 1.0, out=kept[:len(a)])
+        if huber:
+            m = np.minimum(a, 1.0)
             a -= 0.5 * m
             a *= m
+    R, N = A.shape
     return _blocked_means(rows.stop - rows.start, R, N, fill)
 
 

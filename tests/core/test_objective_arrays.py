@@ -75,8 +75,8 @@ def test_a_problem_does_not_keep_the_objective_it_was_made_of_alive():
     import gc
     import weakref
 
-    data = load_preset("binary-2d-blobs").data
-    objective = Objective(load_preset("binary-2d-blobs").shape, get_loss("bce", "binary"), data)
+    scene = load_preset("binary-2d-blobs")
+    objective = Objective(scene.shape, get_loss("bce", "binary"), scene.data)  # not the scene's: it keeps those
     problem = Problem.of(objective)
     assert problem.objective() is objective  # its Xa is not made again while the objective lives
     gone = weakref.ref(objective)
