@@ -204,7 +204,7 @@ def scene_surface(scene: Scene, objective: Objective, path: Callable[[], np.ndar
         else:
             ranges, names = plane_ranges(found, thetas), ("alpha", "beta")
         alphas, betas = np.linspace(*ranges[0], count), np.linspace(*ranges[1], count)
-        loss = plane_losses(objective, found, alphas, betas)
+        loss = plane_losses(objective, found, alphas, betas, workers=None)
         return SceneSurface(Surface(names[0], names[1], alphas, betas, loss), found, thetas)
     fitted = None if scene.surface.x_range is not None and scene.surface.y_range is not None else path()
     # framed from the data (its fit and, for L2, its minimum) whatever is shown: one grid for all three surfaces

@@ -17,7 +17,10 @@ grid costs one pass over the samples per row; for L2 it is the closed-form quadr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 
@@ -251,13 +254,15 @@ def plane_grid(objective: Objective, plane: DirectionPlane, path: np.ndarray, re
     ``lossviz surface --plane`` computes, and the window and ``render`` draw)."""
     (x0, x1), (y0, y1) = plane_ranges(plane, path)
     alphas, betas = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    return Surface("alpha", "beta", alphas, betas, plane_losses(objective, plane, alphas, betas, between_rows))
+    workers = None if between_rows is None else 1  # every core, unless a worker pauses between rows
+    return Surface("alpha", "beta", alphas, betas, plane_losses(objective, plane, alphas, betas, between_rows, workers))
 
 
 def plane_losses(objective: Objective, plane: DirectionPlane, alphas: np.ndarray, betas: np.ndarray,
-                 between_rows: Callable[[], None] | None = None) -> np.ndarray:
+                 between_rows: Callable[[], None] | None = None, workers: int | None = 1) -> np.ndarray:
     """loss[i, j] = L(θ_c + alphas[j]·u + betas[i]·v), penalty included: the closed-form quadratic for L2, one pass
-    over the samples per row of the grid otherwise (``between_rows`` is called after each: a worker's pause)."""
+    over the samples per row of the grid otherwise, the rows shared by ``workers`` threads (None: one per core; the
+    same numbers for any count); with one, ``between_rows`` is called after each row (a worker's pause)."""
     from lossviz.core.population import exact
 
     a, b = alphas[None, :], betas[:, None]
@@ -273,26 +278,37 @@ def plane_losses(objective: Objective, plane: DirectionPlane, alphas: np.ndarray
             data = 0.5 * (gram["cc"] + 2 * a * gram["cu"] + 2 * b * gram["cv"] + a * a * gram["uu"]
                           + 2 * a * b * gram["uv"] + b * b * gram["vv"])
         else:
-            data = _rows_of_losses(objective, zc, zu, zv, alphas, betas, between_rows)
+            data = _rows_of_losses(objective, zc, zu, zv, alphas, betas, between_rows, workers or os.cpu_count() or 1)
         return data + _penalty(objective, plane, a, b)
 
 
 def _rows_of_losses(objective: Objective, zc: np.ndarray, zu: np.ndarray, zv: np.ndarray, alphas: np.ndarray,
-                    betas: np.ndarray, between_rows: Callable[[], None] | None = None) -> np.ndarray:
+                    betas: np.ndarray, between_rows: Callable[[], None] | None = None, workers: int = 1) -> np.ndarray:
     """The mean per-sample loss at every grid point, SAMPLE_BLOCK samples and one grid row at a time (bounded memory;
-    ``between_rows`` after each row): BCE and CE in the separable form of the coordinate surface (the logits are
-    z_c + αz_u + βz_v, so each e^{z_k − z_y} = e^{U[k, α]}·e^{V[k, β]}, exponentiated once per block and axis), the
-    others — and rows where an exponential could overflow — from the logits themselves."""
+    ``between_rows`` after each row on one thread; with more, each takes a band of rows): BCE and CE in the separable
+    form of the coordinate surface (the logits are z_c + αz_u + βz_v, so each e^{z_k − z_y} = e^{U[k, α]}·e^{V[k, β]},
+    exponentiated once per block and axis), the others — and rows where an exponential could overflow — from the
+    logits themselves."""
     n = len(zc)
     losses = np.zeros((len(betas), len(alphas)))
-    for start in range(0, n, SAMPLE_BLOCK):
-        part = slice(start, min(n, start + SAMPLE_BLOCK))
-        rows_of = _block_rows(objective.loss, objective.target[part], zc[part], zu[part], zv[part], alphas, betas)
-        weight = (part.stop - part.start) / n
-        for i in range(len(betas)):
-            losses[i] += weight * rows_of(slice(i, i + 1))[0]
-            if between_rows is not None:
-                between_rows()
+    bands = [band for band in np.array_split(np.arange(len(betas)), max(1, workers)) if len(band)]
+    if not bands:
+        return losses
+    with ThreadPoolExecutor(len(bands)) if len(bands) > 1 else nullcontext() as pool:
+        for start in range(0, n, SAMPLE_BLOCK):
+            part = slice(start, min(n, start + SAMPLE_BLOCK))
+            rows_of = _block_rows(objective.loss, objective.target[part], zc[part], zu[part], zv[part], alphas, betas)
+            weight = (part.stop - part.start) / n
+
+            def add(band: np.ndarray, rows_of: Callable[[slice], np.ndarray] = rows_of, weight: float = weight) -> None:
+                for i in band:  # one row a call, whatever the band: the numbers do not depend on the split
+                    losses[i] += weight * rows_of(slice(i, i + 1))[0]
+                    if between_rows is not None and pool is None:
+                        between_rows()
+            if pool is None:
+                add(bands[0])
+            else:
+                list(pool.map(add, bands))
     return losses
 
 
