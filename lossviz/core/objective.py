@@ -13,6 +13,7 @@ from lossviz.core.model import ModelShape, augment, class_first_view, predict
 from lossviz.core.quadratic import QuadraticStatistics
 
 VALUES_CHUNK = 1 << 20  # logits held at once by data_values (float64 elements: 8 MiB)
+PASS_LOGITS = 1 << 16  # logits per piece of a pass for L and ∇L over many samples (512 KiB: they stay in the cache)
 
 
 class DataArrays:
@@ -138,8 +139,7 @@ class Objective:
 
     def _value_and_grad(self, theta: np.ndarray, rows: np.ndarray | None) -> tuple[float, np.ndarray]:
         Xa, target = (self.Xa, self.target) if rows is None else (self.Xa[rows], self.target[rows])
-        value, dz = self.loss.value_and_grad(Xa @ theta.T, target)
-        grad = dz.T @ Xa
+        value, grad = _data_value_and_grad(self.loss, theta, Xa, target)
         if self.l2:
             grad[:, :-1] += self.l2 * theta[:, :-1]
             value += self.penalty(theta)
@@ -249,3 +249,21 @@ def quality_at(objective: Objective, test: Objective | None, theta: np.ndarray) 
         if name == "accuracy":
             return Quality(name, value, tested)
         return Quality(name, value, tested, objective.r_squared(theta), None if test is None else test.r_squared(theta))
+
+
+def _data_value_and_grad(loss: Loss, theta: np.ndarray, Xa: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+    """mean_i l(θ|x_i, y_i) and its gradient (k, d+1), PASS_LOGITS logits at a time, each piece's mean and gradient
+    weighted by its share of the samples: the temporaries of a piece stay in the cache, and a pass needs no fresh
+    memory (at 1,000,000 samples a pass in one piece spent most of its time faulting in ~100 MB of new pages)."""
+    n, step = len(Xa), max(1, PASS_LOGITS // len(theta))
+    if n <= step:
+        value, dz = loss.value_and_grad(Xa @ theta.T, target)
+        return value, dz.T @ Xa
+    value, grad = 0.0, np.zeros(theta.shape)
+    for start in range(0, n, step):
+        part = slice(start, min(n, start + step))
+        piece_value, dz = loss.value_and_grad(Xa[part] @ theta.T, target[part])
+        weight = (part.stop - part.start) / n
+        value += weight * piece_value
+        grad += weight * (dz.T @ Xa[part])
+    return value, grad

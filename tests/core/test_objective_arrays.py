@@ -85,3 +85,49 @@ def test_a_problem_does_not_keep_the_objective_it_was_made_of_alive():
     gc.collect()
     assert gone() is None
     assert problem.objective().value(np.ones((1, 3))) == value  # made anew from the problem's own arrays
+
+
+@pytest.mark.parametrize(("task", "loss", "classes"), [
+    ("regression", "l2", 1), ("regression", "huber", 1), ("binary", "bce", 2), ("multiclass", "ce", 3)])
+def test_a_pass_over_many_samples_in_pieces_is_the_mean_and_its_gradient(task, loss, classes):
+    """More samples than one piece of PASS_LOGITS logits: L is the mean of the per-sample losses and ∇L the
+    one-piece formula's, to rounding."""
+    from lossviz.core.model import ModelShape
+    from lossviz.core.objective import PASS_LOGITS
+
+    rng = np.random.default_rng(4)
+    n = 3 * PASS_LOGITS + 5
+    X = rng.normal(size=(n, 2))
+    y = rng.normal(size=n) if task == "regression" else rng.integers(0, classes, n)
+    shape = ModelShape(task, 2, max(classes, 2))
+    objective = Objective(shape, get_loss(loss, task), Dataset(X, y), l2=0.2)
+    theta = rng.normal(size=shape.zeros().shape)
+    value, grad = objective.value_and_grad(theta)
+    z = objective.Xa @ theta.T
+    whole_value, dz = objective.loss.value_and_grad(z, objective.target)
+    np.testing.assert_allclose(value, whole_value + objective.penalty(theta), rtol=1e-13)
+    np.testing.assert_allclose(value - objective.penalty(theta), objective.per_sample(theta).mean(), rtol=1e-13)
+    expected = dz.T @ objective.Xa
+    expected[:, :-1] += 0.2 * theta[:, :-1]
+    np.testing.assert_allclose(grad, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_a_pass_over_a_million_logits_holds_no_array_of_them():
+    """L and ∇L over 1,000,000 samples of 3 classes need no (N, k) array: its pieces' temporaries stay small (the
+    peak of traced memory, which numpy reports), so a pass faults in no new pages."""
+    import tracemalloc
+
+    from lossviz.core.model import ModelShape
+
+    rng = np.random.default_rng(5)
+    n = 1_000_000
+    data = Dataset(rng.normal(size=(n, 2)), rng.integers(0, 3, n))
+    objective = Objective(ModelShape("multiclass", 2, 3), get_loss("ce", "multiclass"), data)
+    objective.Xa, objective.target  # noqa: B018 — made before the count: the data's own arrays
+    tracemalloc.start()
+    try:
+        objective.value_and_grad(rng.normal(size=(3, 3)))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < n * 3 * 8 / 8, f"{peak / 1e6:.1f} MB at once"
