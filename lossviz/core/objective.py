@@ -173,14 +173,20 @@ class Objective:
 
     def quality(self, theta: np.ndarray) -> tuple[str, float]:
         """A number a person reads at a glance: ("RMSE", √mean (ŷ − y)²) for regression, ("accuracy", the
-        fraction of samples whose most probable class is their label, ties at 0.5 counted as class 1)."""
-        y = self.data.y
-        if self.shape.task == "multiclass":
-            return "accuracy", float(np.mean(first_largest_is(self.logits(theta), y)))
-        outputs = self.outputs(theta)
-        if self.shape.task == "regression":
-            return "RMSE", float(np.sqrt(np.mean((outputs[:, 0] - y) ** 2)))
-        return "accuracy", float(np.mean((outputs[:, 0] >= 0.5) == y))
+        fraction of samples whose most probable class is their label, ties at 0.5 counted as class 1); over many
+        samples PASS_LOGITS logits at a time (no array of them all: see ``_data_value_and_grad``)."""
+        y, X, total = self.data.y, self.data.X, 0.0
+        for part in _pieces(self.size, self.shape.outputs):
+            if self.shape.task == "multiclass":
+                total += int(np.count_nonzero(first_largest_is(self.Xa[part] @ theta.T, y[part])))
+                continue
+            outputs = predict(self.shape, theta, X[part])[:, 0]
+            if self.shape.task == "regression":
+                total += float(np.dot(outputs - y[part], outputs - y[part]))
+            else:
+                total += int(np.count_nonzero((outputs >= 0.5) == y[part]))
+        mean = total / self.size if self.size else float("nan")  # no samples: nan, as np.mean of none
+        return ("RMSE", float(np.sqrt(mean))) if self.shape.task == "regression" else ("accuracy", float(mean))
 
     def predicted_classes(self, theta: np.ndarray) -> np.ndarray:
         """The class the model predicts for every sample, (N,): the first most probable one (multiclass), or 1 where
@@ -255,15 +261,25 @@ def _data_value_and_grad(loss: Loss, theta: np.ndarray, Xa: np.ndarray, target: 
     """mean_i l(θ|x_i, y_i) and its gradient (k, d+1), PASS_LOGITS logits at a time, each piece's mean and gradient
     weighted by its share of the samples: the temporaries of a piece stay in the cache, and a pass needs no fresh
     memory (at 1,000,000 samples a pass in one piece spent most of its time faulting in ~100 MB of new pages)."""
-    n, step = len(Xa), max(1, PASS_LOGITS // len(theta))
-    if n <= step:
+    n, pieces = len(Xa), _pieces(len(Xa), len(theta))
+    if len(pieces) <= 1:
         value, dz = loss.value_and_grad(Xa @ theta.T, target)
         return value, dz.T @ Xa
     value, grad = 0.0, np.zeros(theta.shape)
-    for start in range(0, n, step):
-        part = slice(start, min(n, start + step))
+    for part in pieces:
         piece_value, dz = loss.value_and_grad(Xa[part] @ theta.T, target[part])
         weight = (part.stop - part.start) / n
         value += weight * piece_value
         grad += weight * (dz.T @ Xa[part])
     return value, grad
+
+
+def _piece_rows(outputs: int) -> int:
+    """Samples per piece of a pass over many: PASS_LOGITS logits."""
+    return max(1, PASS_LOGITS // max(1, outputs))
+
+
+def _pieces(n: int, outputs: int) -> list[slice]:
+    """The rows of a pass over ``n`` samples of ``outputs`` logits each, a piece at a time."""
+    step = _piece_rows(outputs)
+    return [slice(start, min(n, start + step)) for start in range(0, n, step)]

@@ -91,7 +91,7 @@ def test_a_problem_does_not_keep_the_objective_it_was_made_of_alive():
     ("regression", "l2", 1), ("regression", "huber", 1), ("binary", "bce", 2), ("multiclass", "ce", 3)])
 def test_a_pass_over_many_samples_in_pieces_is_the_mean_and_its_gradient(task, loss, classes):
     """More samples than one piece of PASS_LOGITS logits: L is the mean of the per-sample losses and ∇L the
-    one-piece formula's, to rounding."""
+    one-piece formula's, to rounding; the accuracy is exact, the RMSE to rounding."""
     from lossviz.core.model import ModelShape
     from lossviz.core.objective import PASS_LOGITS
 
@@ -110,10 +110,17 @@ def test_a_pass_over_many_samples_in_pieces_is_the_mean_and_its_gradient(task, l
     expected = dz.T @ objective.Xa
     expected[:, :-1] += 0.2 * theta[:, :-1]
     np.testing.assert_allclose(grad, expected, rtol=1e-12, atol=1e-15)
+    outputs = objective.outputs(theta)
+    name, quality = objective.quality(theta)  # also in pieces
+    if task == "regression":
+        assert name == "RMSE" and quality == pytest.approx(np.sqrt(np.mean((outputs[:, 0] - y) ** 2)), rel=1e-13)
+    else:
+        predicted = outputs.argmax(axis=1) if task == "multiclass" else outputs[:, 0] >= 0.5
+        assert name == "accuracy" and quality == np.mean(predicted == y)
 
 
 def test_a_pass_over_a_million_logits_holds_no_array_of_them():
-    """L and ∇L over 1,000,000 samples of 3 classes need no (N, k) array: its pieces' temporaries stay small (the
+    """L, ∇L and the accuracy over 1,000,000 samples of 3 classes need no (N, k) array: its pieces' temporaries stay small (the
     peak of traced memory, which numpy reports), so a pass faults in no new pages."""
     import tracemalloc
 
@@ -126,7 +133,9 @@ def test_a_pass_over_a_million_logits_holds_no_array_of_them():
     objective.Xa, objective.target  # noqa: B018 — made before the count: the data's own arrays
     tracemalloc.start()
     try:
-        objective.value_and_grad(rng.normal(size=(3, 3)))
+        theta = rng.normal(size=(3, 3))
+        objective.value_and_grad(theta)
+        objective.quality(theta)  # the status bar's accuracy, also in pieces
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
