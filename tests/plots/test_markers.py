@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from lossviz.plots.data import PassiveScatter
+from lossviz.plots.markers import PassiveScatter
 
 
 def scatter_in_plot(qtbot) -> tuple[pg.PlotWidget, PassiveScatter]:
