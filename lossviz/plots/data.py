@@ -152,6 +152,7 @@ class DataPlot:
         self.class_names: tuple[str, ...] | None = None  # named classes get a legend
         self.legend: pg.LegendItem | None = None
         self.legend_corner: tuple[int, int] = (0, 1)  # (right, top): the class legend starts at the top left
+        self.redraws = 0  # whole drawings so far: set_model draws once where a change of range drew already
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -256,12 +257,15 @@ class DataPlot:
         self.shape, self.data, self.theta, self.per_sample = shape, data, theta, per_sample
         self.features = features if features is not None and features.degree is not None else None
         self.test_rows = np.empty(0, dtype=np.int64) if test_rows is None else test_rows
+        redraws = self.redraws
+        if self.view is not None and self.view.moves_with_theta and not self._holds(self.point_positions()):
+            self._frame(FOLLOW_MARGIN)  # the points moved out of sight with θ: framed anew, only then (calm), roomily
+        if self.redraws != redraws:  # the new range was drawn whole (a window redraws on a change of range): once
+            return
         if points_only:
             self._draw_points()
         else:
             self.redraw()
-        if self.view is not None and self.view.moves_with_theta and not self._holds(self.point_positions()):
-            self._frame(FOLLOW_MARGIN)  # the points moved out of sight with θ: framed anew, only then (calm), roomily
 
     def set_truth(self, distribution: Distribution | None) -> None:
         """Overlay what P says about y given x (None: nothing): the true line or curve E[y|x] for regression,
@@ -346,6 +350,7 @@ class DataPlot:
         """Draw the samples, the model and the ghost again (after a zoom or pan)."""
         if self.shape is None or self.data is None:
             return
+        self.redraws += 1
         self._draw_points()
         self.redraw_model()
 
