@@ -98,8 +98,8 @@ class Objective:
         return self.value_and_grad(theta)[0]
 
     def data_value(self, theta: np.ndarray) -> float:
-        """L(θ|D) alone, without the penalty."""
-        return self.loss.value_and_grad(self.logits(theta), self.target)[0]
+        """L(θ|D) alone, without the penalty (in pieces, as ``value_and_grad``)."""
+        return _data_value_and_grad(self.loss, theta, self.Xa, self.target)[0]
 
     def data_values(self, thetas: np.ndarray) -> np.ndarray:
         """L(θ|D) without the penalty at each of ``thetas`` (M, k, d+1): (M,), in chunks of bounded memory; inf or nan,

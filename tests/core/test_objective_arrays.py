@@ -107,6 +107,7 @@ def test_a_pass_over_many_samples_in_pieces_is_the_mean_and_its_gradient(task, l
     whole_value, dz = objective.loss.value_and_grad(z, objective.target)
     np.testing.assert_allclose(value, whole_value + objective.penalty(theta), rtol=1e-13)
     np.testing.assert_allclose(value - objective.penalty(theta), objective.per_sample(theta).mean(), rtol=1e-13)
+    assert objective.data_value(theta) + objective.penalty(theta) == value  # the same pieces, the same sum
     expected = dz.T @ objective.Xa
     expected[:, :-1] += 0.2 * theta[:, :-1]
     np.testing.assert_allclose(grad, expected, rtol=1e-12, atol=1e-15)
