@@ -161,11 +161,13 @@ class CrossEntropy(Loss):
     formula = "l(θ|x, y) = −log ŷ_y"
 
     def encode(self, y: np.ndarray, outputs: int) -> np.ndarray:
-        """The target this loss wants for labels ``y`` (N,), made once per dataset: (N, k)."""
+        """The target this loss wants for labels ``y`` (N,), made once per dataset: (N, k) one-hot booleans, which
+        numpy multiplies and subtracts as 0.0 and 1.0 (an eighth of the memory of floats: at 1,000,000 samples of
+        3 classes 3 MB, not 24 MB of new pages when a window opens)."""
         y = np.asarray(y, dtype=np.int64)
-        onehot = np.empty((len(y), outputs), order="F")  # each class's column contiguous (see _parts)
+        onehot = np.empty((len(y), outputs), dtype=bool, order="F")  # each class's column contiguous (see _parts)
         for k in range(outputs):  # column by column: no (N,) index array, no scattered writes
-            np.equal(y, k, out=onehot[:, k], casting="unsafe")
+            np.equal(y, k, out=onehot[:, k])
         return onehot
 
     @staticmethod

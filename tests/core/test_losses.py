@@ -173,3 +173,21 @@ def test_softmax_and_accuracy_follow_the_rowwise_definitions():
     np.testing.assert_array_equal(softmax(z), e / e.sum(axis=1, keepdims=True))
     np.testing.assert_array_equal(first_largest_is(z, y), z.argmax(axis=1) == y)
     np.testing.assert_array_equal(softmax(z.T, axis=0), (e / e.sum(axis=1, keepdims=True)).T)
+
+
+def test_the_cross_entropy_target_is_one_hot_booleans_giving_the_numbers_of_floats():
+    """CE's target is (N, k) booleans (an eighth of the memory of floats); the loss and its gradient equal, bit for
+    bit, those of the same one-hot target in floats."""
+    from lossviz.core.losses import get_loss
+
+    loss = get_loss("ce", "multiclass")
+    rng = np.random.default_rng(9)
+    y = rng.integers(0, 4, 500)
+    target = loss.encode(y, 4)
+    assert target.dtype == bool and np.array_equal(target.argmax(axis=1), y) and np.all(target.sum(axis=1) == 1)
+    z = rng.normal(scale=3.0, size=(500, 4))
+    as_floats = np.asfortranarray(target.astype(np.float64))
+    value, dz = loss.value_and_grad(z, target)
+    float_value, float_dz = loss.value_and_grad(z, as_floats)
+    assert value == float_value and np.array_equal(dz, float_dz)
+    assert np.array_equal(loss.per_sample(z, target), loss.per_sample(z, as_floats))
