@@ -40,8 +40,26 @@ def test_a_cross_entropy_line_follows_theta_when_paused(make_window, qtbot, name
     state = window.live.state()
     found = curvature(state.objective, state.theta)
     assert np.isfinite(found.largest)
-    assert f"Curvature at the current θ: λ<sub>max</sub> {found.largest:.3g}" in window.controls.curvature.text()
+    assert f"Curvature at θ of step 3: λ<sub>max</sub> {found.largest:.3g}" in window.controls.curvature.text()
     assert " here: stable" in window.controls.curvature.text()
+
+
+def test_while_a_run_goes_on_the_line_names_the_step_its_numbers_are_of(make_window, qtbot):
+    """The line follows θ when paused, not during a run (it would stall it): meanwhile it says which step's θ its
+    numbers are of, and at the pause it is the paused θ's again."""
+    window = make_window(load_preset("multiclass-3"))
+    settle(qtbot, window)
+    line = window.controls.curvature
+    assert "Curvature at θ of step 0:" in line.text()
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.live.state().step >= 5, timeout=WAIT_MS)
+    assert "Curvature at θ of step 0:" in line.text()  # not "at the current θ", which has moved on
+    QTest.mouseClick(window.controls.run, Qt.MouseButton.LeftButton)  # pause
+    qtbot.waitUntil(lambda: not window.live.state().running and window.live.idle(), timeout=WAIT_MS)
+    settle(qtbot, window)
+    state = window.live.state()
+    found = curvature(state.objective, state.theta)
+    assert f"Curvature at θ of step {state.step}: λ<sub>max</sub> {found.largest:.3g}" in line.text()
 
 
 def drawn(item) -> bool:

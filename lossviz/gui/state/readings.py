@@ -64,15 +64,16 @@ def current_curvature(live: LiveRun) -> tuple[Curvature | None, bool]:
 
 
 def curvature_text(live: LiveRun) -> tuple[str, bool]:
-    """The panel's line on the curvature at the current θ — λ_max, λ_min, κ and the learning rate plain gradient
-    descent stays stable below (2/λ_max; 2(1 + μ)/λ_max with momentum) — and whether the chosen η is above it
-    ('' without an objective); a subsample's estimate is said so."""
+    """The panel's line on the curvature at the current θ, naming its step — λ_max, λ_min, κ and the learning rate
+    plain gradient descent stays stable below (2/λ_max; 2(1 + μ)/λ_max with momentum) — and whether the chosen η is
+    above it ('' without an objective); a subsample's estimate is said so."""
     scene = live.document.scene
     found, estimate = current_curvature(live)
     if found is None:
         return "", False
     about = "≈ " if estimate else ""
-    kind = "the same everywhere (L2)" if found.exact else "at the current θ"
+    # followed while paused, not while a run goes on (it would stall it): the step names the θ the numbers are of
+    kind = "the same everywhere (L2)" if found.exact else f"at θ of step {live.state().step}"
     text = (f"Curvature {kind}: λ<sub>max</sub> {about}{found.largest:.3g}, λ<sub>min</sub> {about}{found.smallest:.3g}"
             f" (κ = {found.condition:.3g})")
     if scene.view.curvature_directions:
