@@ -20,7 +20,21 @@ ROWS_PER_PIECE = 95  # Qt hands a fill of 96 or more spans (rows, at a device pi
 
 
 class GridAxis(pg.AxisItem):
-    """An axis whose translucent horizontal and vertical tick lines (the grid) are filled as rectangles."""
+    """An axis whose translucent horizontal and vertical tick lines (the grid) are filled as rectangles, and whose
+    title is laid out again only when its text changes."""
+
+    _label_html: str | None = None  # the title's HTML as last laid out
+
+    def _updateLabel(self) -> None:
+        """pyqtgraph's, without laying the title out again when its HTML is the same: pyqtgraph does that on every
+        change of range (the SI prefix may have changed) and of pen, ~180 times as a window opens (~25 ms)."""
+        html = self.labelString()
+        if html != self._label_html:
+            self._label_html = html
+            self.label.setHtml(html)
+        self._adjustSize()
+        self.picture = None
+        self.update()
 
     def drawPicture(self, p: QtGui.QPainter, axisSpec, tickSpecs, textSpecs) -> None:
         """pyqtgraph's drawing, the translucent straight tick lines first, as rectangles (aliased, as pyqtgraph's)."""

@@ -83,3 +83,26 @@ def test_translucent_lines_are_filled_in_pieces_opaque_and_slanted_ones_are_not(
         assert len(painter.rectangles) == 4
     finally:
         painter.end()
+
+
+def test_an_axis_title_is_laid_out_again_only_when_its_text_changes(qtbot):
+    widget = grid_plot(qtbot, live_axes())
+    axis = widget.getPlotItem().getAxis("bottom")
+    laid_out = []
+    set_html = axis.label.setHtml
+    axis.label.setHtml = lambda html: (laid_out.append(html), set_html(html))  # type: ignore[method-assign]
+    style_plot(widget.getPlotItem(), LIGHT, "title", "x", "y")  # pens and title set again, as a theme switch does
+    for step in range(20):
+        widget.setRange(xRange=(-7.3 - step, 11.9 + step), padding=0)
+    assert laid_out == []
+    widget.setLabel("bottom", "w<sub>1</sub>")
+    widget.setRange(xRange=(0.0, 2.0), padding=0)
+    widget.setLabel("bottom", "w<sub>2</sub>", units="m")
+    widget.setRange(xRange=(0.0, 2e-6), padding=0)
+    assert len(laid_out) == 2 and "w<sub>1</sub>" in laid_out[0] and "w<sub>2</sub> (m)" in laid_out[1]
+    # what a fresh axis shows for the same title and range
+    fresh = grid_plot(qtbot, live_axes())
+    fresh.setLabel("bottom", "w<sub>2</sub>", units="m")
+    fresh.setRange(xRange=(0.0, 2e-6), padding=0)
+    assert axis.label.toHtml() == fresh.getPlotItem().getAxis("bottom").label.toHtml()
+    assert axis.height() == fresh.getPlotItem().getAxis("bottom").height() and "w2 (m)" in axis.label.toPlainText()
