@@ -13,7 +13,13 @@ from lossviz.core.dataset import Dataset
 from lossviz.core.presets import load_preset
 from lossviz.core.surface import loss_surface
 from lossviz.gui.state import training
-from lossviz.gui.workers.surface import ESTIMATE_LOGITS, ESTIMATE_ROWS, PREVIEW_RESOLUTION, SurfaceEstimate
+from lossviz.gui.workers.surface import (
+    ESTIMATE_LOGITS,
+    ESTIMATE_ROWS,
+    PREVIEW_LOGITS,
+    PREVIEW_RESOLUTION,
+    SurfaceEstimate,
+)
 from lossviz.plots.data import DISPLAY_LIMIT, display_rows
 
 from .helpers import LONG_WAIT_MS, WAIT_MS, settle, to_viewport
@@ -74,6 +80,25 @@ def test_an_estimate_from_a_subsample_comes_first_and_the_exact_surface_replaces
     exact = shown[-1]
     expected = loss_surface(window.document.scene.objective(), exact.spec)
     np.testing.assert_allclose(exact.surface.loss, expected.loss, rtol=1e-12)
+    assert "estimate" not in window.views.surface_title()[0]
+
+
+@pytest.mark.parametrize("n", [ESTIMATE_ROWS, 100])
+def test_a_slow_exact_surface_is_first_shown_at_a_quarter_of_its_grid(make_window, qtbot, n):
+    # too few samples for an estimate, but a grid of more than PREVIEW_LOGITS logits: the same exact loss on a coarser
+    # grid first (the window's first surface sooner), then the scene's; a quick one comes at once
+    window = make_window(many_samples(n), show=False)
+    live = window.live
+    shown = record(live)
+    qtbot.waitUntil(lambda: exact_shown(live) and live.idle(), timeout=LONG_WAIT_MS)
+    slow = RESOLUTION ** 2 * n * 1 > PREVIEW_LOGITS
+    assert slow == (n == ESTIMATE_ROWS)
+    assert [(r.estimate, r.spec.resolution, r.final) for r in shown] == (
+        [(None, PREVIEW_RESOLUTION, False)] if slow else []) + [(None, RESOLUTION, True)]
+    objective = window.document.scene.objective()
+    for result in shown:  # each exactly the loss on its grid, one frame for both
+        assert result.spec.x_range == shown[-1].spec.x_range and result.spec.y_range == shown[-1].spec.y_range
+        np.testing.assert_allclose(result.surface.loss, loss_surface(objective, result.spec).loss, rtol=1e-12)
     assert "estimate" not in window.views.surface_title()[0]
 
 

@@ -37,6 +37,7 @@ DATA_OBJECTIVES_KEPT = 2  # the data's, and the selected samples' or the framing
 ESTIMATE_ROWS = 1024  # a surface over more samples (not L2) is first estimated from a random subsample ...
 ESTIMATE_LOGITS = 1536  # ... of at most this many rows and logits per grid point: 1,024 samples of one output, 512 of 3
 PREVIEW_RESOLUTION = 64  # a newly framed surface over many samples is first shown from the subsample at this grid
+PREVIEW_LOGITS = 1 << 23  # ... and one over fewer, from all of them, if its grid needs more logits than this
 FRAME_ROWS = 256  # the preview descent that frames an automatic range walks at most this many samples
 ROLES = ("main", "population")  # the heat map, and L(θ|P)'s contours over it
 
@@ -137,6 +138,13 @@ def previewed(request: SurfaceRequest) -> bool:
     """True for a request whose estimate is first shown at ``PREVIEW_RESOLUTION``: a new frame (nothing on this grid
     yet) at full resolution, to be refined (so that the preview is never the last word)."""
     return request.framing and request.refine and not request.coarse and request.resolution > PREVIEW_RESOLUTION
+
+
+def slow_to_compute(request: SurfaceRequest, objective: Objective) -> bool:
+    """True for a surface of ``objective`` whose grid needs more than PREVIEW_LOGITS logits (~30 ms or more on one
+    thread; L2's costs the same at any N)."""
+    logits = request.resolution ** 2 * objective.size * objective.shape.outputs
+    return objective.loss.name != "l2" and logits > PREVIEW_LOGITS
 
 
 class SurfaceWorker(BackgroundWorker):
@@ -246,7 +254,9 @@ class SurfaceWorker(BackgroundWorker):
             sample = objective.subsample(min(ESTIMATE_ROWS, ESTIMATE_LOGITS // objective.shape.outputs), request.seed)[0]
         framer = objective if request.frame_with is None else self._objective(request.frame_with)
         spec = self._frame(request, framer)
-        if sample is not None:
+        if sample is None and previewed(request) and slow_to_compute(request, objective):  # a quarter of it first
+            self._emit(request, replace(spec, resolution=PREVIEW_RESOLUTION), objective, started, preview=True)
+        elif sample is not None:
             estimate = SurfaceEstimate(sample.size, objective.size, sample.data_value(spec.center),
                                        sample.sampling_error(spec.center, objective.size))
             if previewed(request):  # a quarter of the estimate's work: something to look at sooner
@@ -272,12 +282,13 @@ class SurfaceWorker(BackgroundWorker):
                            request.center.copy())
 
     def _emit(self, request: SurfaceRequest, spec: SurfaceSpec, objective: Objective, started: float,
-              estimate: SurfaceEstimate | None = None, outrun: bool = False) -> None:
+              estimate: SurfaceEstimate | None = None, outrun: bool = False, preview: bool = False) -> None:
         """Compute ``objective``'s surface on one thread in small chunks, waiting while the GUI draws, and send it;
-        ``outrun``: the exact refinement after an estimate, stopped by a newer request of its role."""
+        ``outrun``: the exact refinement after an estimate, stopped by a newer request of its role; ``preview``: a
+        coarser grid shown first (the request's follows)."""
         surface = loss_surface(objective, spec, workers=1, chunk_elements=SURFACE_CHUNK_ELEMENTS,
                                between_chunks=lambda: self._check(request, outrun=outrun))
-        final = estimate is None or request.coarse or not request.refine
+        final = not preview and (estimate is None or request.coarse or not request.refine)
         if final:
             self.computed += 1
         self.ready.emit(SurfaceResult(request, spec, surface, time.perf_counter() - started,
