@@ -175,18 +175,19 @@ class Objective:
         """A number a person reads at a glance: ("RMSE", √mean (ŷ − y)²) for regression, ("accuracy", the
         fraction of samples whose most probable class is their label, ties at 0.5 counted as class 1); over many
         samples PASS_LOGITS logits at a time (no array of them all: see ``_data_value_and_grad``)."""
-        y, X, total = self.data.y, self.data.X, 0.0
-        for part in _pieces(self.size, self.shape.outputs):
-            if self.shape.task == "multiclass":
-                total += int(np.count_nonzero(first_largest_is(self.Xa[part] @ theta.T, y[part])))
-                continue
-            outputs = predict(self.shape, theta, X[part])[:, 0]
-            if self.shape.task == "regression":
-                total += float(np.dot(outputs - y[part], outputs - y[part]))
-            else:
-                total += int(np.count_nonzero((outputs >= 0.5) == y[part]))
+        total = sum(self._quality_sum(theta, part) for part in _pieces(self.size, self.shape.outputs))
         mean = total / self.size if self.size else float("nan")  # no samples: nan, as np.mean of none
         return ("RMSE", float(np.sqrt(mean))) if self.shape.task == "regression" else ("accuracy", float(mean))
+
+    def _quality_sum(self, theta: np.ndarray, part: slice) -> float:
+        """``quality``'s sum over the samples ``part``: squared residuals, or correctly predicted samples."""
+        y = self.data.y[part]
+        if self.shape.task == "multiclass":
+            return int(np.count_nonzero(first_largest_is(self.Xa[part] @ theta.T, y)))
+        outputs = predict(self.shape, theta, self.data.X[part])[:, 0]
+        if self.shape.task == "regression":
+            return float(np.dot(outputs - y, outputs - y))
+        return int(np.count_nonzero((outputs >= 0.5) == y))
 
     def predicted_classes(self, theta: np.ndarray) -> np.ndarray:
         """The class the model predicts for every sample, (N,): the first most probable one (multiclass), or 1 where
