@@ -81,9 +81,9 @@ class PopulationLayer(QObject):
             self._request(main)
 
     def _problem(self) -> Problem:
-        scene = self.scene
-        assert scene.distribution is not None
-        return Problem.population(scene.shape, scene.loss, scene.distribution, scene.design().features, scene.l2)
+        problem = self.surfaces.training.population_problem()  # the one the training worker values L(θ|P) of
+        assert problem is not None
+        return problem
 
     def _request(self, main: SurfaceResult) -> None:
         surfaces, scene, spec = self.surfaces, self.scene, main.spec

@@ -192,9 +192,10 @@ class SurfaceService(QObject):
 
     def _shown_problem(self, shows: str, data: Problem) -> Problem:
         """The loss the heat map shows: L(θ|D), L(θ|P), or the mean loss of the selected samples."""
-        scene, points = self.scene, self.training.points
-        if shows == "population" and scene.distribution is not None:
-            return Problem.population(scene.shape, scene.loss, scene.distribution, scene.design().features, scene.l2)
+        points = self.training.points
+        population = self.training.population_problem() if shows == "population" else None
+        if population is not None:
+            return population
         if shows == "samples" and points is not None:
             return Problem.rows(points, np.asarray(self.selection.indices, dtype=np.int64))
         return data
