@@ -254,9 +254,10 @@ class SurfaceWorker(BackgroundWorker):
             sample = objective.subsample(min(ESTIMATE_ROWS, ESTIMATE_LOGITS // objective.shape.outputs), request.seed)[0]
         framer = objective if request.frame_with is None else self._objective(request.frame_with)
         spec = self._frame(request, framer)
-        if sample is None and previewed(request) and slow_to_compute(request, objective):  # a quarter of it first
-            self._emit(request, replace(spec, resolution=PREVIEW_RESOLUTION), objective, started, preview=True)
-        elif sample is not None:
+        if sample is None:
+            if previewed(request) and slow_to_compute(request, objective):  # a quarter of it first
+                self._emit(request, replace(spec, resolution=PREVIEW_RESOLUTION), objective, started, preview=True)
+        else:
             estimate = SurfaceEstimate(sample.size, objective.size, sample.data_value(spec.center),
                                        sample.sampling_error(spec.center, objective.size))
             if previewed(request):  # a quarter of the estimate's work: something to look at sooner
